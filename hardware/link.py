@@ -1,0 +1,102 @@
+"""The one face the daemon sees of a radio, real or simulated.
+
+Received packets do not come back through this interface: every link publishes them
+on pypubsub with the topic names and packet dict shape of the `meshtastic` library
+(`meshtastic.receive.text`, `meshtastic.connection.established`, `meshtastic.connection.lost`),
+passing `interface=link.interface` so a listener can tell links apart.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+BROADCAST_NUM = 0xFFFFFFFF
+TOPIC_TEXT = "meshtastic.receive.text"
+TOPIC_ROUTING = "meshtastic.receive.routing"
+TOPIC_ESTABLISHED = "meshtastic.connection.established"
+TOPIC_LOST = "meshtastic.connection.lost"
+
+
+class LinkError(Exception):
+    """Base of every error a link raises."""
+
+
+class LinkDown(LinkError):
+    """The radio is not connected (or the connection dropped mid-call)."""
+
+
+def node_id(num: int) -> str:
+    """The `!%08x` form of a node number, as Meshtastic writes it."""
+    return f"!{num & 0xFFFFFFFF:08x}"
+
+
+def parse_node_id(text: str) -> int:
+    """`!0000abcd`, `0000abcd` or a decimal number -> node number; ValueError otherwise."""
+    t = text.strip()
+    if t.startswith("!"):
+        return int(t[1:], 16)
+    if t.isdigit():
+        return int(t)
+    return int(t, 16)
+
+
+@dataclass(frozen=True)
+class NodeInfo:
+    """What the radio knows of another node."""
+
+    num: int
+    short_name: str | None = None
+    long_name: str | None = None
+    snr: float | None = None
+    last_heard: float | None = None
+    hops_away: int | None = None
+
+    @property
+    def id(self) -> str:
+        return node_id(self.num)
+
+
+class RadioLink(ABC):
+    """A connection to one Meshtastic node that the daemon sends through."""
+
+    @property
+    @abstractmethod
+    def interface(self) -> object:
+        """The object published as `interface=` with every packet from this link."""
+
+    @abstractmethod
+    def connect(self) -> None:
+        """Open the connection; raises LinkDown when the radio cannot be reached."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Close the connection; safe to call twice."""
+
+    @abstractmethod
+    def send_text(
+        self,
+        text: str,
+        destination: int = BROADCAST_NUM,
+        channel_index: int = 0,
+        want_ack: bool = False,
+    ) -> int:
+        """Queue one text packet on the radio and return its packet id.
+
+        Raises LinkDown when not connected. The caller keeps texts within 200 UTF-8
+        bytes; a link raises ValueError for a payload over the radio's limit.
+        """
+
+    @property
+    @abstractmethod
+    def my_node_num(self) -> int:
+        """Our own node number."""
+
+    @abstractmethod
+    def nodes(self) -> dict[int, NodeInfo]:
+        """Every node the radio has heard of, by node number."""
+
+    @property
+    @abstractmethod
+    def is_connected(self) -> bool:
+        """True while the radio link is up."""

@@ -1,0 +1,152 @@
+"""One frozen dataclass per verb: what a resident asked for, already validated.
+
+Commands carry no ids of people or rows and no clock: the handler adds those.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Literal, Union
+
+CATEGORIES: tuple[str, ...] = (
+    "food", "water", "medical", "shelter", "clothing", "childcare", "transport",
+    "repair", "power", "tools", "education", "labor", "hygiene", "communication", "other",
+)
+URGENCIES: tuple[str, ...] = ("normal", "high", "critical")
+PostingKind = Literal["offer", "need"]
+
+
+@dataclass(frozen=True)
+class _Posting:
+    """Fields shared by OFFER and NEED."""
+
+    item: str
+    category: str = "other"
+    quantity: float | None = None
+    unit: str | None = None
+    place: str | None = None
+    urgency: str = "normal"
+
+    def __post_init__(self) -> None:
+        if not self.item:
+            raise ValueError("a posting needs an item")
+        if self.category not in CATEGORIES:
+            raise ValueError(f"unknown category {self.category!r}")
+        if self.urgency not in URGENCIES:
+            raise ValueError(f"unknown urgency {self.urgency!r}")
+
+
+@dataclass(frozen=True)
+class Offer(_Posting):
+    verb: ClassVar[str] = "offer"
+    kind: ClassVar[PostingKind] = "offer"
+
+
+@dataclass(frozen=True)
+class Need(_Posting):
+    verb: ClassVar[str] = "need"
+    kind: ClassVar[PostingKind] = "need"
+
+
+@dataclass(frozen=True)
+class Alert:
+    """An emergency broadcast; `text` is what the resident wrote after the verb."""
+
+    text: str
+    place: str | None = None
+    verb: ClassVar[str] = "alert"
+
+
+@dataclass(frozen=True)
+class ListBoard:
+    """LIST [offers|needs] [category] [@zone]: the newest open postings."""
+
+    kind: PostingKind | None = None
+    category: str | None = None
+    place: str | None = None
+    verb: ClassVar[str] = "list"
+
+
+@dataclass(frozen=True)
+class Find:
+    """FIND <words> [@zone]: open postings whose item matches the words."""
+
+    query: str
+    place: str | None = None
+    verb: ClassVar[str] = "find"
+
+
+@dataclass(frozen=True)
+class My:
+    """MY: the sender's own open postings."""
+
+    verb: ClassVar[str] = "my"
+
+
+@dataclass(frozen=True)
+class Take:
+    """TAKE <ref>: claim an offer (or answer a need) by its short id."""
+
+    ref: str
+    verb: ClassVar[str] = "take"
+
+
+@dataclass(frozen=True)
+class Done:
+    """DONE <ref>: the sender's posting or match is fulfilled."""
+
+    ref: str
+    verb: ClassVar[str] = "done"
+
+
+@dataclass(frozen=True)
+class Cancel:
+    """CANCEL <ref>: withdraw the sender's own posting."""
+
+    ref: str
+    verb: ClassVar[str] = "cancel"
+
+
+@dataclass(frozen=True)
+class Safe:
+    """SAFE [note]: the sender reports being safe (answers a roll call)."""
+
+    note: str = ""
+    verb: ClassVar[str] = "safe"
+
+
+@dataclass(frozen=True)
+class Join:
+    """JOIN <name> <zone>: register the sending node as a resident."""
+
+    name: str
+    zone: str
+    verb: ClassVar[str] = "join"
+
+
+@dataclass(frozen=True)
+class Help:
+    """HELP [verb]: the command card, or one verb's usage."""
+
+    topic: str | None = None
+    verb: ClassVar[str] = "help"
+
+
+Command = Union[Offer, Need, Alert, ListBoard, Find, My, Take, Done, Cancel, Safe, Join, Help]
+VERBS: tuple[str, ...] = (
+    "offer", "need", "alert", "list", "find", "my", "take", "done", "cancel", "safe", "join", "help",
+)
+
+
+@dataclass(frozen=True)
+class ParseError:
+    """The sender's text is not a command we can act on.
+
+    `reply` is the short (≤200 UTF-8 bytes) answer to send back; `code` names the
+    failure for tests and logs (`empty`, `unknown_verb`, `missing_item`, ...);
+    `verb` is the recognised verb when the verb was fine but its arguments were not.
+    """
+
+    code: str
+    reply: str
+    verb: str | None = None
