@@ -18,6 +18,31 @@ TOPIC_ESTABLISHED = "meshtastic.connection.established"
 TOPIC_LOST = "meshtastic.connection.lost"
 
 
+def _packet_message(packet: dict, interface: object) -> None:
+    """Prototype listener: the arguments of every `meshtastic.receive.*` message."""
+
+
+def _connection_message(interface: object) -> None:
+    """Prototype listener: the argument of `meshtastic.connection.*` messages."""
+
+
+def define_topics() -> None:
+    """Declare the link topics' arguments with pypubsub; idempotent.
+
+    pypubsub fixes a topic's arguments from its first subscriber or sender, so a
+    `**kwargs` listener subscribed before anything was published would leave the topic
+    with none and make every later `sendMessage(..., interface=...)` fail. Every link
+    calls this when it is built; call it yourself before subscribing such a listener.
+    """
+    from pubsub import pub
+
+    manager = pub.getDefaultTopicMgr()
+    for topic in (TOPIC_TEXT, TOPIC_ROUTING):
+        manager.getOrCreateTopic(topic, _packet_message)
+    for topic in (TOPIC_ESTABLISHED, TOPIC_LOST):
+        manager.getOrCreateTopic(topic, _connection_message)
+
+
 class LinkError(Exception):
     """Base of every error a link raises."""
 

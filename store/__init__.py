@@ -1,0 +1,22 @@
+"""Persistence: sqlmodel tables on SQLite (or any SQLAlchemy URL)."""
+
+from store.db import database_url, open_engine, session
+from store.models import (
+    ALERT_STATES,
+    MATCH_STATES,
+    OUTBOX_STATES,
+    POSTING_STATES,
+    ROLES,
+    Alert,
+    Match,
+    Member,
+    OutboxItem,
+    Posting,
+    SeenPacket,
+)
+
+__all__ = [
+    "ALERT_STATES", "MATCH_STATES", "OUTBOX_STATES", "POSTING_STATES", "ROLES",
+    "Alert", "Match", "Member", "OutboxItem", "Posting", "SeenPacket",
+    "database_url", "open_engine", "session",
+]

@@ -1,0 +1,35 @@
+"""One handler per verb: take a Context and a Command, return a Reply; never touch the radio."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from meshbot.handlers import alerts, board, members, postings
+from meshbot.handlers.context import Context, Reply
+from protocol import (
+    Alert, Cancel, Done, Find, Help, Join, ListBoard, My, Need, Offer, Safe, Take,
+)
+from protocol.help import help_text
+
+
+def _help(ctx: Context, cmd: Help) -> Reply:
+    return Reply(help_text(cmd.topic))
+
+
+HANDLERS: dict[type, Callable[[Context, Any], Reply]] = {
+    Offer: postings.post,
+    Need: postings.post,
+    Take: postings.take,
+    Done: postings.done,
+    Cancel: postings.cancel,
+    My: postings.mine,
+    ListBoard: board.list_board,
+    Find: board.find,
+    Alert: alerts.raise_alert,
+    Safe: alerts.mark_safe,
+    Join: members.join,
+    Help: _help,
+}
+
+__all__ = ["HANDLERS", "Context", "Reply"]

@@ -1,0 +1,113 @@
+"""SimLink: the daemon's RadioLink onto one node of a SimMesh.
+
+Covers: the same face as MeshtasticLink, so the daemon cannot tell them apart. Packets
+the node receives are published on pypubsub (`meshtastic.receive.text`, `packet=`,
+`interface=link.interface`) synchronously, in the simulation thread, only while
+connected; connect/close publish `meshtastic.connection.established`/`.lost`.
+
+Listeners run inside the simulation step: they must only record and queue, never block.
+Texts that arrive while the link is closed stay in `node.received` and are not replayed.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from pubsub import pub
+
+from hardware.airtime import DATA_PAYLOAD_LEN
+from hardware.link import (
+    BROADCAST_NUM,
+    TOPIC_ESTABLISHED,
+    TOPIC_LOST,
+    TOPIC_TEXT,
+    LinkDown,
+    NodeInfo,
+    RadioLink,
+    define_topics,
+    node_id,
+)
+from hardware.sim.mesh import SimMesh, SimNode
+
+
+class SimLink(RadioLink):
+    """A RadioLink onto node `node_num` of `mesh`; `interface` is the link itself."""
+
+    def __init__(self, mesh: SimMesh, node_num: int) -> None:
+        if node_num not in mesh.nodes:
+            raise ValueError(f"no node {node_id(node_num)} in the mesh")
+        self.mesh = mesh
+        self.node: SimNode = mesh.nodes[node_num]
+        self._connected = False
+        self._lock = threading.Lock()
+        define_topics()
+
+    def __repr__(self) -> str:
+        state = "connected" if self._connected else "closed"
+        return f"SimLink({self.node.id} {self.node.short_name!r}, {state})"
+
+    @property
+    def interface(self) -> object:
+        return self
+
+    @property
+    def my_node_num(self) -> int:
+        return self.node.num
+
+    @property
+    def is_connected(self) -> bool:
+        return self._connected
+
+    def connect(self) -> None:
+        with self._lock:
+            if self._connected:
+                return
+            self._connected = True
+            self.node.add_listener(self._on_packet)
+        pub.sendMessage(TOPIC_ESTABLISHED, interface=self.interface)
+
+    def close(self) -> None:
+        with self._lock:
+            if not self._connected:
+                return
+            self._connected = False
+            self.node.remove_listener(self._on_packet)
+        pub.sendMessage(TOPIC_LOST, interface=self.interface)
+
+    def send_text(
+        self,
+        text: str,
+        destination: int = BROADCAST_NUM,
+        channel_index: int = 0,
+        want_ack: bool = False,
+    ) -> int:
+        if not self._connected:
+            raise LinkDown(f"simulated radio {self.node.id} is not connected")
+        size = len(text.encode("utf-8"))
+        if size > DATA_PAYLOAD_LEN:
+            raise ValueError(f"text is {size} UTF-8 bytes, the radio takes {DATA_PAYLOAD_LEN}")
+        return self.node.send_text(text, destination, channel_index, want_ack)
+
+    def nodes(self) -> dict[int, NodeInfo]:
+        """This node and every node a flood from it reaches, as its node database would hold them."""
+        mine = self.node
+        hops = self.mesh.link_distances(mine.num)
+        out: dict[int, NodeInfo] = {}
+        for num, other in self.mesh.nodes.items():
+            links = hops.get(num)
+            if num != mine.num and (links is None or links > self.mesh.hop_limit + 1):
+                continue
+            hops_away = None if num == mine.num or links is None else links - 1
+            out[num] = NodeInfo(
+                num=num,
+                short_name=other.short_name,
+                long_name=other.long_name,
+                snr=mine.snr.get(num),
+                last_heard=mine.last_heard.get(num),
+                hops_away=hops_away,
+            )
+        return out
+
+    def _on_packet(self, packet: dict) -> None:
+        if self._connected:
+            pub.sendMessage(TOPIC_TEXT, packet=packet, interface=self.interface)

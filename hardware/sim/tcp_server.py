@@ -1,0 +1,332 @@
+"""A fake Meshtastic node on TCP: the client API a real radio serves on port 4403.
+
+Covers: enough of the firmware's phone API for the `meshtastic` library's real
+TCPInterface to connect, download its config and exchange text packets:
+
+* `ToRadio.want_config_id` -> my_info, our node_info, metadata, 8 channels, lora and
+  device config, the other node_infos, `config_complete_id` (the firmware's order), then
+  any packets queued while no client was configured (a radio replays its backlog).
+* `ToRadio.packet` -> recorded in `received` (and handed to `on_packet`), answered with a
+  `QueueStatus` as the firmware does.
+* `ToRadio.disconnect` -> the connection is closed; heartbeats are ignored.
+* `push_text` / `push_packet` send a received MeshPacket to every configured client.
+
+v1 stands alone (tests drive it); a later TCP API server attaches it to a SimMesh node
+through `on_packet` and `push_packet`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import queue
+import random
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterable
+
+from google.protobuf.message import DecodeError
+from meshtastic.protobuf import channel_pb2, config_pb2, mesh_pb2
+
+from hardware.airtime import get_preset
+from hardware.link import BROADCAST_NUM, NodeInfo, node_id
+from hardware.sim.framing import FrameDecoder, encode_frame
+from hardware.sim.packet import SimPacket, mesh_packet
+
+POLL_S = 0.2
+"""How often blocking socket calls wake up to notice close()."""
+TX_QUEUE_LEN = 16
+NUM_CHANNELS = 8
+FIRMWARE_VERSION = "2.7.11.sim"
+
+
+def _node_info_pb(info: NodeInfo) -> mesh_pb2.NodeInfo:
+    pb = mesh_pb2.NodeInfo(num=info.num)
+    pb.user.id = node_id(info.num)
+    pb.user.long_name = info.long_name or f"Meshtastic {node_id(info.num)[-4:]}"
+    pb.user.short_name = info.short_name or node_id(info.num)[-4:]
+    if info.snr is not None:
+        pb.snr = info.snr
+    if info.last_heard is not None:
+        pb.last_heard = int(info.last_heard)
+    if info.hops_away is not None:
+        pb.hops_away = info.hops_away
+    return pb
+
+
+class _Client:
+    """One accepted connection."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.decoder = FrameDecoder()
+        self.write_lock = threading.Lock()
+        self.configured = False
+        self.closed = False
+
+    def send(self, from_radio: mesh_pb2.FromRadio) -> None:
+        data = encode_frame(from_radio.SerializeToString())
+        with self.write_lock:
+            if not self.closed:
+                self.sock.sendall(data)
+
+    def close(self) -> None:
+        with self.write_lock:
+            if self.closed:
+                return
+            self.closed = True
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(OSError):
+            self.sock.close()
+
+
+class StreamApiServer:
+    """A TCP endpoint speaking Meshtastic's stream API as node `my_node_num`."""
+
+    def __init__(
+        self,
+        my_node_num: int,
+        nodes: Iterable[NodeInfo] = (),
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        hop_limit: int = 3,
+        preset: str = "LONG_FAST",
+        firmware_version: str = FIRMWARE_VERSION,
+        seed: int | None = None,
+        on_packet: Callable[[mesh_pb2.MeshPacket], None] | None = None,
+    ) -> None:
+        infos = {n.num: n for n in nodes}
+        self.my_info = infos.pop(my_node_num, NodeInfo(my_node_num))
+        self.other_nodes = list(infos.values())
+        self.my_node_num = my_node_num
+        self.hop_limit = hop_limit
+        self.preset = get_preset(preset)
+        self.firmware_version = firmware_version
+        self.on_packet = on_packet
+        self.received: queue.Queue[mesh_pb2.MeshPacket] = queue.Queue()
+        """MeshPackets clients asked the radio to send, in order."""
+        self._host, self._port = host, port
+        self._rng = random.Random(seed)
+        self._from_radio_ids = itertools.count(1)
+        self._listener: socket.socket | None = None
+        self._clients: list[_Client] = []
+        self._backlog: list[mesh_pb2.MeshPacket] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    # -- lifecycle ------------------------------------------------------------------
+
+    def start(self) -> tuple[str, int]:
+        """Listen and accept in a background thread; returns (host, port)."""
+        self._listener = socket.create_server((self._host, self._port))
+        self._listener.settimeout(POLL_S)
+        self._host, self._port = self._listener.getsockname()[:2]
+        self._spawn(self._accept_loop, "fake-node accept")
+        return self.address
+
+    @property
+    def address(self) -> tuple[str, int]:
+        return (self._host, self._port)
+
+    @property
+    def hostport(self) -> str:
+        """`host:port`, as MeshtasticLink(host=...) takes it."""
+        return f"{self._host}:{self._port}"
+
+    def close(self) -> None:
+        """Stop listening and drop every client: to them the radio is gone."""
+        self._stop.set()
+        if self._listener is not None:
+            with contextlib.suppress(OSError):
+                self._listener.close()
+        self.drop_clients()
+        for t in self._threads:
+            if t is not threading.current_thread():
+                t.join(timeout=2 * POLL_S + 1)
+
+    def __enter__(self) -> StreamApiServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def drop_clients(self) -> None:
+        """Close every client connection (the server keeps listening unless closed)."""
+        with self._lock:
+            clients, self._clients = self._clients, []
+        for c in clients:
+            c.close()
+
+    @property
+    def configured_clients(self) -> int:
+        with self._lock:
+            return sum(1 for c in self._clients if c.configured and not c.closed)
+
+    def wait_for_client(self, timeout: float = 5.0) -> bool:
+        """True once some client has finished the config download."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.configured_clients:
+                return True
+            time.sleep(0.01)
+        return False
+
+    def wait_for_packet(self, timeout: float = 5.0) -> mesh_pb2.MeshPacket:
+        """The next packet a client sent; TimeoutError after `timeout` seconds."""
+        try:
+            return self.received.get(timeout=timeout)
+        except queue.Empty:
+            raise TimeoutError(f"no packet from a client within {timeout} s") from None
+
+    # -- radio -> client ------------------------------------------------------------
+
+    def push_packet(self, packet: mesh_pb2.MeshPacket) -> None:
+        """Hand a received packet to every configured client, or keep it for the next one."""
+        with self._lock:
+            targets = [c for c in self._clients if c.configured and not c.closed]
+            if not targets:
+                self._backlog.append(packet)
+                return
+        for c in targets:
+            self._send(c, mesh_pb2.FromRadio(packet=packet))
+
+    def push_text(
+        self,
+        from_num: int,
+        text: str,
+        *,
+        to: int = BROADCAST_NUM,
+        channel: int = 0,
+        hop_limit: int = 3,
+        hop_start: int = 3,
+        want_ack: bool = False,
+        rx_snr: float = 6.0,
+        rx_rssi: int = -90,
+        rx_time: int | None = None,
+        packet_id: int | None = None,
+    ) -> int:
+        """As if the radio heard `text` from `from_num`; returns the packet id."""
+        pid = packet_id if packet_id is not None else self._rng.randrange(1, 2**32)
+        packet = SimPacket(
+            sender=from_num,
+            to=to,
+            id=pid,
+            text=text,
+            hop_limit=hop_limit,
+            hop_start=hop_start,
+            channel=channel,
+            want_ack=want_ack,
+        )
+        stamp = int(time.time()) if rx_time is None else rx_time
+        self.push_packet(mesh_packet(packet, rx_time=stamp, rx_snr=rx_snr, rx_rssi=rx_rssi))
+        return pid
+
+    # -- internals ------------------------------------------------------------------
+
+    def _spawn(self, target: Callable[..., None], name: str, *args: object) -> None:
+        t = threading.Thread(target=target, args=args, name=name, daemon=True)
+        self._threads.append(t)
+        t.start()
+
+    def _accept_loop(self) -> None:
+        assert self._listener is not None
+        while not self._stop.is_set():
+            try:
+                sock, _addr = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return  # listener closed
+            sock.settimeout(POLL_S)
+            client = _Client(sock)
+            with self._lock:
+                self._clients.append(client)
+            self._spawn(self._client_loop, "fake-node client", client)
+
+    def _client_loop(self, client: _Client) -> None:
+        try:
+            while not self._stop.is_set() and not client.closed:
+                try:
+                    data = client.sock.recv(4096)
+                except TimeoutError:
+                    continue
+                if not data:
+                    break
+                for frame in client.decoder.feed(data):
+                    self._handle(client, frame)
+        except OSError:
+            pass  # the client or close() dropped the connection
+        finally:
+            client.close()
+            with self._lock:
+                if client in self._clients:
+                    self._clients.remove(client)
+
+    def _handle(self, client: _Client, frame: bytes) -> None:
+        msg = mesh_pb2.ToRadio()
+        try:
+            msg.ParseFromString(frame)
+        except DecodeError:
+            return  # a garbled frame is skipped, as the firmware does
+        which = msg.WhichOneof("payload_variant")
+        if which == "want_config_id":
+            self._send_config(client, msg.want_config_id)
+        elif which == "packet":
+            self.received.put(msg.packet)
+            if self.on_packet is not None:
+                self.on_packet(msg.packet)
+            status = mesh_pb2.QueueStatus(
+                res=0, free=TX_QUEUE_LEN, maxlen=TX_QUEUE_LEN, mesh_packet_id=msg.packet.id
+            )
+            self._send(client, mesh_pb2.FromRadio(queueStatus=status))
+        elif which == "disconnect":
+            client.close()
+
+    def _send(self, client: _Client, from_radio: mesh_pb2.FromRadio) -> None:
+        from_radio.id = next(self._from_radio_ids)
+        try:
+            client.send(from_radio)
+        except OSError:
+            client.close()
+
+    def _send_config(self, client: _Client, config_id: int) -> None:
+        def send(**fields: object) -> None:
+            self._send(client, mesh_pb2.FromRadio(**fields))
+
+        send(my_info=mesh_pb2.MyNodeInfo(my_node_num=self.my_node_num, nodedb_count=1 + len(self.other_nodes)))
+        send(node_info=_node_info_pb(self.my_info))
+        send(
+            metadata=mesh_pb2.DeviceMetadata(
+                firmware_version=self.firmware_version, device_state_version=24, hasPKC=True
+            )
+        )
+        for index in range(NUM_CHANNELS):
+            ch = channel_pb2.Channel(index=index)
+            if index == 0:
+                ch.role = channel_pb2.Channel.Role.PRIMARY
+                ch.settings.psk = b"\x01"
+            else:
+                ch.role = channel_pb2.Channel.Role.DISABLED
+            send(channel=ch)
+        lora = config_pb2.Config.LoRaConfig(
+            use_preset=True,
+            modem_preset=config_pb2.Config.LoRaConfig.ModemPreset.Value(self.preset.name),
+            hop_limit=self.hop_limit,
+            tx_enabled=True,
+            region=config_pb2.Config.LoRaConfig.RegionCode.US,
+        )
+        send(config=config_pb2.Config(lora=lora))
+        send(config=config_pb2.Config(device=config_pb2.Config.DeviceConfig()))
+        for info in self.other_nodes:
+            send(node_info=_node_info_pb(info))
+        send(config_complete_id=config_id)
+        with self._lock:
+            client.configured = True
+            backlog, self._backlog = self._backlog, []
+        for packet in backlog:
+            self._send(client, mesh_pb2.FromRadio(packet=packet))

@@ -1,0 +1,206 @@
+"""The `meshbot` command. Thin: each command builds settings and calls the application."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from hardware.link import LinkDown, parse_node_id
+from meshbot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("meshbot")
+
+
+def _settings(ctx: click.Context, **overrides: Any) -> Settings:
+    try:
+        return load_settings(ctx.obj.get("config"), db=ctx.obj.get("db"), **overrides)
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+    from store import open_engine
+
+    try:
+        return open_engine(settings.db)
+    except Exception as exc:  # any driver error: say plainly which database failed
+        raise click.ClickException(f"cannot open database {settings.db}: {exc}") from exc
+
+
+def _print_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False))
+
+
+@click.group()
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), envvar="MESHBOT_CONFIG",
+              help="TOML settings file.")
+@click.option("--db", envvar="MESHBOT_DB", help="Database path or SQLAlchemy URL (default: user data dir).")
+@click.version_option(package_name="meshbot")
+@click.pass_context
+def main(ctx: click.Context, config: Path | None, db: str | None) -> None:
+    """meshbot: a mutual-aid board for a Meshtastic LoRa mesh."""
+    ctx.ensure_object(dict)
+    ctx.obj.update(config=config, db=db)
+
+
+@main.command()
+@click.option("--port", help="Serial device of the radio, e.g. /dev/ttyUSB0.")
+@click.option("--host", help="TCP address of the radio, HOST[:PORT].")
+@click.option("--ble", help="Bluetooth address of the radio.")
+@click.option("--sim", is_flag=True, help="Run against the simulated neighbourhood, in real time.")
+@click.pass_context
+def run(ctx: click.Context, port: str | None, host: str | None, ble: str | None, sim: bool) -> None:
+    """Run the daemon on a radio (or the simulator) until Ctrl-C."""
+    chosen = [name for name, value in (("--port", port), ("--host", host), ("--ble", ble), ("--sim", sim)) if value]
+    if len(chosen) != 1:
+        raise click.UsageError("give exactly one of --port, --host, --ble or --sim")
+    settings = _settings(ctx, port=port, host=host, ble=ble)
+    logging.basicConfig(level=settings.log_level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if sim:
+        from meshbot.simrun import run_realtime
+
+        run_realtime(settings, _engine(settings), _stop_event())
+        return
+    from hardware.meshtastic_link import MeshtasticLink
+    from meshbot.daemon import Daemon
+
+    link = MeshtasticLink(port=port, host=host, ble=ble)
+    daemon = Daemon(settings, link, _engine(settings))
+    stop = _stop_event()
+    try:
+        daemon.start()
+    except LinkDown as exc:
+        raise click.ClickException(f"radio not reachable: {exc}") from exc
+    stop.wait()
+    daemon.stop()
+
+
+def _stop_event() -> threading.Event:
+    """Set by Ctrl-C or SIGTERM (systemd), so the daemon stops between two items."""
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    return stop
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print only one JSON summary object.")
+@click.option("--seed", default=42, show_default=True, help="Seed of the simulated radio randomness.")
+def demo(as_json: bool, seed: int) -> None:
+    """The simulated neighbourhood on a virtual clock: a transcript of the air and a summary."""
+    from meshbot.demo import run_demo
+
+    result = run_demo(seed=seed)
+    if as_json:
+        _print_json(result.summary())
+        return
+    for line in result.transcript():
+        click.echo(line)
+    click.echo("")
+    for key, value in result.summary().items():
+        click.echo(f"{key}: {value}")
+
+
+@main.command("parse")
+@click.argument("text")
+def parse_command(text: str) -> None:
+    """Show how TEXT parses and the exact reply; `-` reads lines from stdin (JSONL out)."""
+    from meshbot.tryout import explain
+
+    if text != "-":
+        _print_json(explain(text))
+        return
+    for line in sys.stdin:
+        _print_json(explain(line.rstrip("\r\n")))
+
+
+@main.command()
+@click.argument("file", type=click.File("r", encoding="utf-8", errors="replace"))
+@click.option("--json", "as_json", is_flag=True, help="Print only one JSON summary object.")
+@click.pass_context
+def ingest(ctx: click.Context, file: Any, as_json: bool) -> None:
+    """Process lines `!nodeid TEXT` from FILE (or -) as if received by the radio.
+
+    Replies are queued in the outbox and go out when the daemon next runs.
+    """
+    from meshbot.inbox import Inbound
+    from meshbot.worker import Worker
+
+    settings = _settings(ctx)
+    worker = Worker(_engine(settings), settings, time.time)
+    summary = {"lines": 0, "processed": 0, "skipped": 0, "replies": 0}
+    rng = random.Random()
+    for lineno, line in enumerate(file, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        summary["lines"] += 1
+        sender, _, text = line.partition(" ")
+        try:
+            node = parse_node_id(sender)
+        except ValueError:
+            summary["skipped"] += 1
+            if not as_json:
+                click.echo(f"line {lineno}: skipped, expected '!nodeid TEXT'", err=True)
+            continue
+        reply = worker.process(Inbound(node, 0, rng.getrandbits(32), 0, text))
+        summary["processed"] += 1
+        summary["replies"] += reply is not None
+        if not as_json:
+            click.echo(f"{sender} {text}\n  -> {reply}")
+    if as_json:
+        _print_json(summary)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def board(ctx: click.Context, as_json: bool) -> None:
+    """The live board: open and matched postings, needs first, most urgent first."""
+    from meshbot.views import board as board_view
+
+    rows = board_view(_engine(_settings(ctx)))
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        click.echo("The board is empty.")
+    for r in rows:
+        amount = f" {r['quantity']}{r['unit'] or ''}" if r["quantity"] is not None else ""
+        zone = f" @{r['zone']}" if r["zone"] else ""
+        click.echo(f"{r['id']:>6} {r['kind']:<5} {r['urgency']:<8} {r['category']:<13} "
+                   f"{r['item']}{amount}{zone}  [{r['status']}, {r['author']}, {r['created']}]")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def matches(ctx: click.Context, as_json: bool) -> None:
+    """Every match made: offer, need or taker, and how it ended."""
+    from meshbot.views import matches as matches_view
+
+    rows = matches_view(_engine(_settings(ctx)))
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        click.echo("No matches yet.")
+    for m in rows:
+        offer = f"{m['offer']['id']} {m['offer']['item']}" if m["offer"] else "-"
+        need = f"{m['need']['id']} {m['need']['item']}" if m["need"] else "-"
+        taker = f" taker {m['taker']}" if m["taker"] else ""
+        click.echo(f"#{m['id']:<4} {m['status']:<9} offer {offer} | need {need}{taker}  ({m['created']})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""The pubsub listener: turns a received packet into an `Inbound` and queues it.
+
+It runs on the radio library's thread, so it only records and queues: no parsing,
+no database, no sending, no sleeping.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from pubsub import pub
+
+from hardware.link import BROADCAST_NUM, TOPIC_ESTABLISHED, TOPIC_LOST, TOPIC_TEXT, RadioLink
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One received text, as much of the packet as the application needs."""
+
+    from_node: int
+    to_node: int
+    packet_id: int
+    channel: int
+    text: str
+
+    @property
+    def is_direct(self) -> bool:
+        return self.to_node != BROADCAST_NUM
+
+    @classmethod
+    def from_packet(cls, packet: dict[str, Any]) -> Inbound | None:
+        """The meshtastic packet dict -> Inbound; None for a packet without text."""
+        decoded = packet.get("decoded") or {}
+        text = decoded.get("text")
+        if text is None:
+            payload = decoded.get("payload")
+            if not isinstance(payload, bytes | bytearray):
+                return None
+            text = bytes(payload).decode("utf-8", errors="replace")
+        try:
+            return cls(
+                from_node=int(packet["from"]),
+                to_node=int(packet.get("to", BROADCAST_NUM)),
+                packet_id=int(packet.get("id", 0)),
+                channel=int(packet.get("channel", 0)),
+                text=str(text),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+class Inbox:
+    """Subscribes to one link's packets and hands them to the worker through a queue."""
+
+    def __init__(self, link: RadioLink) -> None:
+        self._link = link
+        self._queue: queue.Queue[Inbound] = queue.Queue()
+        self.connected = threading.Event()
+        self._attached = False
+
+    def attach(self) -> None:
+        """Subscribe once; pubsub keeps weak references, so this object must stay alive."""
+        if not self._attached:
+            pub.subscribe(self._on_text, TOPIC_TEXT)
+            pub.subscribe(self._on_established, TOPIC_ESTABLISHED)
+            pub.subscribe(self._on_lost, TOPIC_LOST)
+            self._attached = True
+
+    def detach(self) -> None:
+        if self._attached:
+            pub.unsubscribe(self._on_text, TOPIC_TEXT)
+            pub.unsubscribe(self._on_established, TOPIC_ESTABLISHED)
+            pub.unsubscribe(self._on_lost, TOPIC_LOST)
+            self._attached = False
+
+    def _on_text(self, packet: dict[str, Any], interface: object) -> None:
+        if interface is not self._link.interface:
+            return
+        inbound = Inbound.from_packet(packet)
+        if inbound is None:
+            log.debug("ignored a text packet without usable fields: %r", packet.get("id"))
+            return
+        self._queue.put(inbound)
+
+    def _on_established(self, interface: object) -> None:
+        if interface is self._link.interface:
+            self.connected.set()
+
+    def _on_lost(self, interface: object) -> None:
+        if interface is self._link.interface:
+            self.connected.clear()
+
+    def get(self, timeout: float | None = None) -> Inbound | None:
+        """The next received text, waiting up to `timeout` seconds (None: forever)."""
+        try:
+            return self._queue.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def drain(self) -> list[Inbound]:
+        """Everything queued now, without waiting."""
+        items = []
+        while True:
+            try:
+                items.append(self._queue.get_nowait())
+            except queue.Empty:
+                return items

@@ -1,0 +1,39 @@
+"""Members: every node we hear from gets a row; JOIN adds a name and a zone."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from hardware.link import node_id
+from store import Member
+
+
+def touch_member(session: Session, node_num: int, now: float, short_name: str | None) -> Member:
+    """The sender's row, created on first contact and stamped with when we last heard them."""
+    member = session.get(Member, node_num)
+    if member is None:
+        member = Member(node_num=node_num, short_name=short_name, first_seen=now, last_seen=now)
+    else:
+        member.last_seen = now
+        if short_name and member.short_name != short_name:
+            member.short_name = short_name
+    session.add(member)
+    return member
+
+
+def display_name(member: Member) -> str:
+    """What other residents read: the name they chose, then the radio's short name, then the id.
+
+    The node id rides along so a resident can find the node in their app to DM it.
+    """
+    name = member.name or member.short_name
+    ident = node_id(member.node_num)
+    return f"{name} {ident}" if name else ident
+
+
+def name_of(session: Session, node_num: int) -> str:
+    """display_name for a node that may never have written to us."""
+    member = session.get(Member, node_num)
+    if member is None:
+        return node_id(node_num)
+    return display_name(member)

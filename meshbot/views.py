@@ -1,0 +1,57 @@
+"""Read-only views of the store for the committee's laptop: the board and the matches."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from hardware.link import node_id
+from protocol import replies
+from store import Match, Posting, session
+
+LIVE_STATES = ("open", "matched")
+
+
+def _iso(ts: float | None) -> str | None:
+    return None if ts is None else datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")
+
+
+def _number(value: float | None) -> float | int | None:
+    return int(value) if value is not None and value.is_integer() else value
+
+
+def posting_row(p: Posting) -> dict[str, Any]:
+    return {
+        "id": replies.ref(p.kind, p.id or 0), "kind": p.kind, "category": p.category,
+        "item": p.item, "quantity": _number(p.quantity), "unit": p.unit, "zone": p.zone,
+        "urgency": p.urgency, "status": p.status, "author": node_id(p.author),
+        "created": _iso(p.created), "expires": _iso(p.expires),
+    }
+
+
+def board(engine: Engine) -> list[dict[str, Any]]:
+    """Live postings, needs first, most urgent and oldest first: the order to work them in."""
+    rank = {"critical": 0, "high": 1, "normal": 2}
+    with session(engine) as db:
+        rows = db.exec(select(Posting).where(Posting.status.in_(LIVE_STATES))).all()  # type: ignore[attr-defined]
+    rows = sorted(rows, key=lambda p: (p.kind != "need", rank.get(p.urgency, 2), p.created))
+    return [posting_row(p) for p in rows]
+
+
+def matches(engine: Engine) -> list[dict[str, Any]]:
+    with session(engine) as db:
+        rows = db.exec(select(Match).order_by(Match.id)).all()
+        out = []
+        for m in rows:
+            offer = db.get(Posting, m.offer_id) if m.offer_id else None
+            need = db.get(Posting, m.need_id) if m.need_id else None
+            out.append({
+                "id": m.id, "status": m.status, "created": _iso(m.created), "closed": _iso(m.closed),
+                "offer": posting_row(offer) if offer else None,
+                "need": posting_row(need) if need else None,
+                "taker": node_id(m.taker) if m.taker is not None else None,
+            })
+    return out

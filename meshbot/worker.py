@@ -1,0 +1,99 @@
+"""Processes one received text: dedupe, parse, handle, and queue the answers, in one transaction."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from hardware.link import node_id
+from meshbot.handlers import HANDLERS, Context, Reply
+from meshbot.inbox import Inbound
+from meshbot.members import touch_member
+from meshbot.outbox import Outgoing, Priority, enqueue
+from meshbot.settings import Settings
+from protocol import ParseError, parse, replies
+from store import SeenPacket, session
+
+log = logging.getLogger(__name__)
+# Channel chatter that merely is not a command gets no answer: the air is for commands.
+_SILENT_ON_CHANNEL = frozenset({"empty", "unknown_verb"})
+
+
+class Worker:
+    """The only writer of postings: every received text passes through `process`."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        clock: Callable[[], float],
+        short_name_of: Callable[[int], str | None] = lambda _num: None,
+    ) -> None:
+        self._engine = engine
+        self._settings = settings
+        self._clock = clock
+        self._short_name_of = short_name_of
+
+    def process(self, message: Inbound) -> str | None:
+        """Handle one text; returns the reply queued for the sender (None: nothing to say).
+
+        A duplicate (same sender and packet id) is dropped before anything else, so the
+        backlog a radio replays on connect is never acted on twice.
+        """
+        now = self._clock()
+        try:
+            return self._process(message, now)
+        except Exception as exc:  # the daemon's crash barrier: log it, answer once, go on
+            log.exception(
+                "failed on %s packet %s %r: %s", node_id(message.from_node),
+                message.packet_id, message.text[:60], exc,
+            )
+            return self._apologise(message, now)
+
+    def _process(self, message: Inbound, now: float) -> str | None:
+        with session(self._engine) as db, db.begin():
+            if db.get(SeenPacket, (message.from_node, message.packet_id)) is not None:
+                log.info("duplicate packet %s from %s dropped", message.packet_id, node_id(message.from_node))
+                return None
+            seen = SeenPacket(
+                from_node=message.from_node, packet_id=message.packet_id,
+                received=now, text=message.text[:1000],
+            )
+            db.add(seen)
+            sender = touch_member(db, message.from_node, now, self._short_name_of(message.from_node))
+            command = parse(message.text)
+            if isinstance(command, ParseError):
+                if not message.is_direct and command.code in _SILENT_ON_CHANNEL \
+                        and not self._settings.answer_channel_chatter:
+                    return None
+                reply = Reply(command.reply)
+            else:
+                ctx = Context(session=db, sender=sender, now=now, settings=self._settings)
+                reply = HANDLERS[type(command)](ctx, command)
+            seen.reply = reply.text
+            self._queue(db, message.from_node, reply, now)
+            log.info("%s %r -> %r", node_id(message.from_node), message.text[:60], reply.text)
+            return reply.text
+
+    def _queue(self, db, to_node: int, reply: Reply, now: float) -> None:  # type: ignore[no-untyped-def]
+        want_ack = self._settings.reply_want_ack
+        enqueue(db, Outgoing(reply.text, to_node, Priority.REPLY), now, want_ack)
+        for notice in reply.notices:
+            enqueue(db, notice, now, want_ack)
+
+    def _apologise(self, message: Inbound, now: float) -> str | None:
+        """Record the packet as seen with an apology, so a failure is answered once, not looped."""
+        text = replies.oops()
+        try:
+            with session(self._engine) as db, db.begin():
+                if db.get(SeenPacket, (message.from_node, message.packet_id)) is None:
+                    db.add(SeenPacket(from_node=message.from_node, packet_id=message.packet_id,
+                                      received=now, text=message.text[:1000], reply=text))
+                    self._queue(db, message.from_node, Reply(text), now)
+        except SQLAlchemyError:
+            log.exception("could not record the failure of packet %s", message.packet_id)
+            return None
+        return text

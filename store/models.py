@@ -1,0 +1,110 @@
+"""The tables: members, postings, matches, alerts, packets seen, and the outbox.
+
+Times are epoch seconds (floats) handed in by the caller's clock, so the same rows
+come out of a simulated hour and a real one. Node numbers are the radio's 32-bit
+unsigned numbers.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, Index
+from sqlmodel import Field, SQLModel
+
+ROLES = ("resident", "responder", "committee", "admin")
+POSTING_STATES = ("open", "matched", "done", "cancelled", "expired")
+MATCH_STATES = ("proposed", "done", "cancelled")
+ALERT_STATES = ("active", "cancelled", "expired")
+OUTBOX_STATES = ("pending", "sent", "acked", "failed", "dropped")
+
+
+def _node_column(**kwargs: object) -> Column:
+    """Node numbers reach 0xFFFFFFFF: BIGINT so PostgreSQL can hold them."""
+    return Column(BigInteger, **kwargs)
+
+
+class Member(SQLModel, table=True):
+    """A node we have heard from, and what its owner told us about themselves."""
+
+    node_num: int = Field(sa_column=_node_column(primary_key=True, autoincrement=False))
+    short_name: str | None = None
+    name: str | None = Field(default=None, description="name given with JOIN")
+    zone: str | None = None
+    role: str = "resident"
+    joined: bool = False
+    first_seen: float
+    last_seen: float
+    safe_at: float | None = None
+
+
+class Posting(SQLModel, table=True):
+    """An offer or a need on the board."""
+
+    __table_args__ = (Index("ix_posting_board", "status", "kind", "category"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str  # offer | need
+    category: str
+    item: str
+    quantity: float | None = None
+    unit: str | None = None
+    zone: str | None = None
+    urgency: str = "normal"
+    status: str = Field(default="open", index=True)
+    author: int = Field(sa_column=_node_column(nullable=False, index=True))
+    created: float
+    updated: float
+    expires: float | None = None
+
+
+class Match(SQLModel, table=True):
+    """An offer paired with a need, or a posting taken by a resident."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    offer_id: int | None = Field(default=None, foreign_key="posting.id", index=True)
+    need_id: int | None = Field(default=None, foreign_key="posting.id", index=True)
+    taker: int | None = Field(default=None, sa_column=_node_column(nullable=True))
+    status: str = "proposed"
+    created: float
+    closed: float | None = None
+
+
+class Alert(SQLModel, table=True):
+    """An emergency broadcast."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    sender: int = Field(sa_column=_node_column(nullable=False))
+    text: str
+    zone: str | None = None
+    status: str = "active"
+    created: float
+    expires: float
+
+
+class SeenPacket(SQLModel, table=True):
+    """Every inbound packet processed, so a replayed backlog is not processed twice."""
+
+    from_node: int = Field(sa_column=_node_column(primary_key=True, autoincrement=False))
+    packet_id: int = Field(sa_column=_node_column(primary_key=True, autoincrement=False))
+    received: float
+    text: str
+    reply: str | None = None
+
+
+class OutboxItem(SQLModel, table=True):
+    """A text waiting to go on air (or gone): the sender's only source of work."""
+
+    __table_args__ = (Index("ix_outbox_due", "state", "priority", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    destination: int = Field(sa_column=_node_column(nullable=False))
+    channel: int = 0
+    text: str
+    priority: int
+    want_ack: bool = False
+    state: str = "pending"
+    attempts: int = 0
+    created: float
+    not_before: float
+    sent_at: float | None = None
+    packet_id: int | None = Field(default=None, sa_column=_node_column(nullable=True))
+    error: str | None = None

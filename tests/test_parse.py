@@ -1,0 +1,349 @@
+"""parse(): one CASES table of real messages and the exact command each must give."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from protocol import (
+    ALIASES_BY_VERB, CATEGORIES, PARSERS, VERB_ALIASES, VERBS, Alert, Cancel, Done, Find,
+    Help, Join, ListBoard, My, Need, Offer, ParseError, Safe, Take, parse,
+)
+from protocol.vocab import CATEGORY_KEYWORDS, NOT_TYPOS, UNITS, category_of, fold
+
+CASES: list[tuple[str, object]] = [
+    # --- OFFER: the canonical forms
+    ("OFFER 10kg rice @elm", Offer("rice", "food", 10, "kg", "elm")),
+    ("offer rice 10 kg @Elm", Offer("rice", "food", 10, "kg", "elm")),
+    ("OFFER 10 KGS RICE", Offer("rice", "food", 10, "kg")),
+    ("Offer: bread, 6 loaves", Offer("bread", "food", 6, "loaves")),
+    ("OFFER 🍞 bread 3", Offer("bread", "food", 3)),
+    ("OFFER café 2 bags", Offer("café", "food", 2, "bags")),
+    ("OFFER 1.5L water", Offer("water", "water", 1.5, "L")),
+    ("OFFER 1,5 litros de leche", Offer("leche", "food", 1.5, "L")),
+    ("OFFER 500ml milk", Offer("milk", "food", 500, "ml")),
+    ("OFFER 2 lbs beans", Offer("beans", "food", 2, "lb")),
+    ("OFFER 5 gallons water", Offer("water", "water", 5, "gal")),
+    ("OFFER 12 pcs masks", Offer("masks", "medical", 12, "pcs")),
+    ("OFFER 4 jars jam", Offer("jam", "other", 4, "jars")),
+    ("OFFER 6 cans of beans", Offer("beans", "food", 6, "cans")),
+    ("OFFER 2 boxes diapers", Offer("diapers", "hygiene", 2, "boxes")),
+    ("OFFER 3 bottles water", Offer("water", "water", 3, "bottles")),
+    ("OFFER 2 hours babysitting", Offer("babysitting", "childcare", 2, "h")),
+    ("OFFER 3hrs tutoring @oak", Offer("tutoring", "education", 3, "h", "oak")),
+    ("OFFER 10 packs noodles", Offer("noodles", "food", 10, "packs")),
+    ("OFFER 20 doses insulin", Offer("insulin", "medical", 20, "doses")),
+    ("OFFER 10 meals", Offer("meals", "food", 10)),
+    ("OFFER 6 loaves", Offer("loaves", "food", 6)),
+    ("OFFER 2 first aid kits", Offer("first aid kits", "medical", 2)),
+    ("OFFER x3 blankets", Offer("blankets", "shelter", 3)),
+    ("OFFER blankets 3x", Offer("blankets", "shelter", 3)),
+    ("OFFER two blankets", Offer("blankets", "shelter", 2)),
+    ("OFFER a dozen eggs", Offer("eggs", "food", 12)),
+    ("OFFER two dozen eggs", Offer("eggs", "food", 24)),
+    ("OFFER half a dozen eggs", Offer("eggs", "food", 6)),
+    ("OFFER half a kilo of coffee", Offer("coffee", "food", 0.5, "kg")),
+    ("OFFER twenty candles", Offer("candles", "power", 20)),
+    ("OFFER generator @pine !", Offer("generator", "power", None, None, "pine", "high")),
+    ("OFFER ladder and drill", Offer("ladder and drill", "tools")),
+    ("OFFER rides to clinic", Offer("rides to clinic", "transport")),
+    ("OFFER plumbing fixes", Offer("plumbing fixes", "repair")),
+    ("OFFER moving help, strong hands", Offer("moving help strong hands", "labor")),
+    ("OFFER walkie-talkie", Offer("walkie-talkie", "communication")),
+    ("OFFER phone charging @elm", Offer("phone charging", "power", place="elm")),
+    ("OFFER winter coats size 10", Offer("winter coats size 10", "clothing")),
+    ("OFFER spare room #shelter", Offer("spare room", "shelter")),
+    ("OFFER lemonade #comida", Offer("lemonade", "food")),
+    ("OFFER Something Odd", Offer("something odd", "other")),
+    ("o rice 2kg", Offer("rice", "food", 2, "kg")),
+    ("ofrezco medio kilo de café @Centro-2", Offer("café", "food", 0.5, "kg", "centro-2")),
+    ("tengo cinco kilos de arroz", Offer("arroz", "food", 5, "kg")),
+    ("Tengo 3 mantas", Offer("mantas", "shelter", 3)),
+    ("ofrecer dos bolsas de pan", Offer("pan", "food", 2, "bags")),
+    ("oferta: herramientas", Offer("herramientas", "tools")),
+    ("have spare tent", Offer("spare tent", "shelter")),
+    ("give 2 pairs shoes", Offer("shoes", "clothing", 2, "pairs")),
+    ("doy clases de inglés", Offer("clases de inglés", "education")),
+    ("ofer rice", Offer("rice", "food")),
+    ("offre rice", Offer("rice", "food")),
+    ("/offer rice", Offer("rice", "food")),
+    ("Offer:bread", Offer("bread", "food")),
+    ("  OFFER   rice\t\t5kg  ", Offer("rice", "food", 5, "kg")),
+    # --- NEED and urgency
+    ("NEED insulin !!", Need("insulin", "medical", urgency="critical")),
+    ("NEED insulin !", Need("insulin", "medical", urgency="high")),
+    ("NEED insulin!!!", Need("insulin", "medical", urgency="critical")),
+    ("Need insulin! @elm", Need("insulin", "medical", place="elm", urgency="high")),
+    ("NEED!! insulin", Need("insulin", "medical", urgency="critical")),
+    ("NEED insulin urgent", Need("insulin", "medical", urgency="critical")),
+    ("NEED insulin ASAP", Need("insulin", "medical", urgency="critical")),
+    ("NEED insulin (urgent)", Need("insulin", "medical", urgency="critical")),
+    ("NEED emergency blankets", Need("blankets", "shelter", urgency="critical")),
+    ("NEED water soon", Need("water", "water", urgency="high")),
+    ("URGENT NEED insulin", Need("insulin", "medical", urgency="critical")),
+    ("!! need water @oak", Need("water", "water", place="oak", urgency="critical")),
+    ("need: 3 kids jackets size 8", Need("kids jackets size 8", "clothing", 3)),
+    ("NEED ride for one person @oak", Need("ride", "transport", 1, "people", "oak")),
+    ("NEED food for 4 people", Need("food", "food", 4, "people")),
+    ("NEED shelter 2 nights", Need("shelter", "shelter", 2, "nights")),
+    ("NEED sleeping bags", Need("sleeping bags", "shelter")),
+    ("NEED car seat", Need("car seat", "childcare")),
+    ("NEED batteries AA", Need("batteries aa", "power")),
+    ("NEED soap, pads", Need("soap pads", "hygiene")),
+    ("NEED radio", Need("radio", "communication")),
+    ("NEED someone to fix roof", Need("someone to fix roof", "repair")),
+    ("n water", Need("water", "water")),
+    ("necesito una docena de huevos @olmo", Need("huevos", "food", 12, place="olmo")),
+    ("necesito insulina urgente", Need("insulina", "medical", urgency="critical")),
+    ("Necesito pañales talla 3", Need("pañales talla 3", "hygiene")),
+    ("necesito 2 chaquetas para niños talla 8", Need("chaquetas para niños talla 8", "clothing", 2)),
+    ("necesito papel higiénico 4 rollos", Need("papel higiénico", "hygiene", 4, "rolls")),
+    ("necesito pasta de dientes", Need("pasta de dientes", "hygiene")),
+    ("necesito tres litros de agua !", Need("agua", "water", 3, "L", urgency="high")),
+    ("busco ayuda con mudanza", Need("ayuda con mudanza", "labor")),
+    ("busco un par de zapatos", Need("zapatos", "clothing", 1, "pairs")),
+    ("want a lift to town", Need("lift to town", "transport")),
+    ("quiero cuatro velas", Need("velas", "power", 4)),
+    ("¡NECESITO agua!", Need("agua", "water", urgency="high")),
+    ("nede water", Need("water", "water")),
+    ("neeed insulin", Need("insulin", "medical")),
+    ("nesesito agua", Need("agua", "water")),
+    # --- ALERT
+    ("ALERT family evicted @oak", Alert("family evicted", "oak")),
+    ("alert Family evicted, 2 kids @Oak!", Alert("Family evicted, 2 kids", "oak")),
+    ("SOS fire near school", Alert("fire near school")),
+    ("SOS!! fire @elm", Alert("fire", "elm")),
+    ("SOS 🔥 @oak", Alert("🔥", "oak")),
+    ("emergency: flooding @river-side", Alert("flooding", "river-side")),
+    ("EMERGENCIA inundación @centro", Alert("inundación", "centro")),
+    ("alerta desalojo en @pino", Alert("desalojo en", "pino")),
+    ("alrt fire", Alert("fire")),
+    ("🚨 ALERT gas leak @elm", Alert("gas leak", "elm")),
+    ("URGENT: alert gas leak", Alert("gas leak")),
+    ("EMERGENCY help fire @elm", Alert("help fire", "elm")),
+    # --- LIST
+    ("LIST", ListBoard()),
+    ("list offers", ListBoard("offer")),
+    ("LIST needs food @elm", ListBoard("need", "food", "elm")),
+    ("ls medical", ListBoard(category="medical")),
+    ("ls n", ListBoard("need")),
+    ("list #water", ListBoard(category="water")),
+    ("list blankets", ListBoard(category="shelter")),
+    ("lista ofertas comida", ListBoard("offer", "food")),
+    ("ver necesidades @olmo", ListBoard("need", place="olmo")),
+    ("lsit offers", ListBoard("offer")),
+    ("list all", ListBoard()),
+    # --- FIND
+    ("FIND rice @elm", Find("rice", "elm")),
+    ("find Baby Formula", Find("baby formula")),
+    ("search generator, fuel", Find("generator fuel")),
+    ("buscar arroz", Find("arroz")),
+    # --- MY
+    ("MY", My()),
+    ("mine", My()),
+    ("mis", My()),
+    ("my offers", My()),
+    # --- refs
+    ("TAKE o12", Take("o12")),
+    ("take #O12", Take("o12")),
+    ("TAKE o 12", Take("o12")),
+    ("take o012", Take("o12")),
+    ("claim n7", Take("n7")),
+    ("tomo 12", Take("12")),
+    ("TAKE o12 thanks!", Take("o12")),
+    ("DONE n7", Done("n7")),
+    ("done #12", Done("12")),
+    ("hecho o3", Done("o3")),
+    ("listo A3", Done("a3")),
+    ("Done. o4", Done("o4")),
+    ("CANCEL o12", Cancel("o12")),
+    ("cancelar n5", Cancel("n5")),
+    ("borrar a3", Cancel("a3")),
+    ("delete o-9", Cancel("o9")),
+    # --- SAFE
+    ("SAFE", Safe()),
+    ("safe at my sister's @oak", Safe("at my sister's @oak")),
+    ("bien", Safe()),
+    ("a salvo, gracias", Safe("gracias")),
+    ("A salvo", Safe()),
+    ("estoy bien", Safe()),
+    ("todo bien", Safe()),
+    # --- JOIN
+    ("JOIN Ana @elm", Join("Ana", "elm")),
+    ("join Ana elm", Join("Ana", "elm")),
+    ("JOIN Ana Maria @Elm", Join("Ana Maria", "elm")),
+    ("join @oak Bob", Join("Bob", "oak")),
+    ("unirse José @centro", Join("José", "centro")),
+    ("register Li 4th-street", Join("Li", "4th-street")),
+    # --- HELP
+    ("HELP", Help()),
+    ("help offer", Help("offer")),
+    ("HELP ofrezco", Help("offer")),
+    ("help sos", Help("alert")),
+    ("help banana", Help()),
+    ("help help", Help()),
+    ("?", Help()),
+    ("??", Help()),
+    ("? need", Help("need")),
+    ("offer?", Help("offer")),
+    ("help?", Help()),
+    ("h", Help()),
+    ("ayuda", Help()),
+    ("Ayúda", Help()),
+    ("helo", Help()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_parse(text: str, expected: object) -> None:
+    assert parse(text) == expected
+
+
+def test_every_verb_has_a_case_and_a_parser() -> None:
+    assert set(PARSERS) == set(VERBS) == set(ALIASES_BY_VERB)
+    covered = {type(expected).verb for _, expected in CASES}
+    assert covered == set(VERBS)
+
+
+@pytest.mark.parametrize(("alias", "verb"), sorted(VERB_ALIASES.items()))
+def test_every_alias(alias: str, verb: str) -> None:
+    """Each alias, in upper and lower case, reaches its verb with typical arguments."""
+    args = {"offer": "rice", "need": "rice", "alert": "fire", "find": "rice", "take": "o1",
+            "done": "o1", "cancel": "o1", "join": "Ana elm"}.get(verb, "")
+    for spelled in (alias, alias.upper()):
+        result = parse(f"{spelled} {args}".strip())
+        assert not isinstance(result, ParseError), (spelled, result)
+        assert type(result).verb == verb
+
+
+@pytest.mark.parametrize(("typo", "verb"), [
+    ("ofer", "offer"), ("offfer", "offer"), ("oefer", "offer"), ("nede", "need"),
+    ("neeed", "need"), ("alrt", "alert"), ("alret", "alert"), ("lsit", "list"), ("fnid", "find"),
+    ("cancle", "cancel"), ("joni", "join"), ("hlep", "help"), ("necesto", "need"),
+    ("tkae", "take"), ("dnoe", "done"), ("saef", "safe"), ("ayudaa", "help"),
+])
+def test_one_typo_on_long_verbs(typo: str, verb: str) -> None:
+    assert parse(typo).verb == verb  # a command, or a ParseError about that verb's arguments
+
+
+@pytest.mark.parametrize("typo", ["ned", "lst", "myy", "sso", "oo", "nn", "l", "t"])
+def test_short_tokens_are_never_guessed(typo: str) -> None:
+    result = parse(f"{typo} rice")
+    assert isinstance(result, ParseError) and result.code == "unknown_verb"
+
+
+@pytest.mark.parametrize("word", sorted(NOT_TYPOS))
+def test_common_words_are_not_corrected_into_verbs(word: str) -> None:
+    result = parse(f"{word} something")
+    assert isinstance(result, ParseError) and result.code == "unknown_verb"
+
+
+def test_two_edits_are_not_corrected_but_suggested() -> None:
+    result = parse("ofrr rice")
+    assert isinstance(result, ParseError)
+    assert result.code == "unknown_verb" and "OFFER" in result.reply
+
+
+def test_typo_matching_two_verbs_is_not_guessed() -> None:
+    result = parse("listi")  # list / lista / listo: LIST and DONE
+    assert isinstance(result, ParseError)
+    assert "LIST" in result.reply and "DONE" in result.reply
+
+
+@pytest.mark.parametrize(("text", "quantity"), [
+    ("OFFER one apple", 1), ("OFFER two apples", 2), ("OFFER twelve eggs", 12),
+    ("OFFER a dozen eggs", 12), ("OFFER dos kilos arroz", 2), ("OFFER cinco latas atún", 5),
+    ("OFFER una docena huevos", 12), ("OFFER dos docenas huevos", 24), ("OFFER diez velas", 10),
+    ("OFFER veinte velas", 20), ("OFFER 0.25 kg tea", 0.25), ("OFFER 1,5kg rice", 1.5),
+])
+def test_number_words_and_decimals(text: str, quantity: float) -> None:
+    result = parse(text)
+    assert isinstance(result, Offer) and result.quantity == quantity
+
+
+@pytest.mark.parametrize(("written", "unit"), [
+    ("kg", "kg"), ("kgs", "kg"), ("kilos", "kg"), ("g", "g"), ("grams", "g"), ("l", "L"),
+    ("L", "L"), ("litres", "L"), ("liters", "L"), ("litros", "L"), ("ml", "ml"), ("mL", "ml"),
+    ("lb", "lb"), ("lbs", "lb"), ("gal", "gal"), ("pcs", "pcs"), ("pc", "pcs"),
+    ("pieces", "pcs"), ("bags", "bags"), ("bolsas", "bags"), ("jars", "jars"),
+    ("cans", "cans"), ("latas", "cans"), ("boxes", "boxes"), ("cajas", "boxes"),
+    ("bottles", "bottles"), ("hours", "h"), ("h", "h"), ("hrs", "h"), ("horas", "h"),
+    ("packs", "packs"), ("doses", "doses"), ("kits", "kits"), ("rolls", "rolls"),
+])
+def test_units_are_normalised(written: str, unit: str) -> None:
+    spaced, glued = parse(f"OFFER 3 {written} stuff"), parse(f"OFFER 3{written} stuff")
+    assert spaced == glued == Offer("stuff", "other", 3, unit)
+
+
+def test_number_without_unit_word_stays_in_the_item() -> None:
+    assert parse("OFFER 3rd floor room") == Offer("3rd floor room", "shelter")
+    assert parse("OFFER rice 1,000") == Offer("rice 1,000", "food")
+
+
+def test_zone_forms() -> None:
+    assert parse("NEED water @Elm_2").place == "elm_2"  # type: ignore[union-attr]
+    assert parse("NEED water @ elm").place == "elm"  # type: ignore[union-attr]
+    assert parse("NEED water @Olmo,").place == "olmo"  # type: ignore[union-attr]
+    first = parse("NEED water @elm @oak")
+    assert first == Need("water @oak", "water", place="elm")
+
+
+def test_item_is_lowercased_alert_and_names_are_not() -> None:
+    assert parse("OFFER Fresh BREAD") == Offer("fresh bread", "food")
+    assert parse("ALERT Road Closed @elm") == Alert("Road Closed", "elm")
+    assert parse("JOIN McKay @elm") == Join("McKay", "elm")
+
+
+def test_category_table_is_consistent() -> None:
+    assert set(CATEGORY_KEYWORDS.values()) == set(CATEGORIES)
+    for key in CATEGORY_KEYWORDS:
+        assert all(word == fold(word) for word in key), key
+    for category in CATEGORIES:
+        assert category_of([category]) == category
+
+
+def test_units_map_to_canonical_forms_only() -> None:
+    assert set(UNITS.values()) >= {"kg", "g", "L", "ml", "lb", "gal", "pcs", "h", "loaves"}
+    for alias in UNITS:
+        assert alias == fold(alias)
+
+
+def test_not_typos_are_really_one_edit_from_a_verb() -> None:
+    from protocol.parse import _distance
+
+    for word in NOT_TYPOS:
+        assert any(len(a) >= 4 and _distance(word, a, 1) == 1 for a in VERB_ALIASES), word
+
+
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_command_card_examples_all_parse() -> None:
+    card = (_ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    rows = [line for line in card.splitlines() if line.startswith("| ")]
+    examples = [e for row in rows for e in re.findall(r"`([^`]+)`", row)]
+    assert len(examples) > 20
+    for example in examples:
+        result = parse(example)
+        if " " in example:
+            assert not isinstance(result, ParseError), (example, result)
+        else:  # a bare alias such as TENGO: the verb is known
+            assert result.verb is not None, example
+
+
+def test_spec_lists_every_alias_unit_and_keyword() -> None:
+    spec = (_ROOT / "protocol" / "SPEC.md").read_text(encoding="utf-8")
+    spec_words = set(re.findall(r"[\w?]+", spec.casefold()))
+    for word in [*VERB_ALIASES, *UNITS, *(w for key in CATEGORY_KEYWORDS for w in key)]:
+        assert word in spec_words, word
+    for phrase in [*ALIASES_BY_VERB["safe"][2:], *(" ".join(k) for k in CATEGORY_KEYWORDS)]:
+        assert phrase in spec, phrase
+
+
+def test_spec_error_replies_are_the_real_ones() -> None:
+    spec = (_ROOT / "protocol" / "SPEC.md").read_text(encoding="utf-8")
+    for text in ["", "x" * 300, "banana", "ofrr", "OFFER", "ALERT", "TAKE", "TAKE rice", "LIST elm"]:
+        reply = parse(text).reply  # type: ignore[union-attr]
+        assert f"`{reply.replace('|', chr(92) + '|')}`" in spec, reply
