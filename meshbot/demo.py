@@ -15,7 +15,7 @@ import simpy
 from sqlmodel import func, select
 
 from hardware.link import BROADCAST_NUM
-from hardware.sim import SimLink, SimMesh, load_scenario
+from hardware.sim import Scenario, SimLink, SimMesh, load_scenario
 from meshbot.daemon import Daemon
 from meshbot.settings import Settings
 from store import Match, OutboxItem, SeenPacket, open_engine, session
@@ -24,23 +24,33 @@ SCENARIO = "neighbourhood"
 STEP_MAX_S = 0.5  # the bot looks at its inbox at least this often
 RUN_FOR_S = 900.0
 
-# (virtual second, resident short name, text sent to the bot by DM)
-SCRIPT: tuple[tuple[float, str, str], ...] = (
-    (10, "ELMA", "JOIN Elma elm"),
-    (30, "RUTH", "JOIN Ruth oak"),
-    (60, "ELMA", "OFFER 10kg rice @elm"),
-    (90, "TOM", "NEED insulin !!"),
-    (120, "RUTH", "need: rice for 3 kids"),
-    (150, "HAZL", "Offer insulin 2 doses @hill"),
-    (180, "KAI", "ofrezco pan 6 barras"),
-    (210, "IVY", "LIST"),
-    (240, "SAM", "BANANA 5"),
-    (270, "OAKS", "ALERT family evicted @oak"),
-    (300, "UMA", "NEED blankets 3 @river"),
-    (330, "JUNO", "TAKE o5"),
-    (360, "RUTH", "DONE n3"),
-    (390, "RIA", "SAFE"),
+# (virtual second, resident (index into the scenario's residents), text sent to the bot by DM).
+# `{name}` and `{zone}` are the resident's own, so any scenario with 11 residents will do.
+SCRIPT: tuple[tuple[float, int, str], ...] = (
+    (10, 2, "JOIN {name} {zone}"),
+    (30, 5, "JOIN {name} {zone}"),
+    (60, 2, "OFFER 10kg rice @{zone}"),
+    (90, 8, "NEED insulin !!"),
+    (120, 5, "need: rice for 3 kids"),
+    (150, 0, "Offer insulin 2 doses @{zone}"),
+    (180, 3, "ofrezco pan 6 barras"),
+    (210, 1, "LIST"),
+    (240, 7, "BANANA 5"),
+    (270, 6, "ALERT family evicted @{zone}"),
+    (300, 10, "NEED blankets 3 @{zone}"),
+    (330, 9, "TAKE o5"),
+    (360, 5, "DONE n3"),
+    (390, 4, "SAFE"),
 )
+
+
+def schedule_script(env: simpy.Environment, mesh: SimMesh, scenario: Scenario) -> None:
+    """Start one process per scripted message."""
+    residents = scenario.residents
+    for at, index, template in SCRIPT:
+        who = residents[index % len(residents)]
+        text = template.format(name=who.long_name.split()[0], zone=who.zone)
+        env.process(resident_process(env, mesh, who.num, scenario.base, at, text))
 
 
 @dataclass
@@ -60,7 +70,7 @@ class DemoResult:
             if event.kind != "tx":
                 continue
             minutes, seconds = divmod(int(event.time), 60)
-            yield f"[{minutes:02d}:{seconds:02d}] {self._name(event.node):>5} -> {self._name(event.to_num):<5} {event.text}"
+            yield f"[{minutes:02d}:{seconds:02d}] {self._name(event.node):>5} -> {self._name(event.to):<5} {event.text}"
 
     def summary(self) -> dict[str, Any]:
         engine = self.daemon.engine
@@ -94,10 +104,13 @@ class DemoResult:
 
 
 def bot_process(env: simpy.Environment, daemon: Daemon) -> Iterator[simpy.Event]:
-    """The daemon's worker and sender as one simulation process."""
-    while True:
-        wait = daemon.step()
-        yield env.timeout(min(max(wait, 0.05), STEP_MAX_S))
+    """The daemon's worker and sender as one simulation process; interrupt it to stop."""
+    try:
+        while True:
+            wait = daemon.step()
+            yield env.timeout(min(max(wait, 0.05), STEP_MAX_S))
+    except simpy.Interrupt:
+        return
 
 
 def resident_process(
@@ -115,13 +128,11 @@ def run_demo(seed: int = 42, run_for_s: float = RUN_FOR_S) -> DemoResult:
     bot = scenario.base
     names = {n.num: n.short_name for n in scenario.nodes}
     names[bot] = "bot"
-    by_name = {n.short_name: n.num for n in scenario.nodes}
     settings = Settings(db=":memory:")
     daemon = Daemon(settings, SimLink(mesh, bot), open_engine(settings.db), clock=mesh.now)
     daemon.open()
     env.process(bot_process(env, daemon))
-    for at, who, text in SCRIPT:
-        env.process(resident_process(env, mesh, by_name[who], bot, at, text))
+    schedule_script(env, mesh, scenario)
     env.run(until=run_for_s)
     daemon.close()
     return DemoResult(mesh, daemon, env.now, time.perf_counter() - started, names)

@@ -113,10 +113,10 @@ def max_urgency(a: str, b: str) -> str:
 
 def bangs(token: str) -> tuple[str, str]:
     """Split `insulin!!` into (`insulin`, `critical`); no `!` gives `normal`."""
-    stripped = token.strip("!¡")
-    count = len(token) - len(token.lstrip("!¡")) + len(token) - len(token.rstrip("!"))
-    count = min(count, len(token))
-    return stripped, ("normal", "high")[count] if count < 2 else "critical"
+    core = token.strip("¡")
+    stripped = core.strip("!")
+    count = len(core) - len(stripped)
+    return stripped.strip("¡"), ("normal", "high")[count] if count < 2 else "critical"
 
 
 @dataclass

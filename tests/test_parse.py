@@ -107,6 +107,8 @@ CASES: list[tuple[str, object]] = [
     ("want a lift to town", Need("lift to town", "transport")),
     ("quiero cuatro velas", Need("velas", "power", 4)),
     ("¡NECESITO agua!", Need("agua", "water", urgency="high")),
+    ("¡necesito agua ya!!", Need("agua ya", "water", urgency="critical")),
+    ("NEED !insulin!", Need("insulin", "medical", urgency="critical")),
     ("nede water", Need("water", "water")),
     ("neeed insulin", Need("insulin", "medical")),
     ("nesesito agua", Need("agua", "water")),

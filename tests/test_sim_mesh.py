@@ -329,8 +329,9 @@ def test_neighbourhood_scenario():
     assert len(sc.nodes) == 12 and len(sc.residents) == 11
     assert sc.base_node.short_name == "BASE"
     assert {"elm", "oak", "river", "hill"} <= set(sc.zones)
-    mesh = SimMesh.from_scenario(sc, simpy.Environment())
-    assert mesh.hop_limit == 3
+    mesh = sc.build(simpy.Environment(), seed=1)
+    assert mesh.hop_limit == 3 and mesh.seed == 1
+    assert sc.by_short_name("KAI").zone == "river"
     links = mesh.link_distances(sc.base)
     residents = {n.num for n in sc.residents}
     assert all(links.get(num, 99) <= 3 for num in residents)
