@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 CARD = (
-    "OFFER rice 5kg @elm | NEED insulin !! | ALERT text @zone | LIST [offers|needs] | "
+    "Emergency: ALERT what @zone. OFFER rice 5kg @elm | NEED insulin !! | LIST [offers|needs] | "
     "FIND word | MY | TAKE o12 | DONE o12 | CANCEL o12 | JOIN name zone | SAFE | HELP verb"
 )
 

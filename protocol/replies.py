@@ -158,6 +158,7 @@ def done(short_id: str) -> str:
 
 
 def safe(name: str) -> str:
+    """`name` is how the resident calls themselves (no node id: they know who they are)."""
     return fit(f"Marked safe, {name}. Stay well.")
 
 

@@ -42,4 +42,4 @@ def cancel_alert(ctx: Context, alert: Alert | None, ref: str) -> Reply:
 def mark_safe(ctx: Context, cmd: Safe) -> Reply:
     ctx.sender.safe_at = ctx.now
     ctx.session.add(ctx.sender)
-    return Reply(replies.safe(display_name(ctx.sender)))
+    return Reply(replies.safe(ctx.sender.name or ctx.sender.short_name or "friend"))
