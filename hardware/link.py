@@ -105,12 +105,24 @@ class RadioLink(ABC):
         destination: int = BROADCAST_NUM,
         channel_index: int = 0,
         want_ack: bool = False,
+        packet_id: int | None = None,
     ) -> int:
         """Queue one text packet on the radio and return its packet id.
 
+        `packet_id` lets the caller choose the id (non-zero, 32-bit): sending again with
+        the same id after a crash is dropped as a duplicate by every receiving node, so
+        a text is never shown twice. None lets the radio pick.
         Raises LinkDown when not connected. The caller keeps texts within 200 UTF-8
         bytes; a link raises ValueError for a payload over the radio's limit.
         """
+
+    def probe(self) -> bool:
+        """A cheap guess whether `connect` could succeed now (the device or port is there).
+
+        Lets a supervisor poll every second while the radio is away and reconnect the
+        moment it returns, keeping its backoff for connects that fail. True when unknown.
+        """
+        return True
 
     @property
     @abstractmethod

@@ -14,10 +14,12 @@ are closures this link holds (pubsub keeps only weak references) and only set fl
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import threading
 from typing import Any
 
+from meshtastic.protobuf import mesh_pb2, portnums_pb2
 from pubsub import pub
 
 from hardware.airtime import DATA_PAYLOAD_LEN
@@ -32,6 +34,7 @@ from hardware.link import (
 )
 
 DEFAULT_TCP_PORT = 4403
+PROBE_TIMEOUT_S = 1.0
 DEFAULT_CONFIG_TIMEOUT_S = 60
 DEFAULT_CONNECT_TIMEOUT_S = 10.0
 _READER_THREAD_ATTRS = ("_rxThread", "_receiveThread")
@@ -123,6 +126,18 @@ class MeshtasticLink(RadioLink):
         """The library's interface object (None before the first connect)."""
         return self._iface
 
+    def probe(self) -> bool:
+        """Serial: the device file exists; TCP: the port accepts a connection; BLE: unknown."""
+        if self._port:
+            return os.path.exists(self._port)
+        if self._host:
+            try:
+                with socket.create_connection(self._host, timeout=PROBE_TIMEOUT_S):
+                    return True
+            except OSError:
+                return False
+        return True
+
     def connect(self) -> None:
         with self._lock:
             if self.is_connected:
@@ -185,6 +200,7 @@ class MeshtasticLink(RadioLink):
         destination: int = BROADCAST_NUM,
         channel_index: int = 0,
         want_ack: bool = False,
+        packet_id: int | None = None,
     ) -> int:
         size = len(text.encode("utf-8"))
         if size > DATA_PAYLOAD_LEN:
@@ -192,12 +208,28 @@ class MeshtasticLink(RadioLink):
         if not self.is_connected:
             raise LinkDown(f"the radio ({self.where}) is not connected")
         try:
-            packet = self._iface.sendText(
-                text, destinationId=destination, wantAck=want_ack, channelIndex=channel_index
-            )
+            if packet_id is None:
+                packet = self._iface.sendText(
+                    text, destinationId=destination, wantAck=want_ack, channelIndex=channel_index
+                )
+            else:
+                packet = self._send_with_id(text, destination, channel_index, want_ack, packet_id)
         except _connect_errors() as e:
             raise LinkDown(f"sending to the radio ({self.where}) failed: {e}") from e
         return int(packet.id)
+
+    def _send_with_id(
+        self, text: str, destination: int, channel_index: int, want_ack: bool, packet_id: int
+    ) -> mesh_pb2.MeshPacket:
+        """sendText with our own id: the library's public calls always draw a new one,
+        so build the packet as `sendData` does and hand it to `_sendPacket`, which keeps
+        a non-zero id."""
+        packet = mesh_pb2.MeshPacket()
+        packet.channel = channel_index
+        packet.decoded.portnum = portnums_pb2.PortNum.TEXT_MESSAGE_APP
+        packet.decoded.payload = text.encode("utf-8")
+        packet.id = packet_id & 0xFFFFFFFF
+        return self._iface._sendPacket(packet, destinationId=destination, wantAck=want_ack)
 
     @property
     def my_node_num(self) -> int:

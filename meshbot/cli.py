@@ -202,5 +202,26 @@ def matches(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"#{m['id']:<4} {m['status']:<9} offer {offer} | need {need}{taker}  ({m['created']})")
 
 
+@main.command("outbox")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--state", type=click.Choice(["pending", "sending", "sent", "acked", "failed", "dropped", "merged"]),
+              help="Only rows in this state.")
+@click.option("--limit", default=50, show_default=True, help="How many rows, newest first.")
+@click.pass_context
+def outbox_command(ctx: click.Context, as_json: bool, state: str | None, limit: int) -> None:
+    """Texts waiting, sent, acknowledged or failed: what the radio has (not) delivered."""
+    from meshbot.views import outbox as outbox_view
+
+    view = outbox_view(_engine(_settings(ctx)), state, limit)
+    if as_json:
+        _print_json(view)
+        return
+    click.echo("  ".join(f"{k}: {v}" for k, v in sorted(view["counts"].items())) or "The outbox is empty.")
+    for o in view["items"]:
+        error = f"  ({o['error']})" if o["error"] else ""
+        click.echo(f"#{o['id']:<5} {o['state']:<8} {o['priority']:<6} to {o['to']:<10} x{o['attempts']} "
+                   f"{o['created']}  {o['text']}{error}")
+
+
 if __name__ == "__main__":
     main()

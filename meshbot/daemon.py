@@ -18,15 +18,30 @@ from sqlalchemy.engine import Engine
 from hardware.link import LinkDown, RadioLink
 from meshbot.housekeeping import expire_due
 from meshbot.inbox import Inbox
-from meshbot.sender import Sender
+from meshbot.budget import AirtimeBudget
+from meshbot.sender import Ack, DeliveryPolicy, Sender
 from meshbot.settings import Settings
 from meshbot.worker import Worker
 from store import session
 
 log = logging.getLogger(__name__)
 HOUSEKEEPING_EVERY_S = 60.0
-RECONNECT_BACKOFF_S = (2.0, 5.0, 10.0, 30.0, 60.0)
+RECONNECT_FIRST_S = 1.0
+RECONNECT_MAX_S = 30.0
 WORKER_POLL_S = 0.5
+
+
+def delivery_policy(settings: Settings) -> DeliveryPolicy:
+    return DeliveryPolicy(
+        min_gap_s=settings.min_gap_s,
+        retry_delays_s=settings.retry_delays_s,
+        stale_after_s=settings.stale_notice_hours * 3600.0,
+        budget=AirtimeBudget(
+            share=settings.airtime_budget_pct / 100.0,
+            reserve=settings.budget_reserve_pct / 100.0,
+            preset=settings.modem_preset,
+        ),
+    )
 
 
 class Daemon:
@@ -45,13 +60,14 @@ class Daemon:
         self.clock = clock
         self.inbox = Inbox(link)
         self.worker = Worker(engine, settings, clock, self._short_name_of)
-        self.sender = Sender(engine, link, clock, settings.min_gap_s)
+        self.sender = Sender(engine, link, clock, delivery_policy(settings))
         self._next_housekeeping = 0.0
         self._stop = threading.Event()
         self._wake_sender = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._reconnect_attempt = 0
+        self._reconnect_delay = RECONNECT_FIRST_S
         self._next_reconnect = 0.0
+        self._link_was_up = True
 
     def _short_name_of(self, num: int) -> str | None:
         info = self.link.nodes().get(num)
@@ -77,11 +93,18 @@ class Daemon:
                 handled += 1
         return handled
 
+    def process_acks(self) -> None:
+        for packet in self.inbox.routing_packets():
+            ack = Ack.from_packet(packet)
+            if ack is not None:
+                self.sender.record_ack(ack)
+
     def housekeeping(self) -> None:
         now = self.clock()
         if now < self._next_housekeeping:
             return
         self._next_housekeeping = now + HOUSEKEEPING_EVERY_S
+        self.worker.forget_idle(now)
         with session(self.engine) as db, db.begin():
             expired = expire_due(db, now)
         if expired:
@@ -90,6 +113,7 @@ class Daemon:
     def step(self) -> float:
         """One turn in virtual time: process, tidy, send; returns seconds until worth calling again."""
         self.process_inbox()
+        self.process_acks()
         self.housekeeping()
         return self.sender.tick()
 
@@ -126,24 +150,42 @@ class Daemon:
     def _send(self) -> None:
         while not self._stop.is_set():
             self._keep_connected()
+            self.process_acks()
             wait = self.sender.tick()
             self._wake_sender.wait(timeout=max(0.05, wait))
             self._wake_sender.clear()
 
     def _keep_connected(self) -> None:
-        """Reconnect with backoff when the radio dropped (its own events are not always sent)."""
+        """Reconnect with backoff (1 s doubling to 30 s) when the radio dropped.
+
+        `is_connected` is polled, since the library does not always publish
+        `connection.lost`. While the radio is plainly absent (`probe`), nothing is
+        tried and the backoff is reset, so a returning radio is taken back within a
+        second or two. Each change of state is logged once.
+        """
         if self.link.is_connected:
-            self._reconnect_attempt = 0
+            if not self._link_was_up:
+                log.info("radio link is back")
+            self._link_was_up = True
+            self._reconnect_delay = RECONNECT_FIRST_S
             return
         now = time.monotonic()
+        if self._link_was_up:
+            log.warning("radio link lost; reconnecting")
+            self._link_was_up = False
+            self._next_reconnect = now + self._reconnect_delay
+            return
+        if not self.link.probe():
+            # Away: look again in a second, and try at once when it is back.
+            self._reconnect_delay = RECONNECT_FIRST_S
+            self._next_reconnect = now
+            return
         if now < self._next_reconnect:
             return
-        delay = RECONNECT_BACKOFF_S[min(self._reconnect_attempt, len(RECONNECT_BACKOFF_S) - 1)]
-        self._reconnect_attempt += 1
-        self._next_reconnect = now + delay
         try:
             self.link.close()
             self.link.connect()
-            log.info("radio reconnected")
         except LinkDown as exc:
-            log.warning("radio still down (%s); next try in %.0f s", exc, delay)
+            self._reconnect_delay = min(self._reconnect_delay * 2, RECONNECT_MAX_S)
+            self._next_reconnect = now + self._reconnect_delay
+            log.debug("radio still down (%s); next try in %.0f s", exc, self._reconnect_delay)

@@ -77,13 +77,13 @@ class DemoResult:
         with session(engine) as db:
             messages_in = db.exec(select(func.count()).select_from(SeenPacket)).one()
             replies_sent = db.exec(
-                select(func.count()).select_from(OutboxItem).where(OutboxItem.state == "sent")
+                select(func.count()).select_from(OutboxItem).where(OutboxItem.sent_at.is_not(None))  # type: ignore[union-attr]
             ).one()
             matches = db.exec(select(func.count()).select_from(Match)).one()
             alert_ids = db.exec(
                 select(OutboxItem.packet_id).where(
                     OutboxItem.destination == BROADCAST_NUM, OutboxItem.text.startswith("ALERT"),  # type: ignore[attr-defined]
-                    OutboxItem.state == "sent",
+                    OutboxItem.sent_at.is_not(None),  # type: ignore[union-attr]
                 )
             ).all()
         bot = self.daemon.link.my_node_num

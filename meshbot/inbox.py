@@ -14,7 +14,9 @@ from typing import Any
 
 from pubsub import pub
 
-from hardware.link import BROADCAST_NUM, TOPIC_ESTABLISHED, TOPIC_LOST, TOPIC_TEXT, RadioLink
+from hardware.link import (
+    BROADCAST_NUM, TOPIC_ESTABLISHED, TOPIC_LOST, TOPIC_ROUTING, TOPIC_TEXT, RadioLink,
+)
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,7 @@ class Inbox:
     def __init__(self, link: RadioLink) -> None:
         self._link = link
         self._queue: queue.Queue[Inbound] = queue.Queue()
+        self._routing: queue.Queue[dict[str, Any]] = queue.Queue()
         self.connected = threading.Event()
         self._attached = False
 
@@ -68,6 +71,7 @@ class Inbox:
         """Subscribe once; pubsub keeps weak references, so this object must stay alive."""
         if not self._attached:
             pub.subscribe(self._on_text, TOPIC_TEXT)
+            pub.subscribe(self._on_routing, TOPIC_ROUTING)
             pub.subscribe(self._on_established, TOPIC_ESTABLISHED)
             pub.subscribe(self._on_lost, TOPIC_LOST)
             self._attached = True
@@ -75,6 +79,7 @@ class Inbox:
     def detach(self) -> None:
         if self._attached:
             pub.unsubscribe(self._on_text, TOPIC_TEXT)
+            pub.unsubscribe(self._on_routing, TOPIC_ROUTING)
             pub.unsubscribe(self._on_established, TOPIC_ESTABLISHED)
             pub.unsubscribe(self._on_lost, TOPIC_LOST)
             self._attached = False
@@ -87,6 +92,19 @@ class Inbox:
             log.debug("ignored a text packet without usable fields: %r", packet.get("id"))
             return
         self._queue.put(inbound)
+
+    def _on_routing(self, packet: dict[str, Any], interface: object) -> None:
+        if interface is self._link.interface:
+            self._routing.put(packet)
+
+    def routing_packets(self) -> list[dict[str, Any]]:
+        """Routing answers (ACK/NAK) received so far, without waiting."""
+        items = []
+        while True:
+            try:
+                items.append(self._routing.get_nowait())
+            except queue.Empty:
+                return items
 
     def _on_established(self, interface: object) -> None:
         if interface is self._link.interface:

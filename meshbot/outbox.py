@@ -8,7 +8,7 @@ from enum import IntEnum
 from sqlmodel import Session
 
 from hardware.link import BROADCAST_NUM
-from protocol.replies import REPLY_LIMIT, utf8_len
+from protocol.replies import split
 from store import OutboxItem
 
 
@@ -23,7 +23,11 @@ class Priority(IntEnum):
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One text for the air: to a node (a DM) or to everyone on a channel."""
+    """One text for the air: to a node (a DM) or to everyone on a channel.
+
+    A text over 200 UTF-8 bytes is queued as numbered parts `(1/3)`; callers should
+    shorten first, since every part costs a packet.
+    """
 
     text: str
     destination: int = BROADCAST_NUM
@@ -31,24 +35,35 @@ class Outgoing:
     channel: int = 0
 
     def __post_init__(self) -> None:
-        if not self.text or utf8_len(self.text) > REPLY_LIMIT:
-            raise ValueError(f"outgoing text must be 1..{REPLY_LIMIT} bytes: {self.text!r}")
+        if not self.text.strip():
+            raise ValueError("an outgoing text cannot be empty")
 
     @property
     def is_direct(self) -> bool:
         return self.destination != BROADCAST_NUM
 
 
-def enqueue(session: Session, message: Outgoing, now: float, want_ack: bool) -> OutboxItem:
-    """Add one row in the caller's transaction, so it commits with the state it reports."""
-    item = OutboxItem(
-        destination=message.destination,
-        channel=message.channel,
-        text=message.text,
-        priority=int(message.priority),
-        want_ack=want_ack and message.is_direct,
-        created=now,
-        not_before=now,
-    )
-    session.add(item)
-    return item
+def enqueue(session: Session, message: Outgoing, now: float, want_ack: bool) -> list[OutboxItem]:
+    """Add the row(s) in the caller's transaction, so they commit with the state they report.
+
+    Parts of a split text are chained by `after_id`: each goes only once the one before
+    it is done (acked, for a direct message), so they arrive in order.
+    """
+    parts = split(message.text)
+    rows: list[OutboxItem] = []
+    for part in parts:
+        item = OutboxItem(
+            destination=message.destination,
+            channel=message.channel,
+            text=part,
+            priority=int(message.priority),
+            want_ack=want_ack and message.is_direct,
+            created=now,
+            not_before=now,
+            after_id=rows[-1].id if rows else None,
+        )
+        session.add(item)
+        if len(parts) > 1:
+            session.flush()  # the next part needs this one's id
+        rows.append(item)
+    return rows

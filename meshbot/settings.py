@@ -6,9 +6,13 @@ Loaded from a TOML file, then `MESHBOT_*` environment variables, then CLI flags
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
+import types
+import typing
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,15 +44,49 @@ class Settings(BaseModel):
     db: str = Field(
         default_factory=lambda: str(default_db_path()),
         description="Database: a file path, `:memory:`, or an SQLAlchemy URL.",
+        json_schema_extra={"doc_default": "~/.local/share/meshbot/meshbot.db"},
     )
     port: str | None = Field(None, description="Serial device of the radio, e.g. /dev/ttyUSB0.")
     host: str | None = Field(None, description="TCP address of the radio, HOST[:PORT].")
     ble: str | None = Field(None, description="Bluetooth address or name of the radio.")
+    region: str = Field(
+        "",
+        description="LoRa region the radio must use, e.g. EU_868 or US; `doctor` fails on a mismatch (empty: any region but UNSET).",
+    )
+    private_channel: bool = Field(
+        True,
+        description="The bot's channel is meant to be private: `doctor` warns when it uses the public default key (AQ==) or none.",
+    )
     channel_index: int = Field(0, ge=0, le=7, description="Channel the bot broadcasts alerts on.")
     min_gap_s: float = Field(
         2.0, description="Least time between two texts the bot sends (>= 1.5 s)."
     )
     reply_want_ack: bool = Field(True, description="Ask the radio to confirm direct replies.")
+    modem_preset: str = Field(
+        "LONG_FAST", description="The mesh's modem preset, for airtime accounting (e.g. LONG_FAST)."
+    )
+    airtime_budget_pct: float = Field(
+        10.0, gt=0, le=100,
+        description="Most of any hour the bot may spend transmitting, in percent (EU 868: 10).",
+    )
+    budget_reserve_pct: float = Field(
+        20.0, ge=0, lt=100,
+        description="Share of the airtime budget kept for alerts and direct replies, in percent.",
+    )
+    retry_delays_s: tuple[float, ...] = Field(
+        (4.0, 8.0, 16.0),
+        description="Waits for a direct message's ack before each retry; their count is the retries (at most 3).",
+    )
+    stale_notice_hours: float = Field(
+        6.0, gt=0, description="Hours after which an unsent notice or digest is dropped as stale."
+    )
+    rate_limit_per_minute: int = Field(
+        10, ge=1, description="Commands one node may send per minute before it is asked to slow down."
+    )
+    repeat_window_s: float = Field(
+        600.0, ge=0,
+        description="A command repeated word for word within this many seconds gets the first answer again, not a second effect.",
+    )
     posting_ttl_days: float = Field(
         14.0, gt=0, description="Days an offer or need stays on the board unless renewed."
     )
@@ -58,6 +96,26 @@ class Settings(BaseModel):
         description="Answer channel messages that are not commands (off: only DMs get error replies).",
     )
     log_level: str = Field("INFO", description="Logging level: DEBUG, INFO, WARNING, ERROR.")
+    backup_dir: str = Field(
+        "", description="Folder `meshbot backup` writes to (empty: `backups` beside the database)."
+    )
+    backup_keep: int = Field(
+        14, ge=1, description="How many backups `meshbot backup` keeps; older ones are deleted."
+    )
+    min_free_disk_mb: int = Field(
+        200, ge=0, description="`doctor` fails when the database's disk has less free space than this, in MB."
+    )
+    community: str = Field(
+        "main", min_length=1, max_length=40,
+        description="Name of the community this base station serves (digests, reports and maps group by it).",
+    )
+    timezone: str = Field(
+        "", description="IANA time zone for the digest hour and report months, e.g. Europe/Madrid (empty: the machine's)."
+    )
+    digest_enabled: bool = Field(True, description="Send the committee the mesh digest by DM every morning.")
+    digest_hour: int = Field(
+        7, ge=0, le=23, description="Local hour (0-23) after which the daily mesh digest goes to the committee."
+    )
 
     @field_validator("min_gap_s")
     @classmethod
@@ -65,6 +123,25 @@ class Settings(BaseModel):
         if value < MIN_SAFE_GAP_S:
             raise ValueError(f"must be at least {MIN_SAFE_GAP_S} s: the radio drops faster texts")
         return value
+
+    @field_validator("retry_delays_s")
+    @classmethod
+    def _few_retries(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        if len(value) > 3 or any(d <= 0 for d in value):
+            raise ValueError("give at most 3 positive delays, e.g. [4, 8, 16]")
+        return value
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        region = value.strip().upper()
+        if region:
+            from meshtastic.protobuf import config_pb2
+
+            known = [r for r in config_pb2.Config.LoRaConfig.RegionCode.keys() if r != "UNSET"]
+            if region not in known:
+                raise ValueError(f"unknown region; use one of {', '.join(known)}")
+        return region
 
     @field_validator("log_level")
     @classmethod
@@ -74,16 +151,147 @@ class Settings(BaseModel):
             raise ValueError("use DEBUG, INFO, WARNING or ERROR")
         return level
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        if value:
+            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-def _from_env(environ: Mapping[str, str]) -> dict[str, str]:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError) as exc:
+                raise ValueError(f"unknown time zone {value!r}; use a name like Europe/Madrid") from exc
+        return value
+
+
+def _is_scalar(annotation: Any) -> bool:
+    """str/int/float/bool (or Optional of one): an env value passes as the raw string."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(args) == 1:
+        annotation = args[0]
+    return annotation in (str, int, float, bool) or typing.get_origin(annotation) is typing.Literal
+
+
+def _env_value(name: str, key: str, raw: str) -> Any:
+    """A list, table or tuple setting is written in TOML syntax: MESHBOT_X='[4, 8]'."""
+    if _is_scalar(Settings.model_fields[name].annotation):
+        return raw
+    try:
+        return tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{key}: write the value in TOML syntax, e.g. [4, 8, 16] ({exc})") from exc
+
+
+def _from_env(environ: Mapping[str, str]) -> dict[str, tuple[str, Any]]:
+    """Setting name -> (variable name, value) for every MESHBOT_* variable naming a setting."""
     names = set(Settings.model_fields)
     found = {}
     for key, value in environ.items():
         if key.startswith(ENV_PREFIX) and key != f"{ENV_PREFIX}CONFIG":
             name = key.removeprefix(ENV_PREFIX).lower()
             if name in names:
-                found[name] = value
+                found[name] = (key, _env_value(name, key, value))
     return found
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """`name=value` from a `--set` flag; lists and tables in TOML syntax, like env values."""
+    name, sep, raw = text.partition("=")
+    name = name.strip().lower().replace("-", "_")
+    if not sep or not name:
+        raise SettingsError(f"--set {text!r}: write NAME=VALUE, e.g. --set min_gap_s=3")
+    if name not in Settings.model_fields:
+        raise SettingsError(_unknown(name, f"--set {name}"))
+    return name, _env_value(name, f"--set {name}", raw.strip())
+
+
+def config_path(config: Path | None, environ: Mapping[str, str]) -> tuple[Path, bool]:
+    """The config file to read and whether it was asked for (a missing asked-for file is an error)."""
+    if config is not None:
+        return Path(config), True
+    if environ.get(f"{ENV_PREFIX}CONFIG"):
+        return Path(environ[f"{ENV_PREFIX}CONFIG"]), True
+    return default_config_path(), False
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"config file {path} is not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise SettingsError(f"config file {path} is not UTF-8 text") from exc
+    except OSError as exc:
+        raise SettingsError(f"cannot read config file {path}: {exc.strerror or exc}") from exc
+
+
+def _unknown(name: str, where: str) -> str:
+    close = difflib.get_close_matches(name, list(Settings.model_fields), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else "; `meshbot config show` lists them all"
+    return f"{where}: unknown setting {name!r}{hint}"
+
+
+@dataclass(frozen=True)
+class LoadedSettings:
+    """Settings plus where each value came from, for `meshbot config show`."""
+
+    settings: Settings
+    sources: dict[str, str]
+    """Setting name -> `default`, `file PATH`, `env MESHBOT_X` or `flag`."""
+    config_file: Path | None
+    """The file that was read (None: no file)."""
+
+
+def load_settings_with_sources(
+    config: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> LoadedSettings:
+    """TOML file, then MESHBOT_* variables, then non-None overrides; later wins.
+
+    The file is `config`, else `$MESHBOT_CONFIG`, else the default path in the user
+    config dir if it exists. Raises SettingsError naming the setting, its source and the fix.
+    """
+    env = os.environ if environ is None else environ
+    path, asked = config_path(config, env)
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    read: Path | None = None
+    if asked or path.is_file():
+        if asked and not path.exists():
+            raise SettingsError(f"config file not found: {path} (create one with `meshbot config init`)")
+        read = path
+        for name, value in _read_toml(path).items():
+            values[name] = value
+            sources[name] = f"file {path}"
+    for name, (key, value) in _from_env(env).items():
+        values[name] = value
+        sources[name] = f"env {key}"
+    for name, value in overrides.items():
+        if value is not None:
+            values[name] = value
+            sources[name] = "flag"
+    try:
+        settings = Settings(**values)
+    except ValidationError as exc:
+        raise SettingsError(_explain(exc, sources)) from exc
+    for name in Settings.model_fields:
+        sources.setdefault(name, "default")
+    return LoadedSettings(settings, sources, read)
+
+
+def _explain(exc: ValidationError, sources: Mapping[str, str]) -> str:
+    """One line per problem: which setting, from where, what is wrong."""
+    lines = []
+    for err in exc.errors():
+        name = str(err["loc"][0]) if err["loc"] else "?"
+        where = sources.get(name, "default")
+        if err["type"] == "extra_forbidden":
+            lines.append(_unknown(name, where))
+            continue
+        message = err["msg"].removeprefix("Value error, ")
+        lines.append(f"{name} = {err.get('input')!r} ({where}): {message}")
+    return "bad setting: " + "\n".join(lines) if len(lines) == 1 else "bad settings:\n" + "\n".join(lines)
 
 
 def load_settings(
@@ -92,22 +300,4 @@ def load_settings(
     **overrides: Any,
 ) -> Settings:
     """TOML file (if any), then MESHBOT_* variables, then non-None overrides."""
-    env = os.environ if environ is None else environ
-    values: dict[str, Any] = {}
-    path = config or (Path(env[f"{ENV_PREFIX}CONFIG"]) if f"{ENV_PREFIX}CONFIG" in env else None)
-    if path is not None:
-        try:
-            values.update(tomllib.loads(Path(path).read_text(encoding="utf-8")))
-        except FileNotFoundError as exc:
-            raise SettingsError(f"config file not found: {path}") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise SettingsError(f"config file {path} is not valid TOML: {exc}") from exc
-    values.update(_from_env(env))
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    try:
-        return Settings(**values)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
-        raise SettingsError(f"bad setting: {problems}") from exc
+    return load_settings_with_sources(config, environ, **overrides).settings

@@ -55,3 +55,32 @@ def matches(engine: Engine) -> list[dict[str, Any]]:
                 "taker": node_id(m.taker) if m.taker is not None else None,
             })
     return out
+
+
+PRIORITY_NAMES = {0: "alert", 1: "reply", 2: "notice", 3: "digest"}
+
+
+def outbox(engine: Engine, state: str | None = None, limit: int = 200) -> dict[str, Any]:
+    """Counts per state and the newest rows: what is waiting, what went, what failed."""
+    from sqlalchemy import func
+
+    from store import OutboxItem
+
+    with session(engine) as db:
+        counts = dict(db.exec(select(OutboxItem.state, func.count()).group_by(OutboxItem.state)).all())
+        query = select(OutboxItem).order_by(OutboxItem.id.desc()).limit(limit)  # type: ignore[union-attr]
+        if state:
+            query = query.where(OutboxItem.state == state)
+        rows = db.exec(query).all()
+    return {
+        "counts": counts,
+        "items": [
+            {
+                "id": o.id, "state": o.state, "priority": PRIORITY_NAMES.get(o.priority, str(o.priority)),
+                "to": "all" if o.destination == 0xFFFFFFFF else node_id(o.destination),
+                "channel": o.channel, "attempts": o.attempts, "created": _iso(o.created),
+                "sent": _iso(o.sent_at), "acked": _iso(o.acked_at), "error": o.error, "text": o.text,
+            }
+            for o in rows
+        ],
+    }

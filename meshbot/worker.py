@@ -7,19 +7,28 @@ from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import col, select
 
 from hardware.link import node_id
 from meshbot.handlers import HANDLERS, Context, Reply
 from meshbot.inbox import Inbound
 from meshbot.members import touch_member
 from meshbot.outbox import Outgoing, Priority, enqueue
+from meshbot.ratelimit import RateLimiter, Verdict
 from meshbot.settings import Settings
 from protocol import ParseError, parse, replies
-from store import SeenPacket, session
+from store import Member, SeenPacket, session
 
 log = logging.getLogger(__name__)
 # Channel chatter that merely is not a command gets no answer: the air is for commands.
 _SILENT_ON_CHANNEL = frozenset({"empty", "unknown_verb"})
+# Verbs whose second run would change the board again: a word-for-word repeat within
+# `repeat_window_s` is a resident who missed our answer, so they get it again instead.
+_CHANGES_STATE = frozenset({"offer", "need", "alert", "take", "done", "cancel", "join"})
+
+
+def _same_words(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 class Worker:
@@ -36,6 +45,11 @@ class Worker:
         self._settings = settings
         self._clock = clock
         self._short_name_of = short_name_of
+        self._limiter = RateLimiter(settings.rate_limit_per_minute)
+
+    def forget_idle(self, now: float) -> None:
+        """Let go of rate-limit state for quiet nodes (called from housekeeping)."""
+        self._limiter.forget_idle(now)
 
     def process(self, message: Inbound) -> str | None:
         """Handle one text; returns the reply queued for the sender (None: nothing to say).
@@ -64,19 +78,51 @@ class Worker:
             )
             db.add(seen)
             sender = touch_member(db, message.from_node, now, self._short_name_of(message.from_node))
-            command = parse(message.text)
-            if isinstance(command, ParseError):
-                if not message.is_direct and command.code in _SILENT_ON_CHANNEL \
-                        and not self._settings.answer_channel_chatter:
-                    return None
-                reply = Reply(command.reply)
-            else:
-                ctx = Context(session=db, sender=sender, now=now, settings=self._settings)
-                reply = HANDLERS[type(command)](ctx, command)
+            reply = self._answer(db, message, sender, now)
+            if reply is None:
+                return None
             seen.reply = reply.text
             self._queue(db, message.from_node, reply, now)
             log.info("%s %r -> %r", node_id(message.from_node), message.text[:60], reply.text)
             return reply.text
+
+    def _answer(self, db, message: Inbound, sender: Member, now: float) -> Reply | None:  # type: ignore[no-untyped-def]
+        """What to say to one new text; None to stay silent (chatter, or over the rate limit)."""
+        command = parse(message.text)
+        if isinstance(command, ParseError) and not message.is_direct \
+                and command.code in _SILENT_ON_CHANNEL and not self._settings.answer_channel_chatter:
+            return None
+        verdict = self._limiter.check(message.from_node, now)
+        if verdict is Verdict.IGNORE:
+            log.info("%s is over the rate limit; ignored", node_id(message.from_node))
+            return None
+        if verdict is Verdict.WARN:
+            return Reply(replies.slow_down(self._settings.rate_limit_per_minute))
+        if isinstance(command, ParseError):
+            return Reply(command.reply)
+        earlier = self._earlier_answer(db, message, command.verb, now)
+        if earlier is not None:
+            log.info("%s repeated %r; answered again", node_id(message.from_node), message.text[:60])
+            return Reply(earlier)
+        ctx = Context(session=db, sender=sender, now=now, settings=self._settings)
+        return HANDLERS[type(command)](ctx, command)
+
+    def _earlier_answer(self, db, message: Inbound, verb: str, now: float) -> str | None:  # type: ignore[no-untyped-def]
+        """Our answer to the same words from the same node within the repeat window, if any."""
+        if verb not in _CHANGES_STATE or self._settings.repeat_window_s <= 0:
+            return None
+        recent = db.exec(
+            select(SeenPacket)
+            .where(
+                SeenPacket.from_node == message.from_node,
+                SeenPacket.received >= now - self._settings.repeat_window_s,
+                SeenPacket.packet_id != message.packet_id,
+                col(SeenPacket.reply).is_not(None),
+            )
+            .order_by(col(SeenPacket.received).desc())
+            .limit(20)
+        ).all()
+        return next((p.reply for p in recent if _same_words(p.text, message.text)), None)
 
     def _queue(self, db, to_node: int, reply: Reply, now: float) -> None:  # type: ignore[no-untyped-def]
         want_ack = self._settings.reply_want_ack

@@ -5,8 +5,8 @@ Pure: no I/O, no clock, no database. `parse` never raises; bad input comes back 
 """
 
 from .commands import (
-    CATEGORIES, URGENCIES, VERBS, Alert, Cancel, Command, Done, Find, Help, Join, ListBoard,
-    My, Need, Offer, ParseError, Safe, Take,
+    CATEGORIES, URGENCIES, VERBS, Alert, Cancel, Command, Digest, Done, Find, Help, Join,
+    ListBoard, More, My, Need, Offer, ParseError, Safe, Take,
 )
 from .parse import MAX_REPLY_BYTES, PARSERS, parse
 from ._fields import MAX_INPUT_BYTES
@@ -15,7 +15,7 @@ from .vocab import ALIASES_BY_VERB, UNITS, VERB_ALIASES
 __all__ = [
     "parse", "ParseError", "Command",
     "Offer", "Need", "Alert", "ListBoard", "Find", "My", "Take", "Done", "Cancel", "Safe",
-    "Join", "Help",
+    "Join", "Help", "More", "Digest",
     "CATEGORIES", "URGENCIES", "VERBS", "PARSERS",
     "VERB_ALIASES", "ALIASES_BY_VERB", "UNITS",
     "MAX_INPUT_BYTES", "MAX_REPLY_BYTES",

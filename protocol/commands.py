@@ -132,9 +132,26 @@ class Help:
     verb: ClassVar[str] = "help"
 
 
-Command = Union[Offer, Need, Alert, ListBoard, Find, My, Take, Done, Cancel, Safe, Join, Help]
+@dataclass(frozen=True)
+class More:
+    """MORE: the next page of the sender's last LIST or FIND."""
+
+    verb: ClassVar[str] = "more"
+
+
+@dataclass(frozen=True)
+class Digest:
+    """DIGEST: the committee's state of the board, in one or two packets."""
+
+    verb: ClassVar[str] = "digest"
+
+
+Command = Union[
+    Offer, Need, Alert, ListBoard, Find, My, Take, Done, Cancel, Safe, Join, Help, More, Digest
+]
 VERBS: tuple[str, ...] = (
     "offer", "need", "alert", "list", "find", "my", "take", "done", "cancel", "safe", "join", "help",
+    "more", "digest",
 )
 
 

@@ -16,7 +16,7 @@ from ._fields import (
     urgency_word, utf8_len, zone_of,
 )
 from .commands import (
-    VERBS, Alert, Cancel, Command, Done, Find, Help, Join, ListBoard, My, Need, Offer,
+    VERBS, Alert, Cancel, Command, Digest, Done, Find, Help, Join, ListBoard, More, My, Need, Offer,
     ParseError, Safe, Take,
 )
 from .vocab import NOT_TYPOS, TYPO_MIN_LEN, VERB_ALIASES, VERB_PHRASES, fold
@@ -193,6 +193,14 @@ def _my(args: str) -> My:
     return My()
 
 
+def _more(args: str) -> More:
+    return More()
+
+
+def _digest(args: str) -> Digest:
+    return Digest()
+
+
 def _ref_parser(cls: type[Take] | type[Done] | type[Cancel]) -> Parser:
     verb = cls.verb
 
@@ -254,5 +262,7 @@ PARSERS: dict[str, Parser] = {
     "safe": _safe,
     "join": _join,
     "help": _help,
+    "more": _more,
+    "digest": _digest,
 }
 """Canonical verb -> parser of the words after it; keys are exactly `VERBS`."""

@@ -178,6 +178,10 @@ def own_posting(short_id: str) -> str:
     return fit(f"{short_id} is your own post. CANCEL {short_id} to remove it.")
 
 
+def slow_down(per_minute: int) -> str:
+    return f"Slow down: at most {per_minute} commands a minute. Wait a minute, then send again."
+
+
 def oops() -> str:
     return "Sorry, that failed on our side. Please send it again later."
 

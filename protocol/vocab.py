@@ -27,6 +27,8 @@ _VERB_WORDS: dict[str, str] = {
     "safe": "safe bien",
     "join": "join unirse register",
     "help": "help h ? ayuda",
+    "more": "more next mas siguiente",
+    "digest": "digest resumen",
 }
 _VERB_PHRASES: dict[str, str] = {
     "a salvo": "safe", "estoy bien": "safe", "estamos bien": "safe", "todo bien": "safe",

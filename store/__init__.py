@@ -3,6 +3,7 @@
 from store.db import database_url, open_engine, session
 from store.models import (
     ALERT_STATES,
+    DEFAULT_COMMUNITY,
     MATCH_STATES,
     OUTBOX_STATES,
     POSTING_STATES,
@@ -12,11 +13,15 @@ from store.models import (
     Member,
     OutboxItem,
     Posting,
+    ReportNote,
     SeenPacket,
+    SuccessStory,
+    Transmission,
 )
 
 __all__ = [
     "ALERT_STATES", "MATCH_STATES", "OUTBOX_STATES", "POSTING_STATES", "ROLES",
-    "Alert", "Match", "Member", "OutboxItem", "Posting", "SeenPacket",
+    "Alert", "Match", "Member", "OutboxItem", "Posting", "SeenPacket", "Transmission",
+    "DEFAULT_COMMUNITY", "ReportNote", "SuccessStory",
     "database_url", "open_engine", "session",
 ]

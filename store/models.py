@@ -14,7 +14,14 @@ ROLES = ("resident", "responder", "committee", "admin")
 POSTING_STATES = ("open", "matched", "done", "cancelled", "expired")
 MATCH_STATES = ("proposed", "done", "cancelled")
 ALERT_STATES = ("active", "cancelled", "expired")
-OUTBOX_STATES = ("pending", "sent", "acked", "failed", "dropped")
+DEFAULT_COMMUNITY = "main"
+"""The community of members and postings a base station has not been told otherwise about."""
+OUTBOX_STATES = ("pending", "sending", "sent", "acked", "failed", "dropped", "merged")
+"""pending: waiting its turn; sending: handed to the radio, not yet recorded as sent (a
+crash here resends with the same packet id, which receivers drop as a duplicate);
+sent: on air (final for broadcasts and texts without want_ack); acked: the destination
+confirmed; failed: no ack after every retry; dropped: too old to matter; merged: carried
+inside another row's text."""
 
 
 def _node_column(**kwargs: object) -> Column:
@@ -34,6 +41,7 @@ class Member(SQLModel, table=True):
     first_seen: float
     last_seen: float
     safe_at: float | None = None
+    community: str = Field(default=DEFAULT_COMMUNITY, index=True, description="community served")
 
 
 class Posting(SQLModel, table=True):
@@ -54,6 +62,7 @@ class Posting(SQLModel, table=True):
     created: float
     updated: float
     expires: float | None = None
+    community: str = Field(default=DEFAULT_COMMUNITY, index=True, description="community served")
 
 
 class Match(SQLModel, table=True):
@@ -83,6 +92,8 @@ class Alert(SQLModel, table=True):
 class SeenPacket(SQLModel, table=True):
     """Every inbound packet processed, so a replayed backlog is not processed twice."""
 
+    __table_args__ = (Index("ix_seen_sender_time", "from_node", "received"),)
+
     from_node: int = Field(sa_column=_node_column(primary_key=True, autoincrement=False))
     packet_id: int = Field(sa_column=_node_column(primary_key=True, autoincrement=False))
     received: float
@@ -106,5 +117,37 @@ class OutboxItem(SQLModel, table=True):
     created: float
     not_before: float
     sent_at: float | None = None
-    packet_id: int | None = Field(default=None, sa_column=_node_column(nullable=True))
+    packet_id: int | None = Field(default=None, sa_column=_node_column(nullable=True, index=True))
     error: str | None = None
+    after_id: int | None = Field(default=None, description="part of a split text: send after this row is done")
+    merged_into: int | None = None
+    acked_at: float | None = None
+    airtime_s: float = 0.0
+
+
+class Transmission(SQLModel, table=True):
+    """Each time the bot put a text on air, so the airtime budget survives restarts."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    time: float = Field(index=True)
+    airtime_s: float
+    outbox_id: int | None = None
+
+
+class ReportNote(SQLModel, table=True):
+    """An issue the committee wants raised at council, for one month's rep report."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    month: str = Field(index=True, description="YYYY-MM")
+    community: str | None = Field(default=None, description="None: every community")
+    text: str
+    created: float
+
+
+class SuccessStory(SQLModel, table=True):
+    """A completed match the committee chose to tell the council about."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    match_id: int = Field(foreign_key="match.id", unique=True)
+    text: str
+    created: float

@@ -80,13 +80,14 @@ class SimLink(RadioLink):
         destination: int = BROADCAST_NUM,
         channel_index: int = 0,
         want_ack: bool = False,
+        packet_id: int | None = None,
     ) -> int:
         if not self._connected:
             raise LinkDown(f"simulated radio {self.node.id} is not connected")
         size = len(text.encode("utf-8"))
         if size > DATA_PAYLOAD_LEN:
             raise ValueError(f"text is {size} UTF-8 bytes, the radio takes {DATA_PAYLOAD_LEN}")
-        return self.node.send_text(text, destination, channel_index, want_ack)
+        return self.node.send_text(text, destination, channel_index, want_ack, packet_id)
 
     def nodes(self) -> dict[int, NodeInfo]:
         """This node and every node a flood from it reaches, as its node database would hold them."""

@@ -130,9 +130,13 @@ class SimNode:
         destination: int = BROADCAST_NUM,
         channel_index: int = 0,
         want_ack: bool = False,
+        packet_id: int | None = None,
     ) -> int:
-        """Transmit a text as this node; returns the packet id. ValueError on a bad argument."""
-        return self.mesh._send_text(self, text, destination, channel_index, want_ack)
+        """Transmit a text as this node; returns the packet id. ValueError on a bad argument.
+
+        `packet_id` reuses an id the caller chose (a resend after a crash), else a new one.
+        """
+        return self.mesh._send_text(self, text, destination, channel_index, want_ack, packet_id)
 
     def add_listener(self, listener: PacketListener) -> None:
         """Call `listener(packet_dict)` in the simulation thread for every text delivered."""
@@ -305,7 +309,8 @@ class SimMesh:
                     return pid
 
     def _send_text(
-        self, node: SimNode, text: str, destination: int, channel_index: int, want_ack: bool
+        self, node: SimNode, text: str, destination: int, channel_index: int, want_ack: bool,
+        packet_id: int | None = None,
     ) -> int:
         payload = text.encode("utf-8")
         if len(payload) > DATA_PAYLOAD_LEN:
@@ -326,7 +331,7 @@ class SimMesh:
         packet = SimPacket(
             sender=node.num,
             to=destination,
-            id=self.new_packet_id(),
+            id=packet_id if packet_id else self.new_packet_id(),
             text=text,
             hop_limit=self.hop_limit,
             hop_start=self.hop_limit,

@@ -7,6 +7,8 @@ from typing import Any
 
 from meshbot.handlers import alerts, board, members, postings
 from meshbot.handlers.context import Context, Reply
+from meshbot.handlers.digest import digest as digest_for_committee
+from protocol import Digest
 from protocol import (
     Alert, Cancel, Done, Find, Help, Join, ListBoard, My, Need, Offer, Safe, Take,
 )
@@ -30,6 +32,7 @@ HANDLERS: dict[type, Callable[[Context, Any], Reply]] = {
     Safe: alerts.mark_safe,
     Join: members.join,
     Help: _help,
+    Digest: digest_for_committee,
 }
 
 __all__ = ["HANDLERS", "Context", "Reply"]
