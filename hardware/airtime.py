@@ -184,3 +184,65 @@ def text_time_on_air(text: str | bytes, preset: str | Preset = "LONG_FAST", *, p
     """Seconds on air of one text message (str is measured as UTF-8)."""
     payload = text.encode("utf-8") if isinstance(text, str) else text
     return time_on_air(text_packet_bytes(len(payload), pki=pki), preset)
+
+
+@dataclass(frozen=True)
+class Region:
+    """A LoRa region: its band, how much of an hour one transmitter may use, and the power cap.
+
+    From the firmware's `regions[]` table (`src/mesh/RadioInterface.cpp`). `duty_cycle_percent`
+    below 100 is a legal limit per transmitter over any hour (EU 868: 10 %).
+    """
+
+    name: str
+    freq_start_mhz: float
+    freq_end_mhz: float
+    duty_cycle_percent: float
+    power_limit_dbm: float
+
+    @property
+    def frequency_hz(self) -> float:
+        """Middle of the band: what path-loss models take as the carrier."""
+        return (self.freq_start_mhz + self.freq_end_mhz) / 2 * 1e6
+
+    @property
+    def duty_cycle(self) -> float:
+        """The duty-cycle limit as a fraction (1.0: no limit)."""
+        return self.duty_cycle_percent / 100
+
+
+REGIONS: dict[str, Region] = {
+    r.name: r
+    for r in (
+        Region("US", 902.0, 928.0, 100, 30),
+        Region("EU_433", 433.0, 434.0, 10, 10),
+        Region("EU_868", 869.4, 869.65, 10, 27),
+        Region("CN", 470.0, 510.0, 100, 19),
+        Region("JP", 920.5, 923.5, 100, 13),
+        Region("ANZ", 915.0, 928.0, 100, 30),
+        Region("ANZ_433", 433.05, 434.79, 100, 14),
+        Region("RU", 868.7, 869.2, 100, 20),
+        Region("KR", 920.0, 923.0, 100, 23),
+        Region("TW", 920.0, 925.0, 100, 27),
+        Region("IN", 865.0, 867.0, 100, 30),
+        Region("NZ_865", 864.0, 868.0, 100, 36),
+        Region("TH", 920.0, 925.0, 100, 16),
+        Region("UA_433", 433.0, 434.7, 10, 10),
+        Region("UA_868", 868.0, 868.6, 1, 14),
+        Region("MY_433", 433.0, 435.0, 100, 20),
+        Region("MY_919", 919.0, 924.0, 100, 27),
+        Region("SG_923", 917.0, 925.0, 100, 20),
+        Region("BR_902", 902.0, 907.5, 100, 30),
+    )
+}
+
+
+def get_region(region: str | Region) -> Region:
+    """A Region from its firmware name (`EU_868`, `eu868`) or itself; KeyError otherwise."""
+    if isinstance(region, Region):
+        return region
+    wanted = _squash(region)
+    for r in REGIONS.values():
+        if _squash(r.name) == wanted:
+            return r
+    raise KeyError(f"unknown region {region!r}; known: {', '.join(REGIONS)}")

@@ -27,9 +27,13 @@ class AirtimeBudget:
     reserve: float = 0.20
     preset: str = "LONG_FAST"
 
-    def cost(self, text: str) -> float:
-        """Seconds on air of one text packet on our preset."""
-        return text_time_on_air(text, self.preset)
+    def cost(self, text: str, direct: bool = True) -> float:
+        """Seconds on air of one text packet on our preset.
+
+        A direct message may travel PKI-encrypted (12 bytes more); counting it so
+        keeps the estimate on the safe side of the budget.
+        """
+        return text_time_on_air(text, self.preset, pki=direct)
 
     def limit_s(self, priority: int) -> float:
         full = self.share * WINDOW_S

@@ -15,14 +15,15 @@ from typing import Any
 import click
 
 from hardware.link import LinkDown, parse_node_id
-from meshbot.settings import Settings, SettingsError, load_settings
+from meshbot.settings import Settings, SettingsError, load_settings, parse_assignment
 
 log = logging.getLogger("meshbot")
 
 
 def _settings(ctx: click.Context, **overrides: Any) -> Settings:
     try:
-        return load_settings(ctx.obj.get("config"), db=ctx.obj.get("db"), **overrides)
+        given = {k: v for k, v in {"db": ctx.obj.get("db"), **overrides}.items() if v is not None}
+        return load_settings(ctx.obj.get("config"), **{**ctx.obj.get("set", {}), **given})
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -44,12 +45,18 @@ def _print_json(value: Any) -> None:
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), envvar="MESHBOT_CONFIG",
               help="TOML settings file.")
 @click.option("--db", envvar="MESHBOT_DB", help="Database path or SQLAlchemy URL (default: user data dir).")
+@click.option("-s", "--set", "assignments", multiple=True, metavar="NAME=VALUE",
+              help="Override one setting (repeatable); beats the config file and MESHBOT_* variables.")
 @click.version_option(package_name="meshbot")
 @click.pass_context
-def main(ctx: click.Context, config: Path | None, db: str | None) -> None:
+def main(ctx: click.Context, config: Path | None, db: str | None, assignments: tuple[str, ...]) -> None:
     """meshbot: a mutual-aid board for a Meshtastic LoRa mesh."""
     ctx.ensure_object(dict)
-    ctx.obj.update(config=config, db=db)
+    try:
+        chosen = dict(parse_assignment(a) for a in assignments)
+    except SettingsError as exc:
+        raise click.BadParameter(str(exc), param_hint="--set") from exc
+    ctx.obj.update(config=config, db=db, set=chosen)
 
 
 @main.command()
@@ -61,9 +68,14 @@ def main(ctx: click.Context, config: Path | None, db: str | None) -> None:
 def run(ctx: click.Context, port: str | None, host: str | None, ble: str | None, sim: bool) -> None:
     """Run the daemon on a radio (or the simulator) until Ctrl-C."""
     chosen = [name for name, value in (("--port", port), ("--host", host), ("--ble", ble), ("--sim", sim)) if value]
-    if len(chosen) != 1:
-        raise click.UsageError("give exactly one of --port, --host, --ble or --sim")
+    if len(chosen) > 1:
+        raise click.UsageError("give only one of --port, --host, --ble or --sim")
     settings = _settings(ctx, port=port, host=host, ble=ble)
+    if not chosen:  # the radio named by the settings (config file, MESHBOT_PORT, ...)
+        port, host, ble = settings.port, settings.host, settings.ble
+        if sum(1 for v in (port, host, ble) if v) != 1:
+            raise click.UsageError("name the radio: --port, --host, --ble or --sim, "
+                                   "or exactly one of the port, host, ble settings")
     logging.basicConfig(level=settings.log_level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if sim:
@@ -222,6 +234,13 @@ def outbox_command(ctx: click.Context, as_json: bool, state: str | None, limit: 
         click.echo(f"#{o['id']:<5} {o['state']:<8} {o['priority']:<6} to {o['to']:<10} x{o['attempts']} "
                    f"{o['created']}  {o['text']}{error}")
 
+
+from meshbot.cli_reports import digest, figures, needs_map, report  # noqa: E402  (they need `main` defined)
+
+main.add_command(digest)
+main.add_command(report)
+main.add_command(needs_map)
+main.add_command(figures)
 
 if __name__ == "__main__":
     main()

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from hardware.link import LinkDown, RadioLink
 from meshbot.housekeeping import expire_due
 from meshbot.inbox import Inbox
+from meshbot.mesh_digest import send_due_digests
 from meshbot.budget import AirtimeBudget
 from meshbot.sender import Ack, DeliveryPolicy, Sender
 from meshbot.settings import Settings
@@ -105,10 +106,12 @@ class Daemon:
             return
         self._next_housekeeping = now + HOUSEKEEPING_EVERY_S
         self.worker.forget_idle(now)
+        self.sender.tidy()
         with session(self.engine) as db, db.begin():
             expired = expire_due(db, now)
         if expired:
             log.info("expired %d postings/alerts", expired)
+        send_due_digests(self.engine, self.settings, now)
 
     def step(self) -> float:
         """One turn in virtual time: process, tidy, send; returns seconds until worth calling again."""

@@ -21,7 +21,7 @@ from meshbot.settings import Settings
 from store import Match, OutboxItem, SeenPacket, open_engine, session
 
 SCENARIO = "neighbourhood"
-STEP_MAX_S = 0.5  # the bot looks at its inbox at least this often
+STEP_MAX_S = 1.0  # the bot looks at its outbox at least this often; texts in wake it at once
 RUN_FOR_S = 900.0
 
 # (virtual second, resident (index into the scenario's residents), text sent to the bot by DM).
@@ -104,13 +104,26 @@ class DemoResult:
 
 
 def bot_process(env: simpy.Environment, daemon: Daemon) -> Iterator[simpy.Event]:
-    """The daemon's worker and sender as one simulation process; interrupt it to stop."""
+    """The daemon's worker and sender as one simulation process; interrupt it to stop.
+
+    A received text wakes it at once (as the worker thread would), so replies leave
+    as soon as pacing allows rather than on the next poll.
+    """
+    arrival = env.event()
+
+    def wake() -> None:
+        if not arrival.triggered:
+            arrival.succeed()
+
+    daemon.inbox.on_arrival = wake
     try:
         while True:
             wait = daemon.step()
-            yield env.timeout(min(max(wait, 0.05), STEP_MAX_S))
+            if arrival.triggered:
+                arrival = env.event()
+            yield env.timeout(min(max(wait, 0.05), STEP_MAX_S)) | arrival
     except simpy.Interrupt:
-        return
+        daemon.inbox.on_arrival = None
 
 
 def resident_process(

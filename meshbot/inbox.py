@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +67,8 @@ class Inbox:
         self._routing: queue.Queue[dict[str, Any]] = queue.Queue()
         self.connected = threading.Event()
         self._attached = False
+        self.on_arrival: Callable[[], None] | None = None
+        """Called (on the radio's thread) after each queued text: a wake-up, nothing more."""
 
     def attach(self) -> None:
         """Subscribe once; pubsub keeps weak references, so this object must stay alive."""
@@ -92,6 +95,8 @@ class Inbox:
             log.debug("ignored a text packet without usable fields: %r", packet.get("id"))
             return
         self._queue.put(inbound)
+        if self.on_arrival is not None:
+            self.on_arrival()
 
     def _on_routing(self, packet: dict[str, Any], interface: object) -> None:
         if interface is self._link.interface:

@@ -7,8 +7,10 @@ what does not fit two packets is left out rather than sending a third.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from meshbot.digest import Digest, build_digest
@@ -16,7 +18,9 @@ from meshbot.outbox import Outgoing, Priority, enqueue
 from meshbot.periods import local, rolling, short_duration, todays_mark, zone_of
 from meshbot.settings import Settings
 from protocol import replies
-from store import Member, OutboxItem
+from store import Member, OutboxItem, session
+
+log = logging.getLogger(__name__)
 
 COMMITTEE_ROLES = ("committee", "admin")
 MAX_PARTS = 2
@@ -154,3 +158,17 @@ def due_mesh_digests(db: Session, settings: Settings, now: float) -> int:
         for text in parts:
             enqueue(db, Outgoing(text, member.node_num, Priority.DIGEST), now, settings.reply_want_ack)
     return len(parts) * len(members)
+
+
+def send_due_digests(engine: Engine, settings: Settings, now: float) -> int:
+    """The daemon's housekeeping entry: its own transaction, and a failure is logged, not raised,
+    so a bug in a digest can never stop the worker thread that calls it."""
+    try:
+        with session(engine) as db, db.begin():
+            queued = due_mesh_digests(db, settings, now)
+    except Exception:  # crash barrier for the daemon's thread; the traceback is logged
+        log.exception("the daily digest failed; it is tried again at the next housekeeping")
+        return 0
+    if queued:
+        log.info("daily digest queued: %d texts to the committee", queued)
+    return queued

@@ -13,12 +13,14 @@ import io
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap, TwoSlopeNorm
 from matplotlib.figure import Figure
 from sqlmodel import Session, select
 
 from meshbot.periods import Window
+from meshbot.sections import Section, html_page, section_html
 from protocol import CATEGORIES
 from store import Posting
 
@@ -42,7 +44,7 @@ class MapRow:
 
     @property
     def label(self) -> str:
-        return f"{self.community} (all)" if self.zone is None else f"   {self.zone or NO_ZONE}"
+        return f"{self.community} (all)" if self.zone is None else (self.zone or NO_ZONE)
 
     def balance(self, category: str) -> int:
         return self.offers.get(category, 0) - self.needs.get(category, 0)
@@ -90,48 +92,62 @@ def _cell_text(row: MapRow, cat: str) -> str:
 
 
 def draw(m: NeedsMap, made: str) -> Figure:
-    """The chart as a matplotlib Figure (no pyplot: no global state, safe off the main thread)."""
+    """The chart as a matplotlib Figure (no pyplot: no global state, safe off the main thread).
+
+    Laid out in inches so labels keep their size on paper however many rows there are.
+    """
     n_rows, n_cols = max(1, len(m.rows)), max(1, len(m.categories))
-    fig = Figure(figsize=(max(10.0, 1.15 * n_cols + 4.0), 2.9 + 0.62 * n_rows), dpi=150)
+    left, right, top, bottom = 2.6, 0.4, 1.75, 1.25
+    cell_w, cell_h = 1.25, 0.62
+    width = max(11.0, left + right + cell_w * n_cols)
+    height = top + bottom + cell_h * n_rows
+    fig = Figure(figsize=(width, height), dpi=150)
     FigureCanvasAgg(fig)
-    fig.suptitle(f"Strengths and needs by community \u2014 {m.window.label}", fontsize=20, fontweight="bold",
-                 x=0.02, ha="left", y=0.985)
-    fig.text(0.02, 0.985 - 0.55 / fig.get_figheight(),
-             "Each cell: offers minus needs posted this month.  Blue (+) = strength: more offered than asked.  "
-             "Orange (\u2212) = need: more asked than offered.", fontsize=11.5, ha="left", va="top", color="#333")
-    fig.text(0.98, 0.01, made, fontsize=10, ha="right", va="bottom", color="#555")
-    ax = fig.add_axes((0.21, 0.06 + 0.45 / fig.get_figheight(), 0.74, 1 - (2.2 / fig.get_figheight())))
+    fig.text(0.25 / width, 1 - 0.2 / height, f"Strengths and needs by community \u2014 {m.window.label}",
+             fontsize=21, fontweight="bold", ha="left", va="top")
+    fig.text(0.25 / width, 1 - 0.72 / height,
+             "Each cell: offers minus needs posted in the month.   Blue + : strength (more offered than asked).   "
+             "Orange \u2212 : need (more asked than offered).   Blank: nothing posted.",
+             fontsize=12, ha="left", va="top", color="#222")
+    fig.text(1 - 0.25 / width, 0.2 / height, made, fontsize=11, ha="right", va="bottom", color="#444")
+    grid_w = cell_w * n_cols
+    ax = fig.add_axes((left / width, bottom / height, grid_w / width, cell_h * n_rows / height))
     if not m.rows:
         ax.axis("off")
         ax.text(0.5, 0.5, "No offers or needs were posted this month.", ha="center", va="center", fontsize=16)
         return fig
     values = [[float(r.balance(c)) for c in m.categories] for r in m.rows]
+    empty = [[not r.offers.get(c) and not r.needs.get(c) for c in m.categories] for r in m.rows]
     reach = max(1.0, max(abs(v) for row in values for v in row))
-    ax.imshow(values, cmap=PALETTE, norm=TwoSlopeNorm(0.0, -reach, reach), aspect="auto")
+    palette = PALETTE.with_extremes(bad="white")
+    shown = numpy.ma.masked_array(values, mask=empty)
+    image = ax.imshow(shown, cmap=palette, norm=TwoSlopeNorm(0.0, -reach, reach), aspect="auto")
     for i, row in enumerate(m.rows):
         for j, cat in enumerate(m.categories):
-            text = _cell_text(row, cat)
             dark = abs(values[i][j]) > 0.6 * reach
-            ax.text(j, i, text, ha="center", va="center", fontsize=15,
+            ax.text(j, i, _cell_text(row, cat), ha="center", va="center", fontsize=16,
                     fontweight="bold" if row.zone is None else "normal", color="white" if dark else "#111")
     ax.set_xticks(range(n_cols), labels=list(m.categories), fontsize=13)
     ax.xaxis.tick_top()
-    ax.tick_params(axis="x", rotation=30, length=0, pad=4)
-    for label in ax.get_xticklabels():
-        label.set_ha("left")
+    ax.tick_params(axis="x", length=0, pad=6)
     ax.set_yticks(range(n_rows), labels=[r.label for r in m.rows], fontsize=13)
-    ax.tick_params(axis="y", length=0)
+    ax.tick_params(axis="y", length=0, pad=8)
     for label, row in zip(ax.get_yticklabels(), m.rows, strict=True):
         label.set_fontweight("bold" if row.zone is None else "normal")
+        label.set_color("#000" if row.zone is None else "#333")
     ax.set_xticks([x - 0.5 for x in range(1, n_cols)], minor=True)
     ax.set_yticks([y - 0.5 for y in range(1, n_rows)], minor=True)
-    ax.grid(which="minor", color="white", linewidth=2)
+    ax.grid(which="minor", color="#CCCCCC", linewidth=1)
     ax.tick_params(which="minor", length=0)
     for i, row in enumerate(m.rows):
         if row.zone is None and i:
             ax.axhline(i - 0.5, color="#222", linewidth=2.5)
     for side in ax.spines.values():
-        side.set_visible(False)
+        side.set_color("#222")
+    key = fig.add_axes((left / width, 0.42 / height, min(4.5, grid_w) / width, 0.22 / height))
+    bar = fig.colorbar(image, cax=key, orientation="horizontal", ticks=[-reach, 0, reach])
+    bar.ax.set_xticklabels([f"\u2212{reach:g}  need", "balanced", f"strength  +{reach:g}"], fontsize=11)
+    bar.outline.set_visible(False)
     return fig
 
 
@@ -143,3 +159,25 @@ def render(m: NeedsMap, fmt: str, made: str) -> bytes:
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
     draw(m, made).savefig(out, format=fmt, metadata=metadata)
     return out.getvalue()
+
+
+def summary_section(m: NeedsMap) -> Section:
+    """The chart in words: each community's and zone's strengths and needs."""
+    rows = tuple(
+        (row.community if row.zone is None else f"{row.community} · {row.zone or NO_ZONE}",
+         ", ".join(f"{c} (+{row.balance(c)})" for c in row.strengths(m.categories)) or "—",
+         ", ".join(f"{c} (\u2212{-row.balance(c)})" for c in row.wants(m.categories)) or "—")
+        for row in m.rows
+    )
+    return Section("In words", ("Community / zone", "Strengths", "Needs"), rows,
+                   strong=frozenset(i for i, r in enumerate(m.rows) if r.zone is None),
+                   empty="No offers or needs were posted this month.")
+
+
+def to_html(m: NeedsMap, made: str) -> str:
+    """One printable page: the chart as inline SVG, then the same in words."""
+    svg = render(m, "svg", made).decode("utf-8")
+    svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: inline SVG needs neither
+    body = f'<div class="chart">{svg}</div>\n{section_html(summary_section(m))}'
+    body = body.replace('<svg ', '<svg style="width:100%;height:auto" ', 1)
+    return html_page(f"Strengths and needs — {m.window.label}", made, body)

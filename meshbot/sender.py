@@ -137,8 +137,14 @@ class Sender:
                 self._retry_or_fail(item, now, wait=0.0)
                 db.add(item)
 
-    def _drop_stale(self, db: Session, now: float) -> None:
-        db.execute(
+    def tidy(self) -> int:
+        """Drop notices and digests too old to matter (run now and then, not every tick)."""
+        now = self._clock()
+        with session(self._engine) as db, db.begin():
+            return self._drop_stale(db, now)
+
+    def _drop_stale(self, db: Session, now: float) -> int:
+        result = db.execute(
             update(OutboxItem)
             .where(
                 OutboxItem.state == "pending",
@@ -147,6 +153,9 @@ class Sender:
             )
             .values(state="dropped", error="stale")
         )
+        if result.rowcount:
+            log.info("dropped %d stale notice(s)", result.rowcount)
+        return int(result.rowcount or 0)
 
     # -- choosing and sending -------------------------------------------------------------
 
@@ -203,12 +212,11 @@ class Sender:
             return IDLE_POLL_S
         with session(self._engine) as db:
             self._expire_unacked(db, now)
-            self._drop_stale(db, now)
             item = self._next_due(db, now)
             if item is None:
                 db.commit()
                 return IDLE_POLL_S
-            cost = self._policy.budget.cost(item.text)
+            cost = self._policy.budget.cost(item.text, item.destination != BROADCAST_NUM)
             wait = self._policy.budget.wait_s(db, now, cost, item.priority)
             if wait > 0:
                 db.commit()
@@ -242,7 +250,7 @@ class Sender:
             db.add(item)
             db.commit()
             return False
-        cost = self._policy.budget.cost(item.text)
+        cost = self._policy.budget.cost(item.text, item.destination != BROADCAST_NUM)
         # An UPDATE guarded by the state, not the object we hold: an ack may already
         # have moved the row on from `sending`.
         db.execute(

@@ -1,11 +1,14 @@
 """One frozen dataclass per verb: what a resident asked for, already validated.
 
 Commands carry no ids of people or rows and no clock: the handler adds those.
+Every command (and every `ParseError`) carries `lang`, the language the resident wrote
+in (`en` or `es`, see SPEC §8), so the answer can be in the same language. `lang` is
+left out of equality: `OFFER rice` and `OFREZCO rice` ask for the same thing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar, Literal, Union
 
 CATEGORIES: tuple[str, ...] = (
@@ -13,7 +16,14 @@ CATEGORIES: tuple[str, ...] = (
     "repair", "power", "tools", "education", "labor", "hygiene", "communication", "other",
 )
 URGENCIES: tuple[str, ...] = ("normal", "high", "critical")
+LANGS: tuple[str, ...] = ("en", "es")
 PostingKind = Literal["offer", "need"]
+MAX_QUANTITY = 100_000.0
+"""The largest quantity a posting may carry; more is a typo or a phone number."""
+
+
+def _lang() -> str:
+    return field(default="en", compare=False)  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -26,6 +36,13 @@ class _Posting:
     unit: str | None = None
     place: str | None = None
     urgency: str = "normal"
+    when: str | None = None
+    """A time window as written (`tue 9-12`, `saturdays`, `tonight`): when it is available
+    or wanted. Not used by the board yet; kept so the item stays clean."""
+    until: str | None = None
+    """How long the posting stands (`3 days`, `fri`, `3/15`), as written after
+    `for`/`until`/`hasta`/`exp`."""
+    lang: str = _lang()
 
     def __post_init__(self) -> None:
         if not self.item:
@@ -34,6 +51,8 @@ class _Posting:
             raise ValueError(f"unknown category {self.category!r}")
         if self.urgency not in URGENCIES:
             raise ValueError(f"unknown urgency {self.urgency!r}")
+        if self.quantity is not None and not 0 < self.quantity <= MAX_QUANTITY:
+            raise ValueError(f"quantity {self.quantity!r} out of range")
 
 
 @dataclass(frozen=True)
@@ -54,6 +73,7 @@ class Alert:
 
     text: str
     place: str | None = None
+    lang: str = _lang()
     verb: ClassVar[str] = "alert"
 
 
@@ -64,6 +84,7 @@ class ListBoard:
     kind: PostingKind | None = None
     category: str | None = None
     place: str | None = None
+    lang: str = _lang()
     verb: ClassVar[str] = "list"
 
 
@@ -73,6 +94,7 @@ class Find:
 
     query: str
     place: str | None = None
+    lang: str = _lang()
     verb: ClassVar[str] = "find"
 
 
@@ -80,6 +102,7 @@ class Find:
 class My:
     """MY: the sender's own open postings."""
 
+    lang: str = _lang()
     verb: ClassVar[str] = "my"
 
 
@@ -88,6 +111,7 @@ class Take:
     """TAKE <ref>: claim an offer (or answer a need) by its short id."""
 
     ref: str
+    lang: str = _lang()
     verb: ClassVar[str] = "take"
 
 
@@ -96,6 +120,7 @@ class Done:
     """DONE <ref>: the sender's posting or match is fulfilled."""
 
     ref: str
+    lang: str = _lang()
     verb: ClassVar[str] = "done"
 
 
@@ -104,6 +129,7 @@ class Cancel:
     """CANCEL <ref>: withdraw the sender's own posting."""
 
     ref: str
+    lang: str = _lang()
     verb: ClassVar[str] = "cancel"
 
 
@@ -112,6 +138,7 @@ class Safe:
     """SAFE [note]: the sender reports being safe (answers a roll call)."""
 
     note: str = ""
+    lang: str = _lang()
     verb: ClassVar[str] = "safe"
 
 
@@ -121,21 +148,36 @@ class Join:
 
     name: str
     zone: str
+    lang: str = _lang()
     verb: ClassVar[str] = "join"
 
 
 @dataclass(frozen=True)
 class Help:
-    """HELP [verb]: the command card, or one verb's usage."""
+    """HELP [verb]: the command card or one verb's usage; or a person asking for help.
+
+    `HELP fire at elm` is not a question about commands: `request` keeps the words
+    (`fire at elm`) and `urgency` is `critical` when they name a danger (SPEC §6.1). A
+    request is answered with what to do, never with the card alone, and is flagged.
+    """
 
     topic: str | None = None
+    request: str = ""
+    urgency: str = "normal"
+    lang: str = _lang()
     verb: ClassVar[str] = "help"
+
+    @property
+    def is_request(self) -> bool:
+        """A person asking for help, not for the command card."""
+        return bool(self.request) or self.urgency != "normal"
 
 
 @dataclass(frozen=True)
 class More:
     """MORE: the next page of the sender's last LIST or FIND."""
 
+    lang: str = _lang()
     verb: ClassVar[str] = "more"
 
 
@@ -143,6 +185,7 @@ class More:
 class Digest:
     """DIGEST: the committee's state of the board, in one or two packets."""
 
+    lang: str = _lang()
     verb: ClassVar[str] = "digest"
 
 
@@ -167,3 +210,4 @@ class ParseError:
     code: str
     reply: str
     verb: str | None = None
+    lang: str = _lang()

@@ -104,7 +104,10 @@ class SeenPacket(SQLModel, table=True):
 class OutboxItem(SQLModel, table=True):
     """A text waiting to go on air (or gone): the sender's only source of work."""
 
-    __table_args__ = (Index("ix_outbox_due", "state", "priority", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "state", "priority", "id"),
+        Index("ix_outbox_inflight", "state", "want_ack"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     destination: int = Field(sa_column=_node_column(nullable=False))

@@ -2,34 +2,93 @@
 
 `packet_dict` builds a real `mesh_pb2.MeshPacket` and converts it exactly the way the
 `meshtastic` library's `MeshInterface._handlePacketFromRadio` does (MessageToDict, then
-`fromId`/`toId`, `decoded.payload` as bytes, `decoded.text`, `raw`). So the simulator's
-dicts have the library's quirks too: fields holding their protobuf default are ABSENT
-(`channel` 0, `hopLimit` 0, `wantAck` False, ...), and `publicKey` is base64 text.
+`fromId`/`toId`, `decoded.payload` as bytes, `decoded.text`, the port's decoded protobuf
+under its name with `raw`, e.g. `decoded.routing`). So the simulator's dicts have the
+library's quirks too: fields holding their protobuf default are ABSENT (`channel` 0,
+`hopLimit` 0, `wantAck` False, ...), and `publicKey` is base64 text.
+
+Routing packets (ACK/NAK) are what the firmware sends: `portnum` ROUTING_APP, a
+`Routing` protobuf with `error_reason` in the payload, and `decoded.request_id` naming
+the packet they answer.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import google.protobuf.json_format
+from meshtastic import protocols
 from meshtastic.protobuf import mesh_pb2, portnums_pb2
 
-from hardware.airtime import text_packet_bytes
+from hardware.airtime import MESHTASTIC_HEADER_LENGTH, PKI_OVERHEAD
 from hardware.link import BROADCAST_NUM
 
 BROADCAST_ID = "^all"
 """What the library writes as `toId` for a broadcast."""
+TEXT_PORT = portnums_pb2.PortNum.TEXT_MESSAGE_APP
+ROUTING_PORT = portnums_pb2.PortNum.ROUTING_APP
+ROUTING_NONE = mesh_pb2.Routing.Error.NONE
+MAX_RETRANSMIT = mesh_pb2.Routing.Error.MAX_RETRANSMIT
 
 
-@dataclass(frozen=True)
+class Priority:
+    """The firmware's `MeshPacket.Priority` values its TX queue sorts by (highest first)."""
+
+    BACKGROUND = 10
+    DEFAULT = 64
+    RELIABLE = 70
+    RESPONSE = 80
+    HIGH = 100
+    ALERT = 110
+    ACK = 120
+
+
+_BITFIELD_BYTES = 2
+
+
+def _varint_len(n: int) -> int:
+    length = 1
+    while n >= 0x80:
+        n >>= 7
+        length += 1
+    return length
+
+
+@functools.lru_cache(maxsize=4096)
+def data_bytes(portnum: int, payload_len: int, has_request_id: bool) -> int:
+    """Bytes of the encoded `Data` protobuf, as `Router::perhapsEncode` builds it.
+
+    portnum (tag + varint), payload (tag + length + bytes, left out when empty),
+    request_id (fixed32: tag + 4 bytes) and the bitfield the firmware sets on every
+    packet it originates (tag + 1 byte).
+    """
+    size = (1 + _varint_len(portnum)) if portnum else 0
+    if payload_len:
+        size += 1 + _varint_len(payload_len) + payload_len
+    if has_request_id:
+        size += 5
+    return size + _BITFIELD_BYTES
+
+
+@functools.lru_cache(maxsize=64)
+def routing_payload(error_reason: int) -> bytes:
+    """The `Routing` protobuf of an ACK (error NONE) or NAK, as the firmware encodes it."""
+    routing = mesh_pb2.Routing()
+    routing.error_reason = error_reason  # a oneof member: encoded even when NONE
+    return routing.SerializeToString()
+
+
+@dataclass(frozen=True, slots=True)
 class SimPacket:
-    """One text packet as a node transmits it: radio header fields plus the decoded text."""
+    """One packet as a node transmits it: radio header fields plus the decoded Data."""
 
     sender: int
     to: int
     id: int
     text: str
+    """The text of a TEXT_MESSAGE_APP packet; empty for other ports."""
     hop_limit: int
     hop_start: int
     channel: int = 0
@@ -38,6 +97,13 @@ class SimPacket:
     public_key: bytes = b""
     relay_node: int = 0
     """Last byte of the node that transmitted this copy (firmware 2.6+ header field)."""
+    portnum: int = TEXT_PORT
+    data: bytes = b""
+    """The payload of a packet that is not a text (routing, or what a client sent)."""
+    request_id: int = 0
+    """For a routing ACK/NAK (or any reply): the id of the packet it answers."""
+    error_reason: int = ROUTING_NONE
+    priority: int = Priority.DEFAULT
 
     @property
     def key(self) -> tuple[int, int]:
@@ -46,26 +112,57 @@ class SimPacket:
 
     @property
     def payload(self) -> bytes:
-        return self.text.encode("utf-8")
+        if self.portnum == TEXT_PORT:
+            return self.text.encode("utf-8")
+        if self.portnum == ROUTING_PORT and not self.data:
+            return routing_payload(self.error_reason)
+        return self.data
 
     @property
     def is_broadcast(self) -> bool:
         return self.to == BROADCAST_NUM
 
     @property
+    def is_routing(self) -> bool:
+        return self.portnum == ROUTING_PORT
+
+    @property
     def phy_bytes(self) -> int:
         """Bytes on air: radio header + encoded Data (+ PKI overhead)."""
-        return text_packet_bytes(len(self.payload), pki=self.pki_encrypted)
+        size = MESHTASTIC_HEADER_LENGTH + data_bytes(self.portnum, len(self.payload), bool(self.request_id))
+        return size + (PKI_OVERHEAD if self.pki_encrypted else 0)
 
     def relayed_by(self, num: int) -> SimPacket:
         """The copy `num` rebroadcasts: one hop spent, relay byte set."""
         return replace(self, hop_limit=self.hop_limit - 1, relay_node=num & 0xFF)
 
 
+def routing_packet(
+    sender: int, to: int, packet_id: int, request_id: int, error_reason: int, hop_limit: int
+) -> SimPacket:
+    """An ACK (error NONE) or NAK from `sender` about packet `request_id`."""
+    return SimPacket(
+        sender=sender,
+        to=to,
+        id=packet_id,
+        text="",
+        hop_limit=hop_limit,
+        hop_start=hop_limit,
+        portnum=ROUTING_PORT,
+        request_id=request_id,
+        error_reason=error_reason,
+        priority=Priority.ACK,
+    )
+
+
 def mesh_packet(
-    packet: SimPacket, *, rx_time: int = 0, rx_snr: float = 0.0, rx_rssi: int = 0
+    packet: SimPacket, *, rx_time: int = 0, rx_snr: float = 0.0, rx_rssi: int = 0, local: bool = False
 ) -> mesh_pb2.MeshPacket:
-    """The MeshPacket protobuf a radio hands its client for a received `packet`."""
+    """The MeshPacket protobuf a radio hands its client for a received `packet`.
+
+    `local`: generated inside the node (an implicit ack, a NAK after the last retry),
+    so no radio fields (rx_snr, rx_rssi, transport) are filled in.
+    """
     mp = mesh_pb2.MeshPacket()
     setattr(mp, "from", packet.sender)
     mp.to = packet.to
@@ -75,15 +172,18 @@ def mesh_packet(
     mp.hop_start = packet.hop_start
     mp.want_ack = packet.want_ack
     mp.rx_time = rx_time
-    mp.rx_snr = rx_snr
-    mp.rx_rssi = rx_rssi
-    mp.relay_node = packet.relay_node
-    mp.transport_mechanism = mesh_pb2.MeshPacket.TransportMechanism.TRANSPORT_LORA
+    if not local:
+        mp.rx_snr = rx_snr
+        mp.rx_rssi = rx_rssi
+        mp.relay_node = packet.relay_node
+        mp.transport_mechanism = mesh_pb2.MeshPacket.TransportMechanism.TRANSPORT_LORA
     if packet.pki_encrypted:
         mp.pki_encrypted = True
         mp.public_key = packet.public_key
-    mp.decoded.portnum = portnums_pb2.PortNum.TEXT_MESSAGE_APP
+    mp.decoded.portnum = packet.portnum
     mp.decoded.payload = packet.payload
+    if packet.request_id:
+        mp.decoded.request_id = packet.request_id
     mp.decoded.bitfield = 0
     return mp
 
@@ -99,9 +199,24 @@ def packet_dict(mp: mesh_pb2.MeshPacket, node_ids: Mapping[int, str]) -> dict:
     if "decoded" in d:
         d["decoded"]["payload"] = mp.decoded.payload
         d["decoded"].setdefault("portnum", "UNKNOWN_APP")
-        if mp.decoded.portnum == portnums_pb2.PortNum.TEXT_MESSAGE_APP:
+        if mp.decoded.portnum == TEXT_PORT:
             try:
                 d["decoded"]["text"] = mp.decoded.payload.decode("utf-8")
             except UnicodeDecodeError:
                 pass  # the library leaves `text` out too
+        else:
+            handler = protocols.get(mp.decoded.portnum)
+            if handler is not None and handler.protobufFactory is not None:
+                pb = handler.protobufFactory()
+                pb.ParseFromString(mp.decoded.payload)
+                d["decoded"][handler.name] = google.protobuf.json_format.MessageToDict(pb)
+                d["decoded"][handler.name]["raw"] = pb
     return d
+
+
+def topic_for(portnum: int) -> str:
+    """The pubsub topic the library publishes a packet of `portnum` on."""
+    handler = protocols.get(portnum)
+    if handler is not None:
+        return f"meshtastic.receive.{handler.name}"
+    return f"meshtastic.receive.data.{portnums_pb2.PortNum.Name(portnum)}"

@@ -1,0 +1,167 @@
+"""The outbox on the simulated air: pacing, priorities, budget, split texts, retries, restarts.
+
+The daemon sends through SimLink on a virtual clock; what counts is what the
+simulated radios put on air (the mesh's log) and what the residents' nodes received.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import simpy
+from sqlmodel import select
+
+from hardware.link import BROADCAST_NUM
+from hardware.sim import SimLink, SimMesh
+from meshbot.daemon import Daemon
+from meshbot.demo import bot_process
+from meshbot.outbox import Outgoing, Priority, enqueue
+from meshbot.settings import Settings
+from store import OutboxItem, open_engine, session
+
+BOT, ANA, BEN = 0x10, 0x20, 0x30
+GHOST = 0x99  # a node nobody hears: nothing sent to it is ever acknowledged
+
+
+class Air:
+    """Three radios in range of each other and the daemon on the first, on virtual time."""
+
+    def __init__(self, db: Path, **settings: object) -> None:
+        self.env = simpy.Environment()
+        self.mesh = SimMesh(self.env, seed=3)
+        for num, name, x in ((BOT, "BOT", 0), (ANA, "ANA", 100), (BEN, "BEN", 200)):
+            self.mesh.add_node(num, name, name.title(), x, 0)
+        self.settings = Settings(db=str(db), **settings)  # type: ignore[arg-type]
+        self.db = db
+        self.daemon = self._start()
+
+    def _start(self) -> Daemon:
+        daemon = Daemon(self.settings, SimLink(self.mesh, BOT), open_engine(self.db), clock=self.mesh.now)
+        daemon.open()
+        self.loop = self.env.process(bot_process(self.env, daemon))
+        return daemon
+
+    def restart(self) -> None:
+        self.loop.interrupt()
+        self.daemon.close()
+        self.mesh.advance(1)
+        self.daemon = self._start()
+
+    def queue(self, text: str, to: int = ANA, priority: Priority = Priority.REPLY, want_ack: bool = False) -> None:
+        with session(self.daemon.engine) as db, db.begin():
+            enqueue(db, Outgoing(text, to, priority), self.mesh.now(), want_ack)
+
+    def bot_tx(self) -> list:
+        return [e for e in self.mesh.log if e.kind == "tx" and e.node == BOT]
+
+    def rows(self) -> list[OutboxItem]:
+        with session(self.daemon.engine) as db:
+            return list(db.exec(select(OutboxItem).order_by(OutboxItem.id)).all())
+
+
+@pytest.fixture
+def air(tmp_path: Path) -> Air:
+    return Air(tmp_path / "m.db", reply_want_ack=False)
+
+
+def test_texts_are_never_closer_than_the_gap(air: Air) -> None:
+    for i in range(12):
+        air.queue(f"reply number {i}")
+    air.mesh.advance(120)
+    starts = [e.time for e in air.bot_tx()]
+    assert len(starts) == 12
+    assert min(b - a for a, b in zip(starts, starts[1:])) >= air.settings.min_gap_s
+    assert [t for t in air.mesh.node(ANA).texts()] == [f"reply number {i}" for i in range(12)]
+
+
+def test_an_alert_goes_before_waiting_replies_and_digests(air: Air) -> None:
+    air.queue("digest", priority=Priority.DIGEST)
+    for i in range(3):
+        air.queue(f"reply {i}")
+    air.queue("ALERT a1 flood", to=BROADCAST_NUM, priority=Priority.ALERT)
+    air.mesh.advance(60)
+    assert [e.text for e in air.bot_tx()] == ["ALERT a1 flood", "reply 0", "reply 1", "reply 2", "digest"]
+
+
+def test_airtime_budget_holds_over_every_sliding_hour(tmp_path: Path) -> None:
+    air = Air(tmp_path / "m.db", reply_want_ack=False, airtime_budget_pct=1.0)  # 36 s an hour
+    text = "x" * 180  # ~1.8 s on air each: the budget lets ~20 through per hour
+    for _ in range(60):
+        air.queue(text, priority=Priority.NOTICE)
+    air.mesh.advance(2 * 3600)
+    sent = [(e.time, e.duration) for e in air.bot_tx()]
+    budget = 0.01 * 3600
+    for start, _ in sent:
+        in_window = sum(d for t, d in sent if start <= t < start + 3600)
+        assert in_window <= budget + 1e-6
+    notices_limit = budget * (1 - air.settings.budget_reserve_pct / 100)
+    first_hour = sum(d for t, d in sent if t < 3600)
+    assert notices_limit - 2 < first_hour <= notices_limit  # notices stop short of the reserve
+    assert len(sent) < 60 and any(r.state == "pending" for r in air.rows())
+
+
+def test_notices_to_one_node_share_a_packet(air: Air) -> None:
+    air.queue("busy", to=BEN)  # keeps the radio busy while the notices pile up
+    for i in range(3):
+        air.queue(f"notice {i}", priority=Priority.NOTICE)
+    air.mesh.advance(30)
+    assert air.mesh.node(ANA).texts() == ["notice 0 | notice 1 | notice 2"]
+    assert [r.state for r in air.rows()] == ["sent", "sent", "merged", "merged"]
+
+
+def test_stale_notices_are_dropped_not_sent(air: Air) -> None:
+    air.daemon.link.close()  # the radio is away for a day
+    air.queue("you have a match", priority=Priority.NOTICE)
+    air.queue("your answer")
+    air.mesh.advance(air.settings.stale_notice_hours * 3600 + 60)
+    air.daemon.link.connect()
+    air.mesh.advance(30)
+    assert air.mesh.node(ANA).texts() == ["your answer"]
+    assert [(r.state, r.error) for r in air.rows()] == [("dropped", "stale"), ("sent", None)]
+
+
+def test_a_long_text_arrives_in_numbered_parts_in_order(air: Air) -> None:
+    long_text = " ".join(f"word{i}" for i in range(90))  # ~600 bytes
+    air.queue(long_text)
+    air.mesh.advance(60)
+    got = air.mesh.node(ANA).texts()
+    assert len(got) == 4 and all(len(t.encode()) <= 200 for t in got)
+    assert [t.rsplit(" ", 1)[1] for t in got] == ["(1/4)", "(2/4)", "(3/4)", "(4/4)"]
+    assert " ".join(t.rsplit(" ", 1)[0] for t in got) == long_text
+
+
+def test_a_direct_message_nobody_acks_is_retried_then_failed(tmp_path: Path) -> None:
+    air = Air(tmp_path / "m.db")
+    air.queue("are you there?", to=GHOST, want_ack=True)
+    air.mesh.advance(120)
+    sends = [e for e in air.bot_tx() if e.text == "are you there?"]
+    assert len(sends) == 4  # the first try and three retries
+    assert len({e.packet_id for e in sends}) == 1  # same id: a receiver would drop copies
+    gaps = [round(b.time - a.time) for a, b in zip(sends, sends[1:])]
+    assert gaps == [4, 8, 16]
+    [row] = air.rows()
+    assert (row.state, row.attempts, row.error) == ("failed", 4, "no ack")
+
+
+def test_a_text_caught_mid_send_by_a_crash_goes_again_with_the_same_id(air: Air) -> None:
+    air.queue("first")
+    with session(air.daemon.engine) as db, db.begin():  # what a crash after `sending` leaves
+        row = db.exec(select(OutboxItem)).one()
+        row.state, row.packet_id, row.attempts = "sending", 0x1234ABCD, 1
+        db.add(row)
+    air.restart()
+    air.mesh.advance(10)
+    assert [(e.text, e.packet_id) for e in air.bot_tx()] == [("first", 0x1234ABCD)]
+    assert air.rows()[0].state == "sent"
+
+
+def test_nothing_is_sent_while_the_radio_is_away_and_all_of_it_after(air: Air) -> None:
+    air.daemon.link.close()
+    for i in range(3):
+        air.queue(f"r{i}")
+    air.mesh.advance(300)
+    assert air.bot_tx() == []
+    air.daemon.link.connect()
+    air.mesh.advance(30)
+    assert air.mesh.node(ANA).texts() == ["r0", "r1", "r2"]
