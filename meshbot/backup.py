@@ -70,10 +70,11 @@ def default_backup_dir(db_file: Path, configured: str = "") -> Path:
 
 
 def backups_in(directory: Path) -> list[Path]:
-    """meshbot backups in `directory`, oldest first (names sort by time)."""
+    """meshbot backups in `directory`, oldest first."""
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.glob(f"{BACKUP_PREFIX}*{SUFFIX}") if p.is_file())
+    found = [p for p in directory.glob(f"{BACKUP_PREFIX}*{SUFFIX}") if p.is_file()]
+    return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name))
 
 
 def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:

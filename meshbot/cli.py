@@ -242,5 +242,14 @@ main.add_command(report)
 main.add_command(needs_map)
 main.add_command(figures)
 
+from meshbot.cli_ops import backup, canned, config, doctor, restore, service  # noqa: E402
+
+main.add_command(config)
+main.add_command(doctor)
+main.add_command(service)
+main.add_command(canned)
+main.add_command(backup)
+main.add_command(restore)
+
 if __name__ == "__main__":
     main()

@@ -59,8 +59,8 @@ class Daemon:
         self.link = link
         self.engine = engine
         self.clock = clock
-        self.inbox = Inbox(link)
         self.worker = Worker(engine, settings, clock, self._short_name_of)
+        self.inbox = Inbox(link, journal=self.worker.record)
         self.sender = Sender(engine, link, clock, delivery_policy(settings))
         self._next_housekeeping = 0.0
         self._stop = threading.Event()
@@ -77,7 +77,10 @@ class Daemon:
     # -- shared by both ways of running ---------------------------------------------
 
     def open(self) -> None:
-        """Subscribe first, then connect, so nothing the radio replays is missed."""
+        """Finish what a crash left, subscribe, then connect, so nothing is missed or lost."""
+        for message in self.worker.unhandled():
+            log.info("processing packet %s left unhandled at the last stop", message.packet_id)
+            self.worker.process(message)
         self.inbox.attach()
         self.link.connect()
 
@@ -124,6 +127,7 @@ class Daemon:
 
     def start(self) -> None:
         """Open the link and start the worker and sender threads."""
+        self.inbox.on_arrival = self._wake_sender.set
         self.open()
         self._stop.clear()
         for name, target in (("meshbot-worker", self._work), ("meshbot-sender", self._send)):
@@ -139,6 +143,7 @@ class Daemon:
         for thread in self._threads:
             thread.join(timeout)
         self._threads.clear()
+        self.process_acks()  # acks that arrived while stopping still count
         self.close()
         log.info("meshbot stopped")
 

@@ -6,7 +6,9 @@ rely on (also in docs/digests.md):
 
 - unmet needs: needs open at `now` (not matched, not expired), most urgent then oldest first;
 - offers nobody took: offers open at `now`, oldest first; plus how many expired untaken;
-- a match is *made* when created in the period, *completed* when closed as done in it;
+- postings withdrawn by their author (cancelled) are not counted as posted;
+- a match is *made* when created in the period (and not later cancelled), *completed*
+  when closed as done in it;
 - fill rate: of the needs posted in the period, the share that found a match (not
   cancelled) or were closed as done by the end of the period;
 - time to match: from a need's posting to its first match that was not cancelled;
@@ -222,7 +224,7 @@ def giver_of(m: Match, postings: dict[int, Posting]) -> int | None:
 def _totals(
     posted: list[Posting], matches: list[Match], postings: dict[int, Posting], start: float, end: float,
 ) -> Totals:
-    in_period = [p for p in posted if start <= p.created < end]
+    in_period = [p for p in posted if start <= p.created < end and p.status != "cancelled"]
     needs = [p for p in in_period if p.kind == "need"]
     first_match: dict[int, float] = {}
     for m in matches:
@@ -230,7 +232,7 @@ def _totals(
             first_match[m.need_id] = min(m.created, first_match.get(m.need_id, m.created))
     filled = [n for n in needs if n.id in first_match or n.status == "done"]
     waits = [first_match[n.id] - n.created for n in needs if n.id in first_match]  # type: ignore[index]
-    made = [m for m in matches if start <= m.created < end]
+    made = [m for m in matches if start <= m.created < end and m.status != "cancelled"]
     completed = [m for m in matches if m.status == "done" and m.closed is not None and start <= m.closed < end]
     expired = [p for p in posted if p.status == "expired" and start <= p.updated < end]
     return Totals(
@@ -265,11 +267,13 @@ def _unmet_groups(unmet: list[Waiting]) -> list[UnmetGroup]:
 def _trends(posted: list[Posting], matches: list[Match], postings: dict[int, Posting], window: Window) -> list[CategoryTrend]:
     counts: Counter[tuple[str, str, bool]] = Counter()
     for p in posted:
-        if window.contains(p.created) or window.in_previous(p.created):
+        if p.status != "cancelled" and (window.contains(p.created) or window.in_previous(p.created)):
             counts[(p.category, p.kind, window.contains(p.created))] += 1
     for m in matches:
         anchor = match_posting(m, postings)
-        if anchor is not None and (window.contains(m.created) or window.in_previous(m.created)):
+        if anchor is None or m.status == "cancelled":
+            continue
+        if window.contains(m.created) or window.in_previous(m.created):
             counts[(anchor.category, "match", window.contains(m.created))] += 1
     categories = sorted({cat for cat, _kind, _now in counts})
     rows = [

@@ -54,6 +54,14 @@ def glance(t: Totals, p: Totals) -> Section:
     return Section("At a glance", ("Figure", "This period", "Period before", "Trend"), rows, numeric=frozenset({1, 2}))
 
 
+def _change(before: int, now: int) -> str:
+    return f"{before} → {now} {TREND_MARK[_direction(now, before)].split()[0]}"
+
+
+def _direction(now: int, before: int) -> str:
+    return "up" if now > before else "down" if now < before else "same"
+
+
 def waiting_rows(items: tuple[Waiting, ...], with_urgency: bool) -> tuple[tuple[str, ...], ...]:
     rows = []
     for w in items[:LISTED_MAX]:
@@ -80,8 +88,8 @@ def digest_document(d: Digest, tz_name: str = "") -> Document:
     )
     untaken_note = f"{d.totals.offers_expired} offers expired untaken in this period. " if d.totals.offers_expired else ""
     trends = tuple(
-        (t.category, f"{t.needs_before} → {t.needs}", TREND_MARK[t.needs_trend],
-         f"{t.offers_before} → {t.offers}", TREND_MARK[t.offers_trend], f"{t.matches_before} → {t.matches}")
+        (t.category, _change(t.needs_before, t.needs), _change(t.offers_before, t.offers),
+         _change(t.matches_before, t.matches))
         for t in d.trends
     )
     alerts = tuple(
@@ -112,8 +120,8 @@ def digest_document(d: Digest, tz_name: str = "") -> Document:
             note=(untaken_note + _more(d.untaken_offers)).strip(), empty="Every offer has been taken.",
         ),
         Section(
-            "Trends by category", ("Category", "Needs", "", "Offers", "", "Matches"), trends,
-            note="Postings in the period before → this period.", empty="No postings in either period.",
+            "Trends by category", ("Category", "Needs", "Offers", "Matches"), trends,
+            note="The period before → this period; ▲ up, ▼ down, = same.", empty="No postings in either period.",
         ),
         Section(
             "Alerts raised", ("Id", "Raised", "Zone", "Alert", "By", "How it ended"), alerts,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pubsub import pub
+from sqlalchemy.exc import SQLAlchemyError
 
 from hardware.link import (
     BROADCAST_NUM, TOPIC_ESTABLISHED, TOPIC_LOST, TOPIC_ROUTING, TOPIC_TEXT, RadioLink,
@@ -61,14 +62,16 @@ class Inbound:
 class Inbox:
     """Subscribes to one link's packets and hands them to the worker through a queue."""
 
-    def __init__(self, link: RadioLink) -> None:
+    def __init__(self, link: RadioLink, journal: Callable[[Inbound], bool] | None = None) -> None:
+        """`journal` writes a text down as it arrives and says whether it is new."""
         self._link = link
+        self._journal = journal
         self._queue: queue.Queue[Inbound] = queue.Queue()
         self._routing: queue.Queue[dict[str, Any]] = queue.Queue()
         self.connected = threading.Event()
         self._attached = False
         self.on_arrival: Callable[[], None] | None = None
-        """Called (on the radio's thread) after each queued text: a wake-up, nothing more."""
+        """Called (on the radio's thread) after each queued text or ack: a wake-up, nothing more."""
 
     def attach(self) -> None:
         """Subscribe once; pubsub keeps weak references, so this object must stay alive."""
@@ -94,6 +97,12 @@ class Inbox:
         if inbound is None:
             log.debug("ignored a text packet without usable fields: %r", packet.get("id"))
             return
+        if self._journal is not None:
+            try:
+                if not self._journal(inbound):
+                    return  # a packet replayed by the radio: already written down
+            except SQLAlchemyError:
+                log.exception("could not write down packet %s; processing it from memory", inbound.packet_id)
         self._queue.put(inbound)
         if self.on_arrival is not None:
             self.on_arrival()
@@ -101,6 +110,8 @@ class Inbox:
     def _on_routing(self, packet: dict[str, Any], interface: object) -> None:
         if interface is self._link.interface:
             self._routing.put(packet)
+            if self.on_arrival is not None:
+                self.on_arrival()
 
     def routing_packets(self) -> list[dict[str, Any]]:
         """Routing answers (ACK/NAK) received so far, without waiting."""

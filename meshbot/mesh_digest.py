@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 COMMITTEE_ROLES = ("committee", "admin")
 MAX_PARTS = 2
 ITEM_BYTES = 18
+ZONE_BYTES = 16
 _PERIOD_SHORT = {"day": "24h", "week": "7d", "month": "30d"}
 
 
@@ -38,7 +39,7 @@ class _Clause:
 
 
 def _where(zone: str | None) -> str:
-    return f"@{zone}" if zone else ""
+    return f"@{replies.fit(zone, ZONE_BYTES)}" if zone else ""
 
 
 def _needs_clause(d: Digest) -> str:
@@ -58,8 +59,8 @@ def _period_clause(d: Digest) -> str:
     fill = f"{round(100 * t.fill_rate)}%" if t.fill_rate is not None else "-"
     ttm = f", ttm {short_duration(t.median_time_to_match_s)}" if t.median_time_to_match_s is not None else ""
     span = _PERIOD_SHORT.get(d.period, "period")
-    return f"{span}: {t.needs_posted} needs {t.offers_posted} offers, {t.matches_made} matched, " \
-           f"{t.matches_completed} done, fill {fill}{ttm}."
+    return (f"{span}: needs {t.needs_posted}, offers {t.offers_posted}, matched {t.matches_made}, "
+            f"done {t.matches_completed}, fill {fill}{ttm}.")
 
 
 def _alerts_clause(d: Digest) -> str:
@@ -113,14 +114,39 @@ def _clauses(d: Digest, tz_name: str) -> list[_Clause]:
     return clauses
 
 
+def _pack(texts: list[str], max_parts: int) -> list[str] | None:
+    """Whole clauses into numbered packets, never cutting a clause; None if they need more."""
+    joined = " ".join(texts)
+    if replies.utf8_len(joined) <= replies.REPLY_LIMIT:
+        return [joined]
+    budget = replies.REPLY_LIMIT - replies.utf8_len(f" ({max_parts}/{max_parts})")
+    parts: list[str] = []
+    for text in texts:
+        candidate = f"{parts[-1]} {text}" if parts else text
+        if parts and replies.utf8_len(candidate) <= budget:
+            parts[-1] = candidate
+        elif replies.utf8_len(text) <= budget:
+            parts.append(text)
+        else:
+            return None
+    if len(parts) > max_parts:
+        return None
+    return [f"{part} ({i}/{len(parts)})" for i, part in enumerate(parts, 1)]
+
+
 def mesh_digest(d: Digest, tz_name: str = "", max_parts: int = MAX_PARTS) -> list[str]:
-    """The digest as at most `max_parts` texts of ≤200 UTF-8 bytes each, most useful facts kept."""
+    """The digest as at most `max_parts` texts of ≤200 UTF-8 bytes each, most useful facts kept.
+
+    Clauses are added most useful first while they still fit; packets break between
+    clauses, so each one reads on its own.
+    """
     chosen: list[_Clause] = []
     for clause in sorted(_clauses(d, tz_name), key=lambda c: c.rank):
         trial = sorted([*chosen, clause], key=lambda c: c.order)
-        if len(replies.split(" ".join(c.text for c in trial))) <= max_parts:
+        if _pack([c.text for c in trial], max_parts) is not None:
             chosen = trial
-    return replies.split(" ".join(c.text for c in chosen))
+    packed = _pack([c.text for c in chosen], max_parts)
+    return packed if packed is not None else replies.split(" ".join(c.text for c in chosen))[:max_parts]
 
 
 def station_digest(db: Session, settings: Settings, now: float) -> list[str]:

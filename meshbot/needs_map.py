@@ -156,7 +156,7 @@ def render(m: NeedsMap, fmt: str, made: str) -> bytes:
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     out = io.BytesIO()
-    metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+    metadata = {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
     draw(m, made).savefig(out, format=fmt, metadata=metadata)
     return out.getvalue()
 

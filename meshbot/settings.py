@@ -271,13 +271,18 @@ def load_settings_with_sources(
         if value is not None:
             values[name] = value
             sources[name] = "flag"
-    try:
-        settings = Settings(**values)
-    except ValidationError as exc:
-        raise SettingsError(_explain(exc, sources)) from exc
+    settings = build_settings(values, sources)
     for name in Settings.model_fields:
         sources.setdefault(name, "default")
     return LoadedSettings(settings, sources, read)
+
+
+def build_settings(values: Mapping[str, Any], sources: Mapping[str, str] | None = None) -> Settings:
+    """Settings from plain values; SettingsError naming each bad setting and its source."""
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        raise SettingsError(_explain(exc, sources or dict.fromkeys(values, "flag"))) from exc
 
 
 def _explain(exc: ValidationError, sources: Mapping[str, str]) -> str:

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import col, select
 
 from hardware.link import node_id
@@ -51,11 +51,39 @@ class Worker:
         """Let go of rate-limit state for quiet nodes (called from housekeeping)."""
         self._limiter.forget_idle(now)
 
+    def record(self, message: Inbound) -> bool:
+        """Write a text down the moment it arrives; False if this packet was seen before.
+
+        Runs on the radio's thread: one small insert, so that a crash before `process`
+        loses nothing (`unhandled` gives it back on the next start).
+        """
+        try:
+            with session(self._engine) as db, db.begin():
+                db.add(self._seen_row(message, self._clock()))
+        except IntegrityError:
+            return False
+        return True
+
+    def unhandled(self) -> list[Inbound]:
+        """Texts recorded but not processed when meshbot last stopped, oldest first."""
+        with session(self._engine) as db:
+            rows = db.exec(
+                select(SeenPacket).where(col(SeenPacket.handled).is_(False)).order_by(col(SeenPacket.received))
+            ).all()
+        return [Inbound(r.from_node, r.to_node, r.packet_id, r.channel, r.text) for r in rows]
+
+    @staticmethod
+    def _seen_row(message: Inbound, now: float) -> SeenPacket:
+        return SeenPacket(
+            from_node=message.from_node, packet_id=message.packet_id, to_node=message.to_node,
+            channel=message.channel, received=now, text=message.text[:1000],
+        )
+
     def process(self, message: Inbound) -> str | None:
         """Handle one text; returns the reply queued for the sender (None: nothing to say).
 
-        A duplicate (same sender and packet id) is dropped before anything else, so the
-        backlog a radio replays on connect is never acted on twice.
+        A packet already handled (same sender and packet id) is dropped before anything
+        else, so the backlog a radio replays on connect is never acted on twice.
         """
         now = self._clock()
         try:
@@ -69,13 +97,13 @@ class Worker:
 
     def _process(self, message: Inbound, now: float) -> str | None:
         with session(self._engine) as db, db.begin():
-            if db.get(SeenPacket, (message.from_node, message.packet_id)) is not None:
+            seen = db.get(SeenPacket, (message.from_node, message.packet_id))
+            if seen is not None and seen.handled:
                 log.info("duplicate packet %s from %s dropped", message.packet_id, node_id(message.from_node))
                 return None
-            seen = SeenPacket(
-                from_node=message.from_node, packet_id=message.packet_id,
-                received=now, text=message.text[:1000],
-            )
+            if seen is None:
+                seen = self._seen_row(message, now)
+            seen.handled = True
             db.add(seen)
             sender = touch_member(db, message.from_node, now, self._short_name_of(message.from_node))
             reply = self._answer(db, message, sender, now)
@@ -135,9 +163,11 @@ class Worker:
         text = replies.oops()
         try:
             with session(self._engine) as db, db.begin():
-                if db.get(SeenPacket, (message.from_node, message.packet_id)) is None:
-                    db.add(SeenPacket(from_node=message.from_node, packet_id=message.packet_id,
-                                      received=now, text=message.text[:1000], reply=text))
+                seen = db.get(SeenPacket, (message.from_node, message.packet_id))
+                if seen is None or not seen.handled:
+                    seen = seen or self._seen_row(message, now)
+                    seen.handled, seen.reply = True, text
+                    db.add(seen)
                     self._queue(db, message.from_node, Reply(text), now)
         except SQLAlchemyError:
             log.exception("could not record the failure of packet %s", message.packet_id)

@@ -1,8 +1,9 @@
 """Text from a handheld -> a command object, or a `ParseError` carrying the short reply.
 
-`parse` never raises on any str. The first word is the verb (any alias, en/es, one typo
-allowed on words of 4+ letters); `PARSERS` maps each canonical verb to the function that
-reads the rest. See SPEC.md for the language.
+`parse` never raises on any str. The verb is the first word (any alias or phrase, en/es,
+one typo allowed on words of 4+ letters), after greetings and an urgency word;
+`PARSERS` maps each canonical verb to the function that reads the rest. The language
+of the message (`en`/`es`) rides on the result. See SPEC.md for the language.
 """
 
 from __future__ import annotations
@@ -10,88 +11,178 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from ._errors import error_text, verb_name
 from ._fields import (
     MAX_INPUT_BYTES, MAX_NAME_CHARS, as_zone, bangs, category_word, clean, is_symbolic,
-    is_wordish, posting_fields, ref_of, split_tokens, strip_edges, text_and_place,
-    urgency_word, utf8_len, zone_of,
+    is_wordish, max_urgency, posting_fields, ref_of, split_tokens, strip_edges,
+    text_and_place, urgency_word, utf8_len, zone_of,
 )
 from .commands import (
-    VERBS, Alert, Cancel, Command, Digest, Done, Find, Help, Join, ListBoard, More, My, Need, Offer,
-    ParseError, Safe, Take,
+    LANGS, VERBS, Alert, Cancel, Command, Digest, Done, Find, Help, Join, ListBoard, More, My,
+    Need, Offer, ParseError, Safe, Take,
 )
-from .vocab import NOT_TYPOS, TYPO_MIN_LEN, VERB_ALIASES, VERB_PHRASES, fold
+from .vocab import (
+    ALIAS_LANG, CHAIN_MODALS, CHAIN_WORDS, DANGER_WORDS, LEAD_FILLERS, MAX_LEAD_FILLERS,
+    MAX_PHRASE_WORDS, NOT_TYPOS, TYPO_MIN_LEN, TYPO_TARGETS, URGENT_ALIASES, VERB_ALIASES,
+    URGENCY_WORDS, VERB_PHRASES, ENGLISH_WORDS, SPANISH_WORDS, fold, language_of,
+)
 
 MAX_REPLY_BYTES = 200
 _PUNCT_RE = re.compile(r"([:,;.]+)")
-_MARKABLE = ("offer", "need", "alert")  # verbs an urgency word may come before
-_EXAMPLE = "OFFER rice 5kg @elm"
-_TRY = f"Try: {_EXAMPLE}, NEED, LIST, HELP"
+_MARKABLE = ("offer", "need", "alert", "help")  # verbs an urgency word may come before
+_PHRASE_FIRST = frozenset(p.split()[0] for p in VERB_PHRASES)
+_KIND_WORDS = {"offers": "offer", "needs": "need", "ofertas": "offer", "necesidades": "need"}
 
-Parser = Callable[[str], "Command | ParseError"]
+Parser = Callable[[str, str], "Command | ParseError"]
 
 
-def parse(text: str) -> Command | ParseError:
-    """Parse one message. Bad input gives a `ParseError` whose `reply` fits one packet."""
+def parse(text: str, lang: str = "en") -> Command | ParseError:
+    """Parse one message. Bad input gives a `ParseError` whose `reply` fits one packet.
+
+    `lang` is the language to assume when the message does not tell (for example the
+    one the sender used last); the result's own `lang` says what was decided.
+    """
+    lang = lang if lang in LANGS else "en"
     if not isinstance(text, str):
-        return _fail("empty", f"Send a command. {_TRY}")
+        return _fail("empty", lang)
     if len(text) > MAX_INPUT_BYTES or utf8_len(text) > MAX_INPUT_BYTES:
-        return _fail("too_long", f"Too long (max {MAX_INPUT_BYTES} bytes). Send one short command")
-    tokens = [t for t in clean(text).split() if t]
+        return _fail("too_long", lang)
+    tokens = clean(text).split()
     while tokens and is_symbolic(tokens[0]):
         tokens.pop(0)
     if not tokens:
-        return _fail("empty", f"Send a command. {_TRY}")
-    lead: list[str] = []
-    if len(tokens) > 1 and urgency_word(tokens[0]) and _verb_of(tokens[1:])[0] in _MARKABLE:
-        lead.append(tokens.pop(0))  # URGENT NEED insulin, !! NEED insulin
-    verb, asked, rest = _verb_of(tokens)
-    if verb is None:
-        return _unknown(tokens[0])
+        return _fail("empty", lang)
+    marks = "normal"
+    start = 0
+    found = None
+    for _ in range(MAX_LEAD_FILLERS + 3):
+        if start >= len(tokens):
+            break
+        found = _verb_at(tokens, start)
+        if found is not None:
+            break
+        level = urgency_word(tokens[start])
+        if level is not None:
+            marks = max_urgency(marks, level)
+        elif fold(strip_edges(tokens[start]).strip("!").replace("’", "'")) not in LEAD_FILLERS:
+            break
+        start += 1
+    if found is None:
+        return _unknown(tokens, lang)
+    verb, alias, asked, rest = found
+    lang = _language(alias, tokens, lang)
+    if verb == "need" and alias in CHAIN_MODALS and rest:
+        verb, alias, rest = _chain(verb, alias, rest)
+    if alias in URGENT_ALIASES:
+        marks = max_urgency(marks, URGENT_ALIASES[alias])
     if asked and not rest:
-        return Help(topic=None if verb == "help" else verb)  # offer? -> how to OFFER
+        return Help(topic=None if verb == "help" else verb, lang=lang)  # offer? -> how to OFFER
+    if alias in _KIND_WORDS:
+        if verb == "list":
+            rest = [alias, *rest]  # ofertas comida = LISTA ofertas comida
+        elif not rest:
+            return ListBoard(kind=_KIND_WORDS[alias], lang=lang)  # type: ignore[arg-type]
     if verb in ("offer", "need"):
-        rest = lead + rest
+        if marks != "normal":
+            rest = ["!" if marks == "high" else "!!", *rest]
+    elif verb == "help":
+        return _help(rest, lang, marks)
     else:
         while rest and set(rest[0]) == {"!"}:
             rest.pop(0)  # SOS!! fire: the marks say nothing outside a posting
-    return PARSERS[verb](" ".join(rest))
+    return PARSERS[verb](" ".join(rest), lang)
 
 
-def _verb_of(tokens: list[str]) -> tuple[str | None, bool, list[str]]:
-    """(canonical verb or None, ended with `?`, remaining tokens)."""
-    head, _, glued = (_PUNCT_RE.split(tokens[0].lstrip("/:,;."), maxsplit=1) + ["", ""])[:3]
-    rest = ([glued] if glued else []) + tokens[1:]
+def _verb_at(tokens: list[str], i: int) -> tuple[str, str, bool, list[str]] | None:
+    """(canonical verb, folded alias, ended with `?`, remaining tokens) for a verb at i."""
+    head, _, glued = (_PUNCT_RE.split(tokens[i].lstrip("/:,;."), maxsplit=1) + ["", ""])[:3]
+    rest = ([glued] if glued else []) + tokens[i + 1:]
     if not head:
-        return None, False, rest
+        return None
     if set(head) == {"?"}:
-        return "help", False, rest
+        return "help", "?", False, rest
     word, marks = bangs(head)
     asked = word.endswith("?")
     word = word.rstrip("?")
+    folded = fold(word).replace("’", "'")
+    if folded in _PHRASE_FIRST and rest:
+        words = [folded] + [fold(strip_edges(t)).replace("’", "'") for t in rest[:MAX_PHRASE_WORDS - 1]]
+        for n in range(min(MAX_PHRASE_WORDS, len(words)), 1, -1):
+            key = " ".join(words[:n])
+            if key in VERB_PHRASES:
+                tail = rest[n - 1:]
+                last, tail_marks = bangs(strip_edges(rest[n - 2]))
+                if tail_marks != "normal":
+                    tail = ["!" * (1 if tail_marks == "high" else 2)] + tail
+                return VERB_PHRASES[key], key, asked or rest[n - 2].endswith("?"), tail
     if marks != "normal":
         rest = ["!" * (1 if marks == "high" else 2)] + rest
-    folded = fold(word)
-    if rest and f"{folded} {fold(strip_edges(rest[0]))}" in VERB_PHRASES:
-        return VERB_PHRASES[f"{folded} {fold(strip_edges(rest[0]))}"], asked, rest[1:]
     if folded in VERB_ALIASES:
-        return VERB_ALIASES[folded], asked, rest
-    if len(folded) >= TYPO_MIN_LEN and folded not in NOT_TYPOS:
-        near = _near_verbs(folded, 1, TYPO_MIN_LEN)
-        if len(near) == 1:
-            return near[0], asked, rest
-    return None, False, rest
+        return VERB_ALIASES[folded], folded, asked, rest
+    if folded in _KIND_WORDS:
+        return "list", folded, asked, rest
+    typo = _typo(folded)
+    if typo is not None:
+        return VERB_ALIASES[typo], typo, asked, rest
+    return None
 
 
-def _near_verbs(word: str, distance: int, min_len: int) -> list[str]:
-    """Canonical verbs with an alias of `min_len`+ letters at the smallest distance
-    found, if that is within `distance` edits."""
-    if len(word) > 20:
-        return []
-    scored = [(_distance(word, alias, distance), verb) for alias, verb in VERB_ALIASES.items()
-              if len(alias) >= min_len]
-    best = min((d for d, _ in scored), default=distance + 1)
-    found = {verb for d, verb in scored if d == best <= distance}
-    return sorted(found, key=VERBS.index)
+def _typo(word: str) -> str | None:
+    """The one typo target one edit from `word` (4+ letters), when all such targets
+    name one verb; None otherwise."""
+    if len(word) < TYPO_MIN_LEN or len(word) > 20 or word in NOT_TYPOS or not word.isalpha():
+        return None
+    near = [t for t in _TYPO_INDEX.get(word, ()) if _distance(word, t, 1) <= 1]
+    for key in _deletes(word):
+        near += [t for t in _TYPO_INDEX.get(key, ()) if _distance(word, t, 1) <= 1]
+    verbs = {VERB_ALIASES[t] for t in near}
+    if len(verbs) != 1:
+        return None
+    return min(near, key=lambda t: (_distance(word, t, 1), t))
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _typo_index() -> dict[str, set[str]]:
+    index: dict[str, set[str]] = {}
+    for target in TYPO_TARGETS:
+        for key in {target} | _deletes(target):
+            index.setdefault(key, set()).add(target)
+    return index
+
+
+_TYPO_INDEX = _typo_index()
+
+
+def _language(alias: str, tokens: list[str], default: str) -> str:
+    """The alias's language, unless the other words are clearly the other language
+    (two or more words of it and none of the alias's); a neutral alias (`o`, `sos`)
+    goes by the words, then by `default`."""
+    words = [fold(strip_edges(t)) for t in tokens]
+    own = ALIAS_LANG.get(alias, "*")
+    if own == "*":
+        return language_of(words, default)
+    other = "es" if own == "en" else "en"
+    if language_of(words, own) == other:
+        theirs = SPANISH_WORDS if other == "es" else ENGLISH_WORDS
+        mine = ENGLISH_WORDS if other == "es" else SPANISH_WORDS
+        if sum(w in theirs for w in words) >= 2 and not any(w in mine for w in words if w != alias):
+            return other
+    return own
+
+
+def _chain(verb: str, alias: str, rest: list[str]) -> tuple[str, str, list[str]]:
+    """`want to offer rides`, `quiero cancelar n3`: the second verb is the command."""
+    i = 1 if fold(rest[0]) in ("to", "a") and len(rest) > 1 else 0
+    second = fold(strip_edges(rest[i]))
+    if second in CHAIN_WORDS:
+        tail = rest[i + 1:]
+        if tail and fold(tail[0]) == "away":
+            tail = tail[1:]
+        return CHAIN_WORDS[second], second, tail
+    return verb, alias, rest
 
 
 def _distance(a: str, b: str, limit: int) -> int:
@@ -110,13 +201,28 @@ def _distance(a: str, b: str, limit: int) -> int:
     return min(prev[-1], limit + 1)
 
 
-def _unknown(token: str) -> ParseError:
-    word = fold(strip_edges(token).strip("!?"))
-    near = _near_verbs(word, 2, 3) if len(word) >= 3 else []
+def _near_verbs(word: str) -> list[str]:
+    """Canonical verbs with an alias of 3+ letters at the smallest distance (at most 2)."""
+    if len(word) > 20 or len(word) < 3:
+        return []
+    scored = [(_distance(word, alias, 2), verb) for alias, verb in VERB_ALIASES.items()
+              if len(alias) >= 3]
+    best = min((d for d, _ in scored), default=3)
+    found = {verb for d, verb in scored if d == best <= 2}
+    return sorted(found, key=VERBS.index)
+
+
+def _unknown(tokens: list[str], default: str) -> ParseError:
+    words = [fold(strip_edges(t).strip("!?")) for t in tokens]
+    lang = language_of(words, default)
+    token = tokens[0]
+    if any(w in DANGER_WORDS and w not in URGENCY_WORDS for w in words):
+        return _fail("unknown_verb", lang, word=_quote(token), text=" ".join(tokens))
+    near = _near_verbs(words[0])
     if near:
-        names = " or ".join(v.upper() for v in near[:2])
-        return _fail("unknown_verb", f"?? {_quote(token)}. Did you mean {names}? Send HELP")
-    return _fail("unknown_verb", f"?? {_quote(token)}. {_TRY}")
+        return _fail("unknown_verb", lang, word=_quote(token),
+                     near=[verb_name(v, lang) for v in near[:2]])
+    return _fail("unknown_verb", lang, word=_quote(token))
 
 
 def _quote(text: str, limit: int = 16) -> str:
@@ -124,46 +230,50 @@ def _quote(text: str, limit: int = 16) -> str:
     return f'"{text[:limit]}…"' if len(text) > limit else f'"{text}"'
 
 
-def _fail(code: str, reply: str, verb: str | None = None) -> ParseError:
+def _fail(code: str, lang: str, verb: str | None = None, **details: object) -> ParseError:
     """A ParseError whose reply is cut, on a UTF-8 boundary, to one packet."""
+    reply = error_text(code, lang, verb, **details)
     data = reply.encode("utf-8", "replace")
     if len(data) > MAX_REPLY_BYTES:
         reply = data[:MAX_REPLY_BYTES].decode("utf-8", "ignore")
-    return ParseError(code=code, reply=reply, verb=verb)
+    return ParseError(code=code, reply=reply, verb=verb, lang=lang)
 
 
 # --- argument parsers, one per verb --------------------------------------------------
 
-def _offer(args: str) -> Offer | ParseError:
-    return _posting(Offer, args, f"OFFER what? e.g. {_EXAMPLE}")
+def _offer(args: str, lang: str) -> Offer | ParseError:
+    return _posting(Offer, args, lang)
 
 
-def _need(args: str) -> Need | ParseError:
-    return _posting(Need, args, "NEED what? e.g. NEED insulin !! @elm")
+def _need(args: str, lang: str) -> Need | ParseError:
+    return _posting(Need, args, lang)
 
 
-def _posting(cls: type[Offer] | type[Need], args: str, hint: str) -> Offer | Need | ParseError:
+def _posting(cls: type[Offer] | type[Need], args: str, lang: str) -> Offer | Need | ParseError:
     f = posting_fields(args)
+    if f.bad_quantity is not None:
+        return _fail("bad_quantity", lang, cls.verb, word=_quote(f.bad_quantity))
     if not f.item:
-        return _fail("missing_item", hint, cls.verb)
+        return _fail("missing_item", lang, cls.verb)
     return cls(item=f.item, category=f.category, quantity=f.quantity, unit=f.unit,
-               place=f.place, urgency=f.urgency)
+               place=f.place, urgency=f.urgency, when=f.when, until=f.until, lang=lang)
 
 
-def _alert(args: str) -> Alert | ParseError:
+def _alert(args: str, lang: str) -> Alert | ParseError:
     text, place = text_and_place(args)
     if not is_wordish(text) and not any(is_symbolic(t) for t in text.split()):
-        return _fail("missing_args", "ALERT what? e.g. ALERT family evicted @oak", "alert")
-    return Alert(text=text, place=place)
+        return _fail("missing_args", lang, "alert")
+    return Alert(text=text, place=place, lang=lang)
 
 
 _LIST_KINDS = {"offer": "offer", "offers": "offer", "oferta": "offer", "ofertas": "offer",
                "o": "offer", "need": "need", "needs": "need", "necesidad": "need",
                "necesidades": "need", "n": "need"}
-_LIST_FILLERS = frozenset("all todo todos todas everything the de los las en in at".split())
+_LIST_FILLERS = frozenset("all todo todos todas everything the de los las en in at me for "
+                          "por para near cerca open abiertas abiertos".split())
 
 
-def _list(args: str) -> ListBoard | ParseError:
+def _list(args: str, lang: str) -> ListBoard | ParseError:
     kind = category = place = None
     for token in split_tokens(args):
         word = fold(strip_edges(token))
@@ -176,77 +286,111 @@ def _list(args: str) -> ListBoard | ParseError:
         elif category is None and (found := category_word(word)):
             category = found
         else:
-            return _fail("bad_args", f"?? {_quote(token)}. LIST [offers|needs] [food] [@zone]", "list")
-    return ListBoard(kind=kind, category=category, place=place)  # type: ignore[arg-type]
+            return _fail("bad_args", lang, "list", word=_quote(token))
+    return ListBoard(kind=kind, category=category, place=place, lang=lang)  # type: ignore[arg-type]
 
 
-def _find(args: str) -> Find | ParseError:
+def _find(args: str, lang: str) -> Find | ParseError:
     text, place = text_and_place(args)
     words = [strip_edges(t) for t in split_tokens(text) if not is_symbolic(t)]
     query = " ".join(w for w in words if is_wordish(w)).lower()
     if not query:
-        return _fail("missing_args", "FIND what? e.g. FIND rice @elm", "find")
-    return Find(query=query, place=place)
+        return _fail("missing_args", lang, "find")
+    return Find(query=query, place=place, lang=lang)
 
 
-def _my(args: str) -> My:
-    return My()
+def _my(args: str, lang: str) -> My:
+    return My(lang=lang)
 
 
-def _more(args: str) -> More:
-    return More()
+def _more(args: str, lang: str) -> More:
+    return More(lang=lang)
 
 
-def _digest(args: str) -> Digest:
-    return Digest()
+def _digest(args: str, lang: str) -> Digest:
+    return Digest(lang=lang)
 
 
 def _ref_parser(cls: type[Take] | type[Done] | type[Cancel]) -> Parser:
     verb = cls.verb
 
-    def parse_ref(args: str) -> Take | Done | Cancel | ParseError:
+    def parse_ref(args: str, lang: str) -> Take | Done | Cancel | ParseError:
         tokens = [t for t in args.split() if not is_symbolic(t)]
         if not tokens:
-            return _fail("missing_ref", f"{verb.upper()} which? e.g. {verb.upper()} o12 (ids in LIST)", verb)
+            return _fail("missing_ref", lang, verb)
         ref = ref_of(tokens)
         if ref is None:
-            return _fail("bad_ref", f"Bad id {_quote(tokens[0])}. e.g. {verb.upper()} o12 (ids in LIST)", verb)
-        return cls(ref=ref)
+            return _fail("bad_ref", lang, verb, word=_quote(tokens[0]))
+        return cls(ref=ref, lang=lang)
 
     parse_ref.__name__ = parse_ref.__qualname__ = f"_{verb}"
     parse_ref.__doc__ = f"{verb.upper()} <ref>: the first word is the posting id."
     return parse_ref
 
 
-def _safe(args: str) -> Safe:
-    return Safe(note=args.strip())
+def _safe(args: str, lang: str) -> Safe:
+    return Safe(note=args.strip(), lang=lang)
 
 
-def _join(args: str) -> Join | ParseError:
-    hint = "JOIN name zone, e.g. JOIN Ana @elm"
+def _join(args: str, lang: str) -> Join | ParseError:
     tokens = [t for t in args.split() if not is_symbolic(t)]
     at = next((i for i, t in enumerate(tokens) if strip_edges(t).startswith("@")), None)
     if at is None and len(tokens) >= 2:
         at = len(tokens) - 1
     if at is None:
-        return _fail("missing_args", hint, "join")
+        return _fail("missing_args", lang, "join")
     zone = as_zone(tokens[at])
     name = " ".join(strip_edges(t) for t in tokens[:at] + tokens[at + 1:]).strip()
     if not is_wordish(name):
-        return _fail("missing_args", hint, "join")
+        return _fail("missing_args", lang, "join")
     if zone is None:
-        return _fail("bad_args", f"Zone {_quote(tokens[at])}: letters/digits only. {hint}", "join")
+        return _fail("bad_args", lang, "join", word=_quote(tokens[at]), what="zone")
     if len(name) > MAX_NAME_CHARS:
-        return _fail("bad_args", f"Name too long (max {MAX_NAME_CHARS}). {hint}", "join")
-    return Join(name=name, zone=zone)
+        return _fail("bad_args", lang, "join", what="name")
+    return Join(name=name, zone=zone, lang=lang)
 
 
-def _help(args: str) -> Help:
-    tokens = args.split()
-    if not tokens:
-        return Help()
-    topic, _, _ = _verb_of(tokens[:1])
-    return Help(topic=topic if topic != "help" else None)
+_TOPIC_FILLERS = frozenset("with on for about con sobre de para to do i how a the el la using "
+                           "use usar command comando verb the un una can se como puedo".split())
+_PERSONAL = frozenset("me us please pls plz por favor nos porfa i'm im we we're needed "
+                      "needed! now ahora".split())
+
+
+def _help(tokens: list[str], lang: str, marks: str) -> Help:
+    """HELP [verb] is the card or one verb's usage; HELP with other words is a person
+    asking for help (SPEC §6.1): `request` keeps the words, danger makes it critical."""
+    words = [t for t in tokens if not is_symbolic(t)]
+    personal = False
+    i = 0
+    while i < len(words):
+        bare, level = bangs(strip_edges(words[i]))
+        marks = max_urgency(marks, level)
+        folded = fold(strip_edges(bare))
+        if not folded:
+            i += 1
+        elif folded in _PERSONAL:
+            personal = True
+            i += 1
+        elif folded in _TOPIC_FILLERS:
+            i += 1
+        else:
+            break
+    rest = words[i:]
+    if rest:
+        topic = _verb_at([strip_edges(rest[0]).rstrip("!")], 0) if is_wordish(rest[0]) else None
+        if topic is not None and topic[0] != "help":
+            return Help(topic=topic[0], lang=lang)
+        if topic is not None and topic[1] not in URGENT_ALIASES and len(rest) == 1:
+            return Help(lang=lang)  # help help
+    if not rest and not personal and marks == "normal":
+        return Help(lang=lang)
+    request = " ".join(w for w in (strip_edges(bangs(w)[0]) for w in rest or words) if w)
+    for word in rest:
+        bare, level = bangs(strip_edges(word))
+        marks = max_urgency(marks, level)
+        if fold(strip_edges(bare)) in DANGER_WORDS:
+            marks = "critical"
+    return Help(request=request, urgency=marks, lang=lang)
 
 
 PARSERS: dict[str, Parser] = {
@@ -261,8 +405,9 @@ PARSERS: dict[str, Parser] = {
     "cancel": _ref_parser(Cancel),
     "safe": _safe,
     "join": _join,
-    "help": _help,
+    "help": lambda args, lang: _help(args.split(), lang, "normal"),
     "more": _more,
     "digest": _digest,
 }
-"""Canonical verb -> parser of the words after it; keys are exactly `VERBS`."""
+"""Canonical verb -> parser of the words after it (and the message's language); keys
+are exactly `VERBS`."""

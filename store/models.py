@@ -90,14 +90,24 @@ class Alert(SQLModel, table=True):
 
 
 class SeenPacket(SQLModel, table=True):
-    """Every inbound packet processed, so a replayed backlog is not processed twice."""
+    """Every inbound text, written when it arrives and marked `handled` with its effects.
 
-    __table_args__ = (Index("ix_seen_sender_time", "from_node", "received"),)
+    The primary key drops a replayed backlog; an unhandled row left by a crash is
+    processed on the next start, so nothing the radio took in is lost.
+    """
+
+    __table_args__ = (
+        Index("ix_seen_sender_time", "from_node", "received"),
+        Index("ix_seen_unhandled", "handled", "received"),
+    )
 
     from_node: int = Field(sa_column=_node_column(primary_key=True, autoincrement=False))
     packet_id: int = Field(sa_column=_node_column(primary_key=True, autoincrement=False))
+    to_node: int = Field(default=0xFFFFFFFF, sa_column=_node_column(nullable=False))
+    channel: int = 0
     received: float
     text: str
+    handled: bool = False
     reply: str | None = None
 
 

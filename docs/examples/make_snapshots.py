@@ -26,6 +26,8 @@ from meshbot.periods import month_window, rolling, zone_of
 from meshbot.report_render import report_document
 from meshbot.reports import add_note, build_report, mark_story
 from meshbot.sections import to_html
+from sqlmodel import select
+
 from store import Alert, Match, Member, Posting, open_engine, session
 
 RANDOM_SEED = 42
@@ -102,7 +104,7 @@ def build_sample(engine, now: float = NOW) -> None:  # type: ignore[no-untyped-d
             offer, need = (p, partner) if p.kind == "offer" else (partner, p)
             made = p.created + rng.uniform(60, 3 * HOUR_S)
             done = made + rng.uniform(2 * HOUR_S, 3 * DAY_S)
-            status = "done" if done < now else "proposed"
+            status = "done" if done < now and rng.random() < 0.8 else "proposed"
             db.add(Match(offer_id=offer.id, need_id=need.id, created=made, status=status,
                          closed=done if status == "done" else None))
             for q in (offer, need):
@@ -119,9 +121,17 @@ def build_sample(engine, now: float = NOW) -> None:  # type: ignore[no-untyped-d
                  now, community="Elm Street")
         add_note(db, MONTH, "Bottled water requests doubled since the burst main; ask the utility for a date.",
                  now, community="Riverside")
-        done = db.exec(Match.__table__.select().where(Match.status == "done").order_by(Match.closed)).all()  # type: ignore[attr-defined]
-        mark_story(db, done[0].id, "A neighbour's drill fixed three doors after the storm.", now)
-        mark_story(db, done[-1].id, "Nurse visits reached two housebound elders within a day.", now)
+        mark_story(db, _completed(db, "tools"), "A neighbour's drill fixed three doors after the storm.", now)
+        mark_story(db, _completed(db, "medical"), "Nurse visits reached two housebound elders within a day.", now)
+
+
+def _completed(db, category: str) -> int:  # type: ignore[no-untyped-def]
+    """The last completed match of a category: the kind of thing a rep tells the council."""
+    rows = db.exec(
+        select(Match).join(Posting, Posting.id == Match.offer_id)  # type: ignore[arg-type]
+        .where(Match.status == "done", Posting.category == category).order_by(Match.closed)
+    ).all()
+    return rows[-1].id
 
 
 def main(out_dir: Path = OUT_DIR) -> list[Path]:

@@ -1,31 +1,50 @@
-"""The shared LoRa channel: who hears a transmission, when, and how strongly.
+"""The shared LoRa channel: who hears a transmission, and whether they decode it.
 
 Covers: propagation, kept out of senders and receivers like SimPy's `Cable`, and fan-out
-to one inbox per receiver like its `BroadcastPipe`.
+to every receiver like its `BroadcastPipe`, plus what goes wrong on a real channel.
 
-A transmission is an `Airing` from `begin` (the sender starts keying) to `end` (the last
-symbol leaves). At `end` every radio in range gets a `Reception` in its own inbox, unless
-`receivable` says no. In v1 it always says yes; collisions, capture and half-duplex
-deafness belong there, and they can use `on_air`/`recent`, the airings that overlap.
+A transmission is an `Airing` from `start` (the sender keys up) to `end` (the last symbol
+leaves). At `end`, each radio whose received power is at least the preset's sensitivity
+decodes it unless one of these happened at that receiver:
+
+* half-duplex: the receiver was itself transmitting at any moment of the airing;
+* collision: another airing overlapped it in time and arrived less than `capture_db`
+  (6 dB) weaker. A packet at least 6 dB stronger than everything overlapping it is
+  captured and survives; when two are within 6 dB both are lost. Overlaps are judged
+  pairwise, as Meshtasticator and LoRaSim do, and only interferers that could matter
+  (down to sensitivity - capture_db) are tracked;
+* loss: with probability `loss` (seeded), as if faded or hit by interference from outside
+  the mesh. Tests of delivery under "20 % packet loss" set it.
+
+Everything the radio heard, decoded or not, counts towards its channel utilisation.
+Listen-before-talk asks `busy_for`: is any airing on air that this radio can detect
+(at most `CAD_MARGIN_DB` below sensitivity, as the SX126x's channel-activity detection)?
 """
 
 from __future__ import annotations
 
 import math
+import random
+import threading
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import simpy
 
+from hardware.airtime import MAX_LORA_PAYLOAD_LEN, Preset, time_on_air
 from hardware.sim.packet import SimPacket
-from hardware.sim.propagation import RangeModel
+from hardware.sim.propagation import PathLoss, noise_floor_dbm, reported_snr, rx_power_dbm, sensitivity_dbm
 
 if TYPE_CHECKING:
     from hardware.sim.radio import Radio
 
+CAPTURE_DB = 6.0
+CAD_MARGIN_DB = 3.0
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class Airing:
     """One transmission on the channel."""
 
@@ -35,9 +54,9 @@ class Airing:
     end: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reception:
-    """One airing as one receiver got it."""
+    """One airing as one receiver decoded it."""
 
     receiver: int
     airing: Airing
@@ -53,21 +72,69 @@ class Reception:
         return self.airing.end
 
 
+@dataclass
+class ChannelStats:
+    """What happened to every (airing, receiver in range) pair."""
+
+    airings: int = 0
+    decoded: int = 0
+    collided: int = 0
+    """Lost to an overlapping airing less than capture_db weaker."""
+    captured: int = 0
+    """Decoded although something overlapped it (it was at least capture_db stronger)."""
+    half_duplex: int = 0
+    """Missed because the receiver was transmitting."""
+    lost: int = 0
+    """Dropped by the random loss rate."""
+    off: int = 0
+    """Missed because the receiver's radio was off."""
+
+
 class Channel:
     """The medium every radio of a mesh shares."""
 
-    def __init__(self, env: simpy.Environment, model: RangeModel) -> None:
+    def __init__(
+        self,
+        env: simpy.Environment,
+        preset: Preset,
+        model: PathLoss,
+        *,
+        capture_db: float = CAPTURE_DB,
+        loss: float = 0.0,
+        rng: random.Random | None = None,
+    ) -> None:
+        if not 0.0 <= loss < 1.0:
+            raise ValueError("loss is a probability in [0, 1)")
         self.env = env
+        self.preset = preset
         self.model = model
+        self.capture_db = capture_db
+        self.loss = loss
+        self.rng = rng or random.Random(0)
+        self.sensitivity_dbm = sensitivity_dbm(preset)
+        self.noise_floor_dbm = noise_floor_dbm(preset.bandwidth_hz)
+        self.cad_dbm = self.sensitivity_dbm - CAD_MARGIN_DB
+        self._interference_dbm = self.sensitivity_dbm - capture_db
+        self._max_airtime = time_on_air(MAX_LORA_PAYLOAD_LEN, preset)
         self._radios: dict[int, Radio] = {}
         self._positions: dict[int, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+        self._hears: dict[int, tuple[tuple[Radio, float], ...]] = {}
+        self._power: dict[int, dict[int, float]] = {}
         self.on_air: list[Airing] = []
+        self._recent: deque[Airing] = deque()
+        self.stats = ChannelStats()
+
+    # -- topology -------------------------------------------------------------------
 
     def attach(self, radio: Radio, x: float, y: float) -> None:
-        if radio.num in self._radios:
-            raise ValueError(f"node {radio.num:#x} is already on the channel")
-        self._radios[radio.num] = radio
-        self._positions[radio.num] = (float(x), float(y))
+        with self._lock:
+            if radio.num in self._radios:
+                raise ValueError(f"node {radio.num:#x} is already on the channel")
+            self._radios[radio.num] = radio
+            self._positions[radio.num] = (float(x), float(y))
+            self._hears.clear()
+            self._power.clear()
 
     def position(self, num: int) -> tuple[float, float]:
         return self._positions[num]
@@ -76,26 +143,111 @@ class Channel:
         (ax, ay), (bx, by) = self._positions[a], self._positions[b]
         return math.hypot(ax - bx, ay - by)
 
+    def rx_power(self, sender: int, receiver: int) -> float:
+        """Received power (dBm) at `receiver` of a transmission by `sender`."""
+        return rx_power_dbm(
+            self.model,
+            self.distance(sender, receiver),
+            self._radios[sender].antenna,
+            self._radios[receiver].antenna,
+        )
+
+    def snr(self, sender: int, receiver: int) -> float:
+        """SNR as `receiver` reports it for a packet from `sender`."""
+        return reported_snr(self.rx_power(sender, receiver) - self.noise_floor_dbm)
+
+    def _links(self, sender: int) -> tuple[tuple[Radio, float], ...]:
+        hears = self._hears.get(sender)
+        if hears is None:
+            with self._lock:
+                power: dict[int, float] = {}
+                heard: list[tuple[Radio, float]] = []
+                for num, radio in self._radios.items():
+                    if num == sender:
+                        continue
+                    p = self.rx_power(sender, num)
+                    if p >= self._interference_dbm:
+                        power[num] = p
+                    if p >= self.sensitivity_dbm:
+                        heard.append((radio, p))
+                hears = tuple(heard)
+                self._power[sender] = power
+                self._hears[sender] = hears
+        return hears
+
+    def _power_from(self, sender: int) -> dict[int, float]:
+        if sender not in self._power:
+            self._links(sender)
+        return self._power[sender]
+
     def neighbours(self, num: int) -> Iterator[int]:
-        """Radios that hear `num` directly, in the order they were attached."""
-        for other in self._radios:
-            if other != num and self.model.in_range(self.distance(num, other)):
-                yield other
+        """Radios that decode `num` when nothing else is on air, in the order attached."""
+        for radio, _power in self._links(num):
+            yield radio.num
+
+    # -- the air --------------------------------------------------------------------
 
     def begin(self, sender: int, packet: SimPacket, duration_s: float) -> Airing:
-        airing = Airing(sender, packet, self.env.now, self.env.now + duration_s)
+        now = self.env.now
+        airing = Airing(sender, packet, now, now + duration_s)
         self.on_air.append(airing)
+        self.stats.airings += 1
         return airing
 
-    def end(self, airing: Airing) -> None:
-        """The airing is over: put a Reception in every in-range radio's inbox."""
-        self.on_air.remove(airing)
-        for num in self.neighbours(airing.sender):
-            d = self.distance(airing.sender, num)
-            rec = Reception(num, airing, self.model.snr_db(d), self.model.rssi_dbm(d))
-            if self.receivable(rec):
-                self._radios[num].inbox.put(rec)
+    def busy_for(self, num: int) -> bool:
+        """Listen-before-talk: does `num` detect anyone else on air right now?"""
+        for airing in self.on_air:
+            if airing.sender != num:
+                power = self._power_from(airing.sender).get(num)
+                if power is not None and power >= self.cad_dbm:
+                    return True
+        return False
 
-    def receivable(self, reception: Reception) -> bool:
-        """Whether the receiver decodes it. v1: always (no collisions, no capture)."""
-        return True
+    def end(self, airing: Airing) -> None:
+        """The airing is over: every radio in range decodes it or loses it."""
+        self.on_air.remove(airing)
+        now = self.env.now
+        recent = self._recent
+        horizon = now - self._max_airtime
+        while recent and recent[0].end < horizon:
+            recent.popleft()
+        start = airing.start
+        overlapping = [q for q in self.on_air if q.start < now]
+        overlapping.extend(q for q in recent if q.end > start)
+        recent.append(airing)
+        interferers = [(q.sender, self._power_from(q.sender)) for q in overlapping]
+        duration = airing.end - airing.start
+        stats = self.stats
+        capture = self.capture_db
+        loss = self.loss
+        noise = self.noise_floor_dbm
+        for radio, power in self._links(airing.sender):
+            if not radio.enabled:
+                stats.off += 1
+                continue
+            num = radio.num
+            radio.util.add(now, duration)
+            fate = 0  # 0 decoded, 1 collided, 2 half-duplex
+            overlapped = False
+            for sender, powers in interferers:
+                if sender == num:
+                    fate = 2
+                    break
+                other = powers.get(num)
+                if other is not None:
+                    overlapped = True
+                    if power - other < capture:
+                        fate = 1
+            if fate == 2:
+                stats.half_duplex += 1
+                continue
+            if fate == 1:
+                stats.collided += 1
+                continue
+            if loss and self.rng.random() < loss:
+                stats.lost += 1
+                continue
+            stats.decoded += 1
+            if overlapped:
+                stats.captured += 1
+            radio.hear(Reception(num, airing, reported_snr(power - noise), round(power)))

@@ -1,48 +1,58 @@
-"""Meshtastic's flood routing, v1: dedupe, deliver, rebroadcast once with one hop fewer.
+"""Meshtastic's managed flooding: what a node does with every packet it decodes.
 
-Covers: what a node does with a packet it hears. The first copy of (from, id) is kept:
-it is delivered when addressed to this node or broadcast, and, while its hopLimit is above
-zero and it is not a direct message to this node, rebroadcast with hopLimit - 1 after a
-random contention delay. Later copies are counted and dropped.
+Covers: `FloodingRouter` of firmware 2.x.
 
-The delay is a whole number of slots drawn from the firmware's smallest contention window
-(CWmin = 3, so 0..7 slots); a slot is 8.5 symbols of channel-activity detection plus
-7.6 ms of propagation, turnaround and MAC processing (Meshtastic's `slotTimeMsec`).
-Later versions swap `contention_delay` for the SNR-weighted window and make
-`on_duplicate` cancel a pending rebroadcast, as the firmware's managed flooding does.
+* Dedupe: the first copy of (from, id) is handled, later copies are dropped
+  (`PacketHistory`, a ring per node). Without it a flood would circulate for ever.
+* Delivery: a packet addressed to this node, or broadcast, goes up to its client.
+* Rebroadcast: a packet not addressed to this node with hopLimit above zero is queued
+  again with hopLimit - 1, after an SNR-weighted contention delay (`contention.py`).
+* Cancellation: hearing a duplicate means someone else rebroadcast it already, so a
+  client drops its own queued rebroadcast; routers and repeaters always rebroadcast.
+* A duplicate heard straight from its originator (hopStart == hopLimit: a
+  retransmission, the originator missed every rebroadcast) is rebroadcast again so the
+  originator gets its implicit ack.
+* Roles: `client` (the default), `client_mute` (never rebroadcasts), `router` and
+  `repeater` (rebroadcast first, never cancelled).
 """
 
 from __future__ import annotations
 
-import random
-from collections.abc import Callable, Generator
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
 
 import simpy
 
-from hardware.airtime import Preset
 from hardware.link import BROADCAST_NUM
 from hardware.sim.channel import Airing, Reception
+from hardware.sim.dedupe import PacketHistory
 from hardware.sim.packet import SimPacket
 from hardware.sim.radio import Radio
 
-CW_MIN = 3
-CW_MAX = 8
-SLOT_OVERHEAD_S = 0.0076
-"""Propagation (0.2 ms) + TX/RX turnaround (0.4 ms) + MAC processing (7 ms)."""
+ROLES = ("client", "client_mute", "router", "repeater")
+REBROADCAST_FIRST = ("router", "repeater")
 
 
-def slot_time(preset: Preset) -> float:
-    """Seconds of one contention slot on `preset`."""
-    return 8.5 * preset.symbol_time + SLOT_OVERHEAD_S
+class Host(Protocol):
+    """What a router needs from the node it routes for."""
+
+    num: int
+
+    def deliver(self, packet: SimPacket, reception: Reception | None) -> None:
+        """Hand `packet` to the client (reception None: generated inside the node)."""
+
+    def on_transmit(self, kind: str, airing: Airing, queued: float) -> None:
+        """The radio started keying a packet of this kind."""
+
+    def new_packet_id(self) -> int: ...
 
 
-def contention_delay(rng: random.Random, preset: Preset, cw_size: int = CW_MIN) -> float:
-    """A random rebroadcast delay: 0 .. 2**cw_size - 1 slots."""
-    return rng.randrange(2**cw_size) * slot_time(preset)
-
-
-TransmitHook = Callable[[str, Airing], None]
-"""Called with ('tx' | 'relay', airing) when this node starts keying a packet."""
+@dataclass
+class RouterStats:
+    duplicates: int = 0
+    relays_queued: int = 0
+    repeated_rebroadcasts: int = 0
 
 
 class FloodingRouter:
@@ -51,42 +61,98 @@ class FloodingRouter:
     def __init__(
         self,
         env: simpy.Environment,
+        host: Host,
         radio: Radio,
-        rng: random.Random,
-        deliver: Callable[[Reception], None],
-        on_transmit: TransmitHook,
+        *,
+        role: str = "client",
+        hop_limit: int = 3,
+        history: PacketHistory | None = None,
     ) -> None:
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
         self.env = env
+        self.host = host
         self.radio = radio
-        self.num = radio.num
-        self.rng = rng
-        self.deliver = deliver
-        self.on_transmit = on_transmit
-        self.seen: set[tuple[int, int]] = set()
-        self.duplicates = 0
-        self.relays = 0
+        self.num = host.num
+        self.role = role
+        self.hop_limit = hop_limit
+        self.history = history or PacketHistory()
+        self.stats = RouterStats()
+        radio.hear = self.receive
+
+    @property
+    def seen(self) -> PacketHistory:
+        """The dedupe ring (`key in router.seen`)."""
+        return self.history
+
+    @property
+    def duplicates(self) -> int:
+        return self.stats.duplicates
+
+    @property
+    def relays(self) -> int:
+        """Rebroadcasts queued (some are cancelled before they go out)."""
+        return self.stats.relays_queued
+
+    def _hook(self, kind: str, queued: float) -> Callable[[Airing], None]:
+        return lambda airing: self.host.on_transmit(kind, airing, queued)
+
+    # -- sending --------------------------------------------------------------------
+
+    def send(self, packet: SimPacket, kind: str = "tx") -> None:
+        """Queue a packet this node originates; its own later echoes are duplicates."""
+        self.history.record(packet.key, self.env.now)
+        self.radio.transmit(packet, kind=kind, on_start=self._hook(kind, self.env.now))
 
     def originate(self, packet: SimPacket) -> None:
-        """Send a packet this node wrote; its own later echoes are duplicates."""
-        self.seen.add(packet.key)
-        self.radio.transmit(packet, on_start=lambda airing: self.on_transmit("tx", airing))
+        self.send(packet, "tx")
 
-    def handle(self, reception: Reception) -> None:
-        """Everything this node does with one packet it heard."""
-        packet = reception.packet
-        if packet.key in self.seen:
-            self.on_duplicate(reception)
+    # -- receiving ------------------------------------------------------------------
+
+    def receive(self, reception: Reception) -> None:
+        """Everything this node does with one packet it decoded."""
+        if self.filter(reception):
             return
-        self.seen.add(packet.key)
-        if packet.to in (BROADCAST_NUM, self.num):
-            self.deliver(reception)
-        if packet.hop_limit > 0 and packet.to != self.num:
-            self.env.process(self._relay(packet.relayed_by(self.num)))
+        packet = reception.packet
+        if packet.to == BROADCAST_NUM or packet.to == self.num:
+            self.host.deliver(packet, reception)
+        self.sniff(reception)
+        self.perhaps_rebroadcast(reception)
 
-    def on_duplicate(self, reception: Reception) -> None:
-        self.duplicates += 1
+    def filter(self, reception: Reception) -> bool:
+        """True for a packet already handled (FloodingRouter::shouldFilterReceived)."""
+        packet = reception.packet
+        if not self.history.check_and_record(packet.key, self.env.now):
+            return False
+        self.stats.duplicates += 1
+        if self.role not in REBROADCAST_FIRST:
+            self.radio.cancel(packet.key)
+        if packet.hop_start > 0 and packet.hop_start == packet.hop_limit:
+            self.on_repeated(reception)
+        return True
 
-    def _relay(self, packet: SimPacket) -> Generator[simpy.Event, object, None]:
-        yield self.env.timeout(contention_delay(self.rng, self.radio.preset))
-        self.relays += 1
-        self.radio.transmit(packet, on_start=lambda airing: self.on_transmit("relay", airing))
+    def on_repeated(self, reception: Reception) -> None:
+        """A retransmission heard from its originator: rebroadcast it again."""
+        if self.perhaps_rebroadcast(reception):
+            self.stats.repeated_rebroadcasts += 1
+
+    def sniff(self, reception: Reception) -> None:
+        """Look at a new packet before it is rebroadcast (reliability lives in the subclass)."""
+
+    def perhaps_rebroadcast(self, reception: Reception) -> bool:
+        packet = reception.packet
+        if (
+            packet.to == self.num
+            or packet.sender == self.num
+            or packet.hop_limit <= 0
+            or self.role == "client_mute"
+        ):
+            return False
+        self.stats.relays_queued += 1
+        self.radio.transmit(
+            packet.relayed_by(self.num),
+            kind="relay",
+            rx_snr=reception.snr_db,
+            on_start=self._hook("relay", self.env.now),
+        )
+        return True

@@ -1,9 +1,17 @@
 """SimLink: the daemon's RadioLink onto one node of a SimMesh.
 
 Covers: the same face as MeshtasticLink, so the daemon cannot tell them apart. Packets
-the node receives are published on pypubsub (`meshtastic.receive.text`, `packet=`,
-`interface=link.interface`) synchronously, in the simulation thread, only while
-connected; connect/close publish `meshtastic.connection.established`/`.lost`.
+the node's client gets are published on pypubsub on the topic the library would use
+(`meshtastic.receive.text` for texts, `meshtastic.receive.routing` for ACK/NAKs, ...),
+with `packet=` the library's dict and `interface=link.interface`, synchronously, in the
+simulation thread, only while connected; connect/close publish
+`meshtastic.connection.established`/`.lost`.
+
+A routing packet is what the firmware hands its client: `decoded.portnum` ROUTING_APP,
+`decoded.requestId` the id of the packet answered, `decoded.routing.errorReason` NONE
+for an ACK (else `MAX_RETRANSMIT`, ...), and `from` the node that acked, or our own node
+for an implicit ack (a neighbour was heard rebroadcasting it) and for a NAK after the
+last retransmission.
 
 Listeners run inside the simulation step: they must only record and queue, never block.
 Texts that arrive while the link is closed stay in `node.received` and are not replayed.
@@ -20,7 +28,6 @@ from hardware.link import (
     BROADCAST_NUM,
     TOPIC_ESTABLISHED,
     TOPIC_LOST,
-    TOPIC_TEXT,
     LinkDown,
     NodeInfo,
     RadioLink,
@@ -28,6 +35,7 @@ from hardware.link import (
     node_id,
 )
 from hardware.sim.mesh import SimMesh, SimNode
+from hardware.sim.packet import topic_for
 
 
 class SimLink(RadioLink):
@@ -63,7 +71,7 @@ class SimLink(RadioLink):
             if self._connected:
                 return
             self._connected = True
-            self.node.add_listener(self._on_packet)
+            self.node.add_packet_listener(self._on_packet)
         pub.sendMessage(TOPIC_ESTABLISHED, interface=self.interface)
 
     def close(self) -> None:
@@ -71,7 +79,7 @@ class SimLink(RadioLink):
             if not self._connected:
                 return
             self._connected = False
-            self.node.remove_listener(self._on_packet)
+            self.node.remove_packet_listener(self._on_packet)
         pub.sendMessage(TOPIC_LOST, interface=self.interface)
 
     def send_text(
@@ -111,4 +119,4 @@ class SimLink(RadioLink):
 
     def _on_packet(self, packet: dict) -> None:
         if self._connected:
-            pub.sendMessage(TOPIC_TEXT, packet=packet, interface=self.interface)
+            pub.sendMessage(topic_for(packet["raw"].decoded.portnum), packet=packet, interface=self.interface)

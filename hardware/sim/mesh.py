@@ -1,12 +1,18 @@
 """SimMesh: a neighbourhood of Meshtastic nodes on one SimPy clock.
 
-Covers: nodes with positions, a shared Channel, one Radio and one FloodingRouter per node,
-a seeded RNG (packet ids, relay delays, public keys), an event log for transcripts and
-tests, and an epoch clock (`now()`) so the daemon can run on virtual time.
+Covers: nodes with positions, antennas and roles on a shared `Channel`; per node a `Radio`
+(TX queue, contention, listen-before-talk, duty cycle) and a `ReliableRouter` (managed
+flooding, dedupe, acks, retransmissions); seeded randomness; an event log for
+transcripts and tests; run statistics; and an epoch clock (`now()`) so the daemon can
+run on virtual time.
 
 Scenario: `mesh = SimMesh(simpy.Environment())`, `add_node(...)` a few times,
-`node.send_text("hi")`, then `env.run()` (or `mesh.advance(60)`): every node in reach
-has the packet in `node.received`, in the same dict shape the meshtastic library publishes.
+`node.send_text("hi")`, then `env.run()` (or `mesh.advance(60)`): every node the flood
+reached has the packet in `node.received`, in the same dict shape the meshtastic library
+publishes; routing ACK/NAKs a node's client got are in `node.routing`.
+
+Randomness comes from three seeded streams (ids and keys, MAC delays, packet loss), so a
+seed replays the same run and turning loss on does not reshuffle the delays.
 
 Threads. In a plain `simpy.Environment` everything happens in the thread that calls
 `env.run()`/`env.step()`; call `send_text` from that thread (between runs, or from a
@@ -28,13 +34,30 @@ from typing import TYPE_CHECKING, Any
 import simpy
 import simpy.rt
 
-from hardware.airtime import DATA_PAYLOAD_LEN, MAX_LORA_PAYLOAD_LEN, get_preset, text_packet_bytes
+from hardware.airtime import (
+    DATA_PAYLOAD_LEN,
+    MAX_LORA_PAYLOAD_LEN,
+    Region,
+    get_preset,
+    get_region,
+    text_packet_bytes,
+)
 from hardware.link import BROADCAST_NUM, NodeInfo, node_id
-from hardware.sim.channel import Airing, Channel, Reception
-from hardware.sim.flooding import FloodingRouter
-from hardware.sim.packet import SimPacket, mesh_packet, packet_dict
-from hardware.sim.propagation import RangeModel
+from hardware.sim.channel import CAPTURE_DB, Airing, Channel, Reception
+from hardware.sim.dedupe import DEFAULT_CAPACITY, PacketHistory
+from hardware.sim.flooding import ROLES
+from hardware.sim.packet import TEXT_PORT, Priority, SimPacket, mesh_packet, packet_dict
+from hardware.sim.propagation import (
+    DEFAULT_TX_POWER_DBM,
+    REFERENCE_HEIGHT_M,
+    Antenna,
+    LogDistance,
+    PathLoss,
+    Suburban3GPP,
+)
 from hardware.sim.radio import Radio
+from hardware.sim.reliable import ReliableRouter
+from hardware.sim.stats import MeshStats
 
 if TYPE_CHECKING:
     from hardware.sim.scenario import Scenario
@@ -44,17 +67,27 @@ DEFAULT_START_EPOCH = 1_767_225_600
 DEFAULT_RANGE_M = 1_000.0
 REALTIME_POLL_S = 0.05
 MAX_CHANNEL_INDEX = 7
+MAX_HOP_LIMIT = 7
+PATH_LOSS_MODELS = ("log-distance", "3gpp-suburban", "3gpp-urban")
 
 PacketListener = Callable[[dict], None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LogEntry:
     """One line of the mesh's event log.
 
-    `time` is simulation seconds (env.now). `kind` is 'tx' (a node starts sending its own
-    packet), 'relay' (starts rebroadcasting someone's) or 'rx' (a node gets a packet
-    addressed to it or broadcast). `duration` is the time on air of a tx/relay, 0 for rx.
+    `time` is simulation seconds (env.now). `kind` is one of
+    'tx'      a node starts sending a packet its client wrote,
+    'retx'    a node sends one of its reliable packets again (no ack yet),
+    'relay'   a node starts rebroadcasting someone's packet,
+    'ack'     a node starts sending a routing ACK/NAK it generated,
+    'rx'      a node's client gets a text (addressed to it, or broadcast),
+    'routing' a node's client gets a routing ACK/NAK (`request_id` says for which packet;
+              `sender` is the node itself for an implicit ack or a NAK after the last try).
+    `duration` is the time on air of a transmission, 0 otherwise. `queued` is when the
+    packet joined the radio's TX queue (the client handed it over); the gap to `time` is
+    the contention wait.
     """
 
     time: float
@@ -67,6 +100,8 @@ class LogEntry:
     text: str
     hop_limit: int
     duration: float = 0.0
+    request_id: int = 0
+    queued: float | None = None
 
 
 class SimNode:
@@ -81,6 +116,9 @@ class SimNode:
         x: float,
         y: float,
         zone: str | None = None,
+        *,
+        role: str = "client",
+        antenna: Antenna | None = None,
     ) -> None:
         self.mesh = mesh
         self.num = num
@@ -89,20 +127,38 @@ class SimNode:
         self.x = float(x)
         self.y = float(y)
         self.zone = zone
+        self.role = role
         self.public_key = mesh.rng.randbytes(32)
-        self.received: list[dict] = []
-        """Packet dicts of texts this node got (addressed to it, or broadcast), oldest first."""
+        self._rx: list[tuple[SimPacket, float, float, int]] = []
+        self._rx_dicts: list[dict] = []
+        self.routing: list[dict] = []
+        """Routing ACK/NAK packet dicts this node's client got, oldest first."""
         self.last_heard: dict[int, float] = {}
         """Sender node number -> epoch seconds of the last new packet heard from it."""
         self.snr: dict[int, float] = {}
         """Neighbour node number -> SNR of the last packet heard directly from it."""
-        self._listeners: list[PacketListener] = []
-        self.radio = Radio(mesh.env, num, mesh.channel, mesh.preset)
-        self.router = FloodingRouter(
-            mesh.env, self.radio, mesh.rng, self._deliver, self._on_transmit
+        self._text_listeners: list[PacketListener] = []
+        self._packet_listeners: list[PacketListener] = []
+        self.radio = Radio(
+            mesh.env,
+            num,
+            mesh.channel,
+            mesh.preset,
+            mesh.mac_rng,
+            antenna=antenna,
+            duty_cycle=mesh.region.duty_cycle if mesh.region else 1.0,
+            router=role in ("router", "repeater"),
         )
+        self.router = ReliableRouter(
+            mesh.env,
+            self,
+            self.radio,
+            role=role,
+            hop_limit=mesh.hop_limit,
+            history=PacketHistory(mesh.history_capacity),
+        )
+        self.radio.hear = self._hear
         mesh.channel.attach(self.radio, x, y)
-        mesh.env.process(self.radio.receive_loop(self._hear))
 
     def __repr__(self) -> str:
         return f"SimNode({node_id(self.num)} {self.short_name!r})"
@@ -113,16 +169,26 @@ class SimNode:
 
     @property
     def airtime_s(self) -> float:
-        """Seconds this node has spent transmitting (own packets and relays)."""
+        """Seconds this node has spent transmitting (own packets, relays, acks)."""
         return self.radio.airtime_s
 
     @property
     def tx_count(self) -> int:
         return self.radio.tx_count
 
+    @property
+    def received(self) -> list[dict]:
+        """Packet dicts of texts this node got (addressed to it, or broadcast), oldest first."""
+        ids = self.mesh.node_ids
+        start = self.mesh.start_epoch
+        for packet, at, snr, rssi in self._rx[len(self._rx_dicts) :]:
+            mp = mesh_packet(packet, rx_time=int(start + at), rx_snr=snr, rx_rssi=rssi)
+            self._rx_dicts.append(packet_dict(mp, ids))
+        return self._rx_dicts
+
     def texts(self) -> list[str]:
         """The text of every packet in `received`, oldest first."""
-        return [d.get("decoded", {}).get("text", "") for d in self.received]
+        return [packet.text for packet, *_ in self._rx]
 
     def send_text(
         self,
@@ -131,48 +197,119 @@ class SimNode:
         channel_index: int = 0,
         want_ack: bool = False,
         packet_id: int | None = None,
+        *,
+        hop_limit: int | None = None,
     ) -> int:
         """Transmit a text as this node; returns the packet id. ValueError on a bad argument.
 
         `packet_id` reuses an id the caller chose (a resend after a crash), else a new one.
         """
-        return self.mesh._send_text(self, text, destination, channel_index, want_ack, packet_id)
+        return self.mesh._send(self, TEXT_PORT, text, b"", destination, channel_index, want_ack, packet_id, hop_limit)
+
+    def send_data(
+        self,
+        portnum: int,
+        payload: bytes,
+        destination: int = BROADCAST_NUM,
+        channel_index: int = 0,
+        want_ack: bool = False,
+        packet_id: int | None = None,
+        *,
+        hop_limit: int | None = None,
+    ) -> int:
+        """Transmit a packet of any port (what a client may hand its radio); returns its id."""
+        if portnum == TEXT_PORT:
+            text = payload.decode("utf-8", errors="replace")
+            return self.send_text(text, destination, channel_index, want_ack, packet_id, hop_limit=hop_limit)
+        return self.mesh._send(self, portnum, "", payload, destination, channel_index, want_ack, packet_id, hop_limit)
 
     def add_listener(self, listener: PacketListener) -> None:
         """Call `listener(packet_dict)` in the simulation thread for every text delivered."""
-        self._listeners.append(listener)
+        self._text_listeners.append(listener)
 
     def remove_listener(self, listener: PacketListener) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
+        if listener in self._text_listeners:
+            self._text_listeners.remove(listener)
+
+    def add_packet_listener(self, listener: PacketListener) -> None:
+        """Call `listener(packet_dict)` for every packet the client gets: texts, ACK/NAKs, others."""
+        self._packet_listeners.append(listener)
+
+    def remove_packet_listener(self, listener: PacketListener) -> None:
+        if listener in self._packet_listeners:
+            self._packet_listeners.remove(listener)
+
+    def radio_off(self) -> None:
+        """Switch the radio off: it hears nothing and sends nothing until `radio_on`."""
+        self.radio.switch(False)
+
+    def radio_on(self) -> None:
+        self.radio.switch(True)
 
     def info(self) -> NodeInfo:
         return NodeInfo(self.num, self.short_name, self.long_name)
 
+    # -- called by the radio and the router -----------------------------------------
+
+    def new_packet_id(self) -> int:
+        return self.mesh.new_packet_id()
+
     def _hear(self, reception: Reception) -> None:
         packet = reception.packet
-        if packet.key not in self.router.seen:
+        if packet.key not in self.router.history:
             self.last_heard[packet.sender] = self.mesh.now()
         if reception.airing.sender == packet.sender:
             self.snr[packet.sender] = reception.snr_db
-        self.router.handle(reception)
+        self.router.receive(reception)
 
-    def _deliver(self, reception: Reception) -> None:
+    def deliver(self, packet: SimPacket, reception: Reception | None) -> None:
+        """Hand a packet to this node's client (reception None: made inside the node)."""
         mesh = self.mesh
-        mesh._record("rx", self.num, reception.packet, reception.time)
-        mp = mesh_packet(
-            reception.packet,
-            rx_time=int(mesh.start_epoch + reception.time),
-            rx_snr=reception.snr_db,
-            rx_rssi=reception.rssi_dbm,
-        )
-        ids = mesh.node_ids
-        self.received.append(packet_dict(mp, ids))
-        for listener in list(self._listeners):
-            listener(packet_dict(mp, ids))
+        at = mesh.env.now
+        mesh.stats.on_deliver(self.num, packet)
+        if packet.portnum == TEXT_PORT:
+            mesh._record("rx", self.num, packet, at)
+            assert reception is not None
+            self._rx.append((packet, at, reception.snr_db, reception.rssi_dbm))
+            if not (self._text_listeners or self._packet_listeners):
+                return
+        elif packet.is_routing:
+            mesh._record("routing", self.num, packet, at)
+        rx_time = int(mesh.start_epoch + at)
+        if reception is None:
+            mp = mesh_packet(packet, rx_time=rx_time, local=True)
+        else:
+            mp = mesh_packet(packet, rx_time=rx_time, rx_snr=reception.snr_db, rx_rssi=reception.rssi_dbm)
+        if packet.is_routing:
+            self.routing.append(packet_dict(mp, mesh.node_ids))
+        if packet.portnum == TEXT_PORT:
+            for listener in list(self._text_listeners):
+                listener(packet_dict(mp, mesh.node_ids))
+        for listener in list(self._packet_listeners):
+            listener(packet_dict(mp, mesh.node_ids))
 
-    def _on_transmit(self, kind: str, airing: Airing) -> None:
-        self.mesh._record(kind, self.num, airing.packet, airing.start, airing.end - airing.start)
+    def on_transmit(self, kind: str, airing: Airing, queued: float) -> None:
+        self.mesh.stats.on_transmit(kind)
+        self.mesh._record(kind, self.num, airing.packet, airing.start, airing.end - airing.start, queued)
+
+
+def make_path_loss(
+    name: str,
+    *,
+    range_m: float,
+    exponent: float,
+    tx_power_dbm: float,
+    preset: Any,
+    frequency_hz: float,
+) -> PathLoss:
+    """A path-loss model by its scenario name."""
+    if name == "log-distance":
+        return LogDistance.calibrated(range_m, preset, exponent, tx_power_dbm)
+    if name == "3gpp-suburban":
+        return Suburban3GPP(frequency_hz)
+    if name == "3gpp-urban":
+        return Suburban3GPP(frequency_hz, urban=True)
+    raise ValueError(f"path loss model must be one of {', '.join(PATH_LOSS_MODELS)}, got {name!r}")
 
 
 class SimMesh:
@@ -187,28 +324,65 @@ class SimMesh:
         range_m: float = DEFAULT_RANGE_M,
         start_epoch: float = DEFAULT_START_EPOCH,
         path_loss_exponent: float = 3.0,
+        *,
+        loss: float = 0.0,
+        region: str | Region | None = None,
+        path_loss: str | PathLoss = "log-distance",
+        tx_power_dbm: float = DEFAULT_TX_POWER_DBM,
+        capture_db: float = CAPTURE_DB,
+        history_capacity: int = DEFAULT_CAPACITY,
+        keep_log: bool = True,
     ) -> None:
-        if not 0 <= hop_limit <= 7:
-            raise ValueError("hop_limit must be 0..7")
+        """`range_m`: how far two 1.5 m handhelds hear each other (log-distance model).
+
+        `loss`: probability that any one reception is lost at random (seeded).
+        `region`: its duty cycle limits every radio (EU_868: 10 % of any hour); None or
+        a region without a limit: none. `keep_log=False` keeps only the statistics.
+        """
+        if not 0 <= hop_limit <= MAX_HOP_LIMIT:
+            raise ValueError(f"hop_limit must be 0..{MAX_HOP_LIMIT}")
         self.env = env
         self.preset = get_preset(preset)
         self.hop_limit = hop_limit
         self.seed = seed
         self.rng = random.Random(seed)
+        self.mac_rng = random.Random(f"{seed}:mac")
         self.start_epoch = start_epoch
+        self.region = get_region(region) if region is not None else None
+        self.tx_power_dbm = tx_power_dbm
+        self.history_capacity = history_capacity
+        frequency = self.region.frequency_hz if self.region else 915e6
+        self.path_loss: PathLoss = (
+            make_path_loss(
+                path_loss,
+                range_m=range_m,
+                exponent=path_loss_exponent,
+                tx_power_dbm=tx_power_dbm,
+                preset=self.preset,
+                frequency_hz=frequency,
+            )
+            if isinstance(path_loss, str)
+            else path_loss
+        )
         self.channel = Channel(
-            env,
-            RangeModel(range_m, self.preset.spreading_factor, self.preset.bandwidth_hz, path_loss_exponent),
+            env, self.preset, self.path_loss, capture_db=capture_db, loss=loss, rng=random.Random(f"{seed}:loss")
         )
         self.nodes: dict[int, SimNode] = {}
         self.node_ids: dict[int, str] = {}
+        self.keep_log = keep_log
         self.log: list[LogEntry] = []
+        self.stats = MeshStats()
+        self._reach_cache: dict[tuple[int, int], set[int]] = {}
         self._used_ids: set[int] = set()
         self._lock = threading.Lock()
         self.realtime = isinstance(env, simpy.rt.RealtimeEnvironment)
         self._pending: queue.SimpleQueue[tuple[SimNode, SimPacket]] = queue.SimpleQueue()
         if self.realtime:
             env.process(self._pump())
+
+    @property
+    def loss(self) -> float:
+        return self.channel.loss
 
     @classmethod
     def from_scenario(cls, scenario: Scenario, env: simpy.Environment, **overrides: Any) -> SimMesh:
@@ -217,11 +391,27 @@ class SimMesh:
             "preset": scenario.preset,
             "hop_limit": scenario.hop_limit,
             "range_m": scenario.range_m,
+            "path_loss_exponent": scenario.path_loss_exponent,
+            "path_loss": scenario.path_loss,
+            "tx_power_dbm": scenario.tx_power_dbm,
+            "region": scenario.region,
+            "loss": scenario.loss,
         }
         kwargs.update(overrides)
         mesh = cls(env, **kwargs)
         for n in scenario.nodes:
-            mesh.add_node(n.num, n.short_name, n.long_name, n.x, n.y, zone=n.zone)
+            mesh.add_node(
+                n.num,
+                n.short_name,
+                n.long_name,
+                n.x,
+                n.y,
+                zone=n.zone,
+                role=n.role,
+                height_m=n.height_m,
+                antenna_gain_dbi=n.antenna_gain_dbi,
+                tx_power_dbm=n.tx_power_dbm,
+            )
         return mesh
 
     # -- building -------------------------------------------------------------------
@@ -234,14 +424,29 @@ class SimMesh:
         x: float,
         y: float,
         zone: str | None = None,
+        *,
+        role: str = "client",
+        height_m: float = REFERENCE_HEIGHT_M,
+        antenna_gain_dbi: float = 0.0,
+        tx_power_dbm: float | None = None,
     ) -> SimNode:
         if not 0 < num < BROADCAST_NUM:
             raise ValueError(f"node number must be 1..0xfffffffe, got {num:#x}")
         if num in self.nodes:
             raise ValueError(f"node {node_id(num)} already exists")
-        node = SimNode(self, num, short_name, long_name, x, y, zone)
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+        if height_m <= 0:
+            raise ValueError("height_m must be positive")
+        antenna = Antenna(
+            tx_power_dbm=self.tx_power_dbm if tx_power_dbm is None else tx_power_dbm,
+            gain_dbi=antenna_gain_dbi,
+            height_m=height_m,
+        )
+        node = SimNode(self, num, short_name, long_name, x, y, zone, role=role, antenna=antenna)
         self.nodes[num] = node
         self.node_ids[num] = node_id(num)
+        self._reach_cache.clear()
         return node
 
     def node(self, num: int) -> SimNode:
@@ -265,7 +470,7 @@ class SimMesh:
     # -- topology -------------------------------------------------------------------
 
     def neighbours(self, num: int) -> set[int]:
-        """Nodes that hear `num` directly."""
+        """Nodes that decode `num` directly when the channel is otherwise quiet."""
         return set(self.channel.neighbours(num))
 
     def link_distances(self, num: int) -> dict[int, int]:
@@ -285,17 +490,25 @@ class SimMesh:
         return self.link_distances(a).get(b)
 
     def reachable(self, num: int, hop_limit: int | None = None) -> set[int]:
-        """Nodes a flood from `num` reaches: at most hop_limit + 1 radio links away.
+        """Nodes a flood from `num` reaches when nothing is lost: at most hop_limit + 1 links away.
 
         Meshtastic counts relays: a direct neighbour hears the packet with hopsAway 0, and
         with hop limit 3 a node 4 links away still hears the third relay.
         """
         limit = self.hop_limit if hop_limit is None else hop_limit
-        return {n for n, d in self.link_distances(num).items() if 1 <= d <= limit + 1}
+        cached = self._reach_cache.get((num, limit))
+        if cached is None:
+            cached = {n for n, d in self.link_distances(num).items() if 1 <= d <= limit + 1}
+            self._reach_cache[(num, limit)] = cached
+        return set(cached)
 
     def airtime(self) -> dict[int, float]:
         """Seconds each node has spent transmitting."""
         return {num: node.airtime_s for num, node in self.nodes.items()}
+
+    def summary(self) -> dict[str, Any]:
+        """Statistics of the run so far (see `hardware.sim.stats`)."""
+        return self.stats.summary(self, self.env.now)
 
     # -- sending --------------------------------------------------------------------
 
@@ -309,42 +522,75 @@ class SimMesh:
                     return pid
 
     def _send_text(
-        self, node: SimNode, text: str, destination: int, channel_index: int, want_ack: bool,
+        self,
+        node: SimNode,
+        text: str,
+        destination: int,
+        channel_index: int,
+        want_ack: bool,
         packet_id: int | None = None,
     ) -> int:
-        payload = text.encode("utf-8")
+        return self._send(node, TEXT_PORT, text, b"", destination, channel_index, want_ack, packet_id, None)
+
+    def _send(
+        self,
+        node: SimNode,
+        portnum: int,
+        text: str,
+        data: bytes,
+        destination: int,
+        channel_index: int,
+        want_ack: bool,
+        packet_id: int | None,
+        hop_limit: int | None,
+    ) -> int:
+        payload = text.encode("utf-8") if portnum == TEXT_PORT else data
         if len(payload) > DATA_PAYLOAD_LEN:
-            raise ValueError(f"text is {len(payload)} UTF-8 bytes, the radio takes {DATA_PAYLOAD_LEN}")
+            raise ValueError(f"payload is {len(payload)} bytes, the radio takes {DATA_PAYLOAD_LEN}")
         if not 0 < destination <= BROADCAST_NUM:
             raise ValueError(f"bad destination {destination!r}")
         if not 0 <= channel_index <= MAX_CHANNEL_INDEX:
             raise ValueError(f"channel_index must be 0..{MAX_CHANNEL_INDEX}")
+        if packet_id is not None and not 0 <= packet_id <= 0xFFFFFFFF:
+            raise ValueError("packet_id must be a 32-bit number")
+        hops = self.hop_limit if not hop_limit else min(hop_limit, MAX_HOP_LIMIT)
         # As Router::perhapsEncode: PKI for a direct message to a node whose key is known,
-        # on the primary channel. (The firmware refuses one too big for PKI; v1 sends it
-        # channel-encrypted instead and leaves size limits to the caller.)
+        # on the primary channel. (The firmware refuses one too big for PKI; the simulator
+        # sends it channel-encrypted instead and leaves size limits to the caller.)
         pki = (
-            destination != BROADCAST_NUM
+            portnum == TEXT_PORT
+            and destination != BROADCAST_NUM
             and destination in self.nodes
             and channel_index == 0
             and text_packet_bytes(len(payload), pki=True) <= MAX_LORA_PAYLOAD_LEN
         )
+        if packet_id:
+            with self._lock:
+                self._used_ids.add(packet_id)
         packet = SimPacket(
             sender=node.num,
             to=destination,
             id=packet_id if packet_id else self.new_packet_id(),
             text=text,
-            hop_limit=self.hop_limit,
-            hop_start=self.hop_limit,
+            hop_limit=hops,
+            hop_start=hops,
             channel=channel_index,
             want_ack=want_ack,
             pki_encrypted=pki,
             public_key=node.public_key if pki else b"",
+            portnum=portnum,
+            data=b"" if portnum == TEXT_PORT else data,
+            priority=Priority.RELIABLE if want_ack else Priority.DEFAULT,
         )
         if self.realtime:
             self._pending.put((node, packet))
         else:
-            node.router.originate(packet)
+            self._originate(node, packet)
         return packet.id
+
+    def _originate(self, node: SimNode, packet: SimPacket) -> None:
+        self.stats.on_originate(packet)
+        node.router.send(packet)
 
     def _pump(self) -> Generator[simpy.Event, object, None]:
         """Realtime only: start the transmissions other threads queued."""
@@ -354,15 +600,36 @@ class SimMesh:
                     node, packet = self._pending.get_nowait()
                 except queue.Empty:
                     break
-                node.router.originate(packet)
+                self._originate(node, packet)
             yield self.env.timeout(REALTIME_POLL_S)
 
     # -- the log --------------------------------------------------------------------
 
-    def _record(self, kind: str, num: int, packet: SimPacket, time: float, duration: float = 0.0) -> None:
-        self.log.append(
-            LogEntry(time, kind, num, packet.sender, packet.to, packet.id, packet.text, packet.hop_limit, duration)
-        )
+    def _record(
+        self,
+        kind: str,
+        num: int,
+        packet: SimPacket,
+        time: float,
+        duration: float = 0.0,
+        queued: float | None = None,
+    ) -> None:
+        if self.keep_log:
+            self.log.append(
+                LogEntry(
+                    time,
+                    kind,
+                    num,
+                    packet.sender,
+                    packet.to,
+                    packet.id,
+                    packet.text,
+                    packet.hop_limit,
+                    duration,
+                    packet.request_id,
+                    queued,
+                )
+            )
 
     def _name(self, num: int) -> str:
         if num == BROADCAST_NUM:
@@ -375,9 +642,10 @@ class SimMesh:
         lines = []
         for e in self.log:
             if e.kind in kinds:
+                what = repr(e.text) if not e.request_id else f"ack of #{e.request_id:08x}"
                 lines.append(
                     f"{e.time:9.3f}  {e.kind:<5}  {self._name(e.node):<6} "
                     f"{self._name(e.sender)}->{self._name(e.to)}  "
-                    f"#{e.packet_id:08x} hl={e.hop_limit}  {e.text!r}"
+                    f"#{e.packet_id:08x} hl={e.hop_limit}  {what}"
                 )
         return "\n".join(lines)

@@ -1,15 +1,20 @@
 """Scenario files: the topology of a simulated neighbourhood, as TOML.
 
-Covers: `hardware/sim/scenarios/*.toml`, read with `tomllib`. A file holds only the mesh
-and its nodes; what residents say is the application's business. Format::
+Covers: `hardware/sim/scenarios/*.toml`, read with `tomllib`: the mesh, its nodes and a
+traffic model (`hardware.sim.traffic`). Format::
 
     name = "neighbourhood"          # optional, defaults to the file's stem
     description = "..."             # optional
 
     [mesh]                          # optional; these are the defaults
-    preset = "LONG_FAST"
-    hop_limit = 3
-    range_m = 1000.0
+    preset = "LONG_FAST"            # any Meshtastic modem preset
+    hop_limit = 3                   # 0..7
+    range_m = 1000.0                # how far two 1.5 m handhelds hear each other
+    path_loss = "log-distance"      # or "3gpp-suburban", "3gpp-urban" (Meshtasticator's)
+    path_loss_exponent = 3.0        # log-distance only
+    tx_power_dbm = 22.0             # every node's, unless the node says otherwise
+    region = "EU_868"               # optional: its duty cycle binds every radio
+    loss = 0.0                      # probability a reception is lost at random
 
     [[nodes]]
     num = 0x0b07a001                # node number (TOML takes hex)
@@ -19,6 +24,13 @@ and its nodes; what residents say is the application's business. Format::
     x = 0.0                         # metres east
     y = 0.0                         # metres north
     base = true                     # exactly one node: the bot's radio
+    role = "client"                 # optional: client, client_mute, router, repeater
+    height_m = 1.5                  # optional: antenna height above ground
+    antenna_gain_dbi = 0.0          # optional
+    tx_power_dbm = 22.0             # optional
+
+    [traffic]                       # optional; see TrafficModel for every key
+    post_interval_s = 7200.0
 """
 
 from __future__ import annotations
@@ -29,7 +41,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hardware.airtime import get_preset
+from hardware.airtime import get_preset, get_region
+from hardware.sim.traffic import TrafficModel
 
 if TYPE_CHECKING:
     import simpy
@@ -37,6 +50,15 @@ if TYPE_CHECKING:
     from hardware.sim.mesh import SimMesh
 
 MAX_SHORT_NAME = 4
+ROLES = ("client", "client_mute", "router", "repeater")
+PATH_LOSS_MODELS = ("log-distance", "3gpp-suburban", "3gpp-urban")
+_MESH_KEYS = {
+    "preset", "hop_limit", "range_m", "path_loss", "path_loss_exponent", "tx_power_dbm", "region", "loss",
+}
+_NODE_KEYS = {
+    "num", "short_name", "long_name", "zone", "x", "y", "base", "role", "height_m", "antenna_gain_dbi",
+    "tx_power_dbm",
+}
 
 
 class ScenarioError(ValueError):
@@ -51,6 +73,10 @@ class ScenarioNode:
     zone: str
     x: float
     y: float
+    role: str = "client"
+    height_m: float = 1.5
+    antenna_gain_dbi: float = 0.0
+    tx_power_dbm: float | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +89,12 @@ class Scenario:
     hop_limit: int = 3
     range_m: float = 1000.0
     description: str = ""
+    path_loss: str = "log-distance"
+    path_loss_exponent: float = 3.0
+    tx_power_dbm: float = 22.0
+    region: str | None = None
+    loss: float = 0.0
+    traffic: TrafficModel = TrafficModel()
 
     @property
     def base_node(self) -> ScenarioNode:
@@ -124,13 +156,22 @@ def parse_scenario(text: str, default_name: str = "scenario") -> Scenario:
     except tomllib.TOMLDecodeError as e:
         raise ScenarioError(f"not valid TOML: {e}") from e
     mesh = data.get("mesh", {})
+    if not isinstance(mesh, dict):
+        raise ScenarioError("[mesh] must be a table")
+    unknown = set(mesh) - _MESH_KEYS
+    if unknown:
+        raise ScenarioError(f"unknown [mesh] setting(s): {', '.join(sorted(unknown))}")
     raw_nodes = data.get("nodes")
     if not isinstance(raw_nodes, list) or not raw_nodes:
         raise ScenarioError("a scenario needs at least one [[nodes]] entry")
     nodes: list[ScenarioNode] = []
     bases: list[int] = []
     for i, raw in enumerate(raw_nodes):
+        unknown = set(raw) - _NODE_KEYS
+        if unknown:
+            raise ScenarioError(f"node #{i + 1}: unknown setting(s) {', '.join(sorted(unknown))}")
         try:
+            power = raw.get("tx_power_dbm")
             node = ScenarioNode(
                 num=int(raw["num"]),
                 short_name=str(raw["short_name"]),
@@ -138,6 +179,10 @@ def parse_scenario(text: str, default_name: str = "scenario") -> Scenario:
                 zone=str(raw["zone"]),
                 x=float(raw["x"]),
                 y=float(raw["y"]),
+                role=str(raw.get("role", "client")),
+                height_m=float(raw.get("height_m", 1.5)),
+                antenna_gain_dbi=float(raw.get("antenna_gain_dbi", 0.0)),
+                tx_power_dbm=None if power is None else float(power),
             )
         except KeyError as e:
             raise ScenarioError(f"node #{i + 1} lacks {e.args[0]!r}") from e
@@ -145,6 +190,10 @@ def parse_scenario(text: str, default_name: str = "scenario") -> Scenario:
             raise ScenarioError(f"node #{i + 1}: {e}") from e
         if len(node.short_name) > MAX_SHORT_NAME:
             raise ScenarioError(f"short_name {node.short_name!r} is longer than {MAX_SHORT_NAME}")
+        if node.role not in ROLES:
+            raise ScenarioError(f"node {node.short_name!r}: role must be one of {', '.join(ROLES)}")
+        if node.height_m <= 0:
+            raise ScenarioError(f"node {node.short_name!r}: height_m must be positive")
         if raw.get("base", False):
             bases.append(node.num)
         nodes.append(node)
@@ -154,16 +203,41 @@ def parse_scenario(text: str, default_name: str = "scenario") -> Scenario:
     if len(bases) != 1:
         raise ScenarioError(f"exactly one node must have base = true, found {len(bases)}")
     preset = str(mesh.get("preset", "LONG_FAST"))
+    region = mesh.get("region")
     try:
         get_preset(preset)
+        if region is not None:
+            get_region(str(region))
     except KeyError as e:
+        raise ScenarioError(str(e.args[0])) from e
+    path_loss = str(mesh.get("path_loss", "log-distance"))
+    if path_loss not in PATH_LOSS_MODELS:
+        raise ScenarioError(f"path_loss must be one of {', '.join(PATH_LOSS_MODELS)}")
+    try:
+        hop_limit = int(mesh.get("hop_limit", 3))
+        loss = float(mesh.get("loss", 0.0))
+        range_m = float(mesh.get("range_m", 1000.0))
+        traffic = TrafficModel.from_table(data.get("traffic", {}))
+    except (TypeError, ValueError) as e:
         raise ScenarioError(str(e)) from e
+    if not 0 <= hop_limit <= 7:
+        raise ScenarioError("hop_limit must be 0..7")
+    if not 0 <= loss < 1:
+        raise ScenarioError("loss must be at least 0 and below 1")
+    if range_m <= 0:
+        raise ScenarioError("range_m must be positive")
     return Scenario(
         name=str(data.get("name", default_name)),
         nodes=tuple(nodes),
         base=bases[0],
         preset=preset,
-        hop_limit=int(mesh.get("hop_limit", 3)),
-        range_m=float(mesh.get("range_m", 1000.0)),
+        hop_limit=hop_limit,
+        range_m=range_m,
         description=str(data.get("description", "")),
+        path_loss=path_loss,
+        path_loss_exponent=float(mesh.get("path_loss_exponent", 3.0)),
+        tx_power_dbm=float(mesh.get("tx_power_dbm", 22.0)),
+        region=None if region is None else str(region),
+        loss=loss,
+        traffic=traffic,
     )
