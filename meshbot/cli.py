@@ -69,13 +69,13 @@ def run(ctx: click.Context, port: str | None, host: str | None, ble: str | None,
     """Run the daemon on a radio (or the simulator) until Ctrl-C."""
     chosen = [name for name, value in (("--port", port), ("--host", host), ("--ble", ble), ("--sim", sim)) if value]
     if len(chosen) > 1:
-        raise click.UsageError("give only one of --port, --host, --ble or --sim")
+        raise click.UsageError("give exactly one of --port, --host, --ble or --sim")
     settings = _settings(ctx, port=port, host=host, ble=ble)
     if not chosen:  # the radio named by the settings (config file, MESHBOT_PORT, ...)
         port, host, ble = settings.port, settings.host, settings.ble
         if sum(1 for v in (port, host, ble) if v) != 1:
-            raise click.UsageError("name the radio: --port, --host, --ble or --sim, "
-                                   "or exactly one of the port, host, ble settings")
+            raise click.UsageError("give exactly one of --port, --host, --ble or --sim "
+                                   "(or set exactly one of the port, host, ble settings)")
     logging.basicConfig(level=settings.log_level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if sim:
@@ -112,6 +112,7 @@ def demo(as_json: bool, seed: int) -> None:
     """The simulated neighbourhood on a virtual clock: a transcript of the air and a summary."""
     from meshbot.demo import run_demo
 
+    logging.basicConfig(level=logging.ERROR, stream=sys.stderr)  # the transcript is the output
     result = run_demo(seed=seed)
     if as_json:
         _print_json(result.summary())
@@ -250,6 +251,11 @@ main.add_command(service)
 main.add_command(canned)
 main.add_command(backup)
 main.add_command(restore)
+
+from meshbot.cli_sim import airtime, sim  # noqa: E402
+
+main.add_command(airtime)
+main.add_command(sim)
 
 if __name__ == "__main__":
     main()

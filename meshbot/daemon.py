@@ -30,6 +30,7 @@ HOUSEKEEPING_EVERY_S = 60.0
 RECONNECT_FIRST_S = 1.0
 RECONNECT_MAX_S = 30.0
 WORKER_POLL_S = 0.5
+BATCH_MAX = 64  # texts handled in one transaction when a burst is waiting
 
 
 def delivery_policy(settings: Settings) -> DeliveryPolicy:
@@ -90,12 +91,10 @@ class Daemon:
 
     def process_inbox(self) -> int:
         """Process everything received so far; returns how many texts were handled."""
-        handled = 0
-        for message in self.inbox.drain():
-            if message.from_node != self.link.my_node_num:
-                self.worker.process(message)
-                handled += 1
-        return handled
+        messages = [m for m in self.inbox.drain() if m.from_node != self.link.my_node_num]
+        for start in range(0, len(messages), BATCH_MAX):
+            self.worker.process_batch(messages[start:start + BATCH_MAX])
+        return len(messages)
 
     def process_acks(self) -> None:
         for packet in self.inbox.routing_packets():
@@ -149,9 +148,11 @@ class Daemon:
 
     def _work(self) -> None:
         while not self._stop.is_set():
-            message = self.inbox.get(timeout=WORKER_POLL_S)
-            if message is not None and message.from_node != self.link.my_node_num:
-                self.worker.process(message)
+            first = self.inbox.get(timeout=WORKER_POLL_S)
+            if first is not None:
+                burst = [first, *self.inbox.drain(BATCH_MAX - 1)]
+                mine = self.link.my_node_num
+                self.worker.process_batch([m for m in burst if m.from_node != mine])
                 self._wake_sender.set()
             self.housekeeping()
 

@@ -6,6 +6,7 @@ simulation process, so an hour of mesh time takes a second or two of wall time.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,17 +16,18 @@ import simpy
 from sqlmodel import func, select
 
 from hardware.link import BROADCAST_NUM
-from hardware.sim import Scenario, SimLink, SimMesh, load_scenario
+from hardware.sim import Scenario, ScenarioNode, SimLink, SimMesh, load_scenario
 from meshbot.daemon import Daemon
 from meshbot.settings import Settings
 from store import Match, OutboxItem, SeenPacket, open_engine, session
 
-SCENARIO = "neighbourhood"
+SCENARIO = "block"
 STEP_MAX_S = 1.0  # the bot looks at its outbox at least this often; texts in wake it at once
 RUN_FOR_S = 900.0
 
 # (virtual second, resident (index into the scenario's residents), text sent to the bot by DM).
-# `{name}` and `{zone}` are the resident's own, so any scenario with 11 residents will do.
+# `{name}` and `{zone}` are the resident's own; `{ref}` is the first id (`o4`, `n3`) in the
+# last text the resident got from the bot, read off their screen as a person would.
 SCRIPT: tuple[tuple[float, int, str], ...] = (
     (10, 2, "JOIN {name} {zone}"),
     (30, 5, "JOIN {name} {zone}"),
@@ -38,10 +40,12 @@ SCRIPT: tuple[tuple[float, int, str], ...] = (
     (240, 7, "BANANA 5"),
     (270, 6, "ALERT family evicted @{zone}"),
     (300, 10, "NEED blankets 3 @{zone}"),
-    (330, 9, "TAKE o5"),
-    (360, 5, "DONE n3"),
-    (390, 4, "SAFE"),
+    (330, 9, "FIND pan"),
+    (390, 9, "TAKE {ref}"),
+    (420, 5, "DONE {ref}"),
+    (450, 4, "SAFE"),
 )
+_REF = re.compile(r"\b[on]\d+\b")
 
 
 def schedule_script(env: simpy.Environment, mesh: SimMesh, scenario: Scenario) -> None:
@@ -49,8 +53,15 @@ def schedule_script(env: simpy.Environment, mesh: SimMesh, scenario: Scenario) -
     residents = scenario.residents
     for at, index, template in SCRIPT:
         who = residents[index % len(residents)]
-        text = template.format(name=who.long_name.split()[0], zone=who.zone)
-        env.process(resident_process(env, mesh, who.num, scenario.base, at, text))
+        env.process(resident_process(env, mesh, who, scenario.base, at, template))
+
+
+def _last_ref(mesh: SimMesh, num: int, bot: int) -> str:
+    from_bot = [p["decoded"]["text"] for p in mesh.node(num).received if p.get("from") == bot]
+    for text in reversed(from_bot):
+        if found := _REF.search(text):
+            return found.group()
+    return "?"
 
 
 @dataclass
@@ -127,10 +138,11 @@ def bot_process(env: simpy.Environment, daemon: Daemon) -> Iterator[simpy.Event]
 
 
 def resident_process(
-    env: simpy.Environment, mesh: SimMesh, num: int, bot: int, at: float, text: str
+    env: simpy.Environment, mesh: SimMesh, who: ScenarioNode, bot: int, at: float, template: str
 ) -> Iterator[simpy.Event]:
     yield env.timeout(at)
-    mesh.node(num).send_text(text, destination=bot, want_ack=True)
+    text = template.format(name=who.long_name.split()[0], zone=who.zone, ref=_last_ref(mesh, who.num, bot))
+    mesh.node(who.num).send_text(text, destination=bot, want_ack=True)
 
 
 def run_demo(seed: int = 42, run_for_s: float = RUN_FOR_S) -> DemoResult:

@@ -92,11 +92,11 @@ class CategoryTrend:
 
     @property
     def needs_trend(self) -> str:
-        return _direction(self.needs, self.needs_before)
+        return direction(self.needs, self.needs_before)
 
     @property
     def offers_trend(self) -> str:
-        return _direction(self.offers, self.offers_before)
+        return direction(self.offers, self.offers_before)
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ class Digest:
         return out
 
 
-def _direction(now: int, before: int) -> str:
+def direction(now: int, before: int) -> str:
     return "up" if now > before else "down" if now < before else "same"
 
 
@@ -221,9 +221,7 @@ def giver_of(m: Match, postings: dict[int, Posting]) -> int | None:
     return m.taker
 
 
-def _totals(
-    posted: list[Posting], matches: list[Match], postings: dict[int, Posting], start: float, end: float,
-) -> Totals:
+def _totals(posted: list[Posting], matches: list[Match], start: float, end: float) -> Totals:
     in_period = [p for p in posted if start <= p.created < end and p.status != "cancelled"]
     needs = [p for p in in_period if p.kind == "need"]
     first_match: dict[int, float] = {}
@@ -363,8 +361,8 @@ def build_digest(
     communities = sorted({p.community for p in postings.values()} | {p.community for p in data.open_postings})
     return Digest(
         period=period, window=window, now=now, community=community,
-        totals=_totals(posted, matches, postings, window.start, end),
-        previous=_totals(posted, matches, postings, window.previous_start, window.start),
+        totals=_totals(posted, matches, window.start, end),
+        previous=_totals(posted, matches, window.previous_start, window.start),
         unmet=tuple(unmet), unmet_groups=tuple(_unmet_groups(unmet)), untaken_offers=tuple(untaken),
         trends=tuple(_trends(posted, matches, postings, window)),
         alerts=tuple(_alerts(db, window, data.members, community)),

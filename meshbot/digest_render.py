@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from meshbot.digest import OVERLOAD_OPEN, Digest, Totals, Waiting
+from meshbot.digest import OVERLOAD_OPEN, Digest, Totals, Waiting, direction
 from meshbot.periods import local, long_duration, zone_of
 from meshbot.sections import Document, Section
 
@@ -55,11 +55,7 @@ def glance(t: Totals, p: Totals) -> Section:
 
 
 def _change(before: int, now: int) -> str:
-    return f"{before} → {now} {TREND_MARK[_direction(now, before)].split()[0]}"
-
-
-def _direction(now: int, before: int) -> str:
-    return "up" if now > before else "down" if now < before else "same"
+    return f"{before} → {now} {TREND_MARK[direction(now, before)].split()[0]}"
 
 
 def waiting_rows(items: tuple[Waiting, ...], with_urgency: bool) -> tuple[tuple[str, ...], ...]:

@@ -137,11 +137,12 @@ class Inbox:
         except queue.Empty:
             return None
 
-    def drain(self) -> list[Inbound]:
-        """Everything queued now, without waiting."""
-        items = []
-        while True:
+    def drain(self, limit: int | None = None) -> list[Inbound]:
+        """What is queued now (at most `limit`), without waiting."""
+        items: list[Inbound] = []
+        while limit is None or len(items) < limit:
             try:
                 items.append(self._queue.get_nowait())
             except queue.Empty:
-                return items
+                break
+        return items

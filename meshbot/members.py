@@ -7,17 +7,20 @@ from sqlmodel import Session
 from hardware.link import node_id
 from store import Member
 
+LAST_SEEN_RESOLUTION_S = 60.0  # "last heard" to the minute: no row update per message
+
 
 def touch_member(session: Session, node_num: int, now: float, short_name: str | None) -> Member:
     """The sender's row, created on first contact and stamped with when we last heard them."""
     member = session.get(Member, node_num)
     if member is None:
         member = Member(node_num=node_num, short_name=short_name, first_seen=now, last_seen=now)
-    else:
+        session.add(member)
+        return member
+    if now - member.last_seen >= LAST_SEEN_RESOLUTION_S:
         member.last_seen = now
-        if short_name and member.short_name != short_name:
-            member.short_name = short_name
-    session.add(member)
+    if short_name and member.short_name != short_name:
+        member.short_name = short_name
     return member
 
 

@@ -97,18 +97,19 @@ def draw(m: NeedsMap, made: str) -> Figure:
     Laid out in inches so labels keep their size on paper however many rows there are.
     """
     n_rows, n_cols = max(1, len(m.rows)), max(1, len(m.categories))
-    left, right, top, bottom = 2.6, 0.4, 1.75, 1.25
+    left, right, top, bottom = 2.6, 0.4, 2.0, 1.25
     cell_w, cell_h = 1.25, 0.62
     width = max(11.0, left + right + cell_w * n_cols)
+    left = max(left, (width - cell_w * n_cols) / 2)  # a small grid sits in the middle of the page
     height = top + bottom + cell_h * n_rows
     fig = Figure(figsize=(width, height), dpi=150)
     FigureCanvasAgg(fig)
     fig.text(0.25 / width, 1 - 0.2 / height, f"Strengths and needs by community \u2014 {m.window.label}",
              fontsize=21, fontweight="bold", ha="left", va="top")
     fig.text(0.25 / width, 1 - 0.72 / height,
-             "Each cell: offers minus needs posted in the month.   Blue + : strength (more offered than asked).   "
-             "Orange \u2212 : need (more asked than offered).   Blank: nothing posted.",
-             fontsize=12, ha="left", va="top", color="#222")
+             "Each cell: offers minus needs posted in the month.   Blank: nothing posted.\n"
+             "Blue + : strength (more offered than asked).    Orange \u2212 : need (more asked than offered).",
+             fontsize=12, ha="left", va="top", color="#222", linespacing=1.5)
     fig.text(1 - 0.25 / width, 0.2 / height, made, fontsize=11, ha="right", va="bottom", color="#444")
     grid_w = cell_w * n_cols
     ax = fig.add_axes((left / width, bottom / height, grid_w / width, cell_h * n_rows / height))

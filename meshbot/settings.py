@@ -91,6 +91,9 @@ class Settings(BaseModel):
         14.0, gt=0, description="Days an offer or need stays on the board unless renewed."
     )
     alert_ttl_hours: float = Field(12.0, gt=0, description="Hours an alert stays active.")
+    page_ttl_minutes: float = Field(
+        30.0, gt=0, description="Minutes MORE can go on with a node's last LIST or FIND."
+    )
     answer_channel_chatter: bool = Field(
         False,
         description="Answer channel messages that are not commands (off: only DMs get error replies).",

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.engine import Engine
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from hardware.link import node_id
 from meshbot.handlers import HANDLERS, Context, Reply
@@ -57,9 +58,10 @@ class Worker:
         Runs on the radio's thread: one small insert, so that a crash before `process`
         loses nothing (`unhandled` gives it back on the next start).
         """
+        row = self._seen_row(message, self._clock()).model_dump()
         try:
-            with session(self._engine) as db, db.begin():
-                db.add(self._seen_row(message, self._clock()))
+            with self._engine.begin() as connection:  # Core, not the ORM: this runs per packet
+                connection.execute(insert(SeenPacket), [row])
         except IntegrityError:
             return False
         return True
@@ -80,43 +82,63 @@ class Worker:
         )
 
     def process(self, message: Inbound) -> str | None:
-        """Handle one text; returns the reply queued for the sender (None: nothing to say).
+        """Handle one text; returns the reply queued for the sender (None: nothing to say)."""
+        return self.process_batch([message])[0]
 
-        A packet already handled (same sender and packet id) is dropped before anything
-        else, so the backlog a radio replays on connect is never acted on twice.
+    def process_batch(self, messages: Sequence[Inbound]) -> list[str | None]:
+        """Handle texts in order, all in one transaction: one flush to disk for a burst.
+
+        Each text runs in its own savepoint, so one that fails is rolled back alone and
+        its sender gets one apology; the others stand. A packet already handled (same
+        sender and packet id) is dropped first, so the backlog a radio replays on
+        connect is never acted on twice.
         """
         now = self._clock()
+        answers: list[str | None] = []
+        failed: list[int] = []
         try:
-            return self._process(message, now)
-        except Exception as exc:  # the daemon's crash barrier: log it, answer once, go on
-            log.exception(
-                "failed on %s packet %s %r: %s", node_id(message.from_node),
-                message.packet_id, message.text[:60], exc,
-            )
-            return self._apologise(message, now)
+            with session(self._engine) as db, db.begin():
+                for index, message in enumerate(messages):
+                    try:
+                        with db.begin_nested():
+                            answers.append(self._handle(db, message, now))
+                    except Exception as exc:  # the daemon's crash barrier: log it, answer once, go on
+                        log.exception(
+                            "failed on %s packet %s %r: %s", node_id(message.from_node),
+                            message.packet_id, message.text[:60], exc,
+                        )
+                        answers.append(None)
+                        failed.append(index)
+        except SQLAlchemyError:
+            log.exception("could not commit %d text(s); trying them one by one", len(messages))
+            if len(messages) > 1:
+                return [self.process(m) for m in messages]
+            return [self._apologise(messages[0], now)]
+        for index in failed:
+            answers[index] = self._apologise(messages[index], now)
+        return answers
 
-    def _process(self, message: Inbound, now: float) -> str | None:
-        with session(self._engine) as db, db.begin():
-            seen = db.get(SeenPacket, (message.from_node, message.packet_id))
-            if seen is not None and seen.handled:
-                log.info("duplicate packet %s from %s dropped", message.packet_id, node_id(message.from_node))
-                return None
-            if seen is None:
-                seen = self._seen_row(message, now)
-            seen.handled = True
-            db.add(seen)
-            sender = touch_member(db, message.from_node, now, self._short_name_of(message.from_node))
-            reply = self._answer(db, message, sender, now)
-            if reply is None:
-                return None
-            seen.reply = reply.text
-            self._queue(db, message.from_node, reply, now)
-            log.info("%s %r -> %r", node_id(message.from_node), message.text[:60], reply.text)
-            return reply.text
+    def _handle(self, db: Session, message: Inbound, now: float) -> str | None:
+        seen = db.get(SeenPacket, (message.from_node, message.packet_id))
+        if seen is not None and seen.handled:
+            log.info("duplicate packet %s from %s dropped", message.packet_id, node_id(message.from_node))
+            return None
+        if seen is None:
+            seen = self._seen_row(message, now)
+        seen.handled = True
+        db.add(seen)
+        sender = touch_member(db, message.from_node, now, self._short_name_of(message.from_node))
+        reply = self._answer(db, message, sender, now)
+        if reply is None:
+            return None
+        seen.reply = reply.text
+        self._queue(db, message.from_node, reply, now)
+        log.info("%s %r -> %r", node_id(message.from_node), message.text[:60], reply.text)
+        return reply.text
 
     def _answer(self, db, message: Inbound, sender: Member, now: float) -> Reply | None:  # type: ignore[no-untyped-def]
         """What to say to one new text; None to stay silent (chatter, or over the rate limit)."""
-        command = parse(message.text)
+        command = parse(message.text, sender.lang or "en")  # the language they used last, if none shows
         if isinstance(command, ParseError) and not message.is_direct \
                 and command.code in _SILENT_ON_CHANNEL and not self._settings.answer_channel_chatter:
             return None
@@ -125,14 +147,15 @@ class Worker:
             log.info("%s is over the rate limit; ignored", node_id(message.from_node))
             return None
         if verdict is Verdict.WARN:
-            return Reply(replies.slow_down(self._settings.rate_limit_per_minute))
+            return Reply(replies.slow_down(self._settings.rate_limit_per_minute, command.lang))
         if isinstance(command, ParseError):
             return Reply(command.reply)
         earlier = self._earlier_answer(db, message, command.verb, now)
         if earlier is not None:
             log.info("%s repeated %r; answered again", node_id(message.from_node), message.text[:60])
             return Reply(earlier)
-        ctx = Context(session=db, sender=sender, now=now, settings=self._settings)
+        sender.lang = command.lang  # notices to this resident go in the language they use
+        ctx = Context(session=db, sender=sender, now=now, settings=self._settings, lang=command.lang)
         return HANDLERS[type(command)](ctx, command)
 
     def _earlier_answer(self, db, message: Inbound, verb: str, now: float) -> str | None:  # type: ignore[no-untyped-def]
@@ -160,7 +183,7 @@ class Worker:
 
     def _apologise(self, message: Inbound, now: float) -> str | None:
         """Record the packet as seen with an apology, so a failure is answered once, not looped."""
-        text = replies.oops()
+        text = replies.oops(parse(message.text).lang)
         try:
             with session(self._engine) as db, db.begin():
                 seen = db.get(SeenPacket, (message.from_node, message.packet_id))

@@ -30,7 +30,7 @@ _TIMES_RE = re.compile(r"x(\d{1,6})|(\d{1,6})x")
 _NEGATIVE_RE = re.compile(r"[-−–]\d+(?:[.,]\d+)?[^\W\d_]*")
 _LONG_NUMBER_RE = re.compile(r"\d{7,}")
 _RANGE_RE = re.compile(r"(\d{1,2})(?::(\d{2}))?(am|pm)?[-–](\d{1,2})(?::(\d{2}))?(am|pm|h|hrs)?")
-_CLOCK_RE = re.compile(r"(\d{1,2})(?::(\d{2}))?(am|pm|a\.m\.|p\.m\.|hrs)?")
+_CLOCK_RE = re.compile(r"(\d{1,2})(?::(\d{2}))?(am|pm|a\.m\.|p\.m\.)?")
 _DATE_RE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?")
 _ORDINAL_RE = re.compile(r"\d{1,2}(?:st|nd|rd|th|ro|do|to|vo|mo|no)")
 _UNIT_WORD_RE = re.compile(r"^[\d.,]+")
@@ -51,6 +51,24 @@ _DAY_LEADS = frozenset("on every each el los las cada this next este esta proxim
 _CLOCK_LEADS = frozenset("at from after before around desde starting between entre".split())
 _CONNECT = frozenset("and y & or o to a - –".split())
 _EVERY = frozenset({"every", "each", "cada"})
+
+
+def _by_first(phrases: object) -> dict[str, list[tuple[tuple[str, ...], object]]]:
+    """Phrases (tuples of words, or a dict of them) indexed by their first word."""
+    items = phrases.items() if isinstance(phrases, dict) else ((p, None) for p in phrases)  # type: ignore[attr-defined]
+    index: dict[str, list[tuple[tuple[str, ...], object]]] = {}
+    for phrase, value in items:
+        index.setdefault(phrase[0], []).append((phrase, value))
+    for entries in index.values():
+        entries.sort(key=lambda e: -len(e[0]))
+    return index
+
+
+_CALM = _by_first(CALM_PHRASES)
+_URGENT = _by_first(URGENCY_PHRASES)
+_DAY_PHRASES = _by_first(DAY_PHRASES)
+_TIME_STARTS = frozenset(_DAY_PHRASES) | frozenset(WEEKDAYS) | frozenset(WEEKDAYS_IN_CONTEXT) \
+    | DAY_WORDS | MONTHS | {"de", "a"}
 
 
 def clean(text: str) -> str:
@@ -160,7 +178,7 @@ class PostingFields:
     when: str | None = None
     until: str | None = None
     bad_quantity: str | None = None
-    """The token of a negative, zero or absurd quantity: the posting is refused."""
+    """The words of a negative or absurd quantity: the posting is refused."""
 
 
 def posting_fields(args: str) -> PostingFields:
@@ -172,12 +190,13 @@ def posting_fields(args: str) -> PostingFields:
     tag: str | None = None
     drop_number = False
     for raw in split_tokens(args):
-        if is_symbolic(raw):
+        if not raw.isascii() and is_symbolic(raw):
             continue
-        token, marks = bangs(strip_edges(raw))
-        if marks != "normal":
+        token = raw.strip(_EDGE_PUNCT)
+        if "!" in token or "¡" in token:
+            token, marks = bangs(token)
             urgency = max_urgency(urgency, marks)
-        token = strip_edges(token)
+            token = token.strip(_EDGE_PUNCT)
         if not token:
             continue
         if drop_number:  # `@oak 12`: a house or block number, not a quantity
@@ -215,14 +234,14 @@ def _take_urgency(texts: list[str], folded: list[str], urgency: str) -> tuple[bo
     while i < len(folded):
         word = folded[i]
         found = None
-        for phrase in CALM_PHRASES:
-            if phrase[0] == word and tuple(folded[i:i + len(phrase)]) == phrase:
+        for phrase, _ in _CALM.get(word, ()):
+            if tuple(folded[i:i + len(phrase)]) == phrase:
                 found, calm = len(phrase), True
                 break
         else:
-            for phrase, level in URGENCY_PHRASES.items():
-                if phrase[0] == word and tuple(folded[i:i + len(phrase)]) == phrase:
-                    found, urgency = len(phrase), max_urgency(urgency, level)
+            for phrase, level in _URGENT.get(word, ()):
+                if tuple(folded[i:i + len(phrase)]) == phrase:
+                    found, urgency = len(phrase), max_urgency(urgency, str(level))
                     break
             else:
                 level = URGENCY_WORDS.get(word)
@@ -275,6 +294,11 @@ def _take_times(texts: list[str], folded: list[str]) -> tuple[str | None, str | 
                     when.append(_normal(folded[_skip_articles(folded, i + 1):stop]))
                     end = stop
         if end is None:
+            stop = _time_span(folded, i, False)
+            if stop is not None:
+                when.append(_normal(folded[i:stop]))
+                end = stop
+        if end is None:
             lead = i
             while lead < len(folded) and folded[lead] in _DAY_LEADS and lead - i < 2:
                 lead += 1
@@ -316,15 +340,18 @@ def _time_span(f: list[str], i: int, context: bool) -> int | None:
 def _time_atom(f: list[str], i: int, context: bool) -> int | None:
     """End of one time atom at i: a day phrase or word, weekday, date, clock or range."""
     word = f[i]
-    for phrase in DAY_PHRASES:
-        if phrase[0] == word and tuple(f[i:i + len(phrase)]) == phrase:
+    if word not in _TIME_STARTS and not word[0].isdigit() and "-" not in word:
+        return None
+    for phrase, _ in _DAY_PHRASES.get(word, ()):
+        if tuple(f[i:i + len(phrase)]) == phrase:
             return i + len(phrase)
     if word in WEEKDAYS or word in DAY_WORDS:
         return i + 1
     if "-" in word and all(p in WEEKDAYS or p in WEEKDAYS_IN_CONTEXT or p in DAY_WORDS
                            for p in word.split("-")):
         return i + 1  # mon-fri
-    if word in WEEKDAYS_IN_CONTEXT and (context or (i + 1 < len(f) and _time_atom(f, i + 1, True))):
+    if word in WEEKDAYS_IN_CONTEXT and (context or i + 1 == len(f)
+                                        or _time_atom(f, i + 1, True) is not None):
         return i + 1
     nxt = f[i + 1] if i + 1 < len(f) else ""
     if word == "de" and i + 3 < len(f) and f[i + 2] == "a" and _CLOCK_RE.fullmatch(f[i + 1]) \
@@ -403,7 +430,7 @@ def _duration_text(words: list[str]) -> str:
 def _take_quantity(texts: list[str], folded: list[str]) -> tuple[
         float | None, str | None, list[str], str | None]:
     """Remove the quantity in place; return it, its unit, the words it used, and the
-    token of a refused quantity (negative, zero, too large) if that is what was found.
+    words of a refused quantity (negative, or more than `MAX_QUANTITY`) if one was found.
 
     Preference: a number with a unit or `dozen` (`10kg`, `6 loaves`, `two dozen`), then
     the first bare numeral that is not a label (`size 8`) or a spec (`2 kW`), then the
@@ -421,10 +448,10 @@ def _take_quantity(texts: list[str], folded: list[str]) -> tuple[
         end, value, unit, rank = found
         if rank >= 1 and _is_label(folded, i, end):
             continue
-        if not 0 < value <= MAX_QUANTITY:
-            if rank == 0 or value > MAX_QUANTITY or word in ("0", "0.0"):
-                return None, None, [], " ".join(texts[i:end])
-            continue
+        if value > MAX_QUANTITY:
+            return None, None, [], " ".join(texts[i:end])
+        if value <= 0:
+            continue  # zero counts nothing: it stays in the item
         if best is None or rank < best[0]:
             best = (rank, i, end, value, unit)
             if rank == 0:
@@ -505,7 +532,8 @@ def _is_label(f: list[str], start: int, end: int) -> bool:
     """`size 8`, `route 5`, `5 years`, `2 kW`: a numeral that names rather than counts."""
     before = f[start - 1] if start > 0 else ""
     after = f[end] if end < len(f) else ""
-    return before in LABEL_WORDS or after in SPEC_UNITS or before.startswith("#")
+    return before in LABEL_WORDS or after in SPEC_UNITS or before.startswith("#") \
+        or (before.isdigit() and f[start].isdigit())
 
 
 def _trim_fillers(texts: list[str], folded: list[str]) -> list[str]:

@@ -9,6 +9,7 @@ of the message (`en`/`es`) rides on the result. See SPEC.md for the language.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable
 
 from ._errors import error_text, verb_name
@@ -31,6 +32,7 @@ MAX_REPLY_BYTES = 200
 _PUNCT_RE = re.compile(r"([:,;.]+)")
 _MARKABLE = ("offer", "need", "alert", "help")  # verbs an urgency word may come before
 _PHRASE_FIRST = frozenset(p.split()[0] for p in VERB_PHRASES)
+_EDGE = ".,;:()[]{}<>\"'`*¡¿?«»“”‘’…!"
 _KIND_WORDS = {"offers": "offer", "needs": "need", "ofertas": "offer", "necesidades": "need"}
 
 Parser = Callable[[str, str], "Command | ParseError"]
@@ -114,7 +116,7 @@ def _verb_at(tokens: list[str], i: int) -> tuple[str, str, bool, list[str]] | No
                 last, tail_marks = bangs(strip_edges(rest[n - 2]))
                 if tail_marks != "normal":
                     tail = ["!" * (1 if tail_marks == "high" else 2)] + tail
-                return VERB_PHRASES[key], key, asked or rest[n - 2].endswith("?"), tail
+                return VERB_PHRASES[key], key, asked, tail
     if marks != "normal":
         rest = ["!" * (1 if marks == "high" else 2)] + rest
     if folded in VERB_ALIASES:
@@ -127,6 +129,7 @@ def _verb_at(tokens: list[str], i: int) -> tuple[str, str, bool, list[str]] | No
     return None
 
 
+@lru_cache(maxsize=4096)
 def _typo(word: str) -> str | None:
     """The one typo target one edit from `word` (4+ letters), when all such targets
     name one verb; None otherwise."""
@@ -160,7 +163,7 @@ def _language(alias: str, tokens: list[str], default: str) -> str:
     """The alias's language, unless the other words are clearly the other language
     (two or more words of it and none of the alias's); a neutral alias (`o`, `sos`)
     goes by the words, then by `default`."""
-    words = [fold(strip_edges(t)) for t in tokens]
+    words = [fold(t.strip(_EDGE)) for t in tokens]
     own = ALIAS_LANG.get(alias, "*")
     if own == "*":
         return language_of(words, default)
@@ -201,15 +204,33 @@ def _distance(a: str, b: str, limit: int) -> int:
     return min(prev[-1], limit + 1)
 
 
-def _near_verbs(word: str) -> list[str]:
+def _deletes2(word: str) -> set[str]:
+    once = _deletes(word)
+    return {word} | once | {d for w in once for d in _deletes(w)}
+
+
+def _suggest_index() -> dict[str, set[str]]:
+    index: dict[str, set[str]] = {}
+    for alias in VERB_ALIASES:
+        if len(alias) >= 3:
+            for key in _deletes2(alias):
+                index.setdefault(key, set()).add(alias)
+    return index
+
+
+_SUGGEST_INDEX = _suggest_index()
+
+
+@lru_cache(maxsize=4096)
+def _near_verbs(word: str) -> tuple[str, ...]:
     """Canonical verbs with an alias of 3+ letters at the smallest distance (at most 2)."""
     if len(word) > 20 or len(word) < 3:
-        return []
-    scored = [(_distance(word, alias, 2), verb) for alias, verb in VERB_ALIASES.items()
-              if len(alias) >= 3]
+        return ()
+    aliases = {a for key in _deletes2(word) for a in _SUGGEST_INDEX.get(key, ())}
+    scored = [(_distance(word, alias, 2), VERB_ALIASES[alias]) for alias in aliases]
     best = min((d for d, _ in scored), default=3)
     found = {verb for d, verb in scored if d == best <= 2}
-    return sorted(found, key=VERBS.index)
+    return tuple(sorted(found, key=VERBS.index))
 
 
 def _unknown(tokens: list[str], default: str) -> ParseError:
@@ -376,7 +397,9 @@ def _help(tokens: list[str], lang: str, marks: str) -> Help:
         else:
             break
     rest = words[i:]
-    if rest:
+    danger = any((w := fold(strip_edges(bangs(t)[0]))) in DANGER_WORDS and w not in URGENCY_WORDS
+                 for t in rest)
+    if rest and len(rest) <= 2 and not danger:
         topic = _verb_at([strip_edges(rest[0]).rstrip("!")], 0) if is_wordish(rest[0]) else None
         if topic is not None and topic[0] != "help":
             return Help(topic=topic[0], lang=lang)
@@ -388,8 +411,11 @@ def _help(tokens: list[str], lang: str, marks: str) -> Help:
     for word in rest:
         bare, level = bangs(strip_edges(word))
         marks = max_urgency(marks, level)
-        if fold(strip_edges(bare)) in DANGER_WORDS:
+        folded = fold(strip_edges(bare))
+        if folded in DANGER_WORDS:
             marks = "critical"
+        elif folded in URGENCY_WORDS:
+            marks = max_urgency(marks, URGENCY_WORDS[folded])
     return Help(request=request, urgency=marks, lang=lang)
 
 

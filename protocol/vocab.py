@@ -141,21 +141,12 @@ TYPO_TARGETS: frozenset[str] = frozenset("""
 Other aliases (`spare`, `show`, `free`) are exact only, as too many words are near them."""
 
 NOT_TYPOS: frozenset[str] = frozenset("""
-    bake bone cafe cake cancer dine dive dome dont dose fake feed fine fins fist five fund
-    gone hate heed held hell hemp joan john kind lake last line lisa lost lust make mike
-    mind mise mist nerd none rake reed sake sale same save seed tale tame tape todo tome
-    tone wake weed wind wine yelp more mode mere bore core sore wore mare move mote ore
-    hear near nee neat news nerd ned feed head heel lead read seen deed sled seed meed
-    bind find lint lisp list gist fist mist wist join coin loin joint lain done dune node
-    nine bone dome hole tone lone cone safe sage sale same sane save cafe wafe give sake
-    take make lake wake tale tape tame rake fake hake bake cake dake jake
-    help hello held hemp hell heap kelp yelp whelp
-    cancel camel candle
-    claim clam clay
-    search starch
-    alert alter alerts
-    delete deletes
-    ayuda
+    alerts bake bind bone bore cafe cake cancer clam coin cone core dake deed deletes
+    dine dome dont dose dune fake feed fine fins fist fund gist gone hake heap heed held
+    hell hemp jake joan john joint kelp kind lake last lint lisa lisp loin lone lost
+    lust make mare meed mere mind mist mode mote move ned nee nerd none ore rake reed
+    sage sake sale same sane save seed sore starch tale tame tape tone wafe wake weed
+    whelp wind wist wore yelp resume dona lift techo pecho echo coffer
 """.split()) - frozenset(VERB_ALIASES)
 """Common words one edit away from a typo target: never auto-corrected (`fine thanks` is
 not FIND, `move my couch` is not MORE)."""
@@ -165,7 +156,7 @@ LEAD_FILLERS: frozenset[str] = frozenset("""
     please pls plz porfa porfavor por favor kindly i we i'm im we're i've ive we've i'd
     am are is can could would will i'll we'll just also still really like to so okay yes
     si nosotros puedo podemos quisiera quisieramos tambien todavia neighbors neighbours
-    vecinos friends amigos folks everyone all gracias thanks thank you
+    vecinos friends amigos folks everyone all gracias thanks thank you there
 """.split())
 """Words before the verb that are skipped when a verb follows (`Hi, I need water`,
 `hola, necesito agua`, `please help`). At most `MAX_LEAD_FILLERS` of them."""
@@ -284,7 +275,7 @@ _UNIT_WORDS: dict[str, str] = {
     "bottles": "bottle bottles botella botellas",
     "packs": "pack packs packet packets paquete paquetes pkg",
     "rolls": "roll rolls rollo rollos",
-    "loaves": "loaf loaves",
+    "loaves": "loaf loaves barra barras",
     "doses": "dose doses dosis",
     "meals": "meal meals racion raciones serving servings porcion porciones plate plates plato platos",
     "kits": "kit kits",
@@ -368,7 +359,7 @@ MONTHS: frozenset[str] = frozenset("""
     septiembre setiembre octubre noviembre diciembre
 """.split())
 
-CLOCK_SUFFIXES: frozenset[str] = frozenset("am pm a.m. p.m. hrs o'clock oclock h".split())
+CLOCK_SUFFIXES: frozenset[str] = frozenset("am pm a.m. p.m. o'clock oclock".split())
 
 UNTIL_WORDS: frozenset[str] = frozenset(
     "until till til untill through thru hasta exp expires expiring vence caduca by".split())
@@ -506,7 +497,7 @@ _CATEGORY_WORDS: dict[str, dict[str, str]] = {
             menstrual conditioner lotion tissues tissue nappies nappy|toilet paper
             |sanitary pads|baby wipes|feminine products|period products""",
         "es": """higiene jabon champu cepillo panal toalla toallitas desinfectante cloro lejia
-            desodorante ducha lavanderia detergente kotex pañuelos panuelos
+            desodorante ducha lavanderia detergente kotex panuelos
             compresas|papel higienico|pasta de dientes|toallas sanitarias
             |cepillo de dientes""",
     },
@@ -521,8 +512,8 @@ _CATEGORY_WORDS: dict[str, dict[str, str]] = {
 }
 
 STRONG_KEYWORDS: dict[str, str] = {
-    w: "repair" for w in "repair repairs fix fixing mend reparar reparacion arreglar arreglo "
-                         "leak leaking leaky gotera goteras".split()
+    w: "repair" for w in "repair repairs repaired fix fixing fixed mend patched reparar reparacion "
+                         "arreglar arreglo leak leaking leaky gotera goteras".split()
 }
 """Words that decide the category wherever they stand: `bike repair` is repair."""
 
@@ -533,6 +524,7 @@ WEAK_KEYWORDS: dict[str, str] = {
         "repair": "broken roto rota",
         "power": "gas",
         "shelter": "room cuarto",
+        "education": "english spanish ingles espanol",
     }.items() for w in words.split()
 }
 """Words that decide the category only when no other keyword does: `kids jackets` is

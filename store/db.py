@@ -33,6 +33,14 @@ def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
+    # Let SQLAlchemy, not the driver, say when a transaction begins (see `_begin`):
+    # the driver's own guesswork breaks SAVEPOINTs.
+    dbapi_connection.isolation_level = None
+
+
+def _begin(connection) -> None:  # type: ignore[no-untyped-def]
+    """Every transaction starts with BEGIN, so reads in it are consistent and savepoints work."""
+    connection.exec_driver_sql("BEGIN")
 
 
 def open_engine(target: str | Path) -> Engine:
@@ -49,6 +57,7 @@ def open_engine(target: str | Path) -> Engine:
         engine = create_engine(url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _tune_sqlite)
+        event.listen(engine, "begin", _begin)
     SQLModel.metadata.create_all(engine)
     return engine
 

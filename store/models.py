@@ -42,6 +42,7 @@ class Member(SQLModel, table=True):
     last_seen: float
     safe_at: float | None = None
     community: str = Field(default=DEFAULT_COMMUNITY, index=True, description="community served")
+    lang: str | None = Field(default=None, description="language of their last command: en or es")
 
 
 class Posting(SQLModel, table=True):
@@ -164,3 +165,14 @@ class SuccessStory(SQLModel, table=True):
     match_id: int = Field(foreign_key="match.id", unique=True)
     text: str
     created: float
+
+
+class PageState(SQLModel, table=True):
+    """Where a node's last LIST or FIND stopped, so MORE can go on: one short-lived row per node."""
+
+    node_num: int = Field(sa_column=_node_column(primary_key=True, autoincrement=False))
+    title: str
+    remaining: str = ""  # posting ids not yet shown, in order, comma-separated
+    shown: int = 0  # how many of `total` the earlier pages showed
+    total: int = 0
+    expires: float = Field(index=True)

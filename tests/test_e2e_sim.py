@@ -29,7 +29,7 @@ class World:
 
     def __init__(self, db_path: Path) -> None:
         self.env = simpy.Environment()
-        self.scenario = load_scenario("neighbourhood")
+        self.scenario = load_scenario("block")
         self.mesh = SimMesh.from_scenario(self.scenario, self.env, seed=7)
         self.bot = self.scenario.base
         self.db_path = db_path

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from protocol import (
-    ALIASES_BY_VERB, CATEGORIES, PARSERS, VERB_ALIASES, VERBS, Alert, Cancel, Done, Find,
-    Help, Join, ListBoard, My, Need, Offer, ParseError, Safe, Take, parse,
+    ALIASES_BY_VERB, CATEGORIES, PARSERS, VERB_ALIASES, VERBS, Alert, Cancel, Digest, Done,
+    Find, Help, Join, ListBoard, More, My, Need, Offer, ParseError, Safe, Take, parse,
 )
-from protocol.vocab import CATEGORY_KEYWORDS, NOT_TYPOS, UNITS, category_of, fold
+from protocol.vocab import CATEGORY_KEYWORDS, NOT_TYPOS, TYPO_TARGETS, UNITS, category_of, fold
 
 CASES: list[tuple[str, object]] = [
     # --- OFFER: the canonical forms
@@ -27,7 +27,7 @@ CASES: list[tuple[str, object]] = [
     ("OFFER 2 lbs beans", Offer("beans", "food", 2, "lb")),
     ("OFFER 5 gallons water", Offer("water", "water", 5, "gal")),
     ("OFFER 12 pcs masks", Offer("masks", "medical", 12, "pcs")),
-    ("OFFER 4 jars jam", Offer("jam", "other", 4, "jars")),
+    ("OFFER 4 jars jam", Offer("jam", "food", 4, "jars")),
     ("OFFER 6 cans of beans", Offer("beans", "food", 6, "cans")),
     ("OFFER 2 boxes diapers", Offer("diapers", "hygiene", 2, "boxes")),
     ("OFFER 3 bottles water", Offer("water", "water", 3, "bottles")),
@@ -63,7 +63,7 @@ CASES: list[tuple[str, object]] = [
     ("Tengo 3 mantas", Offer("mantas", "shelter", 3)),
     ("ofrecer dos bolsas de pan", Offer("pan", "food", 2, "bags")),
     ("oferta: herramientas", Offer("herramientas", "tools")),
-    ("have spare tent", Offer("spare tent", "shelter")),
+    ("have spare tent", Offer("tent", "shelter")),
     ("give 2 pairs shoes", Offer("shoes", "clothing", 2, "pairs")),
     ("doy clases de inglés", Offer("clases de inglés", "education")),
     ("ofer rice", Offer("rice", "food")),
@@ -184,7 +184,8 @@ CASES: list[tuple[str, object]] = [
     ("help offer", Help("offer")),
     ("HELP ofrezco", Help("offer")),
     ("help sos", Help("alert")),
-    ("help banana", Help()),
+    ("help banana", Help(request="banana")),
+    ("urgent help", Help(urgency="critical")),
     ("help help", Help()),
     ("?", Help()),
     ("??", Help()),
@@ -195,6 +196,14 @@ CASES: list[tuple[str, object]] = [
     ("ayuda", Help()),
     ("Ayúda", Help()),
     ("helo", Help()),
+    # --- MORE and DIGEST
+    ("MORE", More()),
+    ("next", More()),
+    ("más", More()),
+    ("siguiente", More()),
+    ("more please", More()),
+    ("DIGEST", Digest()),
+    ("resumen", Digest()),
 ]
 
 
@@ -249,9 +258,9 @@ def test_two_edits_are_not_corrected_but_suggested() -> None:
 
 
 def test_typo_matching_two_verbs_is_not_guessed() -> None:
-    result = parse("listi")  # list / lista / listo: LIST and DONE
-    assert isinstance(result, ParseError)
-    assert "LIST" in result.reply and "DONE" in result.reply
+    result = parse("mone")  # done / more (and mine): one edit from several verbs
+    assert isinstance(result, ParseError) and result.code == "unknown_verb"
+    assert "DONE" in result.reply
 
 
 @pytest.mark.parametrize(("text", "quantity"), [
@@ -281,7 +290,7 @@ def test_units_are_normalised(written: str, unit: str) -> None:
 
 def test_number_without_unit_word_stays_in_the_item() -> None:
     assert parse("OFFER 3rd floor room") == Offer("3rd floor room", "shelter")
-    assert parse("OFFER rice 1,000") == Offer("rice 1,000", "food")
+    assert parse("OFFER rice 1,000") == Offer("rice", "food", 1000)  # a thousands comma
 
 
 def test_zone_forms() -> None:
@@ -316,7 +325,7 @@ def test_not_typos_are_really_one_edit_from_a_verb() -> None:
     from protocol.parse import _distance
 
     for word in NOT_TYPOS:
-        assert any(len(a) >= 4 and _distance(word, a, 1) == 1 for a in VERB_ALIASES), word
+        assert any(_distance(word, a, 1) == 1 for a in TYPO_TARGETS), word
 
 
 _ROOT = Path(__file__).resolve().parent.parent

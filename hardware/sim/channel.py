@@ -18,7 +18,10 @@ decodes it unless one of these happened at that receiver:
 
 Everything the radio heard, decoded or not, counts towards its channel utilisation.
 Listen-before-talk asks `busy_for`: is any airing on air that this radio can detect
-(at most `CAD_MARGIN_DB` below sensitivity, as the SX126x's channel-activity detection)?
+(at most `CAD_MARGIN_DB` below sensitivity, as the SX126x's channel-activity detection)
+and that has been on air for at least one contention slot? A slot is by definition the
+time a radio needs to notice someone else keyed up (8.5 symbols of activity detection
+plus turnaround), so two radios whose timers fire within the same slot both transmit.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from typing import TYPE_CHECKING
 import simpy
 
 from hardware.airtime import MAX_LORA_PAYLOAD_LEN, Preset, time_on_air
+from hardware.sim.contention import slot_time
 from hardware.sim.packet import SimPacket
 from hardware.sim.propagation import PathLoss, noise_floor_dbm, reported_snr, rx_power_dbm, sensitivity_dbm
 
@@ -54,7 +58,7 @@ class Airing:
     end: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Reception:
     """One airing as one receiver decoded it."""
 
@@ -102,6 +106,7 @@ class Channel:
         capture_db: float = CAPTURE_DB,
         loss: float = 0.0,
         rng: random.Random | None = None,
+        collisions: bool = True,
     ) -> None:
         if not 0.0 <= loss < 1.0:
             raise ValueError("loss is a probability in [0, 1)")
@@ -109,6 +114,10 @@ class Channel:
         self.preset = preset
         self.model = model
         self.capture_db = capture_db
+        self.collisions = collisions
+        """False: an ideal channel where overlapping airings do not interfere (no collisions,
+        no half-duplex misses), for tests of application logic that must not hinge on
+        radio luck. Listen-before-talk, contention and loss still apply."""
         self.loss = loss
         self.rng = rng or random.Random(0)
         self.sensitivity_dbm = sensitivity_dbm(preset)
@@ -116,10 +125,11 @@ class Channel:
         self.cad_dbm = self.sensitivity_dbm - CAD_MARGIN_DB
         self._interference_dbm = self.sensitivity_dbm - capture_db
         self._max_airtime = time_on_air(MAX_LORA_PAYLOAD_LEN, preset)
+        self._detect_s = slot_time(preset) - 1e-9
         self._radios: dict[int, Radio] = {}
         self._positions: dict[int, tuple[float, float]] = {}
         self._lock = threading.Lock()
-        self._hears: dict[int, tuple[tuple[Radio, float], ...]] = {}
+        self._hears: dict[int, tuple[tuple[Radio, float, float, int], ...]] = {}
         self._power: dict[int, dict[int, float]] = {}
         self.on_air: list[Airing] = []
         self._recent: deque[Airing] = deque()
@@ -156,12 +166,13 @@ class Channel:
         """SNR as `receiver` reports it for a packet from `sender`."""
         return reported_snr(self.rx_power(sender, receiver) - self.noise_floor_dbm)
 
-    def _links(self, sender: int) -> tuple[tuple[Radio, float], ...]:
+    def _links(self, sender: int) -> tuple[tuple[Radio, float, float, int], ...]:
+        """(radio, power, reported SNR, RSSI) of every radio that can decode `sender`."""
         hears = self._hears.get(sender)
         if hears is None:
             with self._lock:
                 power: dict[int, float] = {}
-                heard: list[tuple[Radio, float]] = []
+                heard: list[tuple[Radio, float, float, int]] = []
                 for num, radio in self._radios.items():
                     if num == sender:
                         continue
@@ -169,7 +180,7 @@ class Channel:
                     if p >= self._interference_dbm:
                         power[num] = p
                     if p >= self.sensitivity_dbm:
-                        heard.append((radio, p))
+                        heard.append((radio, p, reported_snr(p - self.noise_floor_dbm), round(p)))
                 hears = tuple(heard)
                 self._power[sender] = power
                 self._hears[sender] = hears
@@ -182,8 +193,8 @@ class Channel:
 
     def neighbours(self, num: int) -> Iterator[int]:
         """Radios that decode `num` when nothing else is on air, in the order attached."""
-        for radio, _power in self._links(num):
-            yield radio.num
+        for link in self._links(num):
+            yield link[0].num
 
     # -- the air --------------------------------------------------------------------
 
@@ -196,8 +207,9 @@ class Channel:
 
     def busy_for(self, num: int) -> bool:
         """Listen-before-talk: does `num` detect anyone else on air right now?"""
+        seen_before = self.env.now - self._detect_s
         for airing in self.on_air:
-            if airing.sender != num:
+            if airing.sender != num and airing.start <= seen_before:
                 power = self._power_from(airing.sender).get(num)
                 if power is not None and power >= self.cad_dbm:
                     return True
@@ -212,16 +224,32 @@ class Channel:
         while recent and recent[0].end < horizon:
             recent.popleft()
         start = airing.start
-        overlapping = [q for q in self.on_air if q.start < now]
-        overlapping.extend(q for q in recent if q.end > start)
+        if self.collisions:
+            overlapping = [q for q in self.on_air if q.start < now]
+            overlapping.extend(q for q in recent if q.end > start)
+        else:
+            overlapping = []
         recent.append(airing)
-        interferers = [(q.sender, self._power_from(q.sender)) for q in overlapping]
         duration = airing.end - airing.start
         stats = self.stats
-        capture = self.capture_db
         loss = self.loss
-        noise = self.noise_floor_dbm
-        for radio, power in self._links(airing.sender):
+        rng = self.rng
+        links = self._links(airing.sender)
+        if not overlapping:  # the common case: a clean channel
+            for radio, _power, snr, rssi in links:
+                if not radio.enabled:
+                    stats.off += 1
+                    continue
+                radio.util.add(now, duration)
+                if loss and rng.random() < loss:
+                    stats.lost += 1
+                    continue
+                stats.decoded += 1
+                radio.hear(Reception(radio.num, airing, snr, rssi))
+            return
+        interferers = [(q.sender, self._power_from(q.sender)) for q in overlapping]
+        capture = self.capture_db
+        for radio, power, snr, rssi in links:
             if not radio.enabled:
                 stats.off += 1
                 continue
@@ -244,10 +272,10 @@ class Channel:
             if fate == 1:
                 stats.collided += 1
                 continue
-            if loss and self.rng.random() < loss:
+            if loss and rng.random() < loss:
                 stats.lost += 1
                 continue
             stats.decoded += 1
             if overlapped:
                 stats.captured += 1
-            radio.hear(Reception(num, airing, reported_snr(power - noise), round(power)))
+            radio.hear(Reception(num, airing, snr, rssi))

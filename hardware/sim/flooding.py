@@ -76,7 +76,7 @@ class FloodingRouter:
         self.num = host.num
         self.role = role
         self.hop_limit = hop_limit
-        self.history = history or PacketHistory()
+        self.history = history if history is not None else PacketHistory()
         self.stats = RouterStats()
         radio.hear = self.receive
 

@@ -99,23 +99,7 @@ class SimLink(RadioLink):
 
     def nodes(self) -> dict[int, NodeInfo]:
         """This node and every node a flood from it reaches, as its node database would hold them."""
-        mine = self.node
-        hops = self.mesh.link_distances(mine.num)
-        out: dict[int, NodeInfo] = {}
-        for num, other in self.mesh.nodes.items():
-            links = hops.get(num)
-            if num != mine.num and (links is None or links > self.mesh.hop_limit + 1):
-                continue
-            hops_away = None if num == mine.num or links is None else links - 1
-            out[num] = NodeInfo(
-                num=num,
-                short_name=other.short_name,
-                long_name=other.long_name,
-                snr=mine.snr.get(num),
-                last_heard=mine.last_heard.get(num),
-                hops_away=hops_away,
-            )
-        return out
+        return self.mesh.node_db(self.node.num)
 
     def _on_packet(self, packet: dict) -> None:
         if self._connected:

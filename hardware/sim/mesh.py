@@ -255,9 +255,9 @@ class SimNode:
         return self.mesh.new_packet_id()
 
     def _hear(self, reception: Reception) -> None:
-        packet = reception.packet
+        packet = reception.airing.packet
         if packet.key not in self.router.history:
-            self.last_heard[packet.sender] = self.mesh.now()
+            self.last_heard[packet.sender] = self.mesh.start_epoch + self.mesh.env.now
         if reception.airing.sender == packet.sender:
             self.snr[packet.sender] = reception.snr_db
         self.router.receive(reception)
@@ -332,12 +332,15 @@ class SimMesh:
         capture_db: float = CAPTURE_DB,
         history_capacity: int = DEFAULT_CAPACITY,
         keep_log: bool = True,
+        collisions: bool = True,
     ) -> None:
         """`range_m`: how far two 1.5 m handhelds hear each other (log-distance model).
 
         `loss`: probability that any one reception is lost at random (seeded).
         `region`: its duty cycle limits every radio (EU_868: 10 % of any hour); None or
         a region without a limit: none. `keep_log=False` keeps only the statistics.
+        `collisions=False`: an ideal channel (overlaps do not destroy packets), for tests of
+        application logic; the physics tests and the benchmarks keep it on.
         """
         if not 0 <= hop_limit <= MAX_HOP_LIMIT:
             raise ValueError(f"hop_limit must be 0..{MAX_HOP_LIMIT}")
@@ -365,7 +368,13 @@ class SimMesh:
             else path_loss
         )
         self.channel = Channel(
-            env, self.preset, self.path_loss, capture_db=capture_db, loss=loss, rng=random.Random(f"{seed}:loss")
+            env,
+            self.preset,
+            self.path_loss,
+            capture_db=capture_db,
+            loss=loss,
+            rng=random.Random(f"{seed}:loss"),
+            collisions=collisions,
         )
         self.nodes: dict[int, SimNode] = {}
         self.node_ids: dict[int, str] = {}
@@ -501,6 +510,25 @@ class SimMesh:
             cached = {n for n, d in self.link_distances(num).items() if 1 <= d <= limit + 1}
             self._reach_cache[(num, limit)] = cached
         return set(cached)
+
+    def node_db(self, num: int) -> dict[int, NodeInfo]:
+        """What node `num`'s database holds: itself and every node a flood from it reaches."""
+        mine = self.nodes[num]
+        hops = self.link_distances(num)
+        out: dict[int, NodeInfo] = {}
+        for other_num, other in self.nodes.items():
+            links = hops.get(other_num)
+            if other_num != num and (links is None or links > self.hop_limit + 1):
+                continue
+            out[other_num] = NodeInfo(
+                num=other_num,
+                short_name=other.short_name,
+                long_name=other.long_name,
+                snr=mine.snr.get(other_num),
+                last_heard=mine.last_heard.get(other_num),
+                hops_away=None if other_num == num or links is None else links - 1,
+            )
+        return out
 
     def airtime(self) -> dict[int, float]:
         """Seconds each node has spent transmitting."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import google.protobuf.json_format
 from meshtastic import protocols
@@ -134,7 +134,12 @@ class SimPacket:
 
     def relayed_by(self, num: int) -> SimPacket:
         """The copy `num` rebroadcasts: one hop spent, relay byte set."""
-        return replace(self, hop_limit=self.hop_limit - 1, relay_node=num & 0xFF)
+        # the constructor, not dataclasses.replace: this runs for every rebroadcast
+        return SimPacket(
+            self.sender, self.to, self.id, self.text, self.hop_limit - 1, self.hop_start, self.channel,
+            self.want_ack, self.pki_encrypted, self.public_key, num & 0xFF, self.portnum, self.data,
+            self.request_id, self.error_reason, self.priority,
+        )
 
 
 def routing_packet(

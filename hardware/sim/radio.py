@@ -140,6 +140,9 @@ class Radio:
 
     def cancel(self, key: tuple[int, int], kinds: tuple[str, ...] = ("relay",)) -> bool:
         """Drop queued (not yet sending) packets with this (from, id); True if any."""
+        sender, pid = key
+        if not any(i.packet.id == pid and i.packet.sender == sender for i in self.queue):
+            return False
         kept = [i for i in self.queue if not (i.packet.key == key and i.kind in kinds)]
         if len(kept) == len(self.queue):
             return False

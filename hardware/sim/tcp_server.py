@@ -11,8 +11,10 @@ TCPInterface to connect, download its config and exchange text packets:
 * `ToRadio.disconnect` -> the connection is closed; heartbeats are ignored.
 * `push_text` / `push_packet` send a received MeshPacket to every configured client.
 
-v1 stands alone (tests drive it); a later TCP API server attaches it to a SimMesh node
-through `on_packet` and `push_packet`.
+It stands alone (tests drive it with `push_text`), or `hardware.sim.serve` attaches it
+to a node of a running SimMesh: `on_packet` hands what clients send to the node's radio,
+`push_packet` hands the client what the node receives (texts, routing ACK/NAKs), and
+`node_source` gives the node database at each config download.
 """
 
 from __future__ import annotations
@@ -97,10 +99,13 @@ class StreamApiServer:
         firmware_version: str = FIRMWARE_VERSION,
         seed: int | None = None,
         on_packet: Callable[[mesh_pb2.MeshPacket], None] | None = None,
+        node_source: Callable[[], Iterable[NodeInfo]] | None = None,
+        region: str = "US",
     ) -> None:
-        infos = {n.num: n for n in nodes}
-        self.my_info = infos.pop(my_node_num, NodeInfo(my_node_num))
-        self.other_nodes = list(infos.values())
+        self._static_nodes = list(nodes)
+        self.node_source = node_source
+        config_pb2.Config.LoRaConfig.RegionCode.Value(region)  # ValueError for an unknown region
+        self.region = region
         self.my_node_num = my_node_num
         self.hop_limit = hop_limit
         self.preset = get_preset(preset)
@@ -117,6 +122,21 @@ class StreamApiServer:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+
+    def _node_infos(self) -> tuple[NodeInfo, list[NodeInfo]]:
+        """(our own node, every other node) as the node database holds them now."""
+        source = self.node_source() if self.node_source is not None else self._static_nodes
+        infos = {n.num: n for n in source}
+        mine = infos.pop(self.my_node_num, NodeInfo(self.my_node_num))
+        return mine, list(infos.values())
+
+    @property
+    def my_info(self) -> NodeInfo:
+        return self._node_infos()[0]
+
+    @property
+    def other_nodes(self) -> list[NodeInfo]:
+        return self._node_infos()[1]
 
     # -- lifecycle ------------------------------------------------------------------
 
@@ -298,8 +318,9 @@ class StreamApiServer:
         def send(**fields: object) -> None:
             self._send(client, mesh_pb2.FromRadio(**fields))
 
-        send(my_info=mesh_pb2.MyNodeInfo(my_node_num=self.my_node_num, nodedb_count=1 + len(self.other_nodes)))
-        send(node_info=_node_info_pb(self.my_info))
+        mine, others = self._node_infos()
+        send(my_info=mesh_pb2.MyNodeInfo(my_node_num=self.my_node_num, nodedb_count=1 + len(others)))
+        send(node_info=_node_info_pb(mine))
         send(
             metadata=mesh_pb2.DeviceMetadata(
                 firmware_version=self.firmware_version, device_state_version=24, hasPKC=True
@@ -318,11 +339,11 @@ class StreamApiServer:
             modem_preset=config_pb2.Config.LoRaConfig.ModemPreset.Value(self.preset.name),
             hop_limit=self.hop_limit,
             tx_enabled=True,
-            region=config_pb2.Config.LoRaConfig.RegionCode.US,
+            region=config_pb2.Config.LoRaConfig.RegionCode.Value(self.region),
         )
         send(config=config_pb2.Config(lora=lora))
         send(config=config_pb2.Config(device=config_pb2.Config.DeviceConfig()))
-        for info in self.other_nodes:
+        for info in others:
             send(node_info=_node_info_pb(info))
         send(config_complete_id=config_id)
         with self._lock:

@@ -5,18 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from meshbot.handlers import alerts, board, members, postings
+from meshbot.handlers import alerts, board, help_desk, members, paging, postings
 from meshbot.handlers.context import Context, Reply
 from meshbot.handlers.digest import digest as digest_for_committee
-from protocol import Digest
+from protocol import Digest, More
 from protocol import (
     Alert, Cancel, Done, Find, Help, Join, ListBoard, My, Need, Offer, Safe, Take,
 )
-from protocol.help import help_text
 
 
 def _help(ctx: Context, cmd: Help) -> Reply:
-    return Reply(help_text(cmd.topic))
+    return help_desk.answer(ctx, cmd)
 
 
 HANDLERS: dict[type, Callable[[Context, Any], Reply]] = {
@@ -33,6 +32,7 @@ HANDLERS: dict[type, Callable[[Context, Any], Reply]] = {
     Join: members.join,
     Help: _help,
     Digest: digest_for_committee,
+    More: paging.more,
 }
 
 __all__ = ["HANDLERS", "Context", "Reply"]

@@ -33,13 +33,13 @@ def post(ctx: Context, cmd: Offer | Need) -> Reply:
     ctx.session.flush()
     pair = match_new_posting(ctx.session, posting, ctx.now)
     if pair is None:
-        return Reply(replies.posted(posting.kind, posting_ref(posting), posting_label(posting), posting.category))
+        return Reply(replies.posted(posting.kind, posting_ref(posting), posting_label(posting), posting.category, lang=ctx.lang))
     partner = pair.need if posting.kind == "offer" else pair.offer
     to_partner = replies.match_for_author(
-        posting_ref(partner), posting_label(posting), display_name(ctx.sender)
+        posting_ref(partner), posting_label(posting), display_name(ctx.sender), lang=ctx.lang_of(partner.author)
     )
     to_sender = replies.match_for_author(
-        posting_ref(posting), posting_label(partner), name_of(ctx.session, partner.author)
+        posting_ref(posting), posting_label(partner), name_of(ctx.session, partner.author), lang=ctx.lang
     )
     return Reply(to_sender, (_dm(partner.author, to_partner),))
 
@@ -48,9 +48,9 @@ def take(ctx: Context, cmd: Take) -> Reply:
     """Claim someone's open offer, or answer someone's open need."""
     posting = find_posting(ctx.session, cmd.ref)
     if posting is None or posting.status != "open":
-        return Reply(replies.not_found(cmd.ref))
+        return Reply(replies.not_found(cmd.ref, lang=ctx.lang))
     if posting.author == ctx.sender.node_num:
-        return Reply(replies.own_posting(posting_ref(posting)))
+        return Reply(replies.own_posting(posting_ref(posting), lang=ctx.lang))
     posting.status, posting.updated = "matched", ctx.now
     match = Match(
         offer_id=posting.id if posting.kind == "offer" else None,
@@ -59,8 +59,8 @@ def take(ctx: Context, cmd: Take) -> Reply:
     )
     ctx.session.add_all([posting, match])
     short_id = posting_ref(posting)
-    notice = _dm(posting.author, replies.taken_by(short_id, display_name(ctx.sender)))
-    return Reply(replies.you_took(posting_label(posting), name_of(ctx.session, posting.author), short_id), (notice,))
+    notice = _dm(posting.author, replies.taken_by(short_id, display_name(ctx.sender), lang=ctx.lang_of(posting.author)))
+    return Reply(replies.you_took(posting_label(posting), name_of(ctx.session, posting.author), short_id, lang=ctx.lang), (notice,))
 
 
 def _live_matches(ctx: Context, posting: Posting) -> list[Match]:
@@ -81,10 +81,10 @@ def done(ctx: Context, cmd: Done) -> Reply:
     """Close a posting (and the match it is in) as fulfilled; either party may say so."""
     posting = find_posting(ctx.session, cmd.ref)
     if posting is None or posting.status not in LIVE_STATES:
-        return Reply(replies.not_found(cmd.ref))
+        return Reply(replies.not_found(cmd.ref, lang=ctx.lang))
     matches = _live_matches(ctx, posting)
     if not _is_party(ctx, posting, matches):
-        return Reply(replies.not_yours(posting_ref(posting)))
+        return Reply(replies.not_yours(posting_ref(posting), lang=ctx.lang))
     closing = [posting]
     for match in matches:
         match.status, match.closed = "done", ctx.now
@@ -96,7 +96,7 @@ def done(ctx: Context, cmd: Done) -> Reply:
     for row in closing:
         row.status, row.updated = "done", ctx.now
         ctx.session.add(row)
-    return Reply(replies.done(posting_ref(posting)))
+    return Reply(replies.done(posting_ref(posting), lang=ctx.lang))
 
 
 def cancel(ctx: Context, cmd: Cancel) -> Reply:
@@ -106,9 +106,9 @@ def cancel(ctx: Context, cmd: Cancel) -> Reply:
         return cancel_alert(ctx, alert, cmd.ref)
     posting = find_posting(ctx.session, cmd.ref)
     if posting is None or posting.status not in LIVE_STATES:
-        return Reply(replies.not_found(cmd.ref))
+        return Reply(replies.not_found(cmd.ref, lang=ctx.lang))
     if posting.author != ctx.sender.node_num:
-        return Reply(replies.not_yours(posting_ref(posting)))
+        return Reply(replies.not_yours(posting_ref(posting), lang=ctx.lang))
     notices: list[Outgoing] = []
     for match in _live_matches(ctx, posting):
         match.status, match.closed = "cancelled", ctx.now
@@ -118,12 +118,12 @@ def cancel(ctx: Context, cmd: Cancel) -> Reply:
         if partner is not None and partner.status == "matched":
             partner.status, partner.updated = "open", ctx.now
             ctx.session.add(partner)
-            notices.append(_dm(partner.author, replies.counterpart_cancelled(posting_ref(posting), posting.item)))
+            notices.append(_dm(partner.author, replies.counterpart_cancelled(posting_ref(posting), posting.item, lang=ctx.lang_of(partner.author))))
         elif match.taker is not None:
-            notices.append(_dm(match.taker, replies.counterpart_cancelled(posting_ref(posting), posting.item)))
+            notices.append(_dm(match.taker, replies.counterpart_cancelled(posting_ref(posting), posting.item, lang=ctx.lang_of(match.taker))))
     posting.status, posting.updated = "cancelled", ctx.now
     ctx.session.add(posting)
-    return Reply(replies.cancelled(posting_ref(posting)), tuple(notices))
+    return Reply(replies.cancelled(posting_ref(posting), lang=ctx.lang), tuple(notices))
 
 
 def mine(ctx: Context, cmd: My) -> Reply:
@@ -133,4 +133,4 @@ def mine(ctx: Context, cmd: My) -> Reply:
         .order_by(Posting.created.desc())  # type: ignore[attr-defined]
     ).all()
     labels = [posting_label(p) + ("*" if p.status == "matched" else "") for p in rows]
-    return Reply(replies.listing("Yours", labels, len(labels)))
+    return Reply(replies.listing("Yours", labels, len(labels), lang=ctx.lang))

@@ -1,0 +1,87 @@
+"""MORE: LIST and FIND answer one packet; MORE goes on from where the last one stopped.
+
+The ids still to show are kept per node in `PageState`, one short-lived row each, so
+MORE works across restarts and is the same on the simulator's clock. A page shows the
+postings still open at the time of MORE, in the order of the original answer.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, or_
+from sqlmodel import select
+
+from meshbot.handlers.context import Context, Reply
+from meshbot.handlers.refs import posting_label
+from protocol import More, replies
+from store import Posting
+from store.models import PageState
+
+SHOWN_MAX = 12
+"""More labels never fit one packet."""
+PAGE_IDS_MAX = 100
+"""At most this many postings are kept for MORE (eight or more packets): past that,
+narrowing the LIST (`LIST needs food @elm`) serves better than paging."""
+MINUTE_S = 60.0
+
+
+def first_page(ctx: Context, title: str, ids: list[int], total: int) -> Reply:
+    """The first packet of an answer; the rest is kept for MORE."""
+    return _show(ctx, title, ids[:PAGE_IDS_MAX], total, shown_before=0)
+
+
+def more(ctx: Context, cmd: More) -> Reply:
+    """The next packet of the sender's last LIST or FIND, if it has not expired."""
+    state = ctx.session.get(PageState, ctx.sender.node_num)
+    if state is None or state.expires <= ctx.now or not state.remaining:
+        if state is not None:
+            ctx.session.delete(state)
+        return Reply(replies.nothing_more(ctx.lang))
+    ids = [int(i) for i in state.remaining.split(",") if i.isdigit()]
+    return _show(ctx, state.title, ids, state.total, state.shown)
+
+
+def _show(ctx: Context, title: str, ids: list[int], total: int, shown_before: int) -> Reply:
+    rows = _open_postings(ctx, ids[:SHOWN_MAX * 2])
+    labels = [posting_label(rows[i]) for i in ids[:SHOWN_MAX * 2] if i in rows]
+    text, count = replies.page(title, labels, total, first=shown_before + 1, lang=ctx.lang)
+    consumed = _consumed(ids, rows, count)
+    _save(ctx, title, ids[consumed:], shown_before + count, total)
+    return Reply(text)
+
+
+def _open_postings(ctx: Context, ids: list[int]) -> dict[int, Posting]:
+    if not ids:
+        return {}
+    found = ctx.session.exec(
+        select(Posting).where(
+            Posting.id.in_(ids), Posting.status == "open",  # type: ignore[union-attr]
+            or_(Posting.expires.is_(None), Posting.expires > ctx.now),  # type: ignore[union-attr]
+        )
+    ).all()
+    return {p.id: p for p in found if p.id is not None}
+
+
+def _consumed(ids: list[int], shown: dict[int, Posting], count: int) -> int:
+    """How many ids the page used up: those shown, and closed ones passed on the way."""
+    seen = 0
+    for index, posting_id in enumerate(ids):
+        if seen == count:
+            return index
+        if posting_id in shown:
+            seen += 1
+    return len(ids)
+
+
+def _save(ctx: Context, title: str, remaining: list[int], shown: int, total: int) -> None:
+    node = ctx.sender.node_num
+    ctx.session.execute(delete(PageState).where(PageState.expires <= ctx.now))  # type: ignore[arg-type]
+    state = ctx.session.get(PageState, node)
+    if not remaining:
+        if state is not None:
+            ctx.session.delete(state)
+        return
+    state = state or PageState(node_num=node, title=title, expires=0.0)
+    state.title, state.shown, state.total = title, shown, total
+    state.remaining = ",".join(str(i) for i in remaining)
+    state.expires = ctx.now + ctx.settings.page_ttl_minutes * MINUTE_S
+    ctx.session.add(state)
