@@ -351,7 +351,7 @@ def backup(ctx: click.Context, directory: Path | None, keep: int | None, as_json
     settings = _loaded(ctx).settings
     db_file = _sqlite_file(settings)
     target = directory or bk.default_backup_dir(db_file, settings.backup_dir)
-    with progress("backing up", total=None if as_json else 1, enabled=False if as_json else None) as advance:
+    with progress("backing up", total=1, enabled=False if as_json else None) as advance:
         state = {"done": 0}
 
         def on_progress(done: int, total: int) -> None:
@@ -380,6 +380,7 @@ def backup(ctx: click.Context, directory: Path | None, keep: int | None, as_json
 def restore(ctx: click.Context, file: Path, yes: bool, as_json: bool) -> None:
     """Replace the board with a backup (the current one is saved first). Stop the service first."""
     from meshbot import backup as bk
+    from meshbot.progress import progress
 
     settings = _loaded(ctx).settings
     db_file = _sqlite_file(settings)
@@ -392,10 +393,17 @@ def restore(ctx: click.Context, file: Path, yes: bool, as_json: bool) -> None:
             raise click.ClickException(f"{db_file} exists: add --yes to replace it (it is saved first)")
         click.confirm(f"Replace the board in {db_file} with {file} ({tables.get('posting', 0)} postings)? "
                       "Stop the meshbot service first.", abort=True)
-    try:
-        result = bk.restore(file, db_file, _now(), bk.default_backup_dir(db_file, settings.backup_dir))
-    except bk.BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with progress("restoring", total=1, enabled=False if as_json else None) as advance:
+        state = {"done": 0}
+
+        def on_progress(done: int, total: int) -> None:
+            advance((done - state["done"]) / max(total, 1))
+            state["done"] = done
+
+        try:
+            result = bk.restore(file, db_file, _now(), bk.default_backup_dir(db_file, settings.backup_dir), on_progress)
+        except bk.BackupError as exc:
+            raise click.ClickException(str(exc)) from exc
     if as_json:
         _echo_json({"database": str(result.database), "previous": str(result.previous) if result.previous else None,
                     "tables": result.tables})

@@ -114,8 +114,8 @@ def serve(scenario: str, bot_port: int, port_base: int | None, host: str, seed: 
 
     def on_air(entry: Any) -> None:
         if entry.kind == "tx":
-            to = "all" if entry.to == 0xFFFFFFFF else mesh._name(entry.to)
-            log.info("air: %s -> %s: %s", mesh._name(entry.node), to, entry.text)
+            to = "all" if entry.to == 0xFFFFFFFF else mesh.name(entry.to)
+            log.info("air: %s -> %s: %s", mesh.name(entry.node), to, entry.text)
 
     try:
         server.run(stop, on_air)

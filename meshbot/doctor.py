@@ -16,7 +16,7 @@ import re
 import shutil
 import sqlite3
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +83,6 @@ class RadioFacts:
     channels: tuple[Channel, ...] = ()
     newest_heard: float | None = None
     """The latest `lastHeard` the radio stamped on any node (its idea of the time)."""
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 # -- radio facts ------------------------------------------------------------------------

@@ -6,15 +6,20 @@ from sqlmodel import Session
 
 from hardware.link import node_id
 from store import Member
+from store.models import DEFAULT_COMMUNITY
 
 LAST_SEEN_RESOLUTION_S = 60.0  # "last heard" to the minute: no row update per message
 
 
-def touch_member(session: Session, node_num: int, now: float, short_name: str | None) -> Member:
+def touch_member(
+    session: Session, node_num: int, now: float, short_name: str | None, community: str = DEFAULT_COMMUNITY
+) -> Member:
     """The sender's row, created on first contact and stamped with when we last heard them."""
     member = session.get(Member, node_num)
     if member is None:
-        member = Member(node_num=node_num, short_name=short_name, first_seen=now, last_seen=now)
+        member = Member(
+            node_num=node_num, short_name=short_name, community=community, first_seen=now, last_seen=now
+        )
         session.add(member)
         return member
     if now - member.last_seen >= LAST_SEEN_RESOLUTION_S:

@@ -127,7 +127,9 @@ class Worker:
             seen = self._seen_row(message, now)
         seen.handled = True
         db.add(seen)
-        sender = touch_member(db, message.from_node, now, self._short_name_of(message.from_node))
+        sender = touch_member(
+            db, message.from_node, now, self._short_name_of(message.from_node), self._settings.community
+        )
         reply = self._answer(db, message, sender, now)
         if reply is None:
             return None

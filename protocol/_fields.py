@@ -69,11 +69,15 @@ _URGENT = _by_first(URGENCY_PHRASES)
 _DAY_PHRASES = _by_first(DAY_PHRASES)
 _TIME_STARTS = frozenset(_DAY_PHRASES) | frozenset(WEEKDAYS) | frozenset(WEEKDAYS_IN_CONTEXT) \
     | DAY_WORDS | MONTHS | {"de", "a"}
+_TIME_TRIGGERS = _TIME_STARTS | UNTIL_WORDS | DURATION_PREPS | _DAY_LEADS | _CLOCK_LEADS \
+    | frozenset(p[0] for p in UNTIL_PHRASES)
 
 
 def clean(text: str) -> str:
     """Drop control, format and surrogate characters, NFC-normalise, collapse spaces."""
     if text.isascii():
+        if text.isprintable():
+            return " ".join(text.split())
         return " ".join(text.translate(_ASCII_CONTROLS).split())
     kept = []
     for ch in text.translate(_BANGS):
@@ -111,7 +115,10 @@ def strip_edges(token: str) -> str:
 
 def is_wordish(token: str) -> bool:
     """Has at least one letter or digit."""
-    return any(ch.isalnum() for ch in token)
+    return token.isalnum() or any(ch.isalnum() for ch in token)
+
+
+_wordish = is_wordish
 
 
 def zone_of(token: str) -> str | None:
@@ -213,6 +220,9 @@ def posting_fields(args: str) -> PostingFields:
             continue
         texts.append(token)
     folded = [fold(t) for t in texts]
+    if "" in folded:  # a token of combining marks only folds to nothing
+        texts = [t for t, f in zip(texts, folded) if f]
+        folded = [f for f in folded if f]
     calm, urgency = _take_urgency(texts, folded, urgency)
     until, when = _take_times(texts, folded)
     _drop_polite(texts, folded)
@@ -272,9 +282,14 @@ def _take_times(texts: list[str], folded: list[str]) -> tuple[str | None, str | 
     return them as (until, when), normalised (weekdays as `mon`..`sun`)."""
     until: list[str] = []
     when: list[str] = []
+    if not any(w in _TIME_TRIGGERS or w[0].isdigit() or "-" in w for w in folded):
+        return None, None
     i = 0
     while i < len(folded):
         word = folded[i]
+        if word not in _TIME_TRIGGERS and not word[0].isdigit() and "-" not in word:
+            i += 1
+            continue
         end = None
         if word in UNTIL_WORDS or (i + 1 < len(folded) and (word, folded[i + 1]) in UNTIL_PHRASES):
             start = i + (2 if word not in UNTIL_WORDS else 1)
@@ -507,6 +522,8 @@ def _quantity_at(f: list[str], i: int) -> tuple[int, float, str | None, int] | N
     if nxt in _ARTICLES and value == 0.5 and end + 1 < len(f):
         end += 1  # half a dozen, half a kilo
         nxt = f[end]
+    if nxt == "x" and rank < 3 and end + 1 < len(f) and f[end + 1][:1].isdigit():
+        return end + 1, value, None, 0  # 2 x 20L jugs: two of them
     if nxt in ("of", "de") and word == "couple":
         end += 1
         nxt = f[end] if end < len(f) else ""
@@ -539,9 +556,9 @@ def _is_label(f: list[str], start: int, end: int) -> bool:
 def _trim_fillers(texts: list[str], folded: list[str]) -> list[str]:
     """Drop connectors and bare punctuation at the item's edges (`of rice` -> `rice`)."""
     start, end = 0, len(texts)
-    while start < end and (folded[start] in _LEAD_FILLERS or not is_wordish(texts[start])):
+    while start < end and (folded[start] in _LEAD_FILLERS or not _wordish(texts[start])):
         start += 1
-    while end > start and (folded[end - 1] in _TRAIL_FILLERS or not is_wordish(texts[end - 1])):
+    while end > start and (folded[end - 1] in _TRAIL_FILLERS or not _wordish(texts[end - 1])):
         end -= 1
     return texts[start:end]
 

@@ -97,8 +97,12 @@ def parse(text: str, lang: str = "en") -> Command | ParseError:
 
 def _verb_at(tokens: list[str], i: int) -> tuple[str, str, bool, list[str]] | None:
     """(canonical verb, folded alias, ended with `?`, remaining tokens) for a verb at i."""
-    head, _, glued = (_PUNCT_RE.split(tokens[i].lstrip("/:,;."), maxsplit=1) + ["", ""])[:3]
-    rest = ([glued] if glued else []) + tokens[i + 1:]
+    token = tokens[i]
+    if ":" in token or "," in token or ";" in token or "." in token or "/" in token:
+        head, _, glued = (_PUNCT_RE.split(token.lstrip("/:,;."), maxsplit=1) + ["", ""])[:3]
+        rest = ([glued] if glued else []) + tokens[i + 1:]
+    else:
+        head, rest = token, tokens[i + 1:]
     if not head:
         return None
     if set(head) == {"?"}:
@@ -163,7 +167,7 @@ def _language(alias: str, tokens: list[str], default: str) -> str:
     """The alias's language, unless the other words are clearly the other language
     (two or more words of it and none of the alias's); a neutral alias (`o`, `sos`)
     goes by the words, then by `default`."""
-    words = [fold(t.strip(_EDGE)) for t in tokens]
+    words = [w for w in (fold(t.strip(_EDGE)) for t in tokens) if w != alias]
     own = ALIAS_LANG.get(alias, "*")
     if own == "*":
         return language_of(words, default)
@@ -171,7 +175,7 @@ def _language(alias: str, tokens: list[str], default: str) -> str:
     if language_of(words, own) == other:
         theirs = SPANISH_WORDS if other == "es" else ENGLISH_WORDS
         mine = ENGLISH_WORDS if other == "es" else SPANISH_WORDS
-        if sum(w in theirs for w in words) >= 2 and not any(w in mine for w in words if w != alias):
+        if sum(w in theirs for w in words) >= 2 and not any(w in mine for w in words):
             return other
     return own
 
@@ -373,8 +377,7 @@ def _join(args: str, lang: str) -> Join | ParseError:
 
 _TOPIC_FILLERS = frozenset("with on for about con sobre de para to do i how a the el la using "
                            "use usar command comando verb the un una can se como puedo".split())
-_PERSONAL = frozenset("me us please pls plz por favor nos porfa i'm im we we're needed "
-                      "needed! now ahora".split())
+_PERSONAL = frozenset("me us please pls plz por favor nos porfa".split())
 
 
 def _help(tokens: list[str], lang: str, marks: str) -> Help:

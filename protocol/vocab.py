@@ -214,18 +214,20 @@ BANG_CHARS: dict[str, str] = {"‼": "!!", "！": "!", "❗": "!", "❕": "!", "
                               "🆘": " !! "}
 """Pictographs that mean `!`/`!!` (`NEED insulin ‼`, `🆘`), rewritten before parsing."""
 
-DANGER_WORDS: frozenset[str] = frozenset("""
+_DANGER_EN = """
     fire fires smoke burning flood flooding flooded injured injury hurt bleeding blood
     unconscious breathing heart stroke seizure overdose trapped collapsed collapse gas leak
     explosion shooting gun attack attacked assault violence danger dangerous emergency
     accident crash drowning dying dead ambulance police rescue evacuate evacuation evicted
-    missing fell fallen urgent sos
+    missing fell fallen urgent sos"""
+_DANGER_ES = """
     incendio fuego humo quema inundacion inundado inundada herido herida heridos sangre
     sangrando inconsciente respira infarto convulsion sobredosis atrapado atrapada atrapados
     derrumbe colapso fuga explosion disparo disparos balacera arma ataque asalto violencia
     peligro emergencia accidente choque ahogando muriendo muerto ambulancia policia rescate
     evacuar evacuacion desalojo desaparecido desaparecida cayo caida socorro auxilio urgente
-""".split())
+"""
+DANGER_WORDS: frozenset[str] = frozenset(_DANGER_EN.split()) | frozenset(_DANGER_ES.split())
 """Words that make `HELP ...` an emergency request, and make an unknown first word
 (`fire at elm!`) answer with how to send SOS."""
 
@@ -417,7 +419,7 @@ _CATEGORY_WORDS: dict[str, dict[str, str]] = {
     "shelter": {
         "en": """shelter bed blanket tent mattress pillow room housing roof tarp tarpaulin
             couch sofa cot lodging bedding sheets quilt comforter duvet airbed cabin trailer
-            rv camper|sleeping bag|place to stay|air mattress|spare room""",
+            rv camper bedroom|sleeping bag|place to stay|air mattress|spare room""",
         "es": """refugio albergue cama manta cobija frazada colchon almohada cuarto habitacion
             vivienda techo lona catre alojamiento hospedaje sabana edredon
             carpa|saco de dormir|lugar para quedarse|donde quedarse|casa de campana""",
@@ -486,7 +488,7 @@ _CATEGORY_WORDS: dict[str, dict[str, str]] = {
         "en": """labor labour hands volunteer volunteers moving lifting cleanup yardwork
             gardening digging worker chores errands sandbag sandbags debris hauling unload
             carrying carry cleaning shoveling mowing painting muscle helpers helper
-            help|heavy lifting|clean up|muck out""",
+            help|heavy lifting|clean up|muck out|yard work""",
         "es": """manos voluntario voluntarios mudanza limpieza jardineria trabajador trabajo
             mandados escombros descargar cargar cargando limpiar pintar ayudantes ayudante
             ayuda|mano de obra""",
@@ -513,14 +515,15 @@ _CATEGORY_WORDS: dict[str, dict[str, str]] = {
 
 STRONG_KEYWORDS: dict[str, str] = {
     w: "repair" for w in "repair repairs repaired fix fixing fixed mend patched reparar reparacion "
-                         "arreglar arreglo leak leaking leaky gotera goteras".split()
+                         "arreglar arreglo arregle arreglen arreglado repare reparen leak leaking leaky gotera "
+                         "goteras".split()
 }
 """Words that decide the category wherever they stand: `bike repair` is repair."""
 
 WEAK_KEYWORDS: dict[str, str] = {
     w: c for c, words in {
         "childcare": "kids baby babies child children infant toddler bebe bebes nino nina ninos ninas",
-        "labor": "help helpers helper ayuda ayudante ayudantes hands manos",
+        "labor": "help helpers helper ayuda ayudante ayudantes hands manos work",
         "repair": "broken roto rota",
         "power": "gas",
         "shelter": "room cuarto",
@@ -611,8 +614,8 @@ _EN_FUNCTION = """the of for with and some a an my your our their to in on at is
 
 
 def _language_words() -> tuple[frozenset[str], frozenset[str]]:
-    es = set(_ES_FUNCTION.split()) | set(_CATEGORY_LANG_WORDS["es"])
-    en = set(_EN_FUNCTION.split()) | set(_CATEGORY_LANG_WORDS["en"])
+    es = set(_ES_FUNCTION.split()) | set(_CATEGORY_LANG_WORDS["es"]) | set(_DANGER_ES.split())
+    en = set(_EN_FUNCTION.split()) | set(_CATEGORY_LANG_WORDS["en"]) | set(_DANGER_EN.split())
     for langs in _VERB_WORDS.values():
         es.update(langs.get("es", "").split())
         en.update(langs.get("en", "").split())
@@ -703,8 +706,12 @@ def _osa(a: str, b: str) -> int:
 def language_of(words: list[str], default: str = "en") -> str:
     """`es` or `en` from folded words: whichever language has more words found only in
     its tables; `default` when neither has more."""
-    es = sum(1 for w in words if w in SPANISH_WORDS)
-    en = sum(1 for w in words if w in ENGLISH_WORDS)
+    es = en = 0
+    for w in words:
+        if w in SPANISH_WORDS:
+            es += 1
+        elif w in ENGLISH_WORDS:
+            en += 1
     if es > en:
         return "es"
     if en > es:

@@ -152,3 +152,24 @@ def test_bad_arguments():
         lora_time_on_air(-1, spreading_factor=7, bandwidth_hz=125_000)
     with pytest.raises(ValueError):
         lora_time_on_air(10, spreading_factor=7, bandwidth_hz=125_000, coding_rate=4)
+
+
+# Worked by hand from AN1200.13 for a 62-byte frame (a 40-byte text):
+#   LONG_FAST     T_sym 8.192 ms, DE 0: preamble 20.25 * 8.192 = 165.888 ms;
+#                 8 + ceil((496 - 44 + 28 + 16) / 44) * 5 = 68 symbols = 557.056 ms -> 722.944 ms
+#   LONG_SLOW     T_sym 32.768 ms, DE 1: 663.552 ms + (8 + ceil(492 / 40) * 8 = 112) * 32.768 -> 4333.568 ms
+#   SHORT_TURBO   T_sym 0.256 ms: 5.184 ms + (8 + ceil(512 / 28) * 5 = 103) * 0.256 -> 31.552 ms
+#   LONG_MODERATE T_sym 16.384 ms, DE 1 (16 ms rule): 331.776 + (8 + ceil(496 / 36) * 8 = 120) * 16.384 -> 2297.856 ms
+#   MEDIUM_FAST   T_sym 2.048 ms: 41.472 + (8 + ceil(504 / 36) * 5 = 78) * 2.048 -> 201.216 ms
+HAND_COMPUTED_62_BYTES_MS = {
+    "LONG_FAST": 722.944,
+    "LONG_SLOW": 4333.568,
+    "SHORT_TURBO": 31.552,
+    "LONG_MODERATE": 2297.856,
+    "MEDIUM_FAST": 201.216,
+}
+
+
+@pytest.mark.parametrize("name, ms", sorted(HAND_COMPUTED_62_BYTES_MS.items()))
+def test_hand_computed_semtech_values(name, ms):
+    assert time_on_air(62, name) * 1000 == pytest.approx(ms, abs=1e-6)

@@ -152,3 +152,14 @@ def test_expired_postings_leave_the_board(board: Board) -> None:
     with session(board.engine) as db, db.begin():
         assert expire_due(db, board.clock.now) == 1
     assert board.send(BEN, "LIST") == "Board: none open."
+
+
+def test_a_station_files_members_and_postings_under_its_community(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from meshbot.settings import Settings
+
+    north = Board(tmp_path / "north.db", settings=Settings(db=":memory:", community="north"))
+    north.send(ANA, "OFFER rice")
+    [posting] = north.postings()
+    with session(north.engine) as db:
+        member = db.get(Member, ANA)
+    assert (posting.community, member.community) == ("north", "north")  # type: ignore[union-attr]

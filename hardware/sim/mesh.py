@@ -51,9 +51,8 @@ from hardware.sim.propagation import (
     DEFAULT_TX_POWER_DBM,
     REFERENCE_HEIGHT_M,
     Antenna,
-    LogDistance,
     PathLoss,
-    Suburban3GPP,
+    make_path_loss,
 )
 from hardware.sim.radio import Radio
 from hardware.sim.reliable import ReliableRouter
@@ -68,7 +67,6 @@ DEFAULT_RANGE_M = 1_000.0
 REALTIME_POLL_S = 0.05
 MAX_CHANNEL_INDEX = 7
 MAX_HOP_LIMIT = 7
-PATH_LOSS_MODELS = ("log-distance", "3gpp-suburban", "3gpp-urban")
 
 PacketListener = Callable[[dict], None]
 
@@ -291,25 +289,6 @@ class SimNode:
     def on_transmit(self, kind: str, airing: Airing, queued: float) -> None:
         self.mesh.stats.on_transmit(kind)
         self.mesh._record(kind, self.num, airing.packet, airing.start, airing.end - airing.start, queued)
-
-
-def make_path_loss(
-    name: str,
-    *,
-    range_m: float,
-    exponent: float,
-    tx_power_dbm: float,
-    preset: Any,
-    frequency_hz: float,
-) -> PathLoss:
-    """A path-loss model by its scenario name."""
-    if name == "log-distance":
-        return LogDistance.calibrated(range_m, preset, exponent, tx_power_dbm)
-    if name == "3gpp-suburban":
-        return Suburban3GPP(frequency_hz)
-    if name == "3gpp-urban":
-        return Suburban3GPP(frequency_hz, urban=True)
-    raise ValueError(f"path loss model must be one of {', '.join(PATH_LOSS_MODELS)}, got {name!r}")
 
 
 class SimMesh:
@@ -659,11 +638,13 @@ class SimMesh:
                 )
             )
 
-    def _name(self, num: int) -> str:
+    def name(self, num: int) -> str:
+        """A node's short name for logs ("^all" for broadcast, the !id of a stranger)."""
         if num == BROADCAST_NUM:
             return "^all"
         node = self.nodes.get(num)
         return node.short_name if node else node_id(num)
+
 
     def transcript(self, kinds: tuple[str, ...] = ("tx", "relay", "rx")) -> str:
         """The log as text, one line per entry, for `.out` scenario transcripts."""

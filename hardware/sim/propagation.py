@@ -44,6 +44,8 @@ REFERENCE_HEIGHT_M = 1.5
 DEFAULT_TX_POWER_DBM = 22.0
 """An SX1262 at full power without an external amplifier (most handhelds)."""
 MIN_DISTANCE_M = 1.0
+PATH_LOSS_MODELS = ("log-distance", "3gpp-suburban", "3gpp-urban")
+"""The models a scenario may name (`make_path_loss`)."""
 
 
 def noise_floor_dbm(bandwidth_hz: float) -> float:
@@ -141,6 +143,25 @@ class Antenna:
 def rx_power_dbm(model: PathLoss, distance_m: float, tx: Antenna, rx: Antenna) -> float:
     """Received power at `rx` of a transmission from `tx`."""
     return tx.tx_power_dbm + tx.gain_dbi + rx.gain_dbi - model.loss_db(distance_m, tx.height_m, rx.height_m)
+
+
+def make_path_loss(
+    name: str,
+    *,
+    range_m: float,
+    exponent: float,
+    tx_power_dbm: float,
+    preset: Preset,
+    frequency_hz: float,
+) -> PathLoss:
+    """A path-loss model by its scenario name."""
+    if name == "log-distance":
+        return LogDistance.calibrated(range_m, preset, exponent, tx_power_dbm)
+    if name == "3gpp-suburban":
+        return Suburban3GPP(frequency_hz)
+    if name == "3gpp-urban":
+        return Suburban3GPP(frequency_hz, urban=True)
+    raise ValueError(f"path loss model must be one of {', '.join(PATH_LOSS_MODELS)}, got {name!r}")
 
 
 def max_range_m(model: PathLoss, preset: Preset, tx: Antenna, rx: Antenna, limit_m: float = 1e6) -> float:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import simpy
 
@@ -49,7 +49,6 @@ class TxItem:
     queued: float
     on_start: StartHook | None = None
     seq: int = 0
-    cancelled: bool = field(default=False)
 
 
 @dataclass
@@ -146,9 +145,6 @@ class Radio:
         kept = [i for i in self.queue if not (i.packet.key == key and i.kind in kinds)]
         if len(kept) == len(self.queue):
             return False
-        for item in self.queue:
-            if item not in kept:
-                item.cancelled = True
         self.stats.cancelled += len(self.queue) - len(kept)
         self.queue[:] = kept
         return True

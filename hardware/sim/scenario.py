@@ -42,6 +42,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hardware.airtime import get_preset, get_region
+from hardware.sim.flooding import ROLES
+from hardware.sim.propagation import PATH_LOSS_MODELS
 from hardware.sim.traffic import TrafficModel
 
 if TYPE_CHECKING:
@@ -50,8 +52,6 @@ if TYPE_CHECKING:
     from hardware.sim.mesh import SimMesh
 
 MAX_SHORT_NAME = 4
-ROLES = ("client", "client_mute", "router", "repeater")
-PATH_LOSS_MODELS = ("log-distance", "3gpp-suburban", "3gpp-urban")
 _MESH_KEYS = {
     "preset", "hop_limit", "range_m", "path_loss", "path_loss_exponent", "tx_power_dbm", "region", "loss",
 }

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
 import queue
 import random
 import socket
@@ -36,6 +37,7 @@ from hardware.link import BROADCAST_NUM, NodeInfo, node_id
 from hardware.sim.framing import FrameDecoder, encode_frame
 from hardware.sim.packet import SimPacket, mesh_packet
 
+log = logging.getLogger(__name__)
 POLL_S = 0.2
 """How often blocking socket calls wake up to notice close()."""
 TX_QUEUE_LEN = 16
@@ -305,6 +307,7 @@ class StreamApiServer:
             )
             self._send(client, mesh_pb2.FromRadio(queueStatus=status))
         elif which == "disconnect":
+            log.info("%s: a client disconnected from %s", node_id(self.my_node_num), self.hostport)
             client.close()
 
     def _send(self, client: _Client, from_radio: mesh_pb2.FromRadio) -> None:
@@ -349,5 +352,6 @@ class StreamApiServer:
         with self._lock:
             client.configured = True
             backlog, self._backlog = self._backlog, []
+        log.info("%s: a client finished its config download on %s", node_id(self.my_node_num), self.hostport)
         for packet in backlog:
             self._send(client, mesh_pb2.FromRadio(packet=packet))

@@ -19,7 +19,7 @@ An interval of 0 switches that kind of traffic off.
 from __future__ import annotations
 
 import random
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
@@ -139,7 +139,9 @@ class Traffic:
             if m.alert_interval_s:
                 env.process(self._every(m.alert_interval_s, self._alert, self.mesh.node(self.bot)))
 
-    def _every(self, mean_s: float, act: Any, node: SimNode) -> Generator[simpy.Event, object, None]:
+    def _every(
+        self, mean_s: float, act: Callable[[SimNode], None], node: SimNode
+    ) -> Generator[simpy.Event, object, None]:
         env = self.mesh.env
         while True:
             yield env.timeout(self.rng.expovariate(1.0 / mean_s))

@@ -26,7 +26,7 @@ def post(ctx: Context, cmd: Offer | Need) -> Reply:
     posting = Posting(
         kind=cmd.kind, category=cmd.category, item=cmd.item, quantity=cmd.quantity,
         unit=cmd.unit, zone=cmd.place or ctx.sender.zone, urgency=cmd.urgency,
-        author=ctx.sender.node_num, created=ctx.now, updated=ctx.now,
+        author=ctx.sender.node_num, community=ctx.sender.community, created=ctx.now, updated=ctx.now,
         expires=ctx.now + ctx.settings.posting_ttl_days * DAY_S,
     )
     ctx.session.add(posting)
