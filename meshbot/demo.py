@@ -77,9 +77,11 @@ class DemoResult:
 
     def transcript(self) -> Iterator[str]:
         """The air as a person would tell it: who sent what to whom, once per packet."""
+        shown: set[tuple[int, int]] = set()
         for event in self.mesh.log:
-            if event.kind != "tx":
-                continue
+            if event.kind != "tx" or (event.node, event.packet_id) in shown:
+                continue  # a radio's own retransmission of a packet is not news
+            shown.add((event.node, event.packet_id))
             minutes, seconds = divmod(int(event.time), 60)
             yield f"[{minutes:02d}:{seconds:02d}] {self._name(event.node):>5} -> {self._name(event.to):<5} {event.text}"
 

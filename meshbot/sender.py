@@ -1,11 +1,12 @@
 """Drains the outbox onto the radio: one text at a time, paced, most urgent first.
 
-Each row goes `pending -> sending -> sent` (and `acked`, for a direct message the
-destination confirmed). The packet id is chosen and committed *before* the radio gets
+Each row goes `pending -> sending -> sent`, then for a direct message `relayed` (our
+radio heard the mesh carry it) and `acked` (the destination confirmed). The packet id is chosen and committed *before* the radio gets
 the text: if the process dies in between, the row is sent again with the same id and
 every receiving node drops the copy as a duplicate, so nothing is lost and nothing is
-shown twice. A direct message without an ack is sent again after each of
-`retry_delays_s`, then marked failed for the committee to see.
+shown twice. A direct message nothing answered (no ack, not even a relay), or one the
+radio gave up on (NAK), is sent again after each of `retry_delays_s`, then marked failed
+for the committee to see.
 """
 
 from __future__ import annotations
@@ -27,10 +28,11 @@ from store import OutboxItem, Transmission, session
 
 log = logging.getLogger(__name__)
 IDLE_POLL_S = 1.0
+UNKNOWN_HOPS = 3
 CANDIDATES = 50
 MERGE_SEPARATOR = " | "
 # A later part of a split text may go once the part before it reached one of these.
-_PART_DONE = {"acked", "merged"}
+_PART_DONE = {"acked", "relayed", "merged"}
 _PART_DEAD = {"failed", "dropped"}
 
 
@@ -98,25 +100,41 @@ class Sender:
             item = db.exec(
                 select(OutboxItem).where(
                     OutboxItem.packet_id == ack.request_id,
-                    col(OutboxItem.state).in_(("sent", "sending")),
+                    col(OutboxItem.state).in_(("sent", "sending", "relayed", "pending", "failed")),
                 )
             ).first()
             if item is None or not item.want_ack:
                 return
             if ack.error is None:
                 if ack.from_node != item.destination:
-                    return  # an implicit ack: someone relayed it, the destination has not said so
-                item.state, item.acked_at = "acked", now
+                    # An implicit ack: our radio heard a relay, so the text is on its way and
+                    # the radio stops retransmitting. A retry would be dropped by every relay
+                    # that saw this id, so wait for the destination's own ack without one.
+                    if item.state == "sent":
+                        item.state = "relayed"
+                        db.add(item)
+                    return
+                item.state, item.acked_at, item.error = "acked", now, None
                 log.info("#%s acked by %08x", item.id, ack.from_node)
-            else:
+            elif item.state in ("sent", "sending"):
                 log.info("#%s not delivered (%s)", item.id, ack.error)
                 item.error = ack.error
                 self._retry_or_fail(item, now, wait=self._retry_wait(item))
             db.add(item)
 
     def _retry_wait(self, item: OutboxItem) -> float:
+        """The wait after try number `attempts`, stretched by the hops to the destination.
+
+        The delays are for a direct neighbour; a text and its ack each cross every hop,
+        so the wait grows with (1 + hops away). Unknown distance counts as the usual
+        hop limit, erring towards patience over airtime.
+        """
         delays = self._policy.retry_delays_s
-        return delays[min(item.attempts, len(delays)) - 1] if delays else 0.0
+        if not delays:
+            return 0.0
+        info = self._link.nodes().get(item.destination)
+        hops = info.hops_away if info is not None and info.hops_away is not None else UNKNOWN_HOPS
+        return delays[min(item.attempts, len(delays)) - 1] * (1 + hops)
 
     def _retry_or_fail(self, item: OutboxItem, now: float, wait: float) -> None:
         if item.attempts <= len(self._policy.retry_delays_s):

@@ -16,11 +16,11 @@ MATCH_STATES = ("proposed", "done", "cancelled")
 ALERT_STATES = ("active", "cancelled", "expired")
 DEFAULT_COMMUNITY = "main"
 """The community of members and postings a base station has not been told otherwise about."""
-OUTBOX_STATES = ("pending", "sending", "sent", "acked", "failed", "dropped", "merged")
+OUTBOX_STATES = ("pending", "sending", "sent", "relayed", "acked", "failed", "dropped", "merged")
 """pending: waiting its turn; sending: handed to the radio, not yet recorded as sent (a
 crash here resends with the same packet id, which receivers drop as a duplicate);
-sent: on air (final for broadcasts and texts without want_ack); acked: the destination
-confirmed; failed: no ack after every retry; dropped: too old to matter; merged: carried
+sent: on air (final for broadcasts and texts without want_ack); relayed: our radio heard
+the mesh carry it (an implicit ack); acked: the destination confirmed; failed: no ack after every retry; dropped: too old to matter; merged: carried
 inside another row's text."""
 
 
