@@ -106,12 +106,15 @@ class RadioLink(ABC):
         channel_index: int = 0,
         want_ack: bool = False,
         packet_id: int | None = None,
+        alert: bool = False,
     ) -> int:
         """Queue one text packet on the radio and return its packet id.
 
         `packet_id` lets the caller choose the id (non-zero, 32-bit): sending again with
         the same id after a crash is dropped as a duplicate by every receiving node, so
         a text is never shown twice. None lets the radio pick.
+        `alert` sends the text as an ALERT_APP packet at ALERT priority (the library's
+        `sendAlert`), which makes handhelds with a buzzer ring.
         Raises LinkDown when not connected. The caller keeps texts within 200 UTF-8
         bytes; a link raises ValueError for a payload over the radio's limit.
         """

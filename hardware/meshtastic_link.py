@@ -201,6 +201,7 @@ class MeshtasticLink(RadioLink):
         channel_index: int = 0,
         want_ack: bool = False,
         packet_id: int | None = None,
+        alert: bool = False,
     ) -> int:
         size = len(text.encode("utf-8"))
         if size > DATA_PAYLOAD_LEN:
@@ -208,7 +209,9 @@ class MeshtasticLink(RadioLink):
         if not self.is_connected:
             raise LinkDown(f"the radio ({self.where}) is not connected")
         try:
-            if packet_id is None:
+            if alert:
+                packet = self._send_alert(text, destination, channel_index, want_ack, packet_id)
+            elif packet_id is None:
                 packet = self._iface.sendText(
                     text, destinationId=destination, wantAck=want_ack, channelIndex=channel_index
                 )
@@ -229,6 +232,19 @@ class MeshtasticLink(RadioLink):
         packet.decoded.portnum = portnums_pb2.PortNum.TEXT_MESSAGE_APP
         packet.decoded.payload = text.encode("utf-8")
         packet.id = packet_id & 0xFFFFFFFF
+        return self._iface._sendPacket(packet, destinationId=destination, wantAck=want_ack)
+
+    def _send_alert(
+        self, text: str, destination: int, channel_index: int, want_ack: bool, packet_id: int | None
+    ) -> mesh_pb2.MeshPacket:
+        """What the library's `sendAlert` sends (ALERT_APP, ALERT priority), with our packet id."""
+        packet = mesh_pb2.MeshPacket()
+        packet.channel = channel_index
+        packet.decoded.portnum = portnums_pb2.PortNum.ALERT_APP
+        packet.decoded.payload = text.encode("utf-8")
+        packet.priority = mesh_pb2.MeshPacket.Priority.ALERT
+        if packet_id is not None:
+            packet.id = packet_id & 0xFFFFFFFF
         return self._iface._sendPacket(packet, destinationId=destination, wantAck=want_ack)
 
     @property

@@ -6,6 +6,7 @@ no database, no sending, no sleeping.
 
 from __future__ import annotations
 
+import base64
 import logging
 import queue
 import threading
@@ -32,6 +33,10 @@ class Inbound:
     packet_id: int
     channel: int
     text: str
+    pki_encrypted: bool = False
+    """The radio decrypted it with the sender's PKI key: a direct message only that key could send."""
+    public_key: str | None = None
+    """The sender's PKI public key as the radio reports it (base64), when `pki_encrypted`."""
 
     @property
     def is_direct(self) -> bool:
@@ -54,9 +59,18 @@ class Inbound:
                 packet_id=int(packet.get("id", 0)),
                 channel=int(packet.get("channel", 0)),
                 text=str(text),
+                pki_encrypted=bool(packet.get("pkiEncrypted", False)),
+                public_key=_public_key(packet.get("publicKey")),
             )
         except (KeyError, TypeError, ValueError):
             return None
+
+
+def _public_key(value: object) -> str | None:
+    """The library gives base64 text (MessageToDict); raw bytes are encoded the same way."""
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(bytes(value)).decode("ascii") if value else None
+    return str(value) if value else None
 
 
 class Inbox:

@@ -33,6 +33,8 @@ class Outgoing:
     destination: int = BROADCAST_NUM
     priority: Priority = Priority.NOTICE
     channel: int = 0
+    alert_app: bool = False
+    """Send as an ALERT_APP packet (the library's `sendAlert`): handhelds ring their buzzer."""
 
     def __post_init__(self) -> None:
         if not self.text.strip():
@@ -61,6 +63,7 @@ def enqueue(session: Session, message: Outgoing, now: float, want_ack: bool) -> 
             created=now,
             not_before=now,
             after_id=rows[-1].id if rows else None,
+            alert_app=message.alert_app,
         )
         session.add(item)
         if len(parts) > 1:

@@ -254,7 +254,12 @@ class Sender:
 
     def _transmit(self, db: Session, item: OutboxItem, now: float) -> bool:
         try:
-            self._link.send_text(item.text, item.destination, item.channel, item.want_ack, item.packet_id)
+            if item.alert_app:
+                self._link.send_text(
+                    item.text, item.destination, item.channel, item.want_ack, item.packet_id, alert=True
+                )
+            else:
+                self._link.send_text(item.text, item.destination, item.channel, item.want_ack, item.packet_id)
         except LinkDown as exc:
             log.warning("radio down, #%s waits: %s", item.id, exc)
             item.state = "pending"

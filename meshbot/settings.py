@@ -91,6 +91,32 @@ class Settings(BaseModel):
         14.0, gt=0, description="Days an offer or need stays on the board unless renewed."
     )
     alert_ttl_hours: float = Field(12.0, gt=0, description="Hours an alert stays active.")
+    alert_confirm_minutes: float = Field(
+        5.0, ge=0,
+        description="A resident's ALERT waits this long for a committee member's OK, then goes out marked unverified.",
+    )
+    alert_repeat_minutes: tuple[float, ...] = Field(
+        (10.0, 20.0, 30.0),
+        description="Minutes after the first broadcast at which an alert is repeated, by DM, to nodes that have not acknowledged it.",
+    )
+    alert_repeat_max_dms: int = Field(
+        10, ge=0, description="Most DMs one repeat round of an alert sends (airtime); the rest wait for the next round."
+    )
+    alert_app_packet: bool = Field(
+        True, description="Also send each alert broadcast as an ALERT_APP packet, so handhelds with a buzzer ring."
+    )
+    alert_channel: int = Field(
+        -1, ge=-1, le=7, description="A dedicated alert channel that alerts are also broadcast on (-1: none)."
+    )
+    emergency_hours: float = Field(
+        12.0, gt=0, description="Length of the emergency redistribution window: the plan must be delivered within it."
+    )
+    emergency_reminder_hours: float = Field(
+        3.0, gt=0, description="Hours between the reminders broadcast while emergency mode is on."
+    )
+    emergency_replan_minutes: float = Field(
+        10.0, gt=0, description="Minutes between runs of the emergency planner over new offers, needs and volunteers."
+    )
     page_ttl_minutes: float = Field(
         30.0, gt=0, description="Minutes MORE can go on with a node's last LIST or FIND."
     )
@@ -132,6 +158,13 @@ class Settings(BaseModel):
     def _few_retries(cls, value: tuple[float, ...]) -> tuple[float, ...]:
         if len(value) > 3 or any(d <= 0 for d in value):
             raise ValueError("give at most 3 positive delays, e.g. [4, 8, 16]")
+        return value
+
+    @field_validator("alert_repeat_minutes")
+    @classmethod
+    def _repeats_in_order(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        if len(value) > 6 or any(m <= 0 for m in value) or list(value) != sorted(value):
+            raise ValueError("give at most 6 positive minutes in increasing order, e.g. [10, 20, 30]")
         return value
 
     @field_validator("region")

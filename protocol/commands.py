@@ -189,12 +189,53 @@ class Digest:
     verb: ClassVar[str] = "digest"
 
 
+@dataclass(frozen=True)
+class Update:
+    """UPDATE <alert id> <text> [@zone]: new words for an alert, from its sender or the committee."""
+
+    ref: str
+    text: str
+    place: str | None = None
+    lang: str = _lang()
+    verb: ClassVar[str] = "update"
+
+
+@dataclass(frozen=True)
+class Ack:
+    """OK <alert id>: the sender has the alert (no more repeats to them). From a committee
+    member by DM it also confirms a resident's alert waiting to go out."""
+
+    ref: str
+    lang: str = _lang()
+    verb: ClassVar[str] = "ok"
+
+
+@dataclass(frozen=True)
+class Helping:
+    """HELPING <alert id> [note]: the sender is coming to help with that alert."""
+
+    ref: str
+    note: str = ""
+    lang: str = _lang()
+    verb: ClassVar[str] = "helping"
+
+
+@dataclass(frozen=True)
+class EmergencyMode:
+    """EMERGENCY ON / EMERGENCY OFF: a committee member starts or ends emergency mode."""
+
+    on: bool
+    lang: str = _lang()
+    verb: ClassVar[str] = "emergency"
+
+
 Command = Union[
-    Offer, Need, Alert, ListBoard, Find, My, Take, Done, Cancel, Safe, Join, Help, More, Digest
+    Offer, Need, Alert, ListBoard, Find, My, Take, Done, Cancel, Safe, Join, Help, More, Digest,
+    Update, Ack, Helping, EmergencyMode,
 ]
 VERBS: tuple[str, ...] = (
     "offer", "need", "alert", "list", "find", "my", "take", "done", "cancel", "safe", "join", "help",
-    "more", "digest",
+    "more", "digest", "update", "ok", "helping", "emergency",
 )
 
 

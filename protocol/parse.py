@@ -22,11 +22,13 @@ from .commands import (
     LANGS, VERBS, Alert, Cancel, Command, Digest, Done, Find, Help, Join, ListBoard, More, My,
     Need, Offer, ParseError, Safe, Take,
 )
+from .commands import Ack, EmergencyMode, Helping, Update
 from .vocab import (
     ALIAS_LANG, CHAIN_MODALS, CHAIN_WORDS, DANGER_WORDS, LEAD_FILLERS, MAX_LEAD_FILLERS,
     MAX_PHRASE_WORDS, NOT_TYPOS, TYPO_MIN_LEN, TYPO_TARGETS, URGENT_ALIASES, VERB_ALIASES,
     URGENCY_WORDS, VERB_PHRASES, ENGLISH_WORDS, SPANISH_WORDS, fold, language_of,
 )
+from .vocab import MODE_ALIASES, MODE_WORDS
 
 MAX_REPLY_BYTES = 200
 _PUNCT_RE = re.compile(r"([:,;.]+)")
@@ -73,6 +75,9 @@ def parse(text: str, lang: str = "en") -> Command | ParseError:
         return _unknown(tokens, lang)
     verb, alias, asked, rest = found
     lang = _language(alias, tokens, lang)
+    if verb == "alert" and alias in MODE_ALIASES and len(rest) == 1 \
+            and fold(strip_edges(rest[0]).strip("!")) in MODE_WORDS:
+        verb = "emergency"  # EMERGENCY ON / OFF; with any other words it is an ALERT
     if verb == "need" and alias in CHAIN_MODALS and rest:
         verb, alias, rest = _chain(verb, alias, rest)
     if alias in URGENT_ALIASES:
@@ -375,6 +380,59 @@ def _join(args: str, lang: str) -> Join | ParseError:
     return Join(name=name, zone=zone, lang=lang)
 
 
+def _alert_ref(tokens: list[str]) -> tuple[str | None, int]:
+    """(`a3`, tokens used) for an alert id at the start (`a3`, `A3`, `a 3`, `#a3`, `3`);
+    (`o3`, n) for an id of another kind, so the caller can refuse it; (None, 0) for none."""
+    for used in (1, 2):
+        if len(tokens) >= used:
+            ref = ref_of(tokens[:used])
+            if ref is not None:
+                return (f"a{ref}" if ref.isdigit() else ref), used
+    return None, 0
+
+
+def _update(args: str, lang: str) -> Update | ParseError:
+    tokens = [t for t in args.split() if not is_symbolic(t)]
+    if not tokens:
+        return _fail("missing_ref", lang, "update")
+    ref, used = _alert_ref(tokens)
+    if ref is None or not ref.startswith("a"):
+        return _fail("bad_ref", lang, "update", word=_quote(tokens[0]))
+    text, place = text_and_place(" ".join(args.split()[used:]))
+    if not is_wordish(text) and not any(is_symbolic(t) for t in text.split()):
+        return _fail("missing_args", lang, "update")
+    return Update(ref=ref, text=text, place=place, lang=lang)
+
+
+def _ok(args: str, lang: str) -> Ack | ParseError:
+    """OK a3. A bare `ok` (or `ok thanks`) is chatter, not a command: unknown_verb, as
+    before OK was a verb, so it stays unanswered on a channel."""
+    tokens = [t for t in args.split() if not is_symbolic(t)]
+    ref, _ = _alert_ref(tokens)
+    if ref is None:
+        return _fail("unknown_verb", lang, word='"ok"')
+    if not ref.startswith("a"):
+        return _fail("bad_ref", lang, "ok", word=_quote(tokens[0]))
+    return Ack(ref=ref, lang=lang)
+
+
+def _helping(args: str, lang: str) -> Helping | ParseError:
+    tokens = [t for t in args.split() if not is_symbolic(t)]
+    if not tokens:
+        return _fail("missing_ref", lang, "helping")
+    ref, used = _alert_ref(tokens)
+    if ref is None or not ref.startswith("a"):
+        return _fail("bad_ref", lang, "helping", word=_quote(tokens[0]))
+    return Helping(ref=ref, note=" ".join(args.split()[used:]).strip(), lang=lang)
+
+
+def _emergency(args: str, lang: str) -> EmergencyMode | ParseError:
+    word = fold(strip_edges(args.strip()).strip("!"))
+    if word not in MODE_WORDS:
+        return _fail("missing_args", lang, "alert")
+    return EmergencyMode(on=MODE_WORDS[word], lang=lang)
+
+
 _TOPIC_FILLERS = frozenset("with on for about con sobre de para to do i how a the el la using "
                            "use usar command comando verb the un una can se como puedo".split())
 _PERSONAL = frozenset("me us please pls plz por favor nos porfa".split())
@@ -437,6 +495,10 @@ PARSERS: dict[str, Parser] = {
     "help": lambda args, lang: _help(args.split(), lang, "normal"),
     "more": _more,
     "digest": _digest,
+    "update": _update,
+    "ok": _ok,
+    "helping": _helping,
+    "emergency": _emergency,
 }
 """Canonical verb -> parser of the words after it (and the message's language); keys
 are exactly `VERBS`."""

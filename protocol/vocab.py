@@ -52,6 +52,13 @@ _VERB_WORDS: dict[str, dict[str, str]] = {
              "*": "h ? menu info"},
     "more": {"en": "more next continue", "es": "mas siguiente sigue sig"},
     "digest": {"en": "digest summary", "es": "resumen"},
+    # Alerts: UPDATE a3 ..., OK a3, HELPING a3. A bare `ok` is chatter (see parse).
+    "update": {"en": "update", "es": "actualizar actualiza actualizo"},
+    "ok": {"en": "ack", "es": "enterado enterada", "*": "ok"},
+    "helping": {"en": "helping", "es": "ayudando"},
+    # EMERGENCY ON/OFF has no word of its own: `emergency`/`emergencia` followed by
+    # nothing but one of MODE_WORDS (see parse); with other words it is an ALERT.
+    "emergency": {},
 }
 
 # Several-word aliases: folded words, one space -> (verb, language).
@@ -122,9 +129,18 @@ VERB_NAMES: dict[str, dict[str, str]] = {
     "en": {verb: verb.upper() for verb in _VERB_WORDS},
     "es": {"offer": "OFREZCO", "need": "NECESITO", "alert": "ALERTA", "list": "LISTA",
            "find": "BUSCAR", "my": "MIS", "take": "TOMO", "done": "HECHO", "cancel": "CANCELAR",
-           "safe": "BIEN", "join": "UNIRSE", "help": "AYUDA", "more": "MAS", "digest": "RESUMEN"},
+           "safe": "BIEN", "join": "UNIRSE", "help": "AYUDA", "more": "MAS", "digest": "RESUMEN",
+           "update": "ACTUALIZAR", "ok": "OK", "helping": "AYUDANDO", "emergency": "EMERGENCIA"},
 }
 """How replies name a verb, per language."""
+
+MODE_ALIASES: frozenset[str] = frozenset({"emergency", "emergencia"})
+"""ALERT aliases that, followed only by a MODE_WORDS word, are EMERGENCY ON/OFF."""
+MODE_WORDS: dict[str, bool] = {
+    "on": True, "start": True, "activar": True, "activa": True, "inicio": True,
+    "off": False, "stop": False, "end": False, "desactivar": False, "desactiva": False, "fin": False,
+}
+"""Folded word after EMERGENCY -> emergency mode on (True) or off (False)."""
 
 SHORT_FORMS: dict[str, str] = {a: v for a, v in VERB_ALIASES.items() if len(a) <= 2}
 """The only 1–2 character verbs (`o`, `n`, `ls`, `h`, `?`): never guessed, only exact."""

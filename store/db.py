@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine
 
 from store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from store.crypto import Cipher, Locked, bind_cipher
+from store.models import KeyMeta
 
 MEMORY = ":memory:"
 BUSY_TIMEOUT_MS = 10_000
@@ -17,6 +20,8 @@ BUSY_TIMEOUT_MS = 10_000
 
 def database_url(target: str | Path) -> str:
     """A path (or `:memory:`) becomes an SQLite URL; a URL passes through."""
+    if not isinstance(target, str | Path):
+        raise TypeError(f"a database is a path or URL, not {type(target).__name__}")
     text = str(target)
     if "://" in text:
         return text
@@ -32,6 +37,9 @@ def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    # Deleted rows (purged postings, values rewritten by a rekey) are zeroed on disk,
+    # not left in free pages for whoever takes the machine.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
     # Let SQLAlchemy, not the driver, say when a transaction begins (see `_begin`):
     # the driver's own guesswork breaks SAVEPOINTs.
@@ -39,12 +47,35 @@ def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-
 
 
 def _begin(connection) -> None:  # type: ignore[no-untyped-def]
-    """Every transaction starts with BEGIN, so reads in it are consistent and savepoints work."""
-    connection.exec_driver_sql("BEGIN")
+    """Every transaction starts with BEGIN IMMEDIATE, so reads in it are consistent,
+    savepoints work, and the write lock is taken up front: two threads (worker, sender,
+    the radio's listener) never deadlock upgrading a read to a write, which SQLite would
+    fail at once with "database is locked". Waiting for the lock is bounded by
+    busy_timeout; transactions here are short.
+    """
+    mode = connection.get_execution_options().get(BEGIN_OPTION, "IMMEDIATE")
+    connection.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
-def open_engine(target: str | Path) -> Engine:
-    """Open (creating if needed) the database and its schema."""
+BEGIN_OPTION = "meshbot_begin"
+
+
+def immediate(engine: Engine) -> Engine:
+    """The same database, but each transaction takes the write lock at its start (SQLite)."""
+    return engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+
+
+Unlock = Callable[[KeyMeta], Cipher]
+"""Given the database's key record, return its cipher (asking for the passphrase, reading
+the key file...) or raise `store.crypto.WrongKey` / `Locked`."""
+
+
+def open_engine(target: str | Path, unlock: Unlock | None = None) -> Engine:
+    """Open (creating if needed) the database and its schema.
+
+    An encrypted database (one with a key record) needs `unlock`; without it this raises
+    `Locked` rather than let plaintext be written beside encrypted rows.
+    """
     url = database_url(target)
     if url == "sqlite://":
         engine = create_engine(
@@ -59,7 +90,29 @@ def open_engine(target: str | Path) -> Engine:
         event.listen(engine, "connect", _tune_sqlite)
         event.listen(engine, "begin", _begin)
     SQLModel.metadata.create_all(engine)
+    meta = read_key_meta(engine)
+    if meta is not None:
+        if unlock is None:
+            engine.dispose()
+            raise Locked("the database is encrypted: give MESHBOT_PASSPHRASE or the key_file setting")
+        try:
+            bind_cipher(engine, unlock(meta))
+        except BaseException:
+            engine.dispose()
+            raise
     return engine
+
+
+def read_key_meta(engine: Engine) -> KeyMeta | None:
+    """The key record, or None for a database that is not encrypted (read without a key)."""
+    if not inspect(engine).has_table(KeyMeta.__tablename__):  # type: ignore[attr-defined]
+        return None
+    columns = [c for c in KeyMeta.__table__.columns if c.name not in ("signing_seed", "box_secret", "audit_key")]  # type: ignore[attr-defined]
+    with engine.connect() as connection:
+        row = connection.execute(select(*columns)).first()
+    if row is None:
+        return None
+    return KeyMeta(**row._asdict(), signing_seed="", box_secret="", audit_key="")
 
 
 def session(engine: Engine) -> Session:

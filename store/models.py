@@ -10,10 +10,18 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Column, Index
 from sqlmodel import Field, SQLModel
 
+from store.crypto import EncryptedText
+
 ROLES = ("resident", "responder", "committee", "admin")
+MEMBER_STATES = ("visitor", "pending", "approved", "rejected")
+"""visitor: heard from, never sent JOIN; pending: sent JOIN, waiting for the committee;
+approved / rejected: the committee decided. Anyone may post and read whatever their state:
+postings of members not approved are shown to the committee as unverified."""
 POSTING_STATES = ("open", "matched", "done", "cancelled", "expired")
 MATCH_STATES = ("proposed", "done", "cancelled")
-ALERT_STATES = ("active", "cancelled", "expired")
+ALERT_STATES = ("pending", "active", "cancelled", "expired")
+"""pending: raised by a resident, waiting for a committee member (or the confirmation
+window) before it goes on air; active: broadcast; cancelled; expired."""
 DEFAULT_COMMUNITY = "main"
 """The community of members and postings a base station has not been told otherwise about."""
 OUTBOX_STATES = ("pending", "sending", "sent", "relayed", "acked", "failed", "dropped", "merged")
@@ -34,7 +42,7 @@ class Member(SQLModel, table=True):
 
     node_num: int = Field(sa_column=_node_column(primary_key=True, autoincrement=False))
     short_name: str | None = None
-    name: str | None = Field(default=None, description="name given with JOIN")
+    name: str | None = Field(default=None, sa_type=EncryptedText, description="name given with JOIN")
     zone: str | None = None
     role: str = "resident"
     joined: bool = False
@@ -43,6 +51,7 @@ class Member(SQLModel, table=True):
     safe_at: float | None = None
     community: str = Field(default=DEFAULT_COMMUNITY, index=True, description="community served")
     lang: str | None = Field(default=None, description="language of their last command: en or es")
+    status: str = Field(default="visitor", description="membership: visitor, pending, approved, rejected")
 
 
 class Posting(SQLModel, table=True):
@@ -53,7 +62,7 @@ class Posting(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     kind: str  # offer | need
     category: str
-    item: str
+    item: str = Field(sa_type=EncryptedText)
     quantity: float | None = None
     unit: str | None = None
     zone: str | None = None
@@ -79,15 +88,110 @@ class Match(SQLModel, table=True):
 
 
 class Alert(SQLModel, table=True):
-    """An emergency broadcast."""
+    """An emergency broadcast, one row per incident, with the CAP 1.2 fields it carries.
+
+    `text` and `headline` are the latest (an UPDATE replaces them); every message about
+    it (alert, update, cancel) is kept in `AlertMessage`.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     sender: int = Field(sa_column=_node_column(nullable=False))
-    text: str
+    text: str = Field(sa_type=EncryptedText)
     zone: str | None = None
     status: str = "active"
     created: float
     expires: float
+    sent: float | None = Field(default=None, description="when it first went on air (None: not yet)")
+    cap_status: str = Field(default="actual", description="CAP status: actual, exercise or test")
+    msg_type: str = Field(default="alert", description="CAP msgType of its latest message: alert, update, cancel")
+    category: str = Field(default="other", description="evicted, medical, new_family, fire, flood, security, utility, other")
+    urgency: str = Field(default="unknown", description="CAP urgency: immediate, expected, future, past, unknown")
+    severity: str = Field(default="unknown", description="CAP severity: extreme, severe, moderate, minor, unknown")
+    headline: str = Field(default="", description="the text as broadcast, cut to fit one packet with its prefix")
+    verified: bool = Field(default=False, description="raised or confirmed by a committee member or responder")
+    confirmed_by: int | None = Field(default=None, sa_column=_node_column(nullable=True))
+    confirm_deadline: float | None = Field(default=None, description="a pending alert goes out unverified at this time")
+    repeats_done: int = Field(default=0, description="repeat rounds already sent")
+    on_channel: bool = Field(default=False, description="raised by a channel message (unauthenticated)")
+    community: str = Field(default=DEFAULT_COMMUNITY, index=True, description="community served")
+
+
+class AlertMessage(SQLModel, table=True):
+    """One CAP message about an alert: the first `alert`, each `update`, the `cancel`.
+
+    `identifier` is `a3` for the first message and `a3.2`, `a3.3`, ... after it;
+    `references` names the message it follows.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="alert.id", index=True)
+    identifier: str
+    msg_type: str  # alert | update | cancel
+    references: str | None = None
+    sender: int = Field(sa_column=_node_column(nullable=False))
+    sent: float
+    text: str
+
+
+class AlertResponse(SQLModel, table=True):
+    """What one node said or showed about an alert: confirm, ok, helping, safe, delivered.
+
+    `delivered` is the radio's ACK of a repeat sent to it by DM. A node with any
+    response is never sent that alert again.
+    """
+
+    __table_args__ = (Index("ix_alertresponse_once", "alert_id", "node", "kind", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="alert.id", index=True)
+    node: int = Field(sa_column=_node_column(nullable=False))
+    kind: str
+    at: float
+    note: str = ""
+
+
+class AlertCopy(SQLModel, table=True):
+    """A repeat of an alert sent by DM to one node, so its radio ACK counts as delivery."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="alert.id", index=True)
+    round: int
+    node: int = Field(sa_column=_node_column(nullable=False))
+    outbox_id: int | None = Field(default=None, index=True)
+    sent: float
+
+
+class Emergency(SQLModel, table=True):
+    """Emergency mode: the 12-hour redistribution protocol, from start to its report."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    reason: str
+    started: float
+    deadline: float
+    ended: float | None = None
+    started_by: int | None = Field(default=None, sa_column=_node_column(nullable=True))
+    community: str = Field(default=DEFAULT_COMMUNITY, index=True)
+    last_reminder: float | None = None
+    last_plan: float | None = None
+    report: str | None = None
+
+
+class PlanStep(SQLModel, table=True):
+    """One move of the redistribution plan: this much of an offer to a need, carried by someone."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    emergency_id: int = Field(foreign_key="emergency.id", index=True)
+    need_id: int = Field(foreign_key="posting.id", index=True)
+    offer_id: int = Field(foreign_key="posting.id", index=True)
+    match_id: int | None = Field(default=None, foreign_key="match.id")
+    quantity: float | None = None
+    unit: str | None = None
+    carrier: int = Field(sa_column=_node_column(nullable=False))
+    due: float
+    status: str = "planned"  # planned | done | dropped
+    created: float
+    done_at: float | None = None
+    told: bool = False
 
 
 class SeenPacket(SQLModel, table=True):
@@ -107,9 +211,11 @@ class SeenPacket(SQLModel, table=True):
     to_node: int = Field(default=0xFFFFFFFF, sa_column=_node_column(nullable=False))
     channel: int = 0
     received: float
-    text: str
+    text: str = Field(sa_type=EncryptedText)
     handled: bool = False
-    reply: str | None = None
+    reply: str | None = Field(default=None, sa_type=EncryptedText)
+    pki_encrypted: bool = Field(default=False, description="came as a PKI direct message")
+    public_key: str | None = Field(default=None, description="the sender's PKI key (base64) the radio used")
 
 
 class OutboxItem(SQLModel, table=True):
@@ -123,7 +229,7 @@ class OutboxItem(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     destination: int = Field(sa_column=_node_column(nullable=False))
     channel: int = 0
-    text: str
+    text: str = Field(sa_type=EncryptedText)
     priority: int
     want_ack: bool = False
     state: str = "pending"
@@ -137,6 +243,7 @@ class OutboxItem(SQLModel, table=True):
     merged_into: int | None = None
     acked_at: float | None = None
     airtime_s: float = 0.0
+    alert_app: bool = Field(default=False, description="sent as an ALERT_APP packet (rings a handheld's buzzer)")
 
 
 class Transmission(SQLModel, table=True):
@@ -154,7 +261,7 @@ class ReportNote(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     month: str = Field(index=True, description="YYYY-MM")
     community: str | None = Field(default=None, description="None: every community")
-    text: str
+    text: str = Field(sa_type=EncryptedText)
     created: float
 
 
@@ -163,7 +270,7 @@ class SuccessStory(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     match_id: int = Field(foreign_key="match.id", unique=True)
-    text: str
+    text: str = Field(sa_type=EncryptedText)
     created: float
 
 
@@ -171,8 +278,96 @@ class PageState(SQLModel, table=True):
     """Where a node's last LIST or FIND stopped, so MORE can go on: one short-lived row per node."""
 
     node_num: int = Field(sa_column=_node_column(primary_key=True, autoincrement=False))
-    title: str
+    title: str = Field(sa_type=EncryptedText)  # holds a FIND's words
     remaining: str = ""  # posting ids not yet shown, in order, comma-separated
     shown: int = 0  # how many of `total` the earlier pages showed
     total: int = 0
     expires: float = Field(index=True)
+
+
+# -- security: the station's keys, pinned node keys, flags, the audit log, bundles -----
+
+
+class KeyMeta(SQLModel, table=True):
+    """The one row saying how this database's data key is wrapped, and the station's own keys.
+
+    Its presence means the database is encrypted. `wrapped_key` opens only with the
+    key-encryption key (Argon2id of the passphrase with `salt`, or the key file); the
+    station's signing, bundle and audit keys are stored encrypted by the data key.
+    """
+
+    id: int = Field(default=1, primary_key=True)
+    kdf: str = Field(description="argon2id (a passphrase) or keyfile")
+    salt: str = Field(default="", description="Argon2id salt, hex")
+    opslimit: int = 0
+    memlimit: int = 0
+    wrapped_key: str = Field(description="the data key, sealed by the key-encryption key (base64)")
+    key_id: str = Field(description="short public name of the data key")
+    created: float
+    rotated: float | None = None
+    signing_seed: str = Field(sa_type=EncryptedText, description="Ed25519 seed that signs bundles, hex")
+    box_secret: str = Field(sa_type=EncryptedText, description="X25519 secret that opens bundles sealed to us, hex")
+    audit_key: str = Field(sa_type=EncryptedText, description="key of the audit log's MAC chain, hex")
+
+
+class NodeKey(SQLModel, table=True):
+    """A node's PKI public key, pinned the first time it sent us a PKI direct message."""
+
+    node_num: int = Field(sa_column=_node_column(primary_key=True, autoincrement=False))
+    public_key: str = Field(description="base64, as the radio reports it")
+    pinned: float
+    last_used: float
+
+
+class SecurityFlag(SQLModel, table=True):
+    """Something the committee should look at: a key change, a privileged command without proof."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    node_num: int = Field(sa_column=_node_column(nullable=False, index=True))
+    reason: str = Field(description="key_changed, unauthenticated or not_allowed")
+    verb: str | None = None
+    detail: str | None = Field(default=None, sa_type=EncryptedText)
+    created: float = Field(index=True)
+    notified: bool = Field(default=False, description="the committee was sent a DM about it")
+
+
+class AuditEntry(SQLModel, table=True):
+    """One committee or admin action, chained to the one before by its hash."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: float
+    actor: str = Field(description="!nodeid for a DM, cli:USER for the command line")
+    action: str
+    subject: str = ""
+    detail: str = Field(default="", sa_type=EncryptedText)
+    alg: str = Field(default="sha256", description="sha256, or hmac once the database is encrypted")
+    prev_hash: str
+    hash: str
+
+
+class AuditHead(SQLModel, table=True):
+    """How many entries the audit chain has and its last hash, so a cut-off tail shows."""
+
+    id: int = Field(default=1, primary_key=True)
+    count: int = 0
+    last_hash: str = ""
+    mac: str = ""
+
+
+class ImportedBundle(SQLModel, table=True):
+    """A bundle already imported: importing it again changes nothing."""
+
+    bundle_id: str = Field(primary_key=True)
+    signer: str
+    created: float
+    imported: float
+    summary: str = ""
+
+
+class BundleRow(SQLModel, table=True):
+    """Which local row a row of another station's bundle became, so later bundles update it."""
+
+    origin: str = Field(primary_key=True, description="key id of the station that exported it")
+    kind: str = Field(primary_key=True)
+    remote_id: int = Field(sa_column=_node_column(primary_key=True, autoincrement=False))
+    local_id: int = Field(sa_column=_node_column(nullable=False))

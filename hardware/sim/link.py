@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import threading
 
+from meshtastic.protobuf import portnums_pb2
 from pubsub import pub
 
 from hardware.airtime import DATA_PAYLOAD_LEN
@@ -36,6 +37,8 @@ from hardware.link import (
 )
 from hardware.sim.mesh import SimMesh, SimNode
 from hardware.sim.packet import topic_for
+
+ALERT_PORT = portnums_pb2.PortNum.ALERT_APP
 
 
 class SimLink(RadioLink):
@@ -89,12 +92,15 @@ class SimLink(RadioLink):
         channel_index: int = 0,
         want_ack: bool = False,
         packet_id: int | None = None,
+        alert: bool = False,
     ) -> int:
         if not self._connected:
             raise LinkDown(f"simulated radio {self.node.id} is not connected")
         size = len(text.encode("utf-8"))
         if size > DATA_PAYLOAD_LEN:
             raise ValueError(f"text is {size} UTF-8 bytes, the radio takes {DATA_PAYLOAD_LEN}")
+        if alert:
+            return self.node.send_data(ALERT_PORT, text.encode("utf-8"), destination, channel_index, want_ack, packet_id)
         return self.node.send_text(text, destination, channel_index, want_ack, packet_id)
 
     def nodes(self) -> dict[int, NodeInfo]:

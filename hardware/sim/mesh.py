@@ -653,8 +653,8 @@ class SimMesh:
             if e.kind in kinds:
                 what = repr(e.text) if not e.request_id else f"ack of #{e.request_id:08x}"
                 lines.append(
-                    f"{e.time:9.3f}  {e.kind:<5}  {self._name(e.node):<6} "
-                    f"{self._name(e.sender)}->{self._name(e.to)}  "
+                    f"{e.time:9.3f}  {e.kind:<5}  {self.name(e.node):<6} "
+                    f"{self.name(e.sender)}->{self.name(e.to)}  "
                     f"#{e.packet_id:08x} hl={e.hop_limit}  {what}"
                 )
         return "\n".join(lines)
