@@ -29,10 +29,17 @@ def _settings(ctx: click.Context, **overrides: Any) -> Settings:
 
 
 def _engine(settings: Settings):  # type: ignore[no-untyped-def]
-    from store import open_engine
+    import os
 
-    try:
-        return open_engine(settings.db)
+    from meshbot.cli_security import terminal_ask
+    from meshbot.keys import unlocker
+    from store import open_engine
+    from store.crypto import KeyProblem
+
+    try:  # an encrypted board opens with MESHBOT_PASSPHRASE, the key_file, or the terminal
+        return open_engine(settings.db, unlocker(settings, os.environ, terminal_ask()))
+    except KeyProblem as exc:
+        raise click.ClickException(f"cannot open database {settings.db}: {exc}") from exc
     except Exception as exc:  # any driver error: say plainly which database failed
         raise click.ClickException(f"cannot open database {settings.db}: {exc}") from exc
 
@@ -192,17 +199,19 @@ def board(ctx: click.Context, as_json: bool) -> None:
         amount = f" {r['quantity']}{r['unit'] or ''}" if r["quantity"] is not None else ""
         zone = f" @{r['zone']}" if r["zone"] else ""
         click.echo(f"{r['id']:>6} {r['kind']:<5} {r['urgency']:<8} {r['category']:<13} "
-                   f"{r['item']}{amount}{zone}  [{r['status']}, {r['author']}, {r['created']}]")
+                   f"{r['item']}{amount}{zone}  [{r['status']}, {r['author']}, {r['created']}]"
+                   + ("" if r.get("verified", True) else "  UNVERIFIED"))
 
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--live", is_flag=True, help="Only live matches (held, waiting for TAKE, accepted).")
 @click.pass_context
-def matches(ctx: click.Context, as_json: bool) -> None:
-    """Every match made: offer, need or taker, and how it ended."""
+def matches(ctx: click.Context, as_json: bool, live: bool) -> None:
+    """Every match made: claim code, offer, need or taker, how much, and how it ended."""
     from meshbot.views import matches as matches_view
 
-    rows = matches_view(_engine(_settings(ctx)))
+    rows = matches_view(_engine(_settings(ctx)), live=live)
     if as_json:
         _print_json(rows)
         return
@@ -212,7 +221,8 @@ def matches(ctx: click.Context, as_json: bool) -> None:
         offer = f"{m['offer']['id']} {m['offer']['item']}" if m["offer"] else "-"
         need = f"{m['need']['id']} {m['need']['item']}" if m["need"] else "-"
         taker = f" taker {m['taker']}" if m["taker"] else ""
-        click.echo(f"#{m['id']:<4} {m['status']:<9} offer {offer} | need {need}{taker}  ({m['created']})")
+        amount = f" {m['amount']}" if m["amount"] else ""
+        click.echo(f"{m['code']:<6} {m['state']:<9} offer {offer}{amount} | need {need}{taker}  ({m['created']})")
 
 
 @main.command("outbox")
@@ -256,6 +266,28 @@ from meshbot.cli_sim import airtime, sim  # noqa: E402
 
 main.add_command(airtime)
 main.add_command(sim)
+
+from meshbot.cli_security import audit, export_bundle, flags, import_bundle, init, keys, members, rekey, wipe  # noqa: E402
+
+main.add_command(init)
+main.add_command(rekey)
+main.add_command(keys)
+main.add_command(export_bundle)
+main.add_command(import_bundle)
+main.add_command(audit)
+main.add_command(flags)
+main.add_command(members)
+main.add_command(wipe)
+
+from meshbot.cli_match import match_group, stats  # noqa: E402
+
+main.add_command(match_group)
+main.add_command(stats)
+
+from meshbot.cli_alerts import alert, emergency  # noqa: E402
+
+main.add_command(alert)
+main.add_command(emergency)
 
 if __name__ == "__main__":
     main()

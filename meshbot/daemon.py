@@ -16,10 +16,12 @@ from collections.abc import Callable
 from sqlalchemy.engine import Engine
 
 from hardware.link import LinkDown, RadioLink
-from meshbot.housekeeping import expire_due
+from meshbot.alerts import chores as alert_chores
+from meshbot.housekeeping import expire_due, purge_old
 from meshbot.inbox import Inbox
 from meshbot.mesh_digest import send_due_digests
 from meshbot.budget import AirtimeBudget
+from meshbot.claims import MatchChores
 from meshbot.sender import Ack, DeliveryPolicy, Sender
 from meshbot.settings import Settings
 from meshbot.worker import Worker
@@ -64,6 +66,7 @@ class Daemon:
         self.inbox = Inbox(link, journal=self.worker.record)
         self.sender = Sender(engine, link, clock, delivery_policy(settings))
         self._next_housekeeping = 0.0
+        self.match_chores = MatchChores(engine, settings)
         self._stop = threading.Event()
         self._wake_sender = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -109,11 +112,16 @@ class Daemon:
         self._next_housekeeping = now + HOUSEKEEPING_EVERY_S
         self.worker.forget_idle(now)
         self.sender.tidy()
+        self.match_chores.run(now)  # lapses, expiry with notices, the whole-board pass
         with session(self.engine) as db, db.begin():
             expired = expire_due(db, now)
+            purged = purge_old(db, now, self.settings.retention_days)
         if expired:
             log.info("expired %d postings/alerts", expired)
-        send_due_digests(self.engine, self.settings, now)
+        if purged:
+            log.info("retention: purged %d old rows", purged)
+        if not alert_chores(self.engine, self.settings, self.link, now):  # repeats, windows, emergency
+            send_due_digests(self.engine, self.settings, now)  # digests wait while emergency mode is on
 
     def step(self) -> float:
         """One turn in virtual time: process, tidy, send; returns seconds until worth calling again."""

@@ -1,74 +1,359 @@
-"""Matcher v1: pair a new posting with the best open posting of the other kind.
+"""The matcher's store layer: open postings in, matches out, by the rules of `meshbot.matching`.
 
-Same category, someone else's, open and unexpired. Among those, the most urgent
-wins, then the one sharing most item words, then the same zone, then the longest
-waiting. Candidates are read from the board index by category.
+The decisions are made by pure functions over `Side` values (`matching.policy`,
+`matching.board`); this module only reads the store into them and writes back what they
+decide, inside the caller's transaction:
+
+* `match_posting`: a new posting, matched at once against the index of open postings.
+* `rematch`: postings whose goods came free again (a match lapsed, was withdrawn or
+  rejected) are offered to the next in line.
+* `rematch_board`: the periodic whole-board pass, which repairs whatever the
+  one-at-a-time matching could not see.
+
+The index (`MatchKey`) holds one row per item key of every open posting with something
+left, with the columns the candidate queries filter and sort on, so a new posting reads
+only the few candidates it can use, best first, however big the board is.
 """
 
 from __future__ import annotations
 
-import re
+import hashlib
+import hmac
+import logging
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlalchemy import and_, delete, func, insert, or_, update
+from sqlalchemy import select as core_select
+from sqlmodel import Session, col, select
 
+from meshbot.identity import station_keys
+from meshbot.matching.board import ALL_ITEMS, GENERIC, match_board
+from meshbot.matching.items import item_keys
+from meshbot.matching.policy import (
+    ELSEWHERE, LEVELS, NEIGHBOUR, SAME, URGENCY_LEVELS, Allocation, Policy, Side, neighbour_map, share_out,
+)
+from meshbot.matching.units import EPSILON, LOT
+from meshbot.settings import Settings
 from store import Match, Posting
+from store.models import MatchKey, ZoneLink
 
-CANDIDATE_LIMIT = 200
-_URGENCY_RANK = {"critical": 0, "high": 1, "normal": 2}
-_WORD = re.compile(r"\w+")
+log = logging.getLogger(__name__)
+PAGE = 32
+"""Candidates read per query; more pages are read only while the new posting has something left."""
+LIVE = "proposed"
+KEYS = MatchKey.__table__.c  # type: ignore[attr-defined]
+_SIDE_COLUMNS = (
+    KEYS.posting_id, KEYS.kind, KEYS.author, KEYS.community, KEYS.category, KEYS["keys"], KEYS.unit,
+    KEYS.quantity, KEYS.available, KEYS.urgency, KEYS.zone, KEYS.created, KEYS.expires,
+)
+
+Blind = Callable[[str], str]
 
 
 @dataclass(frozen=True)
-class Pair:
+class Proposal:
+    """A match just made, with its two postings (for the DMs)."""
+
+    match: Match
     offer: Posting
     need: Posting
-    match: Match
 
 
-def _words(text: str) -> set[str]:
-    return {w.rstrip("s") for w in _WORD.findall(text.lower()) if len(w) > 1}
+def blinder(db: Session) -> Blind:
+    """Item keys as stored in the index: keyed hashes once the database is encrypted,
+    so the index does not give away the items the `posting` table keeps sealed."""
+    keys = station_keys(db)
+    if keys is None:
+        return lambda word: word
+    secret = hmac.new(keys.audit, b"meshbot match keys", hashlib.sha256).digest()
+    return lambda word: hmac.new(secret, word.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
 
 
-def _rank(new: Posting, candidate: Posting) -> tuple[int, int, int, float]:
-    """Sort key, smallest best: urgent needs, shared words, same zone, longest waiting."""
-    need_urgency = _URGENCY_RANK.get(candidate.urgency, 2) if candidate.kind == "need" else 0
-    overlap = len(_words(new.item) & _words(candidate.item))
-    same_zone = 0 if new.zone and new.zone == candidate.zone else 1
-    return (need_urgency, -overlap, same_zone, candidate.created)
+def policy_for(db: Session, settings: Settings) -> Policy:
+    links = db.execute(core_select(ZoneLink.zone, ZoneLink.neighbour)).all()
+    return Policy(
+        share_parts=settings.match_share_parts,
+        aging_s=settings.match_aging_hours * 3600.0,
+        neighbours=neighbour_map((a, b) for a, b in links),
+    )
 
 
-def best_partner(session: Session, new: Posting, now: float) -> Posting | None:
-    """The open posting of the other kind that `new` should be matched with, if any."""
-    other_kind = "need" if new.kind == "offer" else "offer"
-    candidates = session.exec(
-        select(Posting)
-        .where(
-            Posting.status == "open",
-            Posting.kind == other_kind,
-            Posting.category == new.category,
-            Posting.author != new.author,
-            or_(Posting.expires.is_(None), Posting.expires > now),  # type: ignore[union-attr]
-        )
-        .order_by(Posting.created)
-        .limit(CANDIDATE_LIMIT)
-    ).all()
-    if not candidates:
-        return None
-    return min(candidates, key=lambda c: _rank(new, c))
+# -- what is left of a posting ------------------------------------------------------------
 
 
-def match_new_posting(session: Session, new: Posting, now: float) -> Pair | None:
-    """Match `new` if a partner exists; both postings become `matched` in this transaction."""
-    partner = best_partner(session, new, now)
-    if partner is None:
-        return None
-    offer, need = (new, partner) if new.kind == "offer" else (partner, new)
-    match = Match(offer_id=offer.id, need_id=need.id, created=now)
-    for posting in (offer, need):
+def live_matches(db: Session, posting: Posting) -> list[Match]:
+    column = Match.offer_id if posting.kind == "offer" else Match.need_id
+    return list(db.exec(select(Match).where(column == posting.id, Match.status == LIVE)).all())
+
+
+def available_of(db: Session, posting: Posting) -> float:
+    """What `posting` has left to give or get and not yet promised (1/0 for a lot)."""
+    if posting.status not in ("open", "matched"):
+        return 0.0
+    promised = [m.quantity if posting.kind == "offer" else m.need_quantity for m in live_matches(db, posting)]
+    if posting.quantity is None:
+        return 0.0 if promised else 1.0
+    if any(q is None for q in promised):  # taken whole (TAKE o12)
+        return 0.0
+    remaining = posting.remaining if posting.remaining is not None else posting.quantity
+    return max(0.0, remaining - sum(q for q in promised if q is not None))
+
+
+def side_of(posting: Posting, available: float, blind: Blind) -> Side:
+    assert posting.id is not None
+    keys = item_keys(posting.item)
+    return Side(
+        id=posting.id, kind=posting.kind, author=posting.author, community=posting.community,
+        category=posting.category, keys=frozenset(blind(k) for k in keys.keys), generic=keys.generic,
+        unit=posting.unit, quantity=posting.quantity, available=available,
+        urgency=URGENCY_LEVELS.get(posting.urgency, 2), zone=posting.zone, created=posting.created,
+        expires=posting.expires,
+    )
+
+
+def _side_of_row(row: Sequence) -> Side:  # type: ignore[type-arg]
+    (posting_id, kind, author, community, category, keys, unit, quantity, available, urgency, zone,
+     created, expires) = row
+    generic = keys == GENERIC
+    return Side(
+        id=posting_id, kind=kind, author=author, community=community, category=category,
+        keys=frozenset() if generic else frozenset(keys.split()), generic=generic, unit=unit,
+        quantity=quantity, available=available, urgency=urgency, zone=zone, created=created, expires=expires,
+    )
+
+
+# -- the index --------------------------------------------------------------------------------
+
+
+def _index_rows(side: Side) -> list[dict[str, object]]:
+    shared = {
+        "posting_id": side.id, "kind": side.kind, "community": side.community, "category": side.category,
+        "urgency": side.urgency, "zone": side.zone, "created": side.created, "expires": side.expires,
+        "author": side.author, "unit": side.unit, "dim": side.dim, "quantity": side.quantity,
+        "available": side.available, "keys": GENERIC if side.generic else " ".join(sorted(side.keys)),
+    }
+    words = (GENERIC,) if side.generic else tuple(sorted(side.keys))
+    return [{**shared, "key": key} for key in (ALL_ITEMS, *words)]
+
+
+def _index(db: Session, side: Side) -> None:
+    db.execute(delete(MatchKey).where(KEYS.posting_id == side.id))
+    if side.open:
+        db.execute(insert(MatchKey), _index_rows(side))
+
+
+def _set_available(db: Session, side: Side, now: float) -> None:
+    """After promising some of `side`: the index and, when nothing is left, the posting."""
+    if side.open:
+        db.execute(update(MatchKey).where(KEYS.posting_id == side.id).values(available=side.available))
+        return
+    db.execute(delete(MatchKey).where(KEYS.posting_id == side.id))
+    posting = db.get(Posting, side.id)
+    if posting is not None and posting.status == "open":
         posting.status, posting.updated = "matched", now
-        session.add(posting)
-    session.add(match)
-    session.flush()
-    return Pair(offer=offer, need=need, match=match)
+        db.add(posting)
+
+
+def sync(db: Session, posting: Posting, now: float, blind: Blind | None = None) -> Side:
+    """Recompute what `posting` has left from its matches; set its status and its index rows.
+
+    `open` while something is left, `matched` while all of it is promised, `done` once
+    all of it was handed over.
+    """
+    available = available_of(db, posting)
+    if posting.status in ("open", "matched"):
+        remaining = posting.remaining if posting.remaining is not None else posting.quantity
+        if available > EPSILON:
+            status = "open"
+        elif live_matches(db, posting) or posting.quantity is None or (remaining or 0.0) > EPSILON:
+            status = "matched"
+        else:
+            status = "done"
+        if status != posting.status:
+            posting.status, posting.updated = status, now
+            db.add(posting)
+    side = side_of(posting, available if posting.status == "open" else 0.0, blind or blinder(db))
+    db.flush()
+    _index(db, side)
+    return side
+
+
+def rebuild_index(db: Session, now: float) -> int:
+    """Rebuild the index from the postings and matches (after a restore, an upgrade or a rekey)."""
+    db.execute(delete(MatchKey))
+    blind = blinder(db)
+    count = 0
+    for posting in db.exec(select(Posting).where(col(Posting.status).in_(("open", "matched")))).all():
+        count += sync(db, posting, now, blind).open
+    return count
+
+
+# -- candidates, best first -----------------------------------------------------------------
+
+
+def _candidates(
+    db: Session, side: Side, policy: Policy, now: float, level: int | None, distance: int,
+    after: tuple[float, int] | None,
+) -> tuple[list[Side], tuple[float, int] | None]:
+    """One page of the other kind's open postings that fit `side`, oldest first, within one
+    urgency level (for needs) and one distance class; and where the next page starts."""
+    aged = now - policy.aging_s
+    near = sorted(policy.near(side.zone))
+    where = [
+        KEYS.community == side.community, KEYS.category == side.category,
+        KEYS.kind == ("need" if side.kind == "offer" else "offer"), KEYS.author != side.author,
+        or_(KEYS.expires.is_(None), KEYS.expires > now),
+        KEYS.key == ALL_ITEMS if side.generic else KEYS.key.in_([*side.keys, GENERIC]),
+    ]
+    if not side.lot:
+        where.append(KEYS.dim.in_([side.dim, LOT]))
+    if level is not None:
+        where.append(KEYS.urgency == level)
+    if distance == SAME:
+        where.append(or_(KEYS.zone == side.zone, KEYS.created <= aged) if side.zone else KEYS.created <= aged)
+    elif distance == NEIGHBOUR:
+        if not near:
+            return [], None
+        where += [KEYS.zone.in_(near), KEYS.created > aged]
+    else:
+        where.append(KEYS.created > aged)
+        if side.zone:
+            where.append(or_(KEYS.zone.is_(None), KEYS.zone.not_in([side.zone, *near])))
+    if after is not None:
+        where.append(or_(KEYS.created > after[0], and_(KEYS.created == after[0], KEYS.posting_id > after[1])))
+    rows = db.execute(
+        core_select(*_SIDE_COLUMNS).where(*where).order_by(KEYS.created, KEYS.posting_id).limit(PAGE)
+    ).all()
+    found: list[Side] = []
+    for row in rows:
+        if not found or found[-1].id != row[0]:
+            found.append(_side_of_row(row))
+    next_page = (rows[-1][11], rows[-1][0]) if len(rows) == PAGE else None
+    return found, next_page
+
+
+def _saturate(db: Session, side: Side, policy: Policy, now: float, banned: set[int]) -> tuple[list[Allocation], dict[int, Side]]:
+    """Promise `side` to (or fill it from) the best candidates until nothing is left or none fit."""
+    allocations: list[Allocation] = []
+    partners: dict[int, Side] = {}
+    levels: Iterable[int | None] = LEVELS if side.kind == "offer" else (None,)
+    for level in levels:
+        for distance in (SAME, NEIGHBOUR, ELSEWHERE):
+            after: tuple[float, int] | None = None
+            while side.open:
+                page, after = _candidates(db, side, policy, now, level, distance, after)
+                page = [c for c in page if c.id not in banned]
+                if side.kind == "offer":
+                    made = share_out(side, page, policy)
+                else:
+                    made = [a for offer in page if side.open for a in share_out(offer, [side], policy)]
+                allocations.extend(made)
+                partners.update((c.id, c) for c in page)
+                if after is None:
+                    break
+            if not side.open:
+                return allocations, partners
+    return allocations, partners
+
+
+def _banned_partners(db: Session, posting_id: int, kind: str) -> set[int]:
+    """Those `posting_id` was matched with before and that ended badly: never proposed again."""
+    mine, theirs = (Match.offer_id, Match.need_id) if kind == "offer" else (Match.need_id, Match.offer_id)
+    rows = db.execute(core_select(theirs).where(
+        mine == posting_id, col(Match.status) == "cancelled", col(theirs).is_not(None))).scalars()
+    return set(rows)
+
+
+def _write(
+    db: Session, allocations: Sequence[Allocation], sides: dict[int, Side], now: float, settings: Settings,
+) -> list[Proposal]:
+    """The Match rows for `allocations`, and the changed availability of every side touched."""
+    held = settings.match_approval
+    lapse_s = settings.match_lapse_hours * 3600.0
+    matches = [
+        Match(offer_id=a.offer_id, need_id=a.need_id, quantity=a.offer_amount, need_quantity=a.need_amount,
+              created=now, held=held, expires=None if held else now + lapse_s)
+        for a in allocations
+    ]
+    db.add_all(matches)
+    touched = {a.offer_id for a in allocations} | {a.need_id for a in allocations}
+    for posting_id in touched:
+        _set_available(db, sides[posting_id], now)
+    db.flush()
+    proposals = []
+    for match in matches:
+        offer, need = db.get(Posting, match.offer_id), db.get(Posting, match.need_id)
+        assert offer is not None and need is not None
+        proposals.append(Proposal(match, offer, need))
+    return proposals
+
+
+# -- the three entry points -------------------------------------------------------------------
+
+
+def match_posting(db: Session, posting: Posting, now: float, settings: Settings) -> list[Proposal]:
+    """Index a new posting and match it at once with the best open postings of the other kind."""
+    blind = blinder(db)
+    side = side_of(posting, 1.0 if posting.quantity is None else posting.quantity, blind)
+    _index(db, side)
+    allocations, partners = _saturate(db, side, policy_for(db, settings), now, banned=set())
+    if not allocations:
+        return []
+    return _write(db, allocations, {side.id: side, **partners}, now, settings)
+
+
+def rematch(db: Session, postings: Iterable[Posting], now: float, settings: Settings) -> list[Proposal]:
+    """Postings whose goods came free again: recount them and offer them to the next in line
+    (offers first, so goods go on to the next need), never to a partner that fell through."""
+    blind = blinder(db)
+    policy = policy_for(db, settings)
+    proposals: list[Proposal] = []
+    for posting in sorted(postings, key=lambda p: (p.kind != "offer", p.id)):
+        side = sync(db, posting, now, blind)
+        if not side.open or (posting.expires is not None and posting.expires <= now):
+            continue
+        allocations, partners = _saturate(db, side, policy, now, _banned_partners(db, side.id, side.kind))
+        if allocations:
+            proposals.extend(_write(db, allocations, {side.id: side, **partners}, now, settings))
+    return proposals
+
+
+def open_sides(db: Session, now: float) -> tuple[list[Side], list[Side]]:
+    """Every open posting with something left, from the index: (offers, needs)."""
+    rows = db.execute(
+        core_select(*_SIDE_COLUMNS).where(
+            KEYS.key == ALL_ITEMS, KEYS.available > EPSILON, or_(KEYS.expires.is_(None), KEYS.expires > now))
+    ).all()
+    offers: list[Side] = []
+    needs: list[Side] = []
+    for row in rows:
+        (offers if row[1] == "offer" else needs).append(_side_of_row(row))
+    return offers, needs
+
+
+def index_in_step(db: Session) -> bool:
+    """Does the index list exactly the open postings? (A cheap count, before a whole-board pass.)"""
+    open_count = db.execute(core_select(func.count()).select_from(Posting).where(col(Posting.status) == "open")).scalar_one()
+    indexed = db.execute(core_select(func.count()).select_from(MatchKey).where(KEYS.key == ALL_ITEMS)).scalar_one()
+    return open_count == indexed
+
+
+def rematch_board(db: Session, now: float, settings: Settings) -> list[Proposal]:
+    """The whole-board pass: every open need against every open offer (`matching.board`)."""
+    if not index_in_step(db):
+        log.warning("the match index was out of step with the board; rebuilding it")
+        rebuild_index(db, now)
+    offers, needs = open_sides(db, now)
+    if not offers or not needs:
+        return []
+    banned = db.execute(
+        core_select(Match.offer_id, Match.need_id).where(
+            col(Match.status) == "cancelled", col(Match.offer_id).is_not(None), col(Match.need_id).is_not(None))
+    ).all()
+    sides = {s.id: s for s in (*offers, *needs)}
+    allocations = match_board(offers, needs, policy_for(db, settings), now, ((o, n) for o, n in banned))
+    if not allocations:
+        return []
+    log.info("whole-board pass: %d new matches", len(allocations))
+    return _write(db, allocations, sides, now, settings)

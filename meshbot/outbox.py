@@ -8,6 +8,7 @@ from enum import IntEnum
 from sqlmodel import Session
 
 from hardware.link import BROADCAST_NUM
+from meshbot.privacy import coarse
 from protocol.replies import split
 from store import OutboxItem
 
@@ -35,6 +36,8 @@ class Outgoing:
     channel: int = 0
     alert_app: bool = False
     """Send as an ALERT_APP packet (the library's `sendAlert`): handhelds ring their buzzer."""
+    delay_s: float = 0.0
+    """Not before this many seconds after it is queued (a second flood waits for the first)."""
 
     def __post_init__(self) -> None:
         if not self.text.strip():
@@ -51,7 +54,10 @@ def enqueue(session: Session, message: Outgoing, now: float, want_ack: bool) -> 
     Parts of a split text are chained by `after_id`: each goes only once the one before
     it is done (acked, for a direct message), so they arrive in order.
     """
-    parts = split(message.text)
+    text = message.text
+    if not message.is_direct or message.priority == Priority.ALERT:
+        text = coarse(text)  # everyone may read it: zones and streets, never a door or a phone
+    parts = split(text or "…")
     rows: list[OutboxItem] = []
     for part in parts:
         item = OutboxItem(
@@ -61,7 +67,7 @@ def enqueue(session: Session, message: Outgoing, now: float, want_ack: bool) -> 
             priority=int(message.priority),
             want_ack=want_ack and message.is_direct,
             created=now,
-            not_before=now,
+            not_before=now + message.delay_s,
             after_id=rows[-1].id if rows else None,
             alert_app=message.alert_app,
         )

@@ -142,7 +142,7 @@ class Sender:
         else:
             item.state = "failed"
             item.error = item.error or "no ack"
-            log.warning("#%s to %08x failed after %d tries: %s", item.id, item.destination, item.attempts, item.text)
+            log.warning("#%s to %08x failed after %d tries", item.id, item.destination, item.attempts)
 
     def _expire_unacked(self, db: Session, now: float) -> None:
         """A direct message whose ack is overdue is sent again (same id) or given up."""
@@ -283,7 +283,8 @@ class Sender:
         )
         db.add(Transmission(time=now, airtime_s=cost, outbox_id=item.id))
         db.commit()
-        log.info("sent #%s to %08x: %s", item.id, item.destination, item.text)
+        log.info("sent #%s to %08x (%d bytes)", item.id, item.destination, len(item.text.encode("utf-8")))
+        log.debug("#%s: %s", item.id, item.text)  # residents' words only at DEBUG: the journal is seizable too
         return True
 
     def counts(self) -> dict[str, int]:

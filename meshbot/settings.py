@@ -14,7 +14,7 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -91,6 +91,23 @@ class Settings(BaseModel):
         14.0, gt=0, description="Days an offer or need stays on the board unless renewed."
     )
     alert_ttl_hours: float = Field(12.0, gt=0, description="Hours an alert stays active.")
+    match_lapse_hours: float = Field(
+        24.0, gt=0,
+        description="Hours a proposed match waits for TAKE from either side; then it lapses and the goods go to the next need.",
+    )
+    match_approval: bool = Field(
+        False, description="Hold automatic matches until the committee approves them (`meshbot match approve`): no DM before."
+    )
+    match_share_parts: int = Field(
+        3, ge=1, le=100,
+        description="An offer is shared out in this many parts while several needs wait for it; also what a need without a quantity gets.",
+    )
+    match_aging_hours: float = Field(
+        48.0, gt=0, description="After this many hours waiting, a posting is matched as if it were in the same zone."
+    )
+    rematch_minutes: float = Field(
+        30.0, ge=0, description="How often the daemon re-matches the whole board, repairing what one-at-a-time matching missed (0: never)."
+    )
     alert_confirm_minutes: float = Field(
         5.0, ge=0,
         description="A resident's ALERT waits this long for a committee member's OK, then goes out marked unverified.",
@@ -144,6 +161,26 @@ class Settings(BaseModel):
     digest_enabled: bool = Field(True, description="Send the committee the mesh digest by DM every morning.")
     digest_hour: int = Field(
         7, ge=0, le=23, description="Local hour (0-23) after which the daily mesh digest goes to the committee."
+    )
+    key_file: str = Field(
+        "",
+        description="File holding the at-rest encryption key (made by `meshbot init --key-file`, mode 0600); "
+        "empty: the passphrase from MESHBOT_PASSPHRASE, or asked at the terminal.",
+    )
+    kdf_strength: Literal["interactive", "moderate", "sensitive"] = Field(
+        "moderate",
+        description="Argon2id cost when `meshbot init`/`rekey` derive the key from a passphrase: "
+        "interactive (64 MiB, small Pis), moderate (256 MiB), sensitive (1 GiB).",
+    )
+    retention_days: float = Field(
+        90.0, gt=0,
+        description="Days after which closed postings and their matches, ended alerts, sent texts and "
+        "the words of handled messages are deleted.",
+    )
+    trusted_signers: tuple[str, ...] = Field(
+        (),
+        description="Signing keys (base64, from `meshbot keys` on the other station) whose bundles "
+        "`meshbot import` accepts besides this station's own.",
     )
 
     @field_validator("min_gap_s")

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from hardware.link import node_id
 from protocol import replies
-from store import Match, Posting, session
+from store import Match, Member, Posting, session
 
 LIVE_STATES = ("open", "matched")
 
@@ -37,22 +37,43 @@ def board(engine: Engine) -> list[dict[str, Any]]:
     rank = {"critical": 0, "high": 1, "normal": 2}
     with session(engine) as db:
         rows = db.exec(select(Posting).where(Posting.status.in_(LIVE_STATES))).all()  # type: ignore[attr-defined]
+        approved = set(db.exec(select(Member.node_num).where(Member.status == "approved")).all())
     rows = sorted(rows, key=lambda p: (p.kind != "need", rank.get(p.urgency, 2), p.created))
-    return [posting_row(p) for p in rows]
+    # Postings of members the committee has not approved are shown as unverified (docs/security.md).
+    return [{**posting_row(p), "verified": p.author in approved} for p in rows]
 
 
-def matches(engine: Engine) -> list[dict[str, Any]]:
+def match_state(m: Match) -> str:
+    """held, waiting (for TAKE), accepted, done; or why it was cancelled (lapsed, rejected, ...)."""
+    if m.status == "proposed":
+        return "held" if m.held else "accepted" if m.accepted is not None else "waiting"
+    if m.status == "cancelled":
+        return m.reason or "cancelled"
+    return m.status
+
+
+def matches(engine: Engine, live: bool = False) -> list[dict[str, Any]]:
+    """Every match (or only the live ones), oldest first, with its claim code and amounts."""
     with session(engine) as db:
-        rows = db.exec(select(Match).order_by(Match.id)).all()
+        query = select(Match).order_by(Match.id)
+        if live:
+            query = query.where(Match.status == "proposed")
+        rows = db.exec(query).all()
         out = []
         for m in rows:
             offer = db.get(Posting, m.offer_id) if m.offer_id else None
             need = db.get(Posting, m.need_id) if m.need_id else None
+            unit = offer.unit if offer is not None else None
             out.append({
-                "id": m.id, "status": m.status, "created": _iso(m.created), "closed": _iso(m.closed),
+                "id": m.id, "code": replies.match_ref(m.id or 0), "status": m.status, "state": match_state(m),
+                "created": _iso(m.created), "closed": _iso(m.closed),
                 "offer": posting_row(offer) if offer else None,
                 "need": posting_row(need) if need else None,
                 "taker": node_id(m.taker) if m.taker is not None else None,
+                "quantity": _number(m.quantity), "unit": unit if m.quantity is not None else None,
+                "need_quantity": _number(m.need_quantity),
+                "amount": replies.amount(m.quantity, unit) if m.quantity is not None else "",
+                "expires": _iso(m.expires), "accepted": _iso(m.accepted), "reason": m.reason,
             })
     return out
 

@@ -11,7 +11,9 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from hardware.link import node_id
+from meshbot import gate
 from meshbot.handlers import HANDLERS, Context, Reply
+from meshbot.identity import Proof, pinned_key, prove
 from meshbot.inbox import Inbound
 from meshbot.members import touch_member
 from meshbot.outbox import Outgoing, Priority, enqueue
@@ -25,7 +27,8 @@ log = logging.getLogger(__name__)
 _SILENT_ON_CHANNEL = frozenset({"empty", "unknown_verb"})
 # Verbs whose second run would change the board again: a word-for-word repeat within
 # `repeat_window_s` is a resident who missed our answer, so they get it again instead.
-_CHANGES_STATE = frozenset({"offer", "need", "alert", "take", "done", "cancel", "join"})
+_CHANGES_STATE = frozenset({"offer", "need", "alert", "take", "done", "cancel", "join",
+                            "update", "ok", "helping", "emergency", "members"})
 
 
 def _same_words(a: str, b: str) -> bool:
@@ -72,13 +75,15 @@ class Worker:
             rows = db.exec(
                 select(SeenPacket).where(col(SeenPacket.handled).is_(False)).order_by(col(SeenPacket.received))
             ).all()
-        return [Inbound(r.from_node, r.to_node, r.packet_id, r.channel, r.text) for r in rows]
+        return [Inbound(r.from_node, r.to_node, r.packet_id, r.channel, r.text, r.pki_encrypted, r.public_key)
+                for r in rows]
 
     @staticmethod
     def _seen_row(message: Inbound, now: float) -> SeenPacket:
         return SeenPacket(
             from_node=message.from_node, packet_id=message.packet_id, to_node=message.to_node,
             channel=message.channel, received=now, text=message.text[:1000],
+            pki_encrypted=message.pki_encrypted, public_key=message.public_key,
         )
 
     def process(self, message: Inbound) -> str | None:
@@ -130,15 +135,25 @@ class Worker:
         sender = touch_member(
             db, message.from_node, now, self._short_name_of(message.from_node), self._settings.community
         )
-        reply = self._answer(db, message, sender, now)
+        proof = prove(db, message, now)
+        if proof is Proof.KEY_CHANGED:
+            log.warning("%s sent a PKI DM under a key other than its pinned one; refused", node_id(message.from_node))
+            reply: Reply | None = gate.refuse_changed_key(
+                db, sender, message.public_key or "", pinned_key(db, message.from_node) or "", now, sender.lang or "en")
+        else:
+            reply = self._answer(db, message, sender, now, authenticated=proof is Proof.PINNED)
         if reply is None:
             return None
-        seen.reply = reply.text
+        if not isinstance(reply, gate.Refusal):  # a refusal is not the answer a repeat should get
+            seen.reply = reply.text
         self._queue(db, message.from_node, reply, now)
-        log.info("%s %r -> %r", node_id(message.from_node), message.text[:60], reply.text)
+        # Residents' words stay out of the journal at INFO: the log is as seizable as the disk.
+        log.info("%s: %d bytes in, answered %d bytes", node_id(message.from_node), len(message.text), len(reply.text))
+        log.debug("%s %r -> %r", node_id(message.from_node), message.text[:60], reply.text)
         return reply.text
 
-    def _answer(self, db, message: Inbound, sender: Member, now: float) -> Reply | None:  # type: ignore[no-untyped-def]
+    def _answer(self, db, message: Inbound, sender: Member, now: float,  # type: ignore[no-untyped-def]
+                authenticated: bool = False) -> Reply | None:
         """What to say to one new text; None to stay silent (chatter, or over the rate limit)."""
         command = parse(message.text, sender.lang or "en")  # the language they used last, if none shows
         if isinstance(command, ParseError) and not message.is_direct \
@@ -152,12 +167,17 @@ class Worker:
             return Reply(replies.slow_down(self._settings.rate_limit_per_minute, command.lang))
         if isinstance(command, ParseError):
             return Reply(command.reply)
+        ctx = Context(session=db, sender=sender, now=now, settings=self._settings, lang=command.lang,
+                      direct=message.is_direct, authenticated=authenticated)
+        refusal = gate.check(ctx, command.verb, message.text)  # the one place privileges are checked
+        if refusal is not None:
+            return refusal
         earlier = self._earlier_answer(db, message, command.verb, now)
         if earlier is not None:
-            log.info("%s repeated %r; answered again", node_id(message.from_node), message.text[:60])
+            log.info("%s repeated a %s; answered again", node_id(message.from_node), command.verb)
             return Reply(earlier)
         sender.lang = command.lang  # notices to this resident go in the language they use
-        ctx = Context(session=db, sender=sender, now=now, settings=self._settings, lang=command.lang)
+        gate.admit(ctx, command.verb, message.text)
         return HANDLERS[type(command)](ctx, command)
 
     def _earlier_answer(self, db, message: Inbound, verb: str, now: float) -> str | None:  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ MAX_NAME_CHARS = 20
 MAX_ZONE_CHARS = 24
 
 _ZONE_RE = re.compile(r"[\w-]{1,%d}" % MAX_ZONE_CHARS)
-_REF_RE = re.compile(r"#?(?:([ona])-?)?(\d{1,7})")
+_REF_RE = re.compile(r"#?(?:([onam])-?)?(\d{1,7})")
 _NUMBER_RE = re.compile(r"(\d{1,6})(?:([.,])(\d{1,3}))?")
 _GLUED_RE = re.compile(r"(\d{1,6}(?:[.,]\d{1,3})?)([^\W\d_]+|[$€%])")
 _CURRENCY_RE = re.compile(r"([$€])(\d{1,6}(?:[.,]\d{1,2})?)")
@@ -577,7 +577,7 @@ def ref_of(tokens: list[str]) -> str | None:
     if not tokens:
         return None
     first = fold(strip_edges(tokens[0]).strip("!"))
-    if first in ("o", "n", "a", "#o", "#n", "#a") and len(tokens) > 1:
+    if first in ("o", "n", "a", "m", "#o", "#n", "#a", "#m") and len(tokens) > 1:
         first += fold(strip_edges(tokens[1]).strip("!"))
     m = _REF_RE.fullmatch(first)
     if m is None:

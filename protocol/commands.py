@@ -229,13 +229,37 @@ class EmergencyMode:
     verb: ClassVar[str] = "emergency"
 
 
+MEMBER_ACTIONS: tuple[str, ...] = ("list", "approve", "reject", "role")
+MEMBER_ROLES: tuple[str, ...] = ("resident", "responder", "committee", "admin")
+
+
+@dataclass(frozen=True)
+class Members:
+    """MEMBERS [approve|reject !node] [role !node role]: the committee's membership desk.
+
+    `node` is the node number typed (`!a1b2c3d4`); whether the sender may act on it is
+    the bot's business, not the parser's."""
+
+    action: str = "list"
+    node: int | None = None
+    role: str | None = None
+    lang: str = _lang()
+    verb: ClassVar[str] = "members"
+
+    def __post_init__(self) -> None:
+        if self.action not in MEMBER_ACTIONS:
+            raise ValueError(f"unknown members action {self.action!r}")
+        if self.role is not None and self.role not in MEMBER_ROLES:
+            raise ValueError(f"unknown role {self.role!r}")
+
+
 Command = Union[
     Offer, Need, Alert, ListBoard, Find, My, Take, Done, Cancel, Safe, Join, Help, More, Digest,
-    Update, Ack, Helping, EmergencyMode,
+    Update, Ack, Helping, EmergencyMode, Members,
 ]
 VERBS: tuple[str, ...] = (
     "offer", "need", "alert", "list", "find", "my", "take", "done", "cancel", "safe", "join", "help",
-    "more", "digest", "update", "ok", "helping", "emergency",
+    "more", "digest", "update", "ok", "helping", "emergency", "members",
 )
 
 

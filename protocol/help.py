@@ -53,6 +53,26 @@ USAGE: dict[str, dict[str, str]] = {
              "es": "MAS: la página siguiente de tu última LISTA o BUSCAR (30 min)"},
     "digest": {"en": "DIGEST: the committee's summary of the board",
                "es": "RESUMEN: el resumen del tablón para el comité"},
+    "update": {"en": "UPDATE a3 new words [@zone]: correct your alert; everyone hears it. "
+                     "CANCEL a3 ends it",
+               "es": "ACTUALIZAR a3 texto nuevo [@zona]: corrige tu alerta; llega a todos. "
+                     "CANCELAR a3 la termina"},
+    "ok": {"en": "OK a3: you have alert a3, stop repeating it to you. Committee: OK a3 by DM "
+                 "sends a resident's alert",
+           "es": "OK a3 (o ENTERADO a3): ya tienes la alerta a3, no se te repite. Comité: OK a3 "
+                 "por DM envía la alerta de un vecino"},
+    "helping": {"en": "HELPING a3 [note]: you are on your way to help with alert a3; its "
+                      "sender is told",
+                "es": "AYUDANDO a3 [nota]: vas a ayudar con la alerta a3; quien la envió se "
+                      "entera"},
+    "members": {"en": "MEMBERS: who waits for approval. MEMBERS approve !id, reject !id, role !id "
+                      "responder. Committee only, by DM",
+                "es": "MIEMBROS: quién espera aprobación. MIEMBROS aprobar !id, rechazar !id, rol !id "
+                      "socorrista. Solo el comité, por DM"},
+    "emergency": {"en": "EMERGENCY ON / EMERGENCY OFF: committee only, by DM: the 12-hour "
+                        "redistribution plan. Others: SAFE, NEED, OFFER",
+                  "es": "EMERGENCIA ON / EMERGENCIA OFF: solo el comité, por DM: el plan de 12 "
+                        "horas. Los demás: BIEN, NECESITO, OFREZCO"},
 }
 
 _REQUEST_MAX_BYTES = 70

@@ -23,6 +23,7 @@ from .commands import (
     Need, Offer, ParseError, Safe, Take,
 )
 from .commands import Ack, EmergencyMode, Helping, Update
+from .commands import Members
 from .vocab import (
     ALIAS_LANG, CHAIN_MODALS, CHAIN_WORDS, DANGER_WORDS, LEAD_FILLERS, MAX_LEAD_FILLERS,
     MAX_PHRASE_WORDS, NOT_TYPOS, TYPO_MIN_LEN, TYPO_TARGETS, URGENT_ALIASES, VERB_ALIASES,
@@ -391,6 +392,16 @@ def _alert_ref(tokens: list[str]) -> tuple[str | None, int]:
     return None, 0
 
 
+def _after(args: str, used: int) -> str:
+    """`args` without its first `used` words that are not emoji (the id)."""
+    words = args.split()
+    i = 0
+    while i < len(words) and used:
+        used -= not is_symbolic(words[i])
+        i += 1
+    return " ".join(words[i:])
+
+
 def _update(args: str, lang: str) -> Update | ParseError:
     tokens = [t for t in args.split() if not is_symbolic(t)]
     if not tokens:
@@ -398,7 +409,7 @@ def _update(args: str, lang: str) -> Update | ParseError:
     ref, used = _alert_ref(tokens)
     if ref is None or not ref.startswith("a"):
         return _fail("bad_ref", lang, "update", word=_quote(tokens[0]))
-    text, place = text_and_place(" ".join(args.split()[used:]))
+    text, place = text_and_place(_after(args, used))
     if not is_wordish(text) and not any(is_symbolic(t) for t in text.split()):
         return _fail("missing_args", lang, "update")
     return Update(ref=ref, text=text, place=place, lang=lang)
@@ -423,7 +434,7 @@ def _helping(args: str, lang: str) -> Helping | ParseError:
     ref, used = _alert_ref(tokens)
     if ref is None or not ref.startswith("a"):
         return _fail("bad_ref", lang, "helping", word=_quote(tokens[0]))
-    return Helping(ref=ref, note=" ".join(args.split()[used:]).strip(), lang=lang)
+    return Helping(ref=ref, note=_after(args, used).strip(), lang=lang)
 
 
 def _emergency(args: str, lang: str) -> EmergencyMode | ParseError:
@@ -480,6 +491,46 @@ def _help(tokens: list[str], lang: str, marks: str) -> Help:
     return Help(request=request, urgency=marks, lang=lang)
 
 
+_MEMBER_ACTIONS = {
+    "list": "list", "pending": "list", "lista": "list", "pendientes": "list",
+    "approve": "approve", "accept": "approve", "ok": "approve", "aprobar": "approve", "aprueba": "approve",
+    "aceptar": "approve", "acepta": "approve",
+    "reject": "reject", "deny": "reject", "rechazar": "reject", "rechaza": "reject",
+    "role": "role", "rol": "role",
+}
+_ROLE_WORDS = {
+    "resident": "resident", "residente": "resident", "vecino": "resident", "vecina": "resident",
+    "responder": "responder", "socorrista": "responder", "committee": "committee",
+    "comite": "committee", "admin": "admin",
+}
+_NODE_RE = re.compile(r"!?([0-9a-f]{1,8})")
+
+
+def _members(args: str, lang: str) -> Members | ParseError:
+    """MEMBERS [list] | approve !id | reject !id | role !id <role>; ids as `!a1b2c3d4` or `a1b2c3d4`."""
+    tokens = [t for t in args.split() if not is_symbolic(t)]
+    words = [fold(strip_edges(t)) for t in tokens]
+    if not words:
+        return Members(lang=lang)
+    action = _MEMBER_ACTIONS.get(words[0])
+    if action is None:
+        return _fail("bad_args", lang, "members", word=_quote(tokens[0]))
+    if action == "list":
+        return Members(lang=lang)
+    if len(words) < 2 or (action == "role" and len(words) < 3):
+        return _fail("missing_args", lang, "members")
+    found = _NODE_RE.fullmatch(tokens[1].lower().strip(".,;:"))
+    node = int(found.group(1), 16) if found else 0
+    if not 0 < node < 0xFFFFFFFF:
+        return _fail("bad_args", lang, "members", word=_quote(tokens[1]))
+    role = None
+    if action == "role":
+        role = _ROLE_WORDS.get(words[2])
+        if role is None:
+            return _fail("bad_args", lang, "members", word=_quote(tokens[2]))
+    return Members(action=action, node=node, role=role, lang=lang)
+
+
 PARSERS: dict[str, Parser] = {
     "offer": _offer,
     "need": _need,
@@ -499,6 +550,7 @@ PARSERS: dict[str, Parser] = {
     "ok": _ok,
     "helping": _helping,
     "emergency": _emergency,
+    "members": _members,
 }
 """Canonical verb -> parser of the words after it (and the message's language); keys
 are exactly `VERBS`."""

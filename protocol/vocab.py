@@ -59,6 +59,8 @@ _VERB_WORDS: dict[str, dict[str, str]] = {
     # EMERGENCY ON/OFF has no word of its own: `emergency`/`emergencia` followed by
     # nothing but one of MODE_WORDS (see parse); with other words it is an ALERT.
     "emergency": {},
+    # The committee's membership desk: MEMBERS, MEMBERS approve !a1b2c3d4, ...
+    "members": {"en": "members", "es": "miembros socios"},
 }
 
 # Several-word aliases: folded words, one space -> (verb, language).
@@ -130,7 +132,8 @@ VERB_NAMES: dict[str, dict[str, str]] = {
     "es": {"offer": "OFREZCO", "need": "NECESITO", "alert": "ALERTA", "list": "LISTA",
            "find": "BUSCAR", "my": "MIS", "take": "TOMO", "done": "HECHO", "cancel": "CANCELAR",
            "safe": "BIEN", "join": "UNIRSE", "help": "AYUDA", "more": "MAS", "digest": "RESUMEN",
-           "update": "ACTUALIZAR", "ok": "OK", "helping": "AYUDANDO", "emergency": "EMERGENCIA"},
+           "update": "ACTUALIZAR", "ok": "OK", "helping": "AYUDANDO", "emergency": "EMERGENCIA",
+           "members": "MIEMBROS"},
 }
 """How replies name a verb, per language."""
 

@@ -73,6 +73,8 @@ class Posting(SQLModel, table=True):
     updated: float
     expires: float | None = None
     community: str = Field(default=DEFAULT_COMMUNITY, index=True, description="community served")
+    remaining: float | None = Field(
+        default=None, description="quantity not yet handed over, in `unit` (None: all of `quantity`)")
 
 
 class Match(SQLModel, table=True):
@@ -85,6 +87,13 @@ class Match(SQLModel, table=True):
     status: str = "proposed"
     created: float
     closed: float | None = None
+    quantity: float | None = Field(default=None, description="promised from the offer, in its unit (None: all of it)")
+    need_quantity: float | None = Field(default=None, description="what it covers of the need, in its unit (None: all of it)")
+    expires: float | None = Field(default=None, description="lapses unless accepted by then (None: accepted, held or closed)")
+    accepted: float | None = Field(default=None, description="when a side (or the committee) accepted it")
+    accepted_by: int | None = Field(default=None, sa_column=_node_column(nullable=True))
+    held: bool = Field(default=False, description="waiting for the committee's approval; no DM sent yet")
+    reason: str | None = Field(default=None, description="why it was cancelled: withdrawn, lapsed, rejected, expired")
 
 
 class Alert(SQLModel, table=True):
@@ -107,7 +116,7 @@ class Alert(SQLModel, table=True):
     category: str = Field(default="other", description="evicted, medical, new_family, fire, flood, security, utility, other")
     urgency: str = Field(default="unknown", description="CAP urgency: immediate, expected, future, past, unknown")
     severity: str = Field(default="unknown", description="CAP severity: extreme, severe, moderate, minor, unknown")
-    headline: str = Field(default="", description="the text as broadcast, cut to fit one packet with its prefix")
+    headline: str = Field(default="", sa_type=EncryptedText, description="the text as broadcast, cut to fit one packet with its prefix")
     verified: bool = Field(default=False, description="raised or confirmed by a committee member or responder")
     confirmed_by: int | None = Field(default=None, sa_column=_node_column(nullable=True))
     confirm_deadline: float | None = Field(default=None, description="a pending alert goes out unverified at this time")
@@ -130,7 +139,7 @@ class AlertMessage(SQLModel, table=True):
     references: str | None = None
     sender: int = Field(sa_column=_node_column(nullable=False))
     sent: float
-    text: str
+    text: str = Field(sa_type=EncryptedText)
 
 
 class AlertResponse(SQLModel, table=True):
@@ -147,7 +156,7 @@ class AlertResponse(SQLModel, table=True):
     node: int = Field(sa_column=_node_column(nullable=False))
     kind: str
     at: float
-    note: str = ""
+    note: str = Field(default="", sa_type=EncryptedText)
 
 
 class AlertCopy(SQLModel, table=True):
@@ -165,7 +174,7 @@ class Emergency(SQLModel, table=True):
     """Emergency mode: the 12-hour redistribution protocol, from start to its report."""
 
     id: int | None = Field(default=None, primary_key=True)
-    reason: str
+    reason: str = Field(sa_type=EncryptedText)
     started: float
     deadline: float
     ended: float | None = None
@@ -173,7 +182,7 @@ class Emergency(SQLModel, table=True):
     community: str = Field(default=DEFAULT_COMMUNITY, index=True)
     last_reminder: float | None = None
     last_plan: float | None = None
-    report: str | None = None
+    report: str | None = Field(default=None, sa_type=EncryptedText)
 
 
 class PlanStep(SQLModel, table=True):
@@ -371,3 +380,42 @@ class BundleRow(SQLModel, table=True):
     kind: str = Field(primary_key=True)
     remote_id: int = Field(sa_column=_node_column(primary_key=True, autoincrement=False))
     local_id: int = Field(sa_column=_node_column(nullable=False))
+
+
+# -- matching: the candidate index and the committee's zone map -------------------------
+
+
+class MatchKey(SQLModel, table=True):
+    """The matcher's index: one row per item key of each open posting with something left.
+
+    Every posting has a row with key `""` (all of it); then one per item key, or `*` when
+    the item names only its category. Keys are blinded when the database is encrypted.
+    Rebuilt from `posting` and `match` by `meshbot match reindex`.
+    """
+
+    __table_args__ = (
+        Index("ix_matchkey_find", "community", "category", "kind", "key", "urgency", "zone", "created"),
+    )
+
+    posting_id: int = Field(foreign_key="posting.id", primary_key=True)
+    key: str = Field(primary_key=True)
+    kind: str
+    community: str
+    category: str
+    urgency: int = Field(description="0 critical, 1 high, 2 normal")
+    zone: str | None = None
+    created: float
+    expires: float | None = None
+    author: int = Field(sa_column=_node_column(nullable=False))
+    unit: str | None = None
+    dim: str = Field(description="what the quantity measures; empty for a posting without one")
+    quantity: float | None = None
+    available: float = Field(description="left to give or get, not yet promised (1 for a lot)")
+    keys: str = Field(default="", description="all the item keys, space-separated; `*` for a generic item")
+
+
+class ZoneLink(SQLModel, table=True):
+    """Two zones the committee calls neighbours: matches prefer them after the same zone."""
+
+    zone: str = Field(primary_key=True)
+    neighbour: str = Field(primary_key=True)

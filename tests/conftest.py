@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,6 +32,11 @@ class Clock:
         self.now += seconds
 
 
+def node_key(node: int) -> str:
+    """The PKI public key (base64) of a test node's radio: the same node, the same key."""
+    return base64.b64encode(hashlib.sha256(f"radio {node}".encode()).digest()).decode("ascii")
+
+
 @dataclass
 class Board:
     """A worker over a real SQLite file: send texts in, read replies and rows out."""
@@ -43,10 +50,15 @@ class Board:
         self.engine = open_engine(self.path)
         self.worker = Worker(self.engine, self.settings, self.clock)
 
-    def send(self, node: int, text: str, *, direct: bool = True, packet_id: int | None = None) -> str | None:
+    def send(self, node: int, text: str, *, direct: bool = True, packet_id: int | None = None,
+             pki: bool | None = None, key: str | None = None) -> str | None:
+        """A DM comes under PKI with the node's own key, as firmware 2.5+ sends it (`pki=False`:
+        a plain DM); `key` is another radio's key claiming the node's number."""
         pid = next(self._ids) if packet_id is None else packet_id
         to = BOT if direct else 0xFFFFFFFF
-        return self.worker.process(Inbound(node, to, pid, 0, text))
+        pki = direct if pki is None else pki
+        public_key = (key or node_key(node)) if pki else None
+        return self.worker.process(Inbound(node, to, pid, 0, text, pki, public_key))
 
     def outbox(self, destination: int | None = None) -> list[OutboxItem]:
         with session(self.engine) as db:

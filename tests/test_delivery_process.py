@@ -129,11 +129,13 @@ def _kill_midway_and_recover(radio: Radio, db: Path, residents: int, kill_after:
     _assert_each_answered_once(radio, db, residents)
 
 
+@pytest.mark.timeout(300)
 def test_kill_9_midway_loses_nothing_and_doubles_nothing(radio: Radio, tmp_path: Path) -> None:
     _kill_midway_and_recover(radio, tmp_path / "m.db", residents=25, kill_after=8)
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1500)
 def test_kill_9_in_a_burst_of_200(radio: Radio, tmp_path: Path) -> None:
     _kill_midway_and_recover(radio, tmp_path / "m.db", residents=200, kill_after=70)
 
@@ -156,6 +158,7 @@ def test_sigterm_keeps_the_outbox_and_the_next_start_sends_it(radio: Radio, tmp_
     _assert_each_answered_once(radio, db, 6)
 
 
+@pytest.mark.timeout(300)
 def test_radio_gone_for_20_s_is_taken_back_within_5_s(tmp_path: Path) -> None:
     db = tmp_path / "m.db"
     radio = Radio()

@@ -11,6 +11,8 @@ from protocol import (
     ALIASES_BY_VERB, CATEGORIES, PARSERS, VERB_ALIASES, VERBS, Alert, Cancel, Digest, Done,
     Find, Help, Join, ListBoard, More, My, Need, Offer, ParseError, Safe, Take, parse,
 )
+from protocol import Ack, EmergencyMode, Helping, Update
+from protocol import Members
 from protocol.vocab import CATEGORY_KEYWORDS, NOT_TYPOS, TYPO_TARGETS, UNITS, category_of, fold
 
 CASES: list[tuple[str, object]] = [
@@ -204,6 +206,29 @@ CASES: list[tuple[str, object]] = [
     ("more please", More()),
     ("DIGEST", Digest()),
     ("resumen", Digest()),
+    # --- MEMBERS (the committee's membership desk)
+    ("MEMBERS", Members()),
+    ("members approve !000000a1", Members("approve", 0xA1)),
+    ("MIEMBROS rechazar a1b2c3d4", Members("reject", 0xA1B2C3D4)),
+    ("members role !a1 comité", Members("role", 0xA1, "committee")),
+    # --- alerts: UPDATE, OK, HELPING, and emergency mode
+    ("UPDATE a3 family moved to the school @oak", Update("a3", "family moved to the school", "oak")),
+    ("update A3: Road Closed", Update("a3", "Road Closed")),
+    ("UPDATE 3 fire is out", Update("a3", "fire is out")),
+    ("actualizar a 2 ya están en la escuela", Update("a2", "ya están en la escuela")),
+    ("OK a3", Ack("a3")),
+    ("ok A3 thanks", Ack("a3")),
+    ("ok, a 12", Ack("a12")),
+    ("ack 4", Ack("a4")),
+    ("enterado a3", Ack("a3")),
+    ("HELPING a3", Helping("a3")),
+    ("helping a3 bringing a first aid kit", Helping("a3", "bringing a first aid kit")),
+    ("ayudando a1", Helping("a1")),
+    ("EMERGENCY ON", EmergencyMode(True)),
+    ("emergency off", EmergencyMode(False)),
+    ("EMERGENCIA activar", EmergencyMode(True)),
+    ("emergencia fin", EmergencyMode(False)),
+    ("EMERGENCY on the river road", Alert("on the river road")),
 ]
 
 
@@ -222,7 +247,8 @@ def test_every_verb_has_a_case_and_a_parser() -> None:
 def test_every_alias(alias: str, verb: str) -> None:
     """Each alias, in upper and lower case, reaches its verb with typical arguments."""
     args = {"offer": "rice", "need": "rice", "alert": "fire", "find": "rice", "take": "o1",
-            "done": "o1", "cancel": "o1", "join": "Ana elm"}.get(verb, "")
+            "done": "o1", "cancel": "o1", "join": "Ana elm", "update": "a1 fire out", "ok": "a1",
+            "helping": "a1"}.get(verb, "")
     for spelled in (alias, alias.upper()):
         result = parse(f"{spelled} {args}".strip())
         assert not isinstance(result, ParseError), (spelled, result)
@@ -255,6 +281,25 @@ def test_two_edits_are_not_corrected_but_suggested() -> None:
     result = parse("ofrr rice")
     assert isinstance(result, ParseError)
     assert result.code == "unknown_verb" and "OFFER" in result.reply
+
+
+@pytest.mark.parametrize("text", ["ok", "OK", "ok thanks", "Ok!", "ok 👍"])
+def test_a_bare_ok_is_chatter_not_a_command(text: str) -> None:
+    """`ok` without an alert id stays what it was before OK became a verb: not a command,
+    so on a channel it goes unanswered."""
+    result = parse(text)
+    assert isinstance(result, ParseError) and result.code == "unknown_verb" and result.verb is None
+
+
+@pytest.mark.parametrize(("text", "code", "verb"), [
+    ("UPDATE", "missing_ref", "update"), ("UPDATE a3", "missing_args", "update"),
+    ("UPDATE o3 fire out", "bad_ref", "update"), ("HELPING", "missing_ref", "helping"),
+    ("HELPING n7", "bad_ref", "helping"), ("OK o12", "bad_ref", "ok"),
+])
+def test_alert_verbs_refuse_what_is_not_an_alert_id(text: str, code: str, verb: str) -> None:
+    result = parse(text)
+    assert isinstance(result, ParseError) and (result.code, result.verb) == (code, verb)
+    assert len(result.reply.encode()) <= 200 and "a3" in result.reply
 
 
 def test_typo_matching_two_verbs_is_not_guessed() -> None:

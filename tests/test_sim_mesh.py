@@ -366,3 +366,27 @@ def test_scenario_from_path_and_errors(tmp_path):
         parse_scenario('[[nodes]]\nnum = 1\nshort_name = "A"\nzone = "z"\nx = 0\ny = 0\n')  # no base
     with pytest.raises(ScenarioError):
         parse_scenario('[[nodes]]\nnum = 1\nshort_name = "TOOLONG"\nzone = "z"\nx = 0\ny = 0\nbase = true\n')
+
+
+def test_an_alert_packet_reaches_clients_on_the_librarys_data_topic():
+    define_topics()
+    got = []
+
+    def listener(packet, interface):
+        got.append((packet, interface))
+
+    pub.subscribe(listener, "meshtastic.receive.data.ALERT_APP")
+    try:
+        mesh = line_mesh()
+        bot, resident = SimLink(mesh, A), SimLink(mesh, B)
+        bot.connect()
+        resident.connect()
+        bot.send_text("ALERT a1 fire at the mill", alert=True)
+        mesh.env.run()
+        [(packet, interface)] = [(p, i) for p, i in got if i is resident.interface]
+        assert packet["decoded"]["portnum"] == "ALERT_APP"
+        assert packet["decoded"]["payload"] == "ALERT a1 fire at the mill".encode()
+        assert mesh.node(B).texts() == []  # not a text message: it rings the buzzer
+        assert [e.text for e in entries(mesh, "tx")] == ["ALERT a1 fire at the mill"]
+    finally:
+        pub.unsubscribe(listener, "meshtastic.receive.data.ALERT_APP")

@@ -46,7 +46,7 @@ from hardware.link import BROADCAST_NUM, NodeInfo, node_id
 from hardware.sim.channel import CAPTURE_DB, Airing, Channel, Reception
 from hardware.sim.dedupe import DEFAULT_CAPACITY, PacketHistory
 from hardware.sim.flooding import ROLES
-from hardware.sim.packet import TEXT_PORT, Priority, SimPacket, mesh_packet, packet_dict
+from hardware.sim.packet import ALERT_PORT, TEXT_PORT, Priority, SimPacket, mesh_packet, packet_dict
 from hardware.sim.propagation import (
     DEFAULT_TX_POWER_DBM,
     REFERENCE_HEIGHT_M,
@@ -219,7 +219,9 @@ class SimNode:
         if portnum == TEXT_PORT:
             text = payload.decode("utf-8", errors="replace")
             return self.send_text(text, destination, channel_index, want_ack, packet_id, hop_limit=hop_limit)
-        return self.mesh._send(self, portnum, "", payload, destination, channel_index, want_ack, packet_id, hop_limit)
+        # an alert carries a text too: keep it readable in the log and transcripts
+        shown = payload.decode("utf-8", errors="replace") if portnum == ALERT_PORT else ""
+        return self.mesh._send(self, portnum, shown, payload, destination, channel_index, want_ack, packet_id, hop_limit)
 
     def add_listener(self, listener: PacketListener) -> None:
         """Call `listener(packet_dict)` in the simulation thread for every text delivered."""

@@ -29,6 +29,7 @@ BROADCAST_ID = "^all"
 """What the library writes as `toId` for a broadcast."""
 TEXT_PORT = portnums_pb2.PortNum.TEXT_MESSAGE_APP
 ROUTING_PORT = portnums_pb2.PortNum.ROUTING_APP
+ALERT_PORT = portnums_pb2.PortNum.ALERT_APP
 ROUTING_NONE = mesh_pb2.Routing.Error.NONE
 MAX_RETRANSMIT = mesh_pb2.Routing.Error.MAX_RETRANSMIT
 
@@ -88,7 +89,7 @@ class SimPacket:
     to: int
     id: int
     text: str
-    """The text of a TEXT_MESSAGE_APP packet; empty for other ports."""
+    """The text of a TEXT_MESSAGE_APP packet (and, for the log, of an ALERT_APP one); else empty."""
     hop_limit: int
     hop_start: int
     channel: int = 0

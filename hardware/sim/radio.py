@@ -99,7 +99,7 @@ class Radio:
         self._wake: simpy.Event | None = None
         env.process(self._run())
 
-    # -- totals kept for callers of v1 ----------------------------------------------
+    # -- totals -----------------------------------------------------------------------
 
     @property
     def airtime_s(self) -> float:

@@ -9,9 +9,11 @@ from meshbot.handlers import alerts, board, help_desk, members, paging, postings
 from meshbot.handlers.context import Context, Reply
 from meshbot.handlers.digest import digest as digest_for_committee
 from protocol import Digest, More
+from protocol import Members
 from protocol import (
     Alert, Cancel, Done, Find, Help, Join, ListBoard, My, Need, Offer, Safe, Take,
 )
+from protocol import Ack, EmergencyMode, Helping, Update
 
 
 def _help(ctx: Context, cmd: Help) -> Reply:
@@ -33,6 +35,11 @@ HANDLERS: dict[type, Callable[[Context, Any], Reply]] = {
     Help: _help,
     Digest: digest_for_committee,
     More: paging.more,
+    Members: members.members,
+    Update: alerts.update_alert,
+    Ack: alerts.acknowledge,
+    Helping: alerts.helping,
+    EmergencyMode: alerts.emergency_mode,
 }
 
 __all__ = ["HANDLERS", "Context", "Reply"]

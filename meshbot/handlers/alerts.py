@@ -1,45 +1,131 @@
-"""ALERT, SAFE and ending an alert: v1 broadcasts at once on the alert channel."""
+"""ALERT, UPDATE, CANCEL of an alert, OK, HELPING, SAFE and EMERGENCY ON/OFF.
+
+The rules (who broadcasts at once, who confirms, repeats) are `meshbot.alerts`; this
+module turns a command and its sender into those calls and a short answer.
+"""
 
 from __future__ import annotations
 
+from sqlmodel import select
+
+from meshbot import alerts, emergency
 from meshbot.handlers.context import Context, Reply
 from meshbot.members import display_name
 from meshbot.outbox import Outgoing, Priority
+from protocol import Ack, EmergencyMode, Helping, Safe, Update, replies
 from protocol import Alert as AlertCommand
-from protocol import Safe, replies
+from protocol.vocab import VERB_NAMES
 from store import Alert
 
-HOUR_S = 3600.0
+LIVE = ("pending", "active")
 
 
-def _broadcast(ctx: Context, text: str) -> Outgoing:
-    return Outgoing(text=text, priority=Priority.ALERT, channel=ctx.settings.channel_index)
+def _verb(ctx: Context, verb: str) -> str:
+    return VERB_NAMES.get(ctx.lang, VERB_NAMES["en"]).get(verb, verb.upper())
 
 
 def raise_alert(ctx: Context, cmd: AlertCommand) -> Reply:
-    alert = Alert(
-        sender=ctx.sender.node_num, text=cmd.text, zone=cmd.place or ctx.sender.zone,
-        created=ctx.now, expires=ctx.now + ctx.settings.alert_ttl_hours * HOUR_S,
-    )
-    ctx.session.add(alert)
-    ctx.session.flush()
-    short_id = replies.ref("alert", alert.id or 0)
-    text = replies.alert_broadcast(short_id, alert.text, alert.zone, display_name(ctx.sender))
-    return Reply(replies.alert_sent(short_id, lang=ctx.lang), (_broadcast(ctx, text),))
+    raised = alerts.raise_alert(ctx.session, ctx.sender, cmd.text, cmd.place, ctx.now, ctx.settings, ctx.direct)
+    short_id = alerts.alert_ref(raised.alert)
+    if raised.outcome == "broadcast":
+        text = replies.alert_sent(short_id, lang=ctx.lang)
+    elif raised.outcome == "unverified":
+        text = replies.alert_sent_unverified(short_id, lang=ctx.lang)
+    else:
+        text = replies.alert_pending(short_id, ctx.settings.alert_confirm_minutes, lang=ctx.lang)
+    return Reply(text, raised.notices)
+
+
+def _live(ctx: Context, ref: str) -> Alert | None:
+    alert = alerts.find(ctx.session, ref)
+    return alert if alert is not None and alert.status in LIVE else None
 
 
 def cancel_alert(ctx: Context, alert: Alert | None, ref: str) -> Reply:
-    """Only the sender ends their alert in v1; everyone hears that it is over."""
-    if alert is None or alert.status != "active":
+    """The sender or the committee, by DM, end an alert; everyone hears that it is over."""
+    if alert is None or alert.status not in LIVE:
         return Reply(replies.not_found(ref, lang=ctx.lang))
-    if alert.sender != ctx.sender.node_num:
+    if not ctx.direct:
+        return Reply(replies.only_by_dm(_verb(ctx, "cancel"), ref, lang=ctx.lang))
+    if not alerts.may_change(ctx.sender, alert, ctx.direct):
         return Reply(replies.not_yours(ref, lang=ctx.lang))
-    alert.status = "cancelled"
-    ctx.session.add(alert)
-    return Reply(replies.cancelled(ref, lang=ctx.lang), (_broadcast(ctx, replies.alert_cancelled(ref, alert.text)),))
+    notices = alerts.cancel(ctx.session, alert, ctx.sender.node_num, ctx.now, ctx.settings)
+    return Reply(replies.cancelled(ref, lang=ctx.lang), notices)
+
+
+def update_alert(ctx: Context, cmd: Update) -> Reply:
+    alert = _live(ctx, cmd.ref)
+    if alert is None:
+        return Reply(replies.alert_not_active(cmd.ref, lang=ctx.lang))
+    if not ctx.direct:
+        return Reply(replies.only_by_dm(_verb(ctx, "update"), cmd.ref, lang=ctx.lang))
+    if not alerts.may_change(ctx.sender, alert, ctx.direct):
+        return Reply(replies.not_yours(cmd.ref, lang=ctx.lang))
+    notices = alerts.update(ctx.session, alert, cmd.text, cmd.place, ctx.sender.node_num, ctx.now, ctx.settings)
+    if alert.status == "pending":
+        return Reply(replies.alert_pending(cmd.ref, ctx.settings.alert_confirm_minutes, lang=ctx.lang))
+    return Reply(replies.alert_updated(cmd.ref, lang=ctx.lang), notices)
+
+
+def acknowledge(ctx: Context, cmd: Ack) -> Reply:
+    """OK a3: no more repeats to this node. From the committee by DM, a waiting alert goes out."""
+    alert = _live(ctx, cmd.ref)
+    if alert is None:
+        return Reply(replies.alert_not_active(cmd.ref, lang=ctx.lang))
+    if alert.status == "pending":
+        if ctx.sender.role not in alerts.CONFIRMERS:
+            return Reply(replies.alert_not_active(cmd.ref, lang=ctx.lang))
+        if not ctx.direct:
+            return Reply(replies.confirm_by_dm(cmd.ref, lang=ctx.lang))
+        notices = alerts.confirm(ctx.session, alert, ctx.sender.node_num, ctx.now, ctx.settings)
+        return Reply(replies.alert_confirmed(cmd.ref, lang=ctx.lang), notices)
+    alerts.respond(ctx.session, alert, ctx.sender.node_num, "ok", ctx.now)
+    alerts.withdraw_repeats(ctx.session, alert, ctx.sender.node_num)
+    return Reply(replies.alert_acknowledged(cmd.ref, lang=ctx.lang))
+
+
+def helping(ctx: Context, cmd: Helping) -> Reply:
+    """HELPING a3: the alert's sender learns who is coming; in emergency mode, a volunteer."""
+    alert = _live(ctx, cmd.ref)
+    if alert is None or alert.status != "active":
+        return Reply(replies.alert_not_active(cmd.ref, lang=ctx.lang))
+    first = alerts.respond(ctx.session, alert, ctx.sender.node_num, "helping", ctx.now, cmd.note)
+    alerts.withdraw_repeats(ctx.session, alert, ctx.sender.node_num)
+    notices: tuple[Outgoing, ...] = ()
+    if first and alert.sender != ctx.sender.node_num:
+        text = replies.helping_notice(cmd.ref, display_name(ctx.sender), cmd.note, lang=ctx.lang_of(alert.sender))
+        notices = (Outgoing(text, alert.sender, Priority.REPLY),)
+    return Reply(replies.helping_noted(cmd.ref, lang=ctx.lang), notices)
 
 
 def mark_safe(ctx: Context, cmd: Safe) -> Reply:
+    """SAFE [@zone] [note]: a check-in for every alert on air (the note, zone and all, is
+    kept with it) and for emergency mode (`Member.safe_at`)."""
     ctx.sender.safe_at = ctx.now
     ctx.session.add(ctx.sender)
+    on_air = ctx.session.exec(
+        select(Alert).where(Alert.status == "active", Alert.community == ctx.sender.community)
+    ).all()
+    for alert in on_air:
+        alerts.respond(ctx.session, alert, ctx.sender.node_num, "safe", ctx.now, cmd.note)
+        alerts.withdraw_repeats(ctx.session, alert, ctx.sender.node_num)
     return Reply(replies.safe(ctx.sender.name or ctx.sender.short_name or "friend", lang=ctx.lang))
+
+
+def emergency_mode(ctx: Context, cmd: EmergencyMode) -> Reply:
+    """EMERGENCY ON/OFF: the committee, by DM; everyone else is pointed at what they can do."""
+    if ctx.sender.role not in alerts.CONFIRMERS or not ctx.direct:
+        return Reply(replies.committee_only(_verb(ctx, "emergency"), lang=ctx.lang))
+    current = emergency.current(ctx.session, ctx.sender.community)
+    if cmd.on:
+        if current is not None:
+            return Reply(replies.emergency_already(lang=ctx.lang))
+        reason = f"declared by {display_name(ctx.sender)}"
+        _, notices = emergency.start(ctx.session, ctx.settings, ctx.now, reason, ctx.sender.node_num,
+                                     ctx.sender.community)
+        return Reply(replies.emergency_started(ctx.settings.emergency_hours, lang=ctx.lang), notices)
+    if current is None:
+        return Reply(replies.emergency_not_on(lang=ctx.lang))
+    notices = emergency.end(ctx.session, ctx.settings, ctx.now, current)
+    return Reply(replies.emergency_ended(lang=ctx.lang), notices)
+

@@ -49,9 +49,21 @@ def list_board(ctx: Context, cmd: ListBoard) -> Reply:
 
 
 def find(ctx: Context, cmd: Find) -> Reply:
+    """Open postings whose item holds every word (a plural's `s` dropped), most urgent first.
+
+    Items are encrypted at rest, so SQL cannot search them: the open postings (of the
+    zone, if one is given) are read in board order and their items, decrypted on load,
+    are compared here. Linear in the open board: ~0.2 s at 100,000 open postings
+    (bench/bench_find.py, docs/benchmarks.md).
+    """
     conditions = _open_now(ctx)
-    for word in cmd.query.lower().split()[:5]:
-        conditions.append(func.lower(Posting.item).contains(word.rstrip("s") or word, autoescape=True))
     if cmd.place:
         conditions.append(Posting.zone == cmd.place)
-    return _answer(ctx, replies.fit(f"'{cmd.query}'", 40), conditions)
+    words = [word.rstrip("s") or word for word in cmd.query.lower().split()[:5]]
+    rows = ctx.session.exec(
+        select(Posting.id, Posting.item).where(*conditions)
+        .order_by(_URGENT_FIRST, Posting.created.desc())  # type: ignore[attr-defined]
+    )
+    ids = [posting_id for posting_id, item in rows
+           if posting_id is not None and all(word in item.lower() for word in words)]
+    return paging.first_page(ctx, replies.fit(f"'{cmd.query}'", 40), ids[:paging.PAGE_IDS_MAX], len(ids))

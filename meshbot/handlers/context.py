@@ -21,6 +21,19 @@ class Context:
     now: float
     settings: Settings
     lang: str = "en"
+    direct: bool = True
+    """The text came as a DM to the bot. False: on a channel, where anyone with the key can
+    claim any node number, so nothing privileged is granted on the sender's word."""
+    authenticated: bool = False
+    """The text came as a PKI direct message under the sender's pinned key: the sender is
+    who `sender` says. Channel texts and plain DMs could come from anyone (see gate.py)."""
+
+    def acts_as(self, *roles: str) -> bool:
+        """The sender holds one of `roles` AND proved who they are (a pinned PKI DM).
+
+        For handlers whose effect depends on the sender's role (an alert from a
+        responder goes out at once, anyone else's waits for the committee)."""
+        return self.authenticated and self.sender.role in roles
 
     def lang_of(self, node_num: int) -> str:
         """The language another node last wrote in: notices to them use it (English if unknown)."""

@@ -1,12 +1,105 @@
-"""JOIN: a resident tells the bot their name and zone."""
+"""JOIN (a resident asks to be a member) and MEMBERS (the committee answers, by DM).
+
+JOIN makes a visitor a *pending* member and tells the committee; nothing a resident
+can do waits for the answer. MEMBERS reaches this handler only through the gate
+(gate.py): a committee member, proved by a pinned PKI direct message.
+"""
 
 from __future__ import annotations
 
+from sqlmodel import col, select
+
+from hardware.link import node_id
+from meshbot import membership
+from meshbot.membership import COMMITTEE_ROLES
 from meshbot.handlers.context import Context, Reply
-from protocol import Join, replies
+from meshbot.identity import fingerprint, pinned_key
+from meshbot.members import display_name
+from meshbot.outbox import Outgoing, Priority
+from protocol import Join, Members, replies
+from store import Member
+
+TOLD_MAX = 5
+
+_TEXTS = {
+    "pending": {"en": "Welcome {name} @{zone}. The committee will confirm you; OFFER, NEED, LIST, HELP work now.",
+                "es": "Bienvenida/o {name} @{zone}. El comité te confirmará; OFREZCO, NECESITO, LISTA, AYUDA ya funcionan."},
+    "already": {"en": "You are a member already. To change your name or zone, DM the bot from your own radio.",
+                "es": "Ya eres miembro. Para cambiar tu nombre o zona, escribe al bot por DM desde tu radio."},
+    "join_notice": {"en": "Join: {who} @{zone}, key {key}. MEMBERS approve {id}",
+                    "es": "Alta: {who} @{zone}, clave {key}. MIEMBROS aprobar {id}"},
+    "nobody": {"en": "Nobody is waiting to join.", "es": "Nadie espera para unirse."},
+    "pending_list": {"en": "Waiting {count}: {names}. MEMBERS approve !id", "es": "Esperan {count}: {names}. MIEMBROS aprobar !id"},
+    "approved": {"en": "{who} approved.", "es": "{who} aprobado/a."},
+    "rejected": {"en": "{who} not approved; they can still post, marked unverified.",
+                 "es": "{who} no aprobado/a; aún puede publicar, como no verificado."},
+    "role": {"en": "{who} is now {role}.", "es": "{who} ahora es {role}."},
+    "told_approved": {"en": "The committee approved you as a member. Thank you!",
+                      "es": "El comité te aprobó como miembro. ¡Gracias!"},
+    "told_role": {"en": "The committee made you {role}. DM the bot from this radio only.",
+                  "es": "El comité te hizo {role}. Escribe al bot solo desde esta radio."},
+}
+
+
+def _t(which: str, lang: str, **values: object) -> str:
+    return replies.fit(_TEXTS[which]["es" if lang == "es" else "en"].format(**values))
 
 
 def join(ctx: Context, cmd: Join) -> Reply:
-    ctx.sender.name, ctx.sender.zone, ctx.sender.joined = cmd.name, cmd.zone, True
-    ctx.session.add(ctx.sender)
-    return Reply(replies.welcome(cmd.name, cmd.zone, lang=ctx.lang))
+    member = ctx.sender
+    if member.status == "approved" and not ctx.authenticated and (member.name, member.zone) != (cmd.name, cmd.zone):
+        return Reply(_t("already", ctx.lang))  # a channel text could be anyone's: no renaming members
+    member.name, member.zone, member.joined = cmd.name, cmd.zone, True
+    notices: tuple[Outgoing, ...] = ()
+    if member.status == "visitor":
+        member.status = "pending"
+        notices = _tell_committee(ctx, member)
+    ctx.session.add(member)
+    if member.status == "approved":
+        return Reply(replies.welcome(cmd.name, cmd.zone, lang=ctx.lang), notices)
+    return Reply(_t("pending", ctx.lang, name=cmd.name, zone=cmd.zone), notices)
+
+
+def _committee(ctx: Context) -> list[Member]:
+    return list(ctx.session.exec(
+        select(Member).where(col(Member.role).in_(COMMITTEE_ROLES), Member.community == ctx.sender.community,
+                             Member.node_num != ctx.sender.node_num)
+        .order_by(col(Member.node_num)).limit(TOLD_MAX)
+    ).all())
+
+
+def _tell_committee(ctx: Context, member: Member) -> tuple[Outgoing, ...]:
+    key = pinned_key(ctx.session, member.node_num)
+    notices = []
+    for person in _committee(ctx):
+        text = _t("join_notice", ctx.lang_of(person.node_num), who=display_name(member), zone=member.zone,
+                  key=fingerprint(key) if key else "-", id=node_id(member.node_num))
+        notices.append(Outgoing(text, person.node_num, Priority.NOTICE))
+    return tuple(notices)
+
+
+def members(ctx: Context, cmd: Members) -> Reply:
+    """The committee's membership desk over the air (the gate let only the committee in)."""
+    if cmd.action == "list" or cmd.node is None:
+        waiting = membership.members(ctx.session, "pending", ctx.sender.community)
+        if not waiting:
+            return Reply(_t("nobody", ctx.lang))
+        names = ", ".join(f"{node_id(m.node_num)} {m.name or m.short_name or '?'}@{m.zone or '?'}" for m in waiting)
+        return Reply(_t("pending_list", ctx.lang, count=len(waiting), names=names))
+    actor = node_id(ctx.sender.node_num)
+    try:
+        if cmd.action == "approve":
+            member = membership.approve(ctx.session, cmd.node, actor, ctx.now)
+            told = _t("told_approved", ctx.lang_of(member.node_num))
+            return Reply(_t("approved", ctx.lang, who=display_name(member)),
+                         (Outgoing(told, member.node_num, Priority.NOTICE),))
+        if cmd.action == "reject":
+            member = membership.reject(ctx.session, cmd.node, actor, ctx.now, ctx.sender.role)
+            return Reply(_t("rejected", ctx.lang, who=display_name(member)))
+        role = cmd.role or "resident"
+        member = membership.set_role(ctx.session, cmd.node, role, actor, ctx.now, ctx.sender.role)
+        told = _t("told_role", ctx.lang_of(member.node_num), role=role)
+        return Reply(_t("role", ctx.lang, who=display_name(member), role=role),
+                     (Outgoing(told, member.node_num, Priority.NOTICE),))
+    except membership.MembershipError as exc:
+        return Reply(replies.fit(str(exc)))

@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from meshbot.handlers.context import Context, Reply
 from meshbot.handlers.refs import posting_label
+from meshbot.privacy import coarse
 from protocol import More, replies
 from store import Posting
 from store.models import PageState
@@ -42,7 +43,8 @@ def more(ctx: Context, cmd: More) -> Reply:
 
 def _show(ctx: Context, title: str, ids: list[int], total: int, shown_before: int) -> Reply:
     rows = _open_postings(ctx, ids[:SHOWN_MAX * 2])
-    labels = [posting_label(rows[i]) for i in ids[:SHOWN_MAX * 2] if i in rows]
+    # A list goes to anyone who asks: zones and streets only, no door or phone (privacy.py).
+    labels = [coarse(posting_label(rows[i])) for i in ids[:SHOWN_MAX * 2] if i in rows]
     text, count = replies.page(title, labels, total, first=shown_before + 1, lang=ctx.lang)
     consumed = _consumed(ids, rows, count)
     _save(ctx, title, ids[consumed:], shown_before + count, total)

@@ -1,13 +1,18 @@
-"""OFFER and NEED, and what their authors and takers do next: TAKE, DONE, CANCEL, MY."""
+"""OFFER and NEED, and what residents do next: TAKE, DONE, CANCEL (a posting or a match `m5`), MY.
+
+The rules of a match's life are in `meshbot.claims`; this module turns a command and its
+sender into those calls and a short answer.
+"""
 
 from __future__ import annotations
 
 from sqlmodel import select
 
+from meshbot import claims
+from meshbot.handlers.alerts import cancel_alert
 from meshbot.handlers.context import Context, Reply
 from meshbot.handlers.refs import find_alert, find_posting, posting_label, posting_ref
-from meshbot.matcher import match_new_posting
-from meshbot.handlers.alerts import cancel_alert
+from meshbot.matcher import available_of, live_matches, match_posting, sync
 from meshbot.members import display_name, name_of
 from meshbot.outbox import Outgoing, Priority
 from protocol import Cancel, Done, My, Need, Offer, Take, replies
@@ -21,108 +26,115 @@ def _dm(node: int, text: str) -> Outgoing:
     return Outgoing(text=text, destination=node, priority=Priority.NOTICE)
 
 
+def _is_match(ref: str) -> bool:
+    return ref.startswith("m")
+
+
 def post(ctx: Context, cmd: Offer | Need) -> Reply:
-    """Put the posting on the board and match it at once if someone is waiting for it."""
+    """Put the posting on the board and match it at once with whoever waits for it."""
     posting = Posting(
         kind=cmd.kind, category=cmd.category, item=cmd.item, quantity=cmd.quantity,
         unit=cmd.unit, zone=cmd.place or ctx.sender.zone, urgency=cmd.urgency,
         author=ctx.sender.node_num, community=ctx.sender.community, created=ctx.now, updated=ctx.now,
-        expires=ctx.now + ctx.settings.posting_ttl_days * DAY_S,
+        expires=ctx.now + ctx.settings.posting_ttl_days * DAY_S, remaining=cmd.quantity,
     )
     ctx.session.add(posting)
     ctx.session.flush()
-    pair = match_new_posting(ctx.session, posting, ctx.now)
-    if pair is None:
-        return Reply(replies.posted(posting.kind, posting_ref(posting), posting_label(posting), posting.category, lang=ctx.lang))
-    partner = pair.need if posting.kind == "offer" else pair.offer
-    to_partner = replies.match_for_author(
-        posting_ref(partner), posting_label(posting), display_name(ctx.sender), lang=ctx.lang_of(partner.author)
-    )
-    to_sender = replies.match_for_author(
-        posting_ref(posting), posting_label(partner), name_of(ctx.session, partner.author), lang=ctx.lang
-    )
-    return Reply(to_sender, (_dm(partner.author, to_partner),))
+    proposals = match_posting(ctx.session, posting, ctx.now, ctx.settings)
+    answer, notices = claims.announce(ctx.session, proposals, ctx.settings, ctx.lang_of, poster=ctx.sender.node_num)
+    if answer is None:
+        answer = replies.posted(posting.kind, posting_ref(posting), posting_label(posting), posting.category, lang=ctx.lang)
+    return Reply(answer, tuple(notices))
 
 
 def take(ctx: Context, cmd: Take) -> Reply:
-    """Claim someone's open offer, or answer someone's open need."""
+    """TAKE m5 accepts a proposed match; TAKE o12 / n7 claims what is left of a posting."""
+    if _is_match(cmd.ref):
+        text, notices = claims.accept(
+            ctx.session, claims.find_match(ctx.session, cmd.ref), cmd.ref, ctx.sender.node_num, ctx.now, ctx.lang_of)
+        return Reply(text, tuple(notices))
     posting = find_posting(ctx.session, cmd.ref)
     if posting is None or posting.status != "open":
         return Reply(replies.not_found(cmd.ref, lang=ctx.lang))
     if posting.author == ctx.sender.node_num:
         return Reply(replies.own_posting(posting_ref(posting), lang=ctx.lang))
-    posting.status, posting.updated = "matched", ctx.now
+    left = available_of(ctx.session, posting)
+    sized = posting.quantity is not None
     match = Match(
         offer_id=posting.id if posting.kind == "offer" else None,
         need_id=posting.id if posting.kind == "need" else None,
-        taker=ctx.sender.node_num, created=ctx.now,
+        quantity=left if sized and posting.kind == "offer" else None,
+        need_quantity=left if sized and posting.kind == "need" else None,
+        taker=ctx.sender.node_num, created=ctx.now, accepted=ctx.now, accepted_by=ctx.sender.node_num,
     )
-    ctx.session.add_all([posting, match])
+    ctx.session.add(match)
+    ctx.session.flush()
+    sync(ctx.session, posting, ctx.now)
     short_id = posting_ref(posting)
     notice = _dm(posting.author, replies.taken_by(short_id, display_name(ctx.sender), lang=ctx.lang_of(posting.author)))
     return Reply(replies.you_took(posting_label(posting), name_of(ctx.session, posting.author), short_id, lang=ctx.lang), (notice,))
 
 
-def _live_matches(ctx: Context, posting: Posting) -> list[Match]:
-    column = Match.offer_id if posting.kind == "offer" else Match.need_id
-    return list(ctx.session.exec(select(Match).where(column == posting.id, Match.status == "proposed")).all())
-
-
-def _is_party(ctx: Context, posting: Posting, matches: list[Match]) -> bool:
+def _party_matches(ctx: Context, posting: Posting) -> list[Match]:
+    """The live matches on `posting` the sender is a side of (all of them for its author)."""
+    matches = live_matches(ctx.session, posting)
     me = ctx.sender.node_num
-    if posting.author == me or any(m.taker == me for m in matches):
-        return True
-    partner_ids = [m.need_id if posting.kind == "offer" else m.offer_id for m in matches]
-    return any((p := ctx.session.get(Posting, pid)) is not None and p.author == me
-               for pid in partner_ids if pid is not None)
+    if posting.author == me:
+        return matches
+    return [m for m in matches if claims.sides_of(ctx.session, m).of(me) is not None]
 
 
 def done(ctx: Context, cmd: Done) -> Reply:
-    """Close a posting (and the match it is in) as fulfilled; either party may say so."""
+    """DONE m5 closes one match; DONE o12 closes the sender's side of a posting: its author
+    closes the posting with all its matches, a partner only the matches they are in."""
+    if _is_match(cmd.ref):
+        match = claims.find_match(ctx.session, cmd.ref)
+        return Reply(claims.done(ctx.session, match, cmd.ref, ctx.sender.node_num, ctx.now, ctx.lang_of))
     posting = find_posting(ctx.session, cmd.ref)
     if posting is None or posting.status not in LIVE_STATES:
         return Reply(replies.not_found(cmd.ref, lang=ctx.lang))
-    matches = _live_matches(ctx, posting)
-    if not _is_party(ctx, posting, matches):
+    mine = _party_matches(ctx, posting)
+    if posting.author != ctx.sender.node_num and not mine:
         return Reply(replies.not_yours(posting_ref(posting), lang=ctx.lang))
-    closing = [posting]
-    for match in matches:
-        match.status, match.closed = "done", ctx.now
-        ctx.session.add(match)
-        partner_id = match.need_id if posting.kind == "offer" else match.offer_id
-        partner = ctx.session.get(Posting, partner_id) if partner_id is not None else None
-        if partner is not None and partner.status in LIVE_STATES:
-            closing.append(partner)
-    for row in closing:
-        row.status, row.updated = "done", ctx.now
-        ctx.session.add(row)
+    for match in mine:
+        claims.finish(ctx.session, match, ctx.now)
+    if posting.author == ctx.sender.node_num and posting.status in LIVE_STATES:
+        posting.status, posting.updated = "done", ctx.now
+        ctx.session.add(posting)
+        sync(ctx.session, posting, ctx.now)
     return Reply(replies.done(posting_ref(posting), lang=ctx.lang))
 
 
 def cancel(ctx: Context, cmd: Cancel) -> Reply:
-    """Withdraw one's own posting (or alert); a matched partner is told and reopened."""
+    """CANCEL m5 withdraws from a match; CANCEL o12 withdraws one's own posting, and each
+    partner is told and goes on to the next in line."""
     if cmd.ref.startswith("a"):
-        alert = find_alert(ctx.session, cmd.ref)
-        return cancel_alert(ctx, alert, cmd.ref)
+        return cancel_alert(ctx, find_alert(ctx.session, cmd.ref), cmd.ref)
+    if _is_match(cmd.ref):
+        text, notices = claims.withdraw(
+            ctx.session, claims.find_match(ctx.session, cmd.ref), cmd.ref, ctx.sender.node_num, ctx.now,
+            ctx.settings, ctx.lang_of)
+        return Reply(text, tuple(notices))
     posting = find_posting(ctx.session, cmd.ref)
     if posting is None or posting.status not in LIVE_STATES:
         return Reply(replies.not_found(cmd.ref, lang=ctx.lang))
     if posting.author != ctx.sender.node_num:
         return Reply(replies.not_yours(posting_ref(posting), lang=ctx.lang))
     notices: list[Outgoing] = []
-    for match in _live_matches(ctx, posting):
-        match.status, match.closed = "cancelled", ctx.now
-        ctx.session.add(match)
-        partner_id = match.need_id if posting.kind == "offer" else match.offer_id
-        partner = ctx.session.get(Posting, partner_id) if partner_id is not None else None
-        if partner is not None and partner.status == "matched":
-            partner.status, partner.updated = "open", ctx.now
-            ctx.session.add(partner)
-            notices.append(_dm(partner.author, replies.counterpart_cancelled(posting_ref(posting), posting.item, lang=ctx.lang_of(partner.author))))
-        elif match.taker is not None:
-            notices.append(_dm(match.taker, replies.counterpart_cancelled(posting_ref(posting), posting.item, lang=ctx.lang_of(match.taker))))
+    partners: list[Posting] = []
+    for match in live_matches(ctx.session, posting):
+        claims.close(ctx.session, match, ctx.now, "withdrawn")
+        sides = claims.sides_of(ctx.session, match)
+        other = sides.receiver if posting.kind == "offer" else sides.giver
+        if not match.held:  # a held match was never told to anyone
+            notices.append(_dm(other.node, replies.counterpart_cancelled(
+                posting_ref(posting), sides.what_for(other), lang=ctx.lang_of(other.node))))
+        if other.posting is not None:
+            partners.append(other.posting)
     posting.status, posting.updated = "cancelled", ctx.now
     ctx.session.add(posting)
+    sync(ctx.session, posting, ctx.now)
+    notices += claims.rematch_and_announce(ctx.session, partners, ctx.now, ctx.settings, ctx.lang_of)
     return Reply(replies.cancelled(posting_ref(posting), lang=ctx.lang), tuple(notices))
 
 

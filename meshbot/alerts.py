@@ -1,0 +1,417 @@
+"""Alert policy: who broadcasts at once, the confirmation window, repeats, updates, the end.
+
+The rules (docs/alerts.md says them for people):
+
+* A committee member, admin or responder who sends ALERT **by DM** is broadcast at once,
+  verified. Anyone else's alert, and any ALERT that came on a channel (where anyone with
+  the key can claim any node number), goes to the committee first, one DM each; it is
+  broadcast verified when a committee member answers `OK a3` by DM (or the laptop runs
+  `meshbot alert confirm a3`), and otherwise goes out by itself after
+  `alert_confirm_minutes`, marked unverified: a crisis does not wait for a sleeping
+  committee. With no committee member known there is nobody to wait for: it goes at once,
+  unverified.
+* A broadcast goes on the alert channel(s) as text and, where enabled, as an ALERT_APP
+  packet. Over the first half hour it is repeated by DM, with the same id, to the nodes
+  that have not acknowledged it (OK, HELPING, SAFE, or their radio's ACK of an earlier
+  repeat): never twice to a node that did.
+* UPDATE and CANCEL come from the sender or the committee, by DM. An alert ends when it is
+  cancelled or expires (`alert_ttl_hours`); repeats stop with it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from hardware.link import BROADCAST_NUM, LinkDown, NodeInfo, RadioLink
+from meshbot import alert_cap
+from meshbot.members import display_name, name_of
+from meshbot.outbox import Outgoing, Priority, enqueue
+from meshbot.settings import Settings
+from protocol import replies
+from store import Alert, Member, OutboxItem, session
+from store.models import AlertCopy, AlertMessage, AlertResponse
+
+log = logging.getLogger(__name__)
+BROADCASTERS = ("committee", "admin", "responder")
+"""Roles whose ALERT by DM goes on air at once."""
+CONFIRMERS = ("committee", "admin")
+"""Roles who confirm (or stop) somebody else's alert."""
+ASK_MAX = 5
+"""At most this many committee members are asked to confirm one alert."""
+HEARD_WITHIN_S = 48 * 3600.0
+"""A node the radio has not heard for this long is not sent repeats (it is away)."""
+ANSWERS = ("confirm", "ok", "helping", "safe", "delivered")
+"""Kinds of AlertResponse; any of them means the node has the alert."""
+HOUR_S = 3600.0
+FLOOD_CLEAR_S = 20.0
+"""A flood over 3 hops on LONG_FAST has died down well within this: a second broadcast
+(the ALERT_APP copy, another channel) waits this long so the two do not collide."""
+
+
+def alert_ref(alert: Alert) -> str:
+    return replies.ref("alert", alert.id or 0)
+
+
+def find(db: Session, ref: str) -> Alert | None:
+    """The alert `a3` names, or None."""
+    if ref[:1] != "a" or not ref[1:].isdigit():
+        return None
+    return db.get(Alert, int(ref[1:]))
+
+
+def committee(db: Session, community: str, exclude: int | None = None) -> list[Member]:
+    """Who confirms alerts in `community`, lowest node number first, at most ASK_MAX."""
+    query = select(Member).where(col(Member.role).in_(CONFIRMERS), Member.community == community)
+    if exclude is not None:
+        query = query.where(Member.node_num != exclude)
+    return list(db.exec(query.order_by(col(Member.node_num)).limit(ASK_MAX)).all())
+
+
+def _lang(member: Member) -> str:
+    return member.lang or "en"
+
+
+def _sender_name(db: Session, alert: Alert) -> str:
+    return name_of(db, alert.sender)
+
+
+def _message(db: Session, alert: Alert, kind: str, by: int, now: float, text: str) -> AlertMessage:
+    """Keep one CAP message (alert, update or cancel) with its reference to the one before."""
+    earlier = db.exec(
+        select(AlertMessage).where(AlertMessage.alert_id == alert.id).order_by(col(AlertMessage.id).desc())
+    ).first()
+    count = len(db.exec(select(AlertMessage.id).where(AlertMessage.alert_id == alert.id)).all())
+    identifier = alert_ref(alert) if count == 0 else f"{alert_ref(alert)}.{count + 1}"
+    message = AlertMessage(
+        alert_id=alert.id or 0, identifier=identifier, msg_type=kind,
+        references=earlier.identifier if earlier else None, sender=by, sent=now, text=text,
+    )
+    db.add(message)
+    alert.msg_type = kind
+    return message
+
+
+def _channels(settings: Settings) -> list[int]:
+    extra = settings.alert_channel
+    return [settings.channel_index] + ([extra] if extra >= 0 and extra != settings.channel_index else [])
+
+
+def _on_air(settings: Settings, text: str, ring: bool) -> tuple[Outgoing, ...]:
+    """The broadcast text on every alert channel, then the ALERT_APP copies that ring
+    buzzers; each flood FLOOD_CLEAR_S after the one before, so they do not collide."""
+    kinds = [(ch, False) for ch in _channels(settings)]
+    if ring and settings.alert_app_packet:
+        kinds += [(ch, True) for ch in _channels(settings)]
+    return tuple(
+        Outgoing(text, BROADCAST_NUM, Priority.ALERT, ch, alert_app=app, delay_s=i * FLOOD_CLEAR_S)
+        for i, (ch, app) in enumerate(kinds)
+    )
+
+
+def _broadcast_text(db: Session, alert: Alert, update: bool = False) -> str:
+    text, headline = replies.alert_on_air(
+        alert_ref(alert), alert.text, alert.zone, _sender_name(db, alert),
+        verified=alert.verified, status=alert.cap_status, update=update,
+    )
+    alert.headline = headline
+    return text
+
+
+def broadcast(
+    db: Session, alert: Alert, now: float, settings: Settings, *, verified: bool, confirmed_by: int | None = None
+) -> tuple[Outgoing, ...]:
+    """Put a (pending) alert on air: its state, its headline and the texts to queue."""
+    alert.status, alert.sent, alert.verified = "active", now, verified
+    alert.confirmed_by, alert.confirm_deadline = confirmed_by, None
+    text = _broadcast_text(db, alert)
+    db.add(alert)
+    log.warning("alert %s on air (%s): %s", alert_ref(alert), "verified" if verified else "unverified", text)
+    return _on_air(settings, text, ring=True)
+
+
+@dataclass(frozen=True)
+class Raised:
+    """A new alert and what follows from it at once."""
+
+    alert: Alert
+    notices: tuple[Outgoing, ...]
+    outcome: str
+    """`broadcast` (verified, on air), `unverified` (on air, nobody to confirm) or `pending`."""
+
+
+def raise_alert(
+    db: Session, sender: Member, text: str, place: str | None, now: float, settings: Settings, direct: bool
+) -> Raised:
+    """Record an alert and decide, by the sender's role and how it came, whether it goes now."""
+    cap = alert_cap.read(text)
+    alert = Alert(
+        sender=sender.node_num, text=cap.text, zone=place or sender.zone, status="pending",
+        created=now, expires=now + settings.alert_ttl_hours * HOUR_S, cap_status=cap.status,
+        category=cap.category, urgency=cap.urgency, severity=cap.severity, on_channel=not direct,
+        community=sender.community,
+    )
+    db.add(alert)
+    db.flush()
+    _message(db, alert, "alert", sender.node_num, now, cap.text)
+    if direct and sender.role in BROADCASTERS:
+        return Raised(alert, broadcast(db, alert, now, settings, verified=True, confirmed_by=sender.node_num),
+                      "broadcast")
+    # On a channel the claimed sender may be someone else: they are asked too, so a
+    # committee member whose node was impersonated sees it.
+    asked = committee(db, sender.community, exclude=sender.node_num if direct else None)
+    if not asked or settings.alert_confirm_minutes <= 0:
+        return Raised(alert, broadcast(db, alert, now, settings, verified=False), "unverified")
+    alert.confirm_deadline = now + settings.alert_confirm_minutes * 60.0
+    db.add(alert)
+    who = display_name(sender)
+    log.warning("alert %s from %s waits for the committee: %s", alert_ref(alert), who, cap.text)
+    notices = tuple(
+        Outgoing(
+            replies.alert_confirm_request(alert_ref(alert), alert.text, alert.zone, who,
+                                          settings.alert_confirm_minutes, lang=_lang(m)),
+            m.node_num, Priority.ALERT,
+        )
+        for m in asked
+    )
+    return Raised(alert, notices, "pending")
+
+
+def respond(db: Session, alert: Alert, node: int, kind: str, now: float, note: str = "") -> bool:
+    """Record that `node` answered `kind` (once per kind); False if it had already."""
+    if kind not in ANSWERS:
+        raise ValueError(f"unknown alert response {kind!r}")
+    found = db.exec(
+        select(AlertResponse).where(
+            AlertResponse.alert_id == alert.id, AlertResponse.node == node, AlertResponse.kind == kind
+        )
+    ).first()
+    if found is not None:
+        return False
+    db.add(AlertResponse(alert_id=alert.id or 0, node=node, kind=kind, at=now, note=note[:200]))
+    return True
+
+
+def withdraw_repeats(db: Session, alert: Alert, node: int) -> int:
+    """A node that just acknowledged gets no repeat still waiting in the outbox."""
+    waiting = db.exec(
+        select(OutboxItem)
+        .join(AlertCopy, col(AlertCopy.outbox_id) == col(OutboxItem.id))
+        .where(AlertCopy.alert_id == alert.id, AlertCopy.node == node, OutboxItem.state == "pending")
+    ).all()
+    for item in waiting:
+        item.state, item.error = "dropped", "acknowledged"
+        db.add(item)
+    return len(waiting)
+
+
+def confirm(db: Session, alert: Alert, by: int | None, now: float, settings: Settings) -> tuple[Outgoing, ...]:
+    """A committee member (`by`; None: the laptop) vouches for a pending alert: on air, verified."""
+    if alert.status != "pending":
+        return ()
+    if by is not None:
+        respond(db, alert, by, "confirm", now)
+    return broadcast(db, alert, now, settings, verified=True, confirmed_by=by)
+
+
+def update(
+    db: Session, alert: Alert, text: str, place: str | None, by: int, now: float, settings: Settings
+) -> tuple[Outgoing, ...]:
+    """New words for an alert. On air already: everyone hears the update, same id."""
+    cap = alert_cap.read(text)
+    _message(db, alert, "update", by, now, cap.text)
+    alert.text, alert.zone = cap.text, place or alert.zone
+    if cap.category != "other":
+        alert.category, alert.urgency, alert.severity = cap.category, cap.urgency, cap.severity
+    db.add(alert)
+    if alert.status != "active":
+        return ()  # still waiting for the committee: it goes out with these words
+    return _on_air(settings, _broadcast_text(db, alert, update=True), ring=False)
+
+
+def cancel(db: Session, alert: Alert, by: int, now: float, settings: Settings) -> tuple[Outgoing, ...]:
+    """End an alert. On air: everyone hears it is over. Waiting: it never goes out, and a
+    sender stopped by the committee is told."""
+    was = alert.status
+    alert.status = "cancelled"
+    _message(db, alert, "cancel", by, now, alert.text)
+    db.add(alert)
+    if was == "active":
+        return _on_air(settings, replies.alert_cancelled(alert_ref(alert), alert.headline or alert.text), ring=False)
+    if by != alert.sender:
+        sender = db.get(Member, alert.sender)
+        lang = sender.lang if sender is not None and sender.lang else "en"
+        return (Outgoing(replies.alert_stopped(alert_ref(alert), lang), alert.sender, Priority.REPLY),)
+    return ()
+
+
+def may_change(member: Member, alert: Alert, direct: bool) -> bool:
+    """UPDATE and CANCEL: the alert's sender or the committee, and only by DM."""
+    return direct and (member.node_num == alert.sender or member.role in CONFIRMERS)
+
+
+# --- the periodic part: confirmation windows, repeats, roll calls ----------------------------
+
+
+def recent_nodes(nodes: Mapping[int, NodeInfo], now: float, me: int) -> dict[int, float | None]:
+    """Nodes the radio knows, heard within HEARD_WITHIN_S (or never timed), but not us."""
+    out: dict[int, float | None] = {}
+    for num, info in nodes.items():
+        if num == me:
+            continue
+        if info.last_heard is None or now - info.last_heard <= HEARD_WITHIN_S:
+            out[num] = info.last_heard
+    return out
+
+
+def _record_deliveries(db: Session, alert: Alert, now: float) -> None:
+    """A repeat whose DM the node's radio ACKed counts as delivered: never sent again."""
+    rows = db.exec(
+        select(AlertCopy.node, OutboxItem.acked_at)
+        .join(OutboxItem, col(OutboxItem.id) == col(AlertCopy.outbox_id))
+        .where(AlertCopy.alert_id == alert.id, OutboxItem.state == "acked")
+    ).all()
+    for node, acked_at in rows:
+        respond(db, alert, int(node), "delivered", acked_at or now)
+
+
+def answered(db: Session, alert: Alert) -> dict[int, set[str]]:
+    """Node -> the kinds of answer it gave about this alert."""
+    out: dict[int, set[str]] = {}
+    for node, kind in db.exec(
+        select(AlertResponse.node, AlertResponse.kind).where(AlertResponse.alert_id == alert.id)
+    ).all():
+        out.setdefault(int(node), set()).add(kind)
+    return out
+
+
+def _targets(db: Session, alert: Alert, known: Mapping[int, float | None], limit: int) -> list[int]:
+    """Who a repeat goes to: every node we know of that has not acknowledged, late joiners
+    first, then the alert's zone, then the most recently heard; at most `limit`."""
+    members = {
+        m.node_num: m for m in db.exec(select(Member).where(Member.community == alert.community)).all()
+    }
+    done = set(answered(db, alert)) | {alert.sender}
+    sent_at = alert.sent or alert.created
+
+    def order(num: int) -> tuple[int, int, float, int]:
+        m = members.get(num)
+        late = m is not None and m.first_seen > sent_at
+        here = m is not None and alert.zone is not None and m.zone == alert.zone
+        heard = max(m.last_seen if m else 0.0, known.get(num) or 0.0)
+        return (0 if late else 1, 0 if here else 1, -heard, num)
+
+    candidates = (set(known) | set(members)) - done
+    return sorted(candidates, key=order)[:limit]
+
+
+def _roll_call(db: Session, alert: Alert, settings: Settings) -> list[Outgoing]:
+    """After the last repeat, the sender and the committee hear who answered."""
+    got = answered(db, alert)
+    count = {kind: sum(kind in kinds for kinds in got.values()) for kind in ("ok", "helping", "safe")}
+    count["ok"] += sum("confirm" in kinds and "ok" not in kinds for kinds in got.values())
+    members = db.exec(select(Member.node_num).where(Member.community == alert.community)).all()
+    silent = len(set(members) - set(got) - {alert.sender})
+    helpers = [name_of(db, n) for n, kinds in got.items() if "helping" in kinds][:4]
+    people = {alert.sender: db.get(Member, alert.sender)} | {m.node_num: m for m in committee(db, alert.community)}
+    out = []
+    for num, member in people.items():
+        lang = member.lang if member is not None and member.lang else "en"
+        text = replies.alert_roll_call(alert_ref(alert), count["ok"], count["helping"], count["safe"],
+                                       silent, helpers, lang=lang)
+        out.append(Outgoing(text, num, Priority.NOTICE))
+    return out
+
+
+def _repeat(db: Session, alert: Alert, known: Mapping[int, float | None], now: float, settings: Settings) -> int:
+    """One repeat round: a DM (with want_ack) to each node that has not acknowledged."""
+    _record_deliveries(db, alert, now)
+    round_no = alert.repeats_done + 1
+    text = _broadcast_text(db, alert)
+    sent = 0
+    for node in _targets(db, alert, known, settings.alert_repeat_max_dms):
+        rows = enqueue(db, Outgoing(text, node, Priority.ALERT), now, want_ack=True)
+        db.flush()
+        db.add(AlertCopy(alert_id=alert.id or 0, round=round_no, node=node, outbox_id=rows[0].id, sent=now))
+        sent += 1
+    alert.repeats_done = round_no
+    db.add(alert)
+    if round_no == len(settings.alert_repeat_minutes):
+        for notice in _roll_call(db, alert, settings):
+            enqueue(db, notice, now, settings.reply_want_ack)
+    log.info("alert %s repeat %d: %d DM(s)", alert_ref(alert), round_no, sent)
+    return sent
+
+
+def tick(engine: Engine, settings: Settings, now: float, known: Mapping[int, float | None]) -> int:
+    """Housekeeping: unconfirmed alerts whose window closed go out unverified; due repeat
+    rounds are sent. `known` is the nodes the radio heard lately. Returns texts queued."""
+    queued = 0
+    with session(engine) as db, db.begin():
+        overdue = db.exec(
+            select(Alert).where(Alert.status == "pending", col(Alert.confirm_deadline).is_not(None),
+                                col(Alert.confirm_deadline) <= now)
+        ).all()
+        for alert in overdue:
+            log.warning("alert %s: no committee answer in time; broadcasting it unverified", alert_ref(alert))
+            for message in broadcast(db, alert, now, settings, verified=False):
+                enqueue(db, message, now, False)
+                queued += 1
+        rounds = settings.alert_repeat_minutes
+        active = db.exec(
+            select(Alert).where(Alert.status == "active", Alert.repeats_done < len(rounds),
+                                Alert.expires > now)
+        ).all()
+        for alert in active:
+            if alert.sent is not None and now >= alert.sent + rounds[alert.repeats_done] * 60.0:
+                queued += _repeat(db, alert, known, now, settings)
+    return queued
+
+
+def responses_by_kind(db: Session, alert: Alert, community_members: Iterable[Member]) -> dict[str, list[str]]:
+    """Names of who is safe, helping, acknowledged, and who has not been heard from."""
+    got = answered(db, alert)
+    out: dict[str, list[str]] = {"safe": [], "helping": [], "ok": [], "delivered": [], "not_heard": []}
+    for member in community_members:
+        if member.node_num == alert.sender:
+            continue
+        kinds = got.get(member.node_num, set())
+        name = display_name(member)
+        for kind in ("safe", "helping"):
+            if kind in kinds:
+                out[kind].append(name)
+        if kinds & {"ok", "confirm"}:
+            out["ok"].append(name)
+        if kinds == {"delivered"}:
+            out["delivered"].append(name)
+        if not kinds:
+            out["not_heard"].append(name)
+    return out
+
+
+def chores(engine: Engine, settings: Settings, link: RadioLink, now: float) -> bool:
+    """The daemon's housekeeping for alerts and emergency mode; never raises into it.
+
+    Returns whether emergency mode is on, so digests can wait.
+    """
+    from meshbot import emergency
+
+    try:
+        known = recent_nodes(link.nodes(), now, link.my_node_num)
+    except LinkDown:
+        known = {}  # the radio is away: repeats go to the members we know
+    on = False
+    for name, job in (("alerts", lambda: tick(engine, settings, now, known)),
+                      ("emergency", lambda: emergency.tick(engine, settings, now))):
+        try:
+            result = job()
+        except Exception:  # a chore must not stop the daemon: logged, tried again next round
+            log.exception("%s housekeeping failed; it is tried again at the next round", name)
+            continue
+        if name == "emergency":
+            on = bool(result)
+    return on

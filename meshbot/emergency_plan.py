@@ -1,0 +1,182 @@
+"""The emergency planner: who gives what to whom, who carries it, by when.
+
+Pure: plain values in, moves out (the database side is `meshbot.emergency`). The policy:
+
+* **Critical first.** Needs for food, water, shelter and medical go before any other,
+  then by urgency (critical, high, normal), then the longest waiting.
+* **Partial fills.** Amounts in the same unit are split: 20 L of water can feed a need of
+  15 L and another of 5 L, and a need of 30 L takes from two offers. A posting with no
+  amount counts as one. When the units differ (`5kg` against `20 cans`) an unused offer
+  covers the need whole: nothing is divided that cannot be measured.
+* **Across zones**, nearest first: an offer in the need's zone is taken before one across
+  the neighbourhood, but distance never leaves a need unmet.
+* **Like for like.** Any food serves a food need and any water a water need; for other
+  categories the offer must name the same thing (a shared word: `blanket`/`blankets`).
+* **Carriers.** Volunteers (responders, HELPING answers, people offering transport or
+  labour) carry, the least loaded first, preferring one in the offer's or the need's zone.
+  With no volunteer the giver brings it.
+* **By when.** A critical need within 3 h, a high one within 6 h, the rest before the end
+  of the window; never after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+CRITICAL_CATEGORIES: tuple[str, ...] = ("food", "water", "shelter", "medical")
+INTERCHANGEABLE = frozenset({"food", "water"})
+URGENCY_ORDER = {"critical": 0, "high": 1, "normal": 2}
+DUE_WITHIN_S = {"critical": 3 * 3600.0, "high": 6 * 3600.0}
+_STOP = frozenset("a an the of for and with to in on at de del la las el los para con y en por un una".split())
+
+
+@dataclass(frozen=True)
+class Supply:
+    """An open offer and how much of it earlier plans already gave away."""
+
+    id: int
+    category: str
+    item: str
+    quantity: float | None
+    unit: str | None
+    zone: str | None
+    author: int
+    created: float
+    used: float = 0.0
+
+    @property
+    def amount(self) -> float:
+        return self.quantity if self.quantity is not None else 1.0
+
+
+@dataclass(frozen=True)
+class Demand:
+    """An open need and how much of it earlier plans already cover."""
+
+    id: int
+    category: str
+    item: str
+    quantity: float | None
+    unit: str | None
+    zone: str | None
+    urgency: str
+    author: int
+    created: float
+    covered: float = 0.0
+
+    @property
+    def amount(self) -> float:
+        return self.quantity if self.quantity is not None else 1.0
+
+    @property
+    def critical(self) -> bool:
+        return self.category in CRITICAL_CATEGORIES
+
+
+@dataclass(frozen=True)
+class Volunteer:
+    node: int
+    zone: str | None
+    load: int = 0
+    """Moves already given to them and not yet done."""
+
+
+@dataclass(frozen=True)
+class Move:
+    """One step of the plan: `quantity` (in `unit`) of offer `offer_id` to need `need_id`."""
+
+    need_id: int
+    offer_id: int
+    quantity: float | None
+    unit: str | None
+    carrier: int
+    due: float
+
+
+def _words(item: str) -> set[str]:
+    out = set()
+    for word in item.casefold().split():
+        word = word.strip(".,;:!?()")
+        if len(word) < 3 or word in _STOP:
+            continue
+        for suffix in ("es", "s"):
+            if word.endswith(suffix) and len(word) > len(suffix) + 2:
+                word = word[: -len(suffix)]
+                break
+        out.add(word)
+    return out
+
+
+def alike(need: Demand, offer: Supply) -> bool:
+    """Whether the offer can serve the need at all (category, and item for most categories)."""
+    if need.category != offer.category or need.author == offer.author:
+        return False
+    return need.category in INTERCHANGEABLE or bool(_words(need.item) & _words(offer.item))
+
+
+def need_order(need: Demand) -> tuple[int, int, float, int]:
+    return (0 if need.critical else 1, URGENCY_ORDER.get(need.urgency, 2), need.created, need.id)
+
+
+@dataclass
+class _Ledger:
+    """What is left of each offer and each need while the plan is drawn."""
+
+    left: dict[int, float] = field(default_factory=dict)
+    untouched: set[int] = field(default_factory=set)
+
+
+def plan(
+    demands: Sequence[Demand],
+    supplies: Sequence[Supply],
+    volunteers: Sequence[Volunteer],
+    now: float,
+    deadline: float,
+) -> list[Move]:
+    """The moves that serve the open needs from the open offers, most important first."""
+    ledger = _Ledger(
+        left={s.id: max(0.0, s.amount - s.used) for s in supplies},
+        untouched={s.id for s in supplies if s.used == 0},
+    )
+    loads = {v.node: v.load for v in volunteers}
+    zones = {v.node: v.zone for v in volunteers}
+    moves: list[Move] = []
+    for need in sorted(demands, key=need_order):
+        wanted = need.amount - need.covered
+        if wanted <= 0:
+            continue
+        candidates = sorted(
+            (s for s in supplies if alike(need, s) and ledger.left[s.id] > 0),
+            key=lambda s: (s.unit != need.unit, not (_words(s.item) & _words(need.item)),
+                           s.zone != need.zone, s.created, s.id),
+        )
+        due = min(deadline, now + DUE_WITHIN_S.get(need.urgency, deadline - now))
+        for offer in candidates:
+            if wanted <= 0:
+                break
+            if offer.unit == need.unit:
+                take = min(wanted, ledger.left[offer.id])
+                quantity: float | None = take if (offer.quantity is not None or need.quantity is not None) else None
+                wanted -= take
+            elif offer.id in ledger.untouched and need.covered == 0 and wanted == need.amount:
+                take = ledger.left[offer.id]  # unlike units: one whole offer for the whole need
+                quantity = offer.quantity
+                wanted = 0
+            else:
+                continue
+            ledger.left[offer.id] -= take
+            ledger.untouched.discard(offer.id)
+            carrier = _carrier(loads, zones, offer, need)
+            if carrier in loads:
+                loads[carrier] += 1
+            moves.append(Move(need.id, offer.id, quantity, offer.unit, carrier, due))
+    return moves
+
+
+def _carrier(loads: dict[int, int], zones: dict[int, str | None], offer: Supply, need: Demand) -> int:
+    """The least loaded volunteer, one near the offer or the need first; else the giver."""
+    if not loads:
+        return offer.author
+    near = {offer.zone, need.zone} - {None}
+    return min(loads, key=lambda n: (loads[n], zones.get(n) not in near, n))
