@@ -2,10 +2,11 @@
 
 The rules (docs/alerts.md says them for people):
 
-* A committee member, admin or responder who sends ALERT **by DM** is broadcast at once,
-  verified. Anyone else's alert, and any ALERT that came on a channel (where anyone with
-  the key can claim any node number), goes to the committee first, one DM each; it is
-  broadcast verified when a committee member answers `OK a3` by DM (or the laptop runs
+* A committee member, admin or responder whose ALERT comes as a private (PKI) DM from
+  their own radio (`Context.authenticated`) is broadcast at once, verified. Anyone else's
+  alert, and any ALERT without that proof (on a channel anyone with the key can claim any
+  node number), goes to the committee first, one DM each; it is broadcast verified when
+  a committee member answers `OK a3` the same proven way (or the laptop runs
   `meshbot alert confirm a3`), and otherwise goes out by itself after
   `alert_confirm_minutes`, marked unverified: a crisis does not wait for a sleeping
   committee. With no committee member known there is nobody to wait for: it goes at once,
@@ -14,7 +15,7 @@ The rules (docs/alerts.md says them for people):
   packet. Over the first half hour it is repeated by DM, with the same id, to the nodes
   that have not acknowledged it (OK, HELPING, SAFE, or their radio's ACK of an earlier
   repeat): never twice to a node that did.
-* UPDATE and CANCEL come from the sender or the committee, by DM. An alert ends when it is
+* UPDATE and CANCEL come from the sender or the committee, proven the same way. An alert ends when it is
   cancelled or expires (`alert_ttl_hours`); repeats stop with it.
 """
 
@@ -51,6 +52,12 @@ HOUR_S = 3600.0
 FLOOD_CLEAR_S = 20.0
 """A flood over 3 hops on LONG_FAST has died down well within this: a second broadcast
 (the ALERT_APP copy, another channel) waits this long so the two do not collide."""
+ACK_CLEAR_S = 8.0
+"""A broadcast set off by a DM waits this long: the radio ACKs the DM by itself, and that
+ACK floods back across the mesh for several seconds; a broadcast sent into it collides
+with its relays and reaches a fraction of the nodes (measured on the simulator)."""
+REPEAT_SPACING_S = 12.0
+"""Repeat DMs of one round go this far apart, each DM and its ACK clear of the next."""
 
 
 def alert_ref(alert: Alert) -> str:
@@ -101,14 +108,14 @@ def _channels(settings: Settings) -> list[int]:
     return [settings.channel_index] + ([extra] if extra >= 0 and extra != settings.channel_index else [])
 
 
-def _on_air(settings: Settings, text: str, ring: bool) -> tuple[Outgoing, ...]:
+def _on_air(settings: Settings, text: str, ring: bool, after_s: float = 0.0) -> tuple[Outgoing, ...]:
     """The broadcast text on every alert channel, then the ALERT_APP copies that ring
-    buzzers; each flood FLOOD_CLEAR_S after the one before, so they do not collide."""
+    buzzers; the first after `after_s`, each next one FLOOD_CLEAR_S later, so no two collide."""
     kinds = [(ch, False) for ch in _channels(settings)]
     if ring and settings.alert_app_packet:
         kinds += [(ch, True) for ch in _channels(settings)]
     return tuple(
-        Outgoing(text, BROADCAST_NUM, Priority.ALERT, ch, alert_app=app, delay_s=i * FLOOD_CLEAR_S)
+        Outgoing(text, BROADCAST_NUM, Priority.ALERT, ch, alert_app=app, delay_s=after_s + i * FLOOD_CLEAR_S)
         for i, (ch, app) in enumerate(kinds)
     )
 
@@ -123,15 +130,17 @@ def _broadcast_text(db: Session, alert: Alert, update: bool = False) -> str:
 
 
 def broadcast(
-    db: Session, alert: Alert, now: float, settings: Settings, *, verified: bool, confirmed_by: int | None = None
+    db: Session, alert: Alert, now: float, settings: Settings, *, verified: bool, confirmed_by: int | None = None,
+    after_s: float = 0.0,
 ) -> tuple[Outgoing, ...]:
-    """Put a (pending) alert on air: its state, its headline and the texts to queue."""
+    """Put a (pending) alert on air: its state, its headline and the texts to queue.
+    `after_s`: ACK_CLEAR_S when a DM set it off (see there)."""
     alert.status, alert.sent, alert.verified = "active", now, verified
     alert.confirmed_by, alert.confirm_deadline = confirmed_by, None
     text = _broadcast_text(db, alert)
     db.add(alert)
     log.warning("alert %s on air (%s): %s", alert_ref(alert), "verified" if verified else "unverified", text)
-    return _on_air(settings, text, ring=True)
+    return _on_air(settings, text, ring=True, after_s=after_s)
 
 
 @dataclass(frozen=True)
@@ -145,27 +154,32 @@ class Raised:
 
 
 def raise_alert(
-    db: Session, sender: Member, text: str, place: str | None, now: float, settings: Settings, direct: bool
+    db: Session, sender: Member, text: str, place: str | None, now: float, settings: Settings, *,
+    proven: bool, direct: bool,
 ) -> Raised:
-    """Record an alert and decide, by the sender's role and how it came, whether it goes now."""
+    """Record an alert and decide, by the sender's role and how it came, whether it goes now.
+
+    `proven`: a PKI DM under the sender's pinned key; `direct`: a DM at all (its radio ACK
+    floods back first, so a broadcast it sets off waits ACK_CLEAR_S)."""
     cap = alert_cap.read(text)
     alert = Alert(
         sender=sender.node_num, text=cap.text, zone=place or sender.zone, status="pending",
         created=now, expires=now + settings.alert_ttl_hours * HOUR_S, cap_status=cap.status,
-        category=cap.category, urgency=cap.urgency, severity=cap.severity, on_channel=not direct,
+        category=cap.category, urgency=cap.urgency, severity=cap.severity, on_channel=not proven,
         community=sender.community,
     )
     db.add(alert)
     db.flush()
     _message(db, alert, "alert", sender.node_num, now, cap.text)
-    if direct and sender.role in BROADCASTERS:
-        return Raised(alert, broadcast(db, alert, now, settings, verified=True, confirmed_by=sender.node_num),
-                      "broadcast")
-    # On a channel the claimed sender may be someone else: they are asked too, so a
+    wait = ACK_CLEAR_S if direct else 0.0
+    if proven and sender.role in BROADCASTERS:
+        return Raised(alert, broadcast(db, alert, now, settings, verified=True, confirmed_by=sender.node_num,
+                                       after_s=wait), "broadcast")
+    # Unproven, the claimed sender may be someone else: they are asked too, so a
     # committee member whose node was impersonated sees it.
-    asked = committee(db, sender.community, exclude=sender.node_num if direct else None)
+    asked = committee(db, sender.community, exclude=sender.node_num if proven else None)
     if not asked or settings.alert_confirm_minutes <= 0:
-        return Raised(alert, broadcast(db, alert, now, settings, verified=False), "unverified")
+        return Raised(alert, broadcast(db, alert, now, settings, verified=False, after_s=wait), "unverified")
     alert.confirm_deadline = now + settings.alert_confirm_minutes * 60.0
     db.add(alert)
     who = display_name(sender)
@@ -210,12 +224,13 @@ def withdraw_repeats(db: Session, alert: Alert, node: int) -> int:
 
 
 def confirm(db: Session, alert: Alert, by: int | None, now: float, settings: Settings) -> tuple[Outgoing, ...]:
-    """A committee member (`by`; None: the laptop) vouches for a pending alert: on air, verified."""
+    """A committee member (`by`, by DM; None: the laptop) vouches for a pending alert: on air, verified."""
     if alert.status != "pending":
         return ()
     if by is not None:
         respond(db, alert, by, "confirm", now)
-    return broadcast(db, alert, now, settings, verified=True, confirmed_by=by)
+    return broadcast(db, alert, now, settings, verified=True, confirmed_by=by,
+                     after_s=ACK_CLEAR_S if by is not None else 0.0)
 
 
 def update(
@@ -230,7 +245,7 @@ def update(
     db.add(alert)
     if alert.status != "active":
         return ()  # still waiting for the committee: it goes out with these words
-    return _on_air(settings, _broadcast_text(db, alert, update=True), ring=False)
+    return _on_air(settings, _broadcast_text(db, alert, update=True), ring=False, after_s=ACK_CLEAR_S)
 
 
 def cancel(db: Session, alert: Alert, by: int, now: float, settings: Settings) -> tuple[Outgoing, ...]:
@@ -241,7 +256,8 @@ def cancel(db: Session, alert: Alert, by: int, now: float, settings: Settings) -
     _message(db, alert, "cancel", by, now, alert.text)
     db.add(alert)
     if was == "active":
-        return _on_air(settings, replies.alert_cancelled(alert_ref(alert), alert.headline or alert.text), ring=False)
+        return _on_air(settings, replies.alert_cancelled(alert_ref(alert), alert.headline or alert.text), ring=False,
+                       after_s=ACK_CLEAR_S)
     if by != alert.sender:
         sender = db.get(Member, alert.sender)
         lang = sender.lang if sender is not None and sender.lang else "en"
@@ -249,9 +265,9 @@ def cancel(db: Session, alert: Alert, by: int, now: float, settings: Settings) -
     return ()
 
 
-def may_change(member: Member, alert: Alert, direct: bool) -> bool:
-    """UPDATE and CANCEL: the alert's sender or the committee, and only by DM."""
-    return direct and (member.node_num == alert.sender or member.role in CONFIRMERS)
+def may_change(member: Member, alert: Alert, proven: bool) -> bool:
+    """UPDATE and CANCEL: the alert's sender or the committee, and only with proof (PKI DM)."""
+    return proven and (member.node_num == alert.sender or member.role in CONFIRMERS)
 
 
 # --- the periodic part: confirmation windows, repeats, roll calls ----------------------------
@@ -290,20 +306,29 @@ def answered(db: Session, alert: Alert) -> dict[int, set[str]]:
 
 
 def _targets(db: Session, alert: Alert, known: Mapping[int, float | None], limit: int) -> list[int]:
-    """Who a repeat goes to: every node we know of that has not acknowledged, late joiners
-    first, then the alert's zone, then the most recently heard; at most `limit`."""
+    """Who a repeat goes to: every node we know of that has not acknowledged and has no
+    copy on its way; those sent fewest copies so far first (so capped rounds take turns),
+    then late joiners, the alert's zone, the most recently heard; at most `limit`."""
     members = {
         m.node_num: m for m in db.exec(select(Member).where(Member.community == alert.community)).all()
     }
-    done = set(answered(db, alert)) | {alert.sender}
+    in_flight = db.exec(
+        select(AlertCopy.node)
+        .join(OutboxItem, col(OutboxItem.id) == col(AlertCopy.outbox_id))
+        .where(AlertCopy.alert_id == alert.id, col(OutboxItem.state).in_(("pending", "sending")))
+    ).all()
+    done = set(answered(db, alert)) | {alert.sender} | {int(n) for n in in_flight}
     sent_at = alert.sent or alert.created
+    copies: dict[int, int] = {}
+    for node in db.exec(select(AlertCopy.node).where(AlertCopy.alert_id == alert.id)).all():
+        copies[int(node)] = copies.get(int(node), 0) + 1
 
-    def order(num: int) -> tuple[int, int, float, int]:
+    def order(num: int) -> tuple[int, int, int, float, int]:
         m = members.get(num)
         late = m is not None and m.first_seen > sent_at
         here = m is not None and alert.zone is not None and m.zone == alert.zone
         heard = max(m.last_seen if m else 0.0, known.get(num) or 0.0)
-        return (0 if late else 1, 0 if here else 1, -heard, num)
+        return (copies.get(num, 0), 0 if late else 1, 0 if here else 1, -heard, num)
 
     candidates = (set(known) | set(members)) - done
     return sorted(candidates, key=order)[:limit]
@@ -333,8 +358,8 @@ def _repeat(db: Session, alert: Alert, known: Mapping[int, float | None], now: f
     round_no = alert.repeats_done + 1
     text = _broadcast_text(db, alert)
     sent = 0
-    for node in _targets(db, alert, known, settings.alert_repeat_max_dms):
-        rows = enqueue(db, Outgoing(text, node, Priority.ALERT), now, want_ack=True)
+    for i, node in enumerate(_targets(db, alert, known, settings.alert_repeat_max_dms)):
+        rows = enqueue(db, Outgoing(text, node, Priority.ALERT, delay_s=i * REPEAT_SPACING_S), now, want_ack=True)
         db.flush()
         db.add(AlertCopy(alert_id=alert.id or 0, round=round_no, node=node, outbox_id=rows[0].id, sent=now))
         sent += 1

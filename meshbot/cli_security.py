@@ -17,7 +17,6 @@ import click
 
 from hardware.link import node_id, parse_node_id
 from meshbot.settings import Settings
-from store.crypto import KeyProblem
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -61,6 +60,7 @@ def _new_passphrase() -> str:
 def _plain_engine(settings: Settings) -> Any:
     """The database opened without a key: for `init`, on a database that is not encrypted."""
     from store import open_engine
+    from store.crypto import KeyProblem
 
     try:
         return open_engine(settings.db)
@@ -76,6 +76,7 @@ def _engine(settings: Settings) -> Any:
 
 def _new_key(key_file: Path | None) -> Any:
     from meshbot.keys import NewKey
+    from store.crypto import KeyProblem
 
     try:
         if key_file is not None:
@@ -104,6 +105,7 @@ def init(ctx: click.Context, key_file: Path | None) -> None:
     from meshbot.identity import station_keys
     from meshbot.keys import init as init_keys
     from store import session
+    from store.crypto import KeyProblem
 
     settings = _settings(ctx)
     engine = _plain_engine(settings)
@@ -138,6 +140,7 @@ def rekey(ctx: click.Context, key_file: Path | None) -> None:
     from meshbot import audit
     from meshbot.keys import rekey as rotate
     from store import session
+    from store.crypto import KeyProblem
 
     settings = _settings(ctx)
     engine = _engine(settings)

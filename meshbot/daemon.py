@@ -40,6 +40,7 @@ def delivery_policy(settings: Settings) -> DeliveryPolicy:
         min_gap_s=settings.min_gap_s,
         retry_delays_s=settings.retry_delays_s,
         stale_after_s=settings.stale_notice_hours * 3600.0,
+        broadcast_gap_s=settings.broadcast_gap_s,
         budget=AirtimeBudget(
             share=settings.airtime_budget_pct / 100.0,
             reserve=settings.budget_reserve_pct / 100.0,

@@ -126,7 +126,7 @@ def _side_of_row(row: Sequence) -> Side:  # type: ignore[type-arg]
 # -- the index --------------------------------------------------------------------------------
 
 
-def _index_rows(side: Side) -> list[dict[str, object]]:
+def index_rows(side: Side) -> list[dict[str, object]]:
     shared = {
         "posting_id": side.id, "kind": side.kind, "community": side.community, "category": side.category,
         "urgency": side.urgency, "zone": side.zone, "created": side.created, "expires": side.expires,
@@ -140,7 +140,7 @@ def _index_rows(side: Side) -> list[dict[str, object]]:
 def _index(db: Session, side: Side) -> None:
     db.execute(delete(MatchKey).where(KEYS.posting_id == side.id))
     if side.open:
-        db.execute(insert(MatchKey), _index_rows(side))
+        db.execute(insert(MatchKey), index_rows(side))
 
 
 def _set_available(db: Session, side: Side, now: float) -> None:

@@ -19,6 +19,7 @@ carry what happens on them, read here (the simulator ignores these tables):
     from = "ELIO"
     text = "ALERT flood on the farm road @{zone}"
     channel = false
+    retries = 2                  # a DM with no answer in 90 s is sent again, as people do
 
 In a text, `{name}` and `{zone}` are the sender's own, `{alert}` the last alert id and
 `{code}` the last match code (`m5`) the sender read from the bot, as a person would.
@@ -48,6 +49,8 @@ from meshbot.settings import Settings
 from store import Member, open_engine, session
 
 _CODES = {"alert": re.compile(r"\ba\d+\b"), "code": re.compile(r"\bm\d+\b")}
+ANSWER_WAIT_S = 90.0
+DEFAULT_RETRIES = 2
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class Line:
     sender: str
     text: str
     channel: bool = False
+    retries: int = DEFAULT_RETRIES
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,8 @@ def load_script(name_or_path: str | Path) -> Script:
     data = tomllib.loads(_text_of(name_or_path))
     roles = {role: tuple(names) for role, names in data.get("roles", {}).items()}
     lines = tuple(
-        Line(float(s["at"]), str(s["from"]), str(s["text"]), bool(s.get("channel", False)))
+        Line(float(s["at"]), str(s["from"]), str(s["text"]), bool(s.get("channel", False)),
+             int(s.get("retries", DEFAULT_RETRIES)))
         for s in data.get("script", [])
     )
     off = tuple((float(o["at"]), str(n)) for o in data.get("outage", []) for n in o.get("radio_off", []))
@@ -127,11 +132,18 @@ def _say(run: Run, line: Line) -> Iterator[simpy.Event]:
     who = run.node(line.sender)
     text = line.text.format(name=who.long_name.split()[0], zone=who.zone,
                             alert=_last(run, who.num, "alert"), code=_last(run, who.num, "code"))
+    radio = run.mesh.node(who.num)
     if line.channel:
-        run.mesh.node(who.num).send_text(text)
-    else:
-        run.mesh.node(who.num).send_text(text, destination=run.bot, want_ack=True)
-    run.sent.append((run.env.now, who.num, text))
+        radio.send_text(text)
+        run.sent.append((run.env.now, who.num, text))
+        return
+    for _ in range(1 + line.retries):
+        before = len(run.texts_from_bot(who.num))
+        radio.send_text(text, destination=run.bot, want_ack=True)
+        run.sent.append((run.env.now, who.num, text))
+        yield run.env.timeout(ANSWER_WAIT_S)
+        if len(run.texts_from_bot(who.num)) > before:
+            return
 
 
 def _switch_off(run: Run, at: float, short_name: str) -> Iterator[simpy.Event]:

@@ -61,6 +61,8 @@ class DeliveryPolicy:
     retry_delays_s: Sequence[float] = (4.0, 8.0, 16.0)
     stale_after_s: float = 6 * 3600.0
     budget: AirtimeBudget = AirtimeBudget()
+    broadcast_gap_s: float = 0.0
+    """After a broadcast nothing else goes for this long, so its flood is not crossed."""
 
 
 class Sender:
@@ -80,6 +82,7 @@ class Sender:
         self._policy = policy
         self._rng = rng or random.Random()
         self._last_sent: float | None = None
+        self._quiet_until = 0.0
         self._recover()
 
     def _recover(self) -> None:
@@ -226,6 +229,8 @@ class Sender:
         now = self._clock()
         if self._last_sent is not None and now - self._last_sent < self._policy.min_gap_s:
             return self._policy.min_gap_s - (now - self._last_sent)
+        if now < self._quiet_until:
+            return self._quiet_until - now
         if not self._link.is_connected:
             return IDLE_POLL_S
         with session(self._engine) as db:
@@ -249,7 +254,9 @@ class Sender:
             sent = self._transmit(db, item, now)
         if sent:
             self._last_sent = now
-            return self._policy.min_gap_s
+            if item.destination == BROADCAST_NUM:
+                self._quiet_until = now + self._policy.broadcast_gap_s
+            return max(self._policy.min_gap_s, self._quiet_until - now)
         return IDLE_POLL_S
 
     def _transmit(self, db: Session, item: OutboxItem, now: float) -> bool:

@@ -117,7 +117,12 @@ class Settings(BaseModel):
         description="Minutes after the first broadcast at which an alert is repeated, by DM, to nodes that have not acknowledged it.",
     )
     alert_repeat_max_dms: int = Field(
-        10, ge=0, description="Most DMs one repeat round of an alert sends (airtime); the rest wait for the next round."
+        40, ge=0,
+        description="Most DMs one repeat round of an alert sends (each costs the bot about 1 s of airtime); the rest wait for the next round.",
+    )
+    broadcast_gap_s: float = Field(
+        10.0, ge=0,
+        description="After a broadcast the bot sends nothing else for this long, so the next text does not collide with the flood's relays.",
     )
     alert_app_packet: bool = Field(
         True, description="Also send each alert broadcast as an ALERT_APP packet, so handhelds with a buzzer ring."

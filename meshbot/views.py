@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from hardware.link import node_id
+from meshbot.matching.units import nice
 from protocol import replies
 from store import Match, Member, Posting, session
 
@@ -72,7 +73,7 @@ def matches(engine: Engine, live: bool = False) -> list[dict[str, Any]]:
                 "taker": node_id(m.taker) if m.taker is not None else None,
                 "quantity": _number(m.quantity), "unit": unit if m.quantity is not None else None,
                 "need_quantity": _number(m.need_quantity),
-                "amount": replies.amount(m.quantity, unit) if m.quantity is not None else "",
+                "amount": replies.amount(nice(m.quantity), unit) if m.quantity is not None else "",
                 "expires": _iso(m.expires), "accepted": _iso(m.accepted), "reason": m.reason,
             })
     return out

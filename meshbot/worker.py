@@ -199,7 +199,7 @@ class Worker:
 
     def _queue(self, db, to_node: int, reply: Reply, now: float) -> None:  # type: ignore[no-untyped-def]
         want_ack = self._settings.reply_want_ack
-        enqueue(db, Outgoing(reply.text, to_node, Priority.REPLY), now, want_ack)
+        enqueue(db, Outgoing(reply.text, to_node, Priority.REPLY, delay_s=reply.delay_s), now, want_ack)
         for notice in reply.notices:
             enqueue(db, notice, now, want_ack)
 

@@ -471,14 +471,14 @@ def plan_receive(what: str, carrier: str, code: str, lang: str = "en") -> str:
 def confirm_by_dm(short_id: str, lang: str = "en") -> str:
     """A channel message is not proof of who sent it: confirming takes a DM."""
     if _es(lang):
-        return f"Para confirmar {short_id}, envía OK {short_id} por DM al bot, no al canal."
-    return f"To confirm {short_id}, send OK {short_id} to the bot by DM, not on the channel."
+        return f"Para confirmar {short_id}, envía OK {short_id} por DM privado (PKI) desde tu radio, no al canal."
+    return f"To confirm {short_id}, send OK {short_id} by private (PKI) DM from your own radio, not on the channel."
 
 
 def only_by_dm(verb_word: str, short_id: str, lang: str = "en") -> str:
     if _es(lang):
-        return f"{verb_word} {short_id} solo por DM al bot (en el canal cualquiera puede firmar por otro)."
-    return f"{verb_word} {short_id} only by DM to the bot (on the channel anyone can sign as anyone)."
+        return f"{verb_word} {short_id} solo por DM privado (PKI) desde tu radio: en el canal cualquiera firma por otro."
+    return f"{verb_word} {short_id} only by private (PKI) DM from your own radio: on the channel anyone can sign as anyone."
 
 
 # --- matches: proposals with a claim code, acceptance, lapses, expiry ----------------------

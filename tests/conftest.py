@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import itertools
+import os
+import signal
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,3 +78,28 @@ class Board:
 @pytest.fixture
 def board(tmp_path: Path) -> Board:
     return Board(tmp_path / "board.db")
+
+
+def _child_daemons() -> list[int]:
+    """Processes this test run started that are still `meshbot` daemons."""
+    me = str(os.getpid())
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError):
+            continue
+        if fields[1] == me and b"meshbot.cli" in cmdline:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _no_daemon_outlives_its_test() -> Iterator[None]:
+    """A test stopped by a failure or a timeout must not leave its daemon running."""
+    yield
+    for pid in _child_daemons():
+        with contextlib.suppress(ProcessLookupError, ChildProcessError):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)

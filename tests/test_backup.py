@@ -116,7 +116,7 @@ def test_backup_under_write_load_restores_to_a_consistent_board(tmp_path: Path) 
     assert sqlite3.connect(restored).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     # The restored board takes new commands.
     worker = Worker(engine, Settings(db=str(restored)), lambda: T0 + 10_000)
-    assert worker.process(Inbound(0xABC, BOT, 1, 0, "NEED blanket")).startswith("Match for")
+    assert worker.process(Inbound(0xABC, BOT, 1, 0, "NEED blanket")).startswith("Match m1: ")
 
 
 def test_backup_keeps_the_newest_n(tmp_path: Path) -> None:

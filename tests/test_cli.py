@@ -67,7 +67,7 @@ def test_demo_json_is_one_object_with_the_contract_keys() -> None:
 def test_demo_transcript_shows_the_air() -> None:
     out = meshbot("demo").stdout
     assert " -> bot " in out and "bot -> all   ALERT a1" in out
-    assert "Match for" in out and "BANANA" in out
+    assert "Match m" in out and "BANANA" in out
     assert "alert_reach:" in out
 
 
@@ -83,9 +83,10 @@ def test_ingest_then_board_and_matches(tmp_path: Path) -> None:
     assert summary == {"lines": 5, "processed": 4, "skipped": 1, "replies": 4}
     board = json.loads(meshbot("board", "--json", db=db).stdout)
     assert [(r["id"], r["status"], r["author"]) for r in board] == [
-        ("n2", "matched", "!000000b2"), ("n3", "open", "!000000c3"), ("o1", "matched", "!000000a1")]
+        ("n2", "matched", "!000000b2"), ("n3", "open", "!000000c3"), ("o1", "open", "!000000a1")]  # rice left
     matches = json.loads(meshbot("matches", "--json", db=db).stdout)
     assert [(m["offer"]["id"], m["need"]["id"], m["status"]) for m in matches] == [("o1", "n2", "proposed")]
+    assert (matches[0]["code"], matches[0]["state"], matches[0]["amount"]) == ("m1", "waiting", "3.33kg")
     assert "rice" in meshbot("board", db=db).stdout
 
 

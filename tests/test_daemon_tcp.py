@@ -62,8 +62,8 @@ def test_daemon_answers_over_tcp_and_stops_on_ctrl_c(radio: StreamApiServer, tmp
         radio.push_text(ANA, "OFFER rice 10kg @elm", to=BOT, want_ack=True, packet_id=501)
         assert _reply_to(radio, ANA) == "Offer o1 rice 10kg @elm (food) posted. CANCEL o1 to remove."
         radio.push_text(BEN, "NEED rice", to=BOT, packet_id=502)
-        assert _reply_to(radio, BEN).startswith("Match for n2: o1 rice 10kg @elm from ANA !000000a1")
-        assert _reply_to(radio, ANA).startswith("Match for o1: n2 rice from BEN !000000b2")
+        assert _reply_to(radio, BEN).startswith("Match m1: ANA !000000a1 @elm offers rice 3.33kg for your n2. TAKE m1 ")
+        assert _reply_to(radio, ANA).startswith("Match m1: BEN !000000b2 needs rice 3.33kg from your o1. TAKE m1 ")
     finally:
         err = _stop(proc)
     assert "meshbot stopped" in err

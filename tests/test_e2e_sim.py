@@ -82,9 +82,9 @@ def test_offer_and_need_get_exactly_one_match_dm_each(world: World) -> None:
     ana, ben = world.resident(2), world.resident(8)
     assert world.say(ana, "OFFER 10kg rice")[0].startswith("Offer o1 rice 10kg")
     got = world.say(ben, "NEED rice for my kids !")
-    assert len([t for t in got if t.startswith("Match for n2")]) == 1
+    assert len([t for t in got if t.startswith("Match m1: ") and " for your n2. TAKE m1 " in t]) == 1
     ana_matches = [t for t in world.texts(ana) if t.startswith("Match")]
-    assert ana_matches == [t for t in ana_matches if t.startswith("Match for o1: n2 rice")]
+    assert ana_matches == [t for t in ana_matches if t.startswith("Match m1: ") and " needs rice for my kids " in t]
     assert len(ana_matches) == 1
     assert world.count(Posting) == 2
 

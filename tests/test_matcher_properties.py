@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from meshbot.claims import announce, db_lang_of, expire_postings, lapse_due
+from meshbot.claims import expire_postings, lapse_due
 from meshbot.matcher import available_of, blinder, rematch_board, side_of
 from meshbot.matching.policy import compatible
 from store import Match, Posting, session
@@ -36,7 +36,7 @@ steps = st.lists(st.tuples(st.sampled_from(NODES), st.one_of(posts, posts, acts)
                  min_size=1, max_size=18)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps)
 def test_the_board_keeps_its_promises(script: list[tuple[int, str, float]]) -> None:
     board = Board(Path(":memory:"))
@@ -55,7 +55,8 @@ def chores(board: Board) -> None:
     with session(board.engine) as db, db.begin():
         lapse_due(db, now, board.settings)
         expire_postings(db, now, board.settings)
-        announce(db, rematch_board(db, now, board.settings), board.settings, db_lang_of(db))
+        # One-at-a-time matching (with the rematch of whatever came free) left nothing to repair.
+        assert rematch_board(db, now, board.settings) == []
 
 
 def check(board: Board) -> None:

@@ -59,7 +59,7 @@ def test_members_at_the_command_line(tmp_path: Path) -> None:
     db = tmp_path / "m.db"
     cli(db, "ingest", "-", stdin="!000000a1 JOIN Ana elm\n!000000b2 JOIN Ben oak\n!000000c3 LIST\n")
     listed = json.loads(cli(db, "members", "list", "--json").stdout)
-    assert [(m["node"], m["status"]) for m in listed] == [("!000000a1", "pending"), ("!000000b2", "pending")]
+    assert sorted((m["node"], m["status"]) for m in listed) == [("!000000a1", "pending"), ("!000000b2", "pending")]
     assert cli(db, "members", "approve", "!000000a1").stdout.strip() == "Ana !000000a1 approved."
     assert cli(db, "members", "role", "!000000b2", "responder").stdout.strip() == "Ben !000000b2 is now responder."
     assert cli(db, "members", "reject", "!000000c3").stdout.strip() == "!000000c3 not approved."

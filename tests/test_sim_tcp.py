@@ -261,7 +261,7 @@ def test_resident_client_gets_the_daemons_reply_through_the_simulated_mesh(tmp_p
     finally:
         if iface is not None:
             iface.close()
-        if daemon is not None:
-            assert daemon.stop() == 0, "\n".join(daemon.lines[-30:])
+        daemon_rc = daemon.stop() if daemon is not None else 0
         sim.stop()
+    assert daemon_rc == 0, "\n".join(daemon.lines[-30:]) if daemon else ""
     assert any("air: DAVE -> BASE: NEED water 20L @hill" in line for line in sim.lines)

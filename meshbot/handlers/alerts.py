@@ -25,7 +25,8 @@ def _verb(ctx: Context, verb: str) -> str:
 
 
 def raise_alert(ctx: Context, cmd: AlertCommand) -> Reply:
-    raised = alerts.raise_alert(ctx.session, ctx.sender, cmd.text, cmd.place, ctx.now, ctx.settings, ctx.direct)
+    raised = alerts.raise_alert(ctx.session, ctx.sender, cmd.text, cmd.place, ctx.now, ctx.settings,
+                                proven=ctx.authenticated, direct=ctx.direct)
     short_id = alerts.alert_ref(raised.alert)
     if raised.outcome == "broadcast":
         text = replies.alert_sent(short_id, lang=ctx.lang)
@@ -33,7 +34,13 @@ def raise_alert(ctx: Context, cmd: AlertCommand) -> Reply:
         text = replies.alert_sent_unverified(short_id, lang=ctx.lang)
     else:
         text = replies.alert_pending(short_id, ctx.settings.alert_confirm_minutes, lang=ctx.lang)
-    return Reply(text, raised.notices)
+    return Reply(text, raised.notices, delay_s=_after(raised.notices))
+
+
+def _after(notices: tuple[Outgoing, ...]) -> float:
+    """The answer waits for the first broadcast among `notices` (its flood, then the answer)."""
+    waits = [n.delay_s for n in notices if not n.is_direct]
+    return min(waits) + 1.0 if waits else 0.0
 
 
 def _live(ctx: Context, ref: str) -> Alert | None:
@@ -45,26 +52,26 @@ def cancel_alert(ctx: Context, alert: Alert | None, ref: str) -> Reply:
     """The sender or the committee, by DM, end an alert; everyone hears that it is over."""
     if alert is None or alert.status not in LIVE:
         return Reply(replies.not_found(ref, lang=ctx.lang))
-    if not ctx.direct:
+    if not ctx.authenticated:
         return Reply(replies.only_by_dm(_verb(ctx, "cancel"), ref, lang=ctx.lang))
-    if not alerts.may_change(ctx.sender, alert, ctx.direct):
+    if not alerts.may_change(ctx.sender, alert, ctx.authenticated):
         return Reply(replies.not_yours(ref, lang=ctx.lang))
     notices = alerts.cancel(ctx.session, alert, ctx.sender.node_num, ctx.now, ctx.settings)
-    return Reply(replies.cancelled(ref, lang=ctx.lang), notices)
+    return Reply(replies.cancelled(ref, lang=ctx.lang), notices, delay_s=_after(notices))
 
 
 def update_alert(ctx: Context, cmd: Update) -> Reply:
     alert = _live(ctx, cmd.ref)
     if alert is None:
         return Reply(replies.alert_not_active(cmd.ref, lang=ctx.lang))
-    if not ctx.direct:
+    if not ctx.authenticated:
         return Reply(replies.only_by_dm(_verb(ctx, "update"), cmd.ref, lang=ctx.lang))
-    if not alerts.may_change(ctx.sender, alert, ctx.direct):
+    if not alerts.may_change(ctx.sender, alert, ctx.authenticated):
         return Reply(replies.not_yours(cmd.ref, lang=ctx.lang))
     notices = alerts.update(ctx.session, alert, cmd.text, cmd.place, ctx.sender.node_num, ctx.now, ctx.settings)
     if alert.status == "pending":
         return Reply(replies.alert_pending(cmd.ref, ctx.settings.alert_confirm_minutes, lang=ctx.lang))
-    return Reply(replies.alert_updated(cmd.ref, lang=ctx.lang), notices)
+    return Reply(replies.alert_updated(cmd.ref, lang=ctx.lang), notices, delay_s=_after(notices))
 
 
 def acknowledge(ctx: Context, cmd: Ack) -> Reply:
@@ -75,10 +82,10 @@ def acknowledge(ctx: Context, cmd: Ack) -> Reply:
     if alert.status == "pending":
         if ctx.sender.role not in alerts.CONFIRMERS:
             return Reply(replies.alert_not_active(cmd.ref, lang=ctx.lang))
-        if not ctx.direct:
+        if not ctx.acts_as(*alerts.CONFIRMERS):  # the role, but no proof it is them
             return Reply(replies.confirm_by_dm(cmd.ref, lang=ctx.lang))
         notices = alerts.confirm(ctx.session, alert, ctx.sender.node_num, ctx.now, ctx.settings)
-        return Reply(replies.alert_confirmed(cmd.ref, lang=ctx.lang), notices)
+        return Reply(replies.alert_confirmed(cmd.ref, lang=ctx.lang), notices, delay_s=_after(notices))
     alerts.respond(ctx.session, alert, ctx.sender.node_num, "ok", ctx.now)
     alerts.withdraw_repeats(ctx.session, alert, ctx.sender.node_num)
     return Reply(replies.alert_acknowledged(cmd.ref, lang=ctx.lang))
@@ -113,8 +120,9 @@ def mark_safe(ctx: Context, cmd: Safe) -> Reply:
 
 
 def emergency_mode(ctx: Context, cmd: EmergencyMode) -> Reply:
-    """EMERGENCY ON/OFF: the committee, by DM; everyone else is pointed at what they can do."""
-    if ctx.sender.role not in alerts.CONFIRMERS or not ctx.direct:
+    """EMERGENCY ON/OFF: the committee, by PKI DM (the gate checks it first; checked again
+    here so the handler is safe on its own); everyone else is pointed at what they can do."""
+    if not ctx.acts_as(*alerts.CONFIRMERS):
         return Reply(replies.committee_only(_verb(ctx, "emergency"), lang=ctx.lang))
     current = emergency.current(ctx.session, ctx.sender.community)
     if cmd.on:

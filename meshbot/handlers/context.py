@@ -49,3 +49,5 @@ class Reply:
 
     text: str
     notices: tuple[Outgoing, ...] = field(default=())
+    delay_s: float = 0.0
+    """Hold the answer this long: an alert's broadcast goes first, the answer after its flood."""
