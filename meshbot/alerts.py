@@ -14,7 +14,7 @@ The rules (docs/alerts.md says them for people):
 * A broadcast goes on the alert channel(s) as text and, where enabled, as an ALERT_APP
   packet. Over the first half hour it is repeated by DM, with the same id, to the nodes
   that have not acknowledged it (OK, HELPING, SAFE, or their radio's ACK of an earlier
-  repeat): never twice to a node that did.
+  repeat): never twice to a node that did (`meshbot.alert_rounds`).
 * UPDATE and CANCEL come from the sender or the committee, proven the same way. An alert ends when it is
   cancelled or expires (`alert_ttl_hours`); repeats stop with it.
 """
@@ -22,30 +22,27 @@ The rules (docs/alerts.md says them for people):
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from hardware.link import BROADCAST_NUM, LinkDown, NodeInfo, RadioLink
+from hardware.link import BROADCAST_NUM
 from meshbot import alert_cap
 from meshbot.members import display_name, name_of
-from meshbot.outbox import Outgoing, Priority, enqueue
+from meshbot.outbox import Outgoing, Priority
 from meshbot.settings import Settings
 from protocol import replies
-from store import Alert, Member, OutboxItem, session
+from store import Alert, Member, OutboxItem
 from store.models import AlertCopy, AlertMessage, AlertResponse
 
 log = logging.getLogger(__name__)
 BROADCASTERS = ("committee", "admin", "responder")
-"""Roles whose ALERT by DM goes on air at once."""
+"""Roles whose ALERT, proven by a PKI DM, goes on air at once."""
 CONFIRMERS = ("committee", "admin")
 """Roles who confirm (or stop) somebody else's alert."""
 ASK_MAX = 5
 """At most this many committee members are asked to confirm one alert."""
-HEARD_WITHIN_S = 48 * 3600.0
-"""A node the radio has not heard for this long is not sent repeats (it is away)."""
 ANSWERS = ("confirm", "ok", "helping", "safe", "delivered")
 """Kinds of AlertResponse; any of them means the node has the alert."""
 HOUR_S = 3600.0
@@ -56,8 +53,6 @@ ACK_CLEAR_S = 8.0
 """A broadcast set off by a DM waits this long: the radio ACKs the DM by itself, and that
 ACK floods back across the mesh for several seconds; a broadcast sent into it collides
 with its relays and reaches a fraction of the nodes (measured on the simulator)."""
-REPEAT_SPACING_S = 12.0
-"""Repeat DMs of one round go this far apart, each DM and its ACK clear of the next."""
 
 
 def alert_ref(alert: Alert) -> str:
@@ -81,10 +76,6 @@ def committee(db: Session, community: str, exclude: int | None = None) -> list[M
 
 def _lang(member: Member) -> str:
     return member.lang or "en"
-
-
-def _sender_name(db: Session, alert: Alert) -> str:
-    return name_of(db, alert.sender)
 
 
 def _message(db: Session, alert: Alert, kind: str, by: int, now: float, text: str) -> AlertMessage:
@@ -120,9 +111,9 @@ def _on_air(settings: Settings, text: str, ring: bool, after_s: float = 0.0) -> 
     )
 
 
-def _broadcast_text(db: Session, alert: Alert, update: bool = False) -> str:
+def on_air_text(db: Session, alert: Alert, update: bool = False) -> str:
     text, headline = replies.alert_on_air(
-        alert_ref(alert), alert.text, alert.zone, _sender_name(db, alert),
+        alert_ref(alert), alert.text, alert.zone, name_of(db, alert.sender),
         verified=alert.verified, status=alert.cap_status, update=update,
     )
     alert.headline = headline
@@ -137,9 +128,10 @@ def broadcast(
     `after_s`: ACK_CLEAR_S when a DM set it off (see there)."""
     alert.status, alert.sent, alert.verified = "active", now, verified
     alert.confirmed_by, alert.confirm_deadline = confirmed_by, None
-    text = _broadcast_text(db, alert)
+    text = on_air_text(db, alert)
     db.add(alert)
-    log.warning("alert %s on air (%s): %s", alert_ref(alert), "verified" if verified else "unverified", text)
+    # The words stay out of the log (it is as seizable as the disk): id, kind and standing only.
+    log.info("alert %s on air: %s, %s", alert_ref(alert), alert.category, "verified" if verified else "unverified")
     return _on_air(settings, text, ring=True, after_s=after_s)
 
 
@@ -183,7 +175,7 @@ def raise_alert(
     alert.confirm_deadline = now + settings.alert_confirm_minutes * 60.0
     db.add(alert)
     who = display_name(sender)
-    log.warning("alert %s from %s waits for the committee: %s", alert_ref(alert), who, cap.text)
+    log.info("alert %s (%s) waits for the committee", alert_ref(alert), alert.category)
     notices = tuple(
         Outgoing(
             replies.alert_confirm_request(alert_ref(alert), alert.text, alert.zone, who,
@@ -245,7 +237,7 @@ def update(
     db.add(alert)
     if alert.status != "active":
         return ()  # still waiting for the committee: it goes out with these words
-    return _on_air(settings, _broadcast_text(db, alert, update=True), ring=False, after_s=ACK_CLEAR_S)
+    return _on_air(settings, on_air_text(db, alert, update=True), ring=False, after_s=ACK_CLEAR_S)
 
 
 def cancel(db: Session, alert: Alert, by: int, now: float, settings: Settings) -> tuple[Outgoing, ...]:
@@ -270,31 +262,6 @@ def may_change(member: Member, alert: Alert, proven: bool) -> bool:
     return proven and (member.node_num == alert.sender or member.role in CONFIRMERS)
 
 
-# --- the periodic part: confirmation windows, repeats, roll calls ----------------------------
-
-
-def recent_nodes(nodes: Mapping[int, NodeInfo], now: float, me: int) -> dict[int, float | None]:
-    """Nodes the radio knows, heard within HEARD_WITHIN_S (or never timed), but not us."""
-    out: dict[int, float | None] = {}
-    for num, info in nodes.items():
-        if num == me:
-            continue
-        if info.last_heard is None or now - info.last_heard <= HEARD_WITHIN_S:
-            out[num] = info.last_heard
-    return out
-
-
-def _record_deliveries(db: Session, alert: Alert, now: float) -> None:
-    """A repeat whose DM the node's radio ACKed counts as delivered: never sent again."""
-    rows = db.exec(
-        select(AlertCopy.node, OutboxItem.acked_at)
-        .join(OutboxItem, col(OutboxItem.id) == col(AlertCopy.outbox_id))
-        .where(AlertCopy.alert_id == alert.id, OutboxItem.state == "acked")
-    ).all()
-    for node, acked_at in rows:
-        respond(db, alert, int(node), "delivered", acked_at or now)
-
-
 def answered(db: Session, alert: Alert) -> dict[int, set[str]]:
     """Node -> the kinds of answer it gave about this alert."""
     out: dict[int, set[str]] = {}
@@ -303,98 +270,6 @@ def answered(db: Session, alert: Alert) -> dict[int, set[str]]:
     ).all():
         out.setdefault(int(node), set()).add(kind)
     return out
-
-
-def _targets(db: Session, alert: Alert, known: Mapping[int, float | None], limit: int) -> list[int]:
-    """Who a repeat goes to: every node we know of that has not acknowledged and has no
-    copy on its way; those sent fewest copies so far first (so capped rounds take turns),
-    then late joiners, the alert's zone, the most recently heard; at most `limit`."""
-    members = {
-        m.node_num: m for m in db.exec(select(Member).where(Member.community == alert.community)).all()
-    }
-    in_flight = db.exec(
-        select(AlertCopy.node)
-        .join(OutboxItem, col(OutboxItem.id) == col(AlertCopy.outbox_id))
-        .where(AlertCopy.alert_id == alert.id, col(OutboxItem.state).in_(("pending", "sending")))
-    ).all()
-    done = set(answered(db, alert)) | {alert.sender} | {int(n) for n in in_flight}
-    sent_at = alert.sent or alert.created
-    copies: dict[int, int] = {}
-    for node in db.exec(select(AlertCopy.node).where(AlertCopy.alert_id == alert.id)).all():
-        copies[int(node)] = copies.get(int(node), 0) + 1
-
-    def order(num: int) -> tuple[int, int, int, float, int]:
-        m = members.get(num)
-        late = m is not None and m.first_seen > sent_at
-        here = m is not None and alert.zone is not None and m.zone == alert.zone
-        heard = max(m.last_seen if m else 0.0, known.get(num) or 0.0)
-        return (copies.get(num, 0), 0 if late else 1, 0 if here else 1, -heard, num)
-
-    candidates = (set(known) | set(members)) - done
-    return sorted(candidates, key=order)[:limit]
-
-
-def _roll_call(db: Session, alert: Alert, settings: Settings) -> list[Outgoing]:
-    """After the last repeat, the sender and the committee hear who answered."""
-    got = answered(db, alert)
-    count = {kind: sum(kind in kinds for kinds in got.values()) for kind in ("ok", "helping", "safe")}
-    count["ok"] += sum("confirm" in kinds and "ok" not in kinds for kinds in got.values())
-    members = db.exec(select(Member.node_num).where(Member.community == alert.community)).all()
-    silent = len(set(members) - set(got) - {alert.sender})
-    helpers = [name_of(db, n) for n, kinds in got.items() if "helping" in kinds][:4]
-    people = {alert.sender: db.get(Member, alert.sender)} | {m.node_num: m for m in committee(db, alert.community)}
-    out = []
-    for num, member in people.items():
-        lang = member.lang if member is not None and member.lang else "en"
-        text = replies.alert_roll_call(alert_ref(alert), count["ok"], count["helping"], count["safe"],
-                                       silent, helpers, lang=lang)
-        out.append(Outgoing(text, num, Priority.NOTICE))
-    return out
-
-
-def _repeat(db: Session, alert: Alert, known: Mapping[int, float | None], now: float, settings: Settings) -> int:
-    """One repeat round: a DM (with want_ack) to each node that has not acknowledged."""
-    _record_deliveries(db, alert, now)
-    round_no = alert.repeats_done + 1
-    text = _broadcast_text(db, alert)
-    sent = 0
-    for i, node in enumerate(_targets(db, alert, known, settings.alert_repeat_max_dms)):
-        rows = enqueue(db, Outgoing(text, node, Priority.ALERT, delay_s=i * REPEAT_SPACING_S), now, want_ack=True)
-        db.flush()
-        db.add(AlertCopy(alert_id=alert.id or 0, round=round_no, node=node, outbox_id=rows[0].id, sent=now))
-        sent += 1
-    alert.repeats_done = round_no
-    db.add(alert)
-    if round_no == len(settings.alert_repeat_minutes):
-        for notice in _roll_call(db, alert, settings):
-            enqueue(db, notice, now, settings.reply_want_ack)
-    log.info("alert %s repeat %d: %d DM(s)", alert_ref(alert), round_no, sent)
-    return sent
-
-
-def tick(engine: Engine, settings: Settings, now: float, known: Mapping[int, float | None]) -> int:
-    """Housekeeping: unconfirmed alerts whose window closed go out unverified; due repeat
-    rounds are sent. `known` is the nodes the radio heard lately. Returns texts queued."""
-    queued = 0
-    with session(engine) as db, db.begin():
-        overdue = db.exec(
-            select(Alert).where(Alert.status == "pending", col(Alert.confirm_deadline).is_not(None),
-                                col(Alert.confirm_deadline) <= now)
-        ).all()
-        for alert in overdue:
-            log.warning("alert %s: no committee answer in time; broadcasting it unverified", alert_ref(alert))
-            for message in broadcast(db, alert, now, settings, verified=False):
-                enqueue(db, message, now, False)
-                queued += 1
-        rounds = settings.alert_repeat_minutes
-        active = db.exec(
-            select(Alert).where(Alert.status == "active", Alert.repeats_done < len(rounds),
-                                Alert.expires > now)
-        ).all()
-        for alert in active:
-            if alert.sent is not None and now >= alert.sent + rounds[alert.repeats_done] * 60.0:
-                queued += _repeat(db, alert, known, now, settings)
-    return queued
 
 
 def responses_by_kind(db: Session, alert: Alert, community_members: Iterable[Member]) -> dict[str, list[str]]:
@@ -416,27 +291,3 @@ def responses_by_kind(db: Session, alert: Alert, community_members: Iterable[Mem
         if not kinds:
             out["not_heard"].append(name)
     return out
-
-
-def chores(engine: Engine, settings: Settings, link: RadioLink, now: float) -> bool:
-    """The daemon's housekeeping for alerts and emergency mode; never raises into it.
-
-    Returns whether emergency mode is on, so digests can wait.
-    """
-    from meshbot import emergency
-
-    try:
-        known = recent_nodes(link.nodes(), now, link.my_node_num)
-    except LinkDown:
-        known = {}  # the radio is away: repeats go to the members we know
-    on = False
-    for name, job in (("alerts", lambda: tick(engine, settings, now, known)),
-                      ("emergency", lambda: emergency.tick(engine, settings, now))):
-        try:
-            result = job()
-        except Exception:  # a chore must not stop the daemon: logged, tried again next round
-            log.exception("%s housekeeping failed; it is tried again at the next round", name)
-            continue
-        if name == "emergency":
-            on = bool(result)
-    return on

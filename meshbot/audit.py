@@ -115,6 +115,9 @@ def verify(engine: Engine) -> Verdict:
         if detail is not None and not hmac.compare_digest(expected, row.hash or ""):
             verdict.problems.append(f"{name}: was changed after it was written")
         prev = row.hash or ""
+    if key is not None and (not rows or rows[-1].alg != "hmac"):
+        verdict.problems.append("the log does not end with a keyed entry, as an encrypted database's must "
+                                "(its entries were rewritten without the key)")
     count, last = (head.count, head.last_hash) if head is not None else (0, GENESIS)
     if count != verdict.entries or (count and last != prev):
         verdict.problems.append(

@@ -223,3 +223,48 @@ def emergency_end(ctx: click.Context, report_out: Path | None) -> None:
     else:
         report_out.write_text(report, encoding="utf-8")
         click.echo(f"wrote {report_out}", err=True)
+
+
+@emergency.command("rehearse")
+@click.option("--scenario", default="outage", show_default=True,
+              help="Scenario with a script (hardware/sim/scenarios/NAME.toml, or a path).")
+@click.option("--hours", default=1.0, show_default=True, type=float, help="Virtual hours to play.")
+@click.option("--seed", default=42, show_default=True, help="Seed of the simulated radio randomness.")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the status board at the end as HTML.")
+@click.option("--report", "report_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="End emergency mode at the end and write its report here.")
+def emergency_rehearse(scenario: str, hours: float, seed: int, html_out: Path | None,
+                       report_out: Path | None) -> None:
+    """Play a scripted crisis on the simulated mesh, in virtual time, and show the board.
+
+    Nothing touches your database or your radio: the run uses an in-memory store.
+    """
+    import logging
+    import sys
+
+    from meshbot import emergency as mode
+    from meshbot import outage
+    from meshbot.emergency_board import render_html, render_report, render_text, snapshot
+    from store import session
+
+    logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
+    run = outage.play(scenario, hours * 3600.0, seed=seed)
+    settings = run.daemon.settings
+    with session(run.daemon.engine) as db, db.begin():
+        row = _current(db, settings)
+        if row is None:
+            raise click.ClickException(f"the scenario {scenario} never started emergency mode")
+        now = run.mesh.now()
+        board = snapshot(db, row, now, settings)
+        if report_out is not None and row.ended is None:
+            mode.end(db, settings, now, row)
+            report_out.write_text(row.report or "", encoding="utf-8")
+            click.echo(f"wrote {report_out}", err=True)
+        elif report_out is not None:
+            report_out.write_text(render_report(board), encoding="utf-8")
+    click.echo(render_text(board))
+    if html_out is not None:
+        html_out.write_text(render_html(board), encoding="utf-8")
+        click.echo(f"wrote {html_out}", err=True)
+    click.echo(f"{hours:g} virtual hours in {run.wall_seconds:.1f} s", err=True)

@@ -101,7 +101,6 @@ def init(ctx: click.Context, key_file: Path | None) -> None:
     The passphrase is asked at the terminal (twice), or read from the first line of
     stdin when that is not a terminal. Values already in the database are encrypted too.
     """
-    from meshbot import audit
     from meshbot.identity import station_keys
     from meshbot.keys import init as init_keys
     from store import session
@@ -111,11 +110,10 @@ def init(ctx: click.Context, key_file: Path | None) -> None:
     engine = _plain_engine(settings)
     new = _new_key(key_file)
     try:
-        meta = init_keys(engine, new, settings.kdf_strength, time.time())
+        meta = init_keys(engine, new, settings.kdf_strength, time.time(), _actor())
     except KeyProblem as exc:
         raise click.ClickException(str(exc)) from exc
-    with session(engine) as db, db.begin():
-        audit.record(db, _actor(), "key.init", time.time(), detail=f"data key {meta.key_id}, {meta.kdf}")
+    with session(engine) as db:
         keys = station_keys(db)
     assert keys is not None
     click.echo(f"Encrypted at rest (data key {meta.key_id}, {meta.kdf}).")
@@ -137,20 +135,16 @@ def rekey(ctx: click.Context, key_file: Path | None) -> None:
 
     Backups taken before still need the old passphrase or key file.
     """
-    from meshbot import audit
     from meshbot.keys import rekey as rotate
-    from store import session
     from store.crypto import KeyProblem
 
     settings = _settings(ctx)
     engine = _engine(settings)
     new = _new_key(key_file)
     try:
-        meta = rotate(engine, new, settings.kdf_strength, time.time())
+        meta = rotate(engine, new, settings.kdf_strength, time.time(), _actor())
     except KeyProblem as exc:
         raise click.ClickException(str(exc)) from exc
-    with session(engine) as db, db.begin():
-        audit.record(db, _actor(), "key.rotate", time.time(), detail=f"data key {meta.key_id}, {meta.kdf}")
     click.echo(f"New data key {meta.key_id} ({meta.kdf}). Old backups still need the old key.")
     if key_file is not None:
         click.echo(f"Set key_file = \"{new.key_file}\" in the config before the next start.")

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from sqlalchemy.engine import Engine
 
 from hardware.link import LinkDown, RadioLink
-from meshbot.alerts import chores as alert_chores
+from meshbot.alert_rounds import chores as alert_chores
 from meshbot.housekeeping import expire_due, purge_old
 from meshbot.inbox import Inbox
 from meshbot.mesh_digest import send_due_digests

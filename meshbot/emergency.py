@@ -30,7 +30,7 @@ from sqlmodel import Session, col, select
 from hardware.link import BROADCAST_NUM
 from meshbot import emergency_plan
 from meshbot.emergency_plan import CRITICAL_CATEGORIES, Demand, Move, Supply, Volunteer
-from meshbot.matcher import available_of, sync
+from meshbot.matcher import LIVE, available_of, sync
 from meshbot.members import display_name, name_of
 from meshbot.outbox import Outgoing, Priority, enqueue
 from meshbot.periods import local, zone_of
@@ -73,7 +73,7 @@ def start(
                     community=community, last_reminder=now)
     db.add(row)
     db.flush()
-    log.warning("emergency mode on for %g h: %s", hours, reason)
+    log.warning("emergency mode on for %g h", hours)
     told = [Outgoing(replies.emergency_broadcast(reason, hours), BROADCAST_NUM, Priority.ALERT, settings.channel_index)]
     return row, tuple(told + replan(db, settings, row, now))
 
@@ -173,13 +173,49 @@ def replan(db: Session, settings: Settings, row: Emergency, now: float) -> list[
         if free > 0:
             demands.append(Demand(p.id or 0, p.category, p.item, full if p.quantity is not None else None,
                                   p.unit, p.zone, p.urgency, p.author, p.created, covered=full - free))
-    moves = emergency_plan.plan(demands, supplies, volunteers(db, row), now, row.deadline)
+    helpers = volunteers(db, row)
+    steps = _adopt(db, row, helpers, now)
+    moves = emergency_plan.plan(demands, supplies, _loaded(helpers, steps), now, row.deadline)
     row.last_plan = now
     db.add(row)
-    steps = [_record(db, row, move, now) for move in moves]
+    steps += [_record(db, row, move, now) for move in moves]
     if steps:
         log.info("emergency plan: %d new step(s)", len(steps))
     return tell(db, settings, steps)
+
+
+def _loaded(helpers: list[Volunteer], steps: list[PlanStep]) -> list[Volunteer]:
+    extra: dict[int, int] = defaultdict(int)
+    for step in steps:
+        extra[step.carrier] += 1
+    return [Volunteer(v.node, v.zone, v.load + extra[v.node]) for v in helpers]
+
+
+def _adopt(db: Session, row: Emergency, helpers: list[Volunteer], now: float) -> list[PlanStep]:
+    """Matches the everyday matcher made between the community's postings join the plan:
+    each gets a carrier and a time, and is accepted (a plan does not lapse)."""
+    planned = set(db.exec(select(PlanStep.match_id).where(PlanStep.emergency_id == row.id)).all())
+    loads = {v.node: v.load for v in helpers}
+    zones = {v.node: v.zone for v in helpers}
+    steps = []
+    for match in db.exec(select(Match).where(Match.status == LIVE, col(Match.held).is_(False))).all():
+        offer = db.get(Posting, match.offer_id) if match.offer_id is not None else None
+        need = db.get(Posting, match.need_id) if match.need_id is not None else None
+        if match.id in planned or offer is None or need is None or need.community != row.community:
+            continue
+        carrier = emergency_plan.pick_carrier(loads, zones, offer.author, {offer.zone, need.zone})
+        if carrier in loads:
+            loads[carrier] += 1
+        match.taker, match.accepted, match.expires = carrier, match.accepted or now, None
+        db.add(match)
+        quantity = match.quantity if match.quantity is not None else (
+            match.need_quantity if offer.unit == need.unit else None)
+        step = PlanStep(emergency_id=row.id or 0, need_id=need.id or 0, offer_id=offer.id or 0, match_id=match.id,
+                        quantity=quantity, unit=offer.unit if match.quantity is not None else need.unit,
+                        carrier=carrier, due=emergency_plan.due_by(need.urgency, now, row.deadline), created=now)
+        db.add(step)
+        steps.append(step)
+    return steps
 
 
 def _record(db: Session, row: Emergency, move: Move, now: float) -> PlanStep:

@@ -113,7 +113,7 @@ def snapshot(db: Session, row: Emergency, now: float, settings: Settings) -> Sna
         NeedView(replies.ref("need", p.id or 0),
                  replies.label(replies.ref("need", p.id or 0), p.item, p.quantity, p.unit, p.zone, p.urgency),
                  p.category, p.urgency, _cover(db, p))
-        for p in sorted(critical, key=lambda p: (URGENCY_ORDER.get(p.urgency, 2), p.created))
+        for p in sorted(critical, key=lambda p: (URGENCY_ORDER.get(p.urgency, 2), p.created, p.id or 0))
     ]
     members = db.exec(select(Member).where(Member.community == row.community).order_by(col(Member.node_num))).all()
     safe = [display_name(m) for m in members if m.safe_at is not None and m.safe_at >= row.started]
@@ -128,7 +128,8 @@ def snapshot(db: Session, row: Emergency, now: float, settings: Settings) -> Sna
     return Snapshot(
         reason=row.reason, started=row.started, deadline=row.deadline, now=now, ended=row.ended,
         tz=zone_of(settings.timezone), open_critical=open_critical,
-        pledged=[v for v in views if v.status == "planned"], delivered=[v for v in views if v.status == "done"],
+        pledged=[v for v in views if v.status == "planned"],
+        delivered=sorted((v for v in views if v.status == "done"), key=lambda v: v.done_at or 0.0),
         safe=safe, not_heard=not_heard,
         volunteers=[(name_of(db, n), a, d) for n, (a, d) in sorted(load.items())],
         timeline=_timeline(db, row, steps, now),
@@ -144,7 +145,7 @@ def _timeline(db: Session, row: Emergency, steps: list[PlanStep], now: float) ->
             events.append((s.done_at, f"delivered to {replies.ref('need', s.need_id)}"))
     events += [(at, f"plan: {n} move(s) sent out") for at, n in planned.items()]
     for alert in db.exec(
-        select(Alert).where(Alert.created >= row.started, Alert.created <= (row.ended or now),
+        select(Alert).where(Alert.expires > row.started, Alert.created <= (row.ended or now),
                             Alert.community == row.community)
     ).all():
         events.append((alert.created, f"alert a{alert.id}: {alert.headline or alert.text}"))
@@ -192,7 +193,7 @@ _CSS = """
 body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1b1b1b;background:#fafafa}
 h1{margin:0 0 .2rem;font-size:1.6rem} h2{font-size:1.1rem;margin:1.4rem 0 .4rem}
 .clock{font-size:2.4rem;font-weight:700;color:#b00020}.sub{color:#555}
-.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.6rem;margin:1rem 0}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(8rem,1fr));gap:.6rem;margin:1rem 0}
 .card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:.6rem .8rem}
 .card b{display:block;font-size:1.8rem}
 table{border-collapse:collapse;width:100%;background:#fff}

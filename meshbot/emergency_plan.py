@@ -5,9 +5,12 @@ Pure: plain values in, moves out (the database side is `meshbot.emergency`). The
 * **Critical first.** Needs for food, water, shelter and medical go before any other,
   then by urgency (critical, high, normal), then the longest waiting.
 * **Partial fills.** Amounts in the same unit are split: 20 L of water can feed a need of
-  15 L and another of 5 L, and a need of 30 L takes from two offers. A posting with no
-  amount counts as one. When the units differ (`5kg` against `20 cans`) an unused offer
-  covers the need whole: nothing is divided that cannot be measured.
+  15 L and another of 5 L, and a need of 30 L takes from two offers; two postings with no
+  amount count one each. An offer with no amount (`spare room`) goes whole to one need.
+  When the units differ (`rice 5kg` against `canned food 20 cans`) the need gets as many
+  of the offer's units as it asked for in its own (5 cans), or one for a need with no
+  amount (`baby formula`), at most what is left, and counts as served: the DM says
+  exactly what moves, and people adjust on the spot.
 * **Across zones**, nearest first: an offer in the need's zone is taken before one across
   the neighbourhood, but distance never leaves a need unmet.
 * **Like for like.** Any food serves a food need and any water a water need; for other
@@ -151,32 +154,44 @@ def plan(
             key=lambda s: (s.unit != need.unit, not (_words(s.item) & _words(need.item)),
                            s.zone != need.zone, s.created, s.id),
         )
-        due = min(deadline, now + DUE_WITHIN_S.get(need.urgency, deadline - now))
+        due = due_by(need.urgency, now, deadline)
         for offer in candidates:
             if wanted <= 0:
                 break
-            if offer.unit == need.unit:
+            if _measured_alike(offer, need):
                 take = min(wanted, ledger.left[offer.id])
-                quantity: float | None = take if (offer.quantity is not None or need.quantity is not None) else None
+                quantity: float | None = take if offer.quantity is not None else None
                 wanted -= take
-            elif offer.id in ledger.untouched and need.covered == 0 and wanted == need.amount:
-                take = ledger.left[offer.id]  # unlike units: one whole offer for the whole need
-                quantity = offer.quantity
-                wanted = 0
+            elif offer.quantity is None:
+                if offer.id not in ledger.untouched or need.covered > 0 or wanted < need.amount:
+                    continue  # a lot goes whole, to a need nothing else serves yet
+                take, quantity, wanted = ledger.left[offer.id], None, 0.0
             else:
-                continue
+                asked = wanted if need.quantity is not None else 1.0
+                take = min(ledger.left[offer.id], max(1.0, asked))
+                quantity, wanted = take, 0.0
             ledger.left[offer.id] -= take
             ledger.untouched.discard(offer.id)
-            carrier = _carrier(loads, zones, offer, need)
+            carrier = pick_carrier(loads, zones, offer.author, {offer.zone, need.zone})
             if carrier in loads:
                 loads[carrier] += 1
             moves.append(Move(need.id, offer.id, quantity, offer.unit, carrier, due))
     return moves
 
 
-def _carrier(loads: dict[int, int], zones: dict[int, str | None], offer: Supply, need: Demand) -> int:
-    """The least loaded volunteer, one near the offer or the need first; else the giver."""
+def _measured_alike(offer: Supply, need: Demand) -> bool:
+    """Both give an amount in the same unit (or neither gives one): split by amount."""
+    return offer.unit == need.unit and (offer.quantity is None) == (need.quantity is None)
+
+
+def due_by(urgency: str, now: float, deadline: float) -> float:
+    """A critical need within 3 h, a high one within 6 h, the rest by the deadline."""
+    return min(deadline, now + DUE_WITHIN_S.get(urgency, deadline - now))
+
+
+def pick_carrier(loads: dict[int, int], zones: dict[int, str | None], giver: int, near: set[str | None]) -> int:
+    """The least loaded volunteer, one in a zone of `near` first; else the giver brings it.
+    The chosen one's load is not changed: the caller counts it."""
     if not loads:
-        return offer.author
-    near = {offer.zone, need.zone} - {None}
-    return min(loads, key=lambda n: (loads[n], zones.get(n) not in near, n))
+        return giver
+    return min(loads, key=lambda n: (loads[n], zones.get(n) not in near - {None}, n))

@@ -51,10 +51,6 @@ class Refusal(Reply):
     sent again with proof (after a spoofed copy, or once a new key is confirmed) runs."""
 
 
-def is_privileged(verb: str) -> bool:
-    return verb in PRIVILEGED
-
-
 def _verb(verb: str, lang: str) -> str:
     return VERB_NAMES.get(lang, VERB_NAMES["en"]).get(verb, verb.upper())
 

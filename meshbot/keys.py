@@ -20,9 +20,11 @@ from pathlib import Path
 
 from sqlalchemy import insert, update
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
+from meshbot import audit
 from meshbot.identity import new_station_secrets
+from meshbot.matcher import rebuild_index
 from meshbot.settings import Settings
 from store.crypto import (
     KDF_ARGON2ID, KDF_KEYFILE, KEY_BYTES, STRENGTHS, Cipher, KeyProblem, Locked, WrongKey, bind_cipher,
@@ -115,15 +117,12 @@ def _protect(new: NewKey, strength: str) -> tuple[dict[str, object], bytes]:
     return {"kdf": KDF_KEYFILE, "salt": "", "opslimit": 0, "memlimit": 0}, kek
 
 
-def is_encrypted(engine: Engine) -> bool:
-    return read_key_meta(engine) is not None
-
-
-def init(engine: Engine, new: NewKey, strength: str, now: float) -> KeyMeta:
+def init(engine: Engine, new: NewKey, strength: str, now: float, actor: str = "meshbot") -> KeyMeta:
     """Encrypt a plaintext database: every sensitive value already in it, then all new ones.
 
-    With a key file, the file is written first (it must not exist); the database is
-    changed only once the key is safely on disk.
+    One transaction: the values sealed, the key record, the matcher's index rebuilt with
+    keyed hashes, and the first keyed entry of the audit log. With a key file, the file
+    is written first (it must not exist); the database changes only once it is on disk.
     """
     if read_key_meta(engine) is not None:
         raise KeyProblem("this database is already encrypted: use `meshbot rekey` to change its key")
@@ -140,6 +139,10 @@ def init(engine: Engine, new: NewKey, strength: str, now: float) -> KeyMeta:
                 id=1, wrapped_key=wrap(kek, data_key), key_id=key_id(data_key), created=now,
                 **fields, **new_station_secrets(),
             ))
+            with Session(bind=connection) as db:
+                rebuild_index(db, now)  # item words in the matcher's index become keyed hashes
+                audit.record(db, actor, "key.init", now, detail=f"data key {key_id(data_key)}, {fields['kdf']}")
+                db.flush()
         except BaseException:
             bind_cipher(engine, None)
             raise
@@ -149,7 +152,7 @@ def init(engine: Engine, new: NewKey, strength: str, now: float) -> KeyMeta:
     return meta
 
 
-def rekey(engine: Engine, new: NewKey, strength: str, now: float) -> KeyMeta:
+def rekey(engine: Engine, new: NewKey, strength: str, now: float, actor: str = "meshbot") -> KeyMeta:
     """A new data key for every value, protected by a new passphrase or key file.
 
     One transaction: a crash leaves the old key in force. A new key file is written
@@ -171,7 +174,14 @@ def rekey(engine: Engine, new: NewKey, strength: str, now: float) -> KeyMeta:
         connection.execute(update(KeyMeta).where(KeyMeta.id == 1).values(  # type: ignore[arg-type]
             wrapped_key=wrap(kek, data_key), key_id=key_id(data_key), rotated=now, **fields,
         ))
-    bind_cipher(engine, cipher)
+        bind_cipher(engine, cipher)  # what the transaction reads from here on is sealed with it
+        try:
+            with Session(bind=connection) as db:
+                audit.record(db, actor, "key.rotate", now, detail=f"data key {key_id(data_key)}, {fields['kdf']}")
+                db.flush()
+        except BaseException:
+            bind_cipher(engine, old)
+            raise
     if staged is not None and new.key_file is not None:
         os.replace(staged, new.key_file)
     compact(engine)

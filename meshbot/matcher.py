@@ -17,14 +17,16 @@ only the few candidates it can use, best first, however big the board is.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, func, insert, or_, update
+from sqlalchemy import Select, and_, bindparam, delete, func, insert, or_, update
 from sqlalchemy import select as core_select
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from meshbot.identity import station_keys
@@ -42,11 +44,44 @@ log = logging.getLogger(__name__)
 PAGE = 32
 """Candidates read per query; more pages are read only while the new posting has something left."""
 LIVE = "proposed"
-KEYS = MatchKey.__table__.c  # type: ignore[attr-defined]
+WRITE_BATCH = 500
+OFFER_LEVEL = 2
+"""Offers have no urgency level in the index (only needs are served by level)."""
+INDEX = MatchKey.__table__  # type: ignore[attr-defined]
+KEYS = INDEX.c
+POSTINGS = Posting.__table__  # type: ignore[attr-defined]
+MATCHES = Match.__table__  # type: ignore[attr-defined]
+"""Tables, not entities, in the writes below: plain SQL, without the ORM's bookkeeping."""
 _SIDE_COLUMNS = (
     KEYS.posting_id, KEYS.kind, KEYS.author, KEYS.community, KEYS.category, KEYS["keys"], KEYS.unit,
     KEYS.quantity, KEYS.available, KEYS.urgency, KEYS.zone, KEYS.created, KEYS.expires,
 )
+
+
+@dataclass(frozen=True)
+class Blinder:
+    """Item keys as stored in the index: keyed hashes once the database is encrypted, so
+    the index does not give away the items the `posting` table keeps sealed. `marker`
+    names the key (empty: plain words), so an index built another way is noticed."""
+
+    secret: bytes | None = None
+
+    @property
+    def marker(self) -> str:
+        return "" if self.secret is None else hmac.new(self.secret, b"marker", hashlib.sha256).hexdigest()[:8]
+
+    def __call__(self, word: str) -> str:
+        if self.secret is None:
+            return word
+        return hmac.new(self.secret, word.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+
+
+def blinder(db: Session) -> Blinder:
+    keys = station_keys(db)
+    if keys is None:
+        return Blinder()
+    return Blinder(hmac.new(keys.audit, b"meshbot match keys", hashlib.sha256).digest())
+
 
 Blind = Callable[[str], str]
 
@@ -58,16 +93,6 @@ class Proposal:
     match: Match
     offer: Posting
     need: Posting
-
-
-def blinder(db: Session) -> Blind:
-    """Item keys as stored in the index: keyed hashes once the database is encrypted,
-    so the index does not give away the items the `posting` table keeps sealed."""
-    keys = station_keys(db)
-    if keys is None:
-        return lambda word: word
-    secret = hmac.new(keys.audit, b"meshbot match keys", hashlib.sha256).digest()
-    return lambda word: hmac.new(secret, word.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
 
 
 def policy_for(db: Session, settings: Settings) -> Policy:
@@ -126,10 +151,11 @@ def _side_of_row(row: Sequence) -> Side:  # type: ignore[type-arg]
 # -- the index --------------------------------------------------------------------------------
 
 
-def index_rows(side: Side) -> list[dict[str, object]]:
+def index_rows(side: Side, marker: str = "") -> list[dict[str, object]]:
     shared = {
+        "blind": marker,
         "posting_id": side.id, "kind": side.kind, "community": side.community, "category": side.category,
-        "urgency": side.urgency, "zone": side.zone, "created": side.created, "expires": side.expires,
+        "urgency": side.urgency if side.kind == "need" else OFFER_LEVEL, "zone": side.zone, "created": side.created, "expires": side.expires,
         "author": side.author, "unit": side.unit, "dim": side.dim, "quantity": side.quantity,
         "available": side.available, "keys": GENERIC if side.generic else " ".join(sorted(side.keys)),
     }
@@ -137,25 +163,31 @@ def index_rows(side: Side) -> list[dict[str, object]]:
     return [{**shared, "key": key} for key in (ALL_ITEMS, *words)]
 
 
-def _index(db: Session, side: Side) -> None:
-    db.execute(delete(MatchKey).where(KEYS.posting_id == side.id))
+def _index(db: Session, side: Side, marker: str) -> None:
+    db.execute(delete(INDEX).where(KEYS.posting_id == side.id))
     if side.open:
-        db.execute(insert(MatchKey), index_rows(side))
+        db.execute(insert(INDEX), index_rows(side, marker))
 
 
-def _set_available(db: Session, side: Side, now: float) -> None:
-    """After promising some of `side`: the index and, when nothing is left, the posting."""
-    if side.open:
-        db.execute(update(MatchKey).where(KEYS.posting_id == side.id).values(available=side.available))
+def _record_available(db: Session, sides: Iterable[Side], now: float) -> None:
+    """After promising some of `sides`: their index rows, and `matched` for those with nothing left."""
+    left = [{"pid": s.id, "left": s.available} for s in sides if s.open]
+    spent = [s.id for s in sides if not s.open]
+    if left:
+        db.execute(update(INDEX).where(KEYS.posting_id == bindparam("pid")).values(available=bindparam("left")), left)
+    if not spent:
         return
-    db.execute(delete(MatchKey).where(KEYS.posting_id == side.id))
-    posting = db.get(Posting, side.id)
-    if posting is not None and posting.status == "open":
-        posting.status, posting.updated = "matched", now
-        db.add(posting)
+    db.execute(delete(INDEX).where(KEYS.posting_id.in_(spent)))
+    db.execute(update(POSTINGS).where(POSTINGS.c.id.in_(spent), POSTINGS.c.status == "open")
+               .values(status="matched", updated=now))
+    for posting_id in spent:  # keep rows already loaded in step, without a flush
+        loaded = db.identity_map.get(db.identity_key(Posting, posting_id))
+        if isinstance(loaded, Posting) and loaded.status == "open":
+            set_committed_value(loaded, "status", "matched")
+            set_committed_value(loaded, "updated", now)
 
 
-def sync(db: Session, posting: Posting, now: float, blind: Blind | None = None) -> Side:
+def sync(db: Session, posting: Posting, now: float, blind: Blinder | None = None) -> Side:
     """Recompute what `posting` has left from its matches; set its status and its index rows.
 
     `open` while something is left, `matched` while all of it is promised, `done` once
@@ -173,9 +205,10 @@ def sync(db: Session, posting: Posting, now: float, blind: Blind | None = None) 
         if status != posting.status:
             posting.status, posting.updated = status, now
             db.add(posting)
-    side = side_of(posting, available if posting.status == "open" else 0.0, blind or blinder(db))
+    blind = blind or blinder(db)
+    side = side_of(posting, available if posting.status == "open" else 0.0, blind)
     db.flush()
-    _index(db, side)
+    _index(db, side, blind.marker)
     return side
 
 
@@ -192,45 +225,72 @@ def rebuild_index(db: Session, now: float) -> int:
 # -- candidates, best first -----------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=None)
+def _candidate_query(lot: bool, part: str, paged: bool) -> Select:  # type: ignore[type-arg]
+    """One part of a candidate query, built once with bound parameters (it runs per posting).
+
+    Each part reads one item key and one slice of distance in age order straight off an
+    index, `LIMIT PAGE`, so its cost does not grow with the board: `zone` (the same
+    zone), `aged` (waited past the aging time, anywhere), `near` (neighbouring zones),
+    `rest` (anywhere else).
+    """
+    where = [
+        KEYS.community == bindparam("community"), KEYS.category == bindparam("category"),
+        KEYS.kind == bindparam("kind"), KEYS.key == bindparam("key"), KEYS.urgency == bindparam("level"),
+        KEYS.author != bindparam("author"), or_(KEYS.expires.is_(None), KEYS.expires > bindparam("now")),
+    ]
+    if not lot:
+        where.append(KEYS.dim.in_(bindparam("dims", expanding=True)))
+    if part == "zone":
+        where.append(KEYS.zone == bindparam("zone"))
+    elif part == "aged":
+        where.append(KEYS.created <= bindparam("aged"))
+    elif part == "near":
+        where += [KEYS.zone.in_(bindparam("near", expanding=True)), KEYS.created > bindparam("aged")]
+    else:
+        where += [KEYS.created > bindparam("aged"),
+                  or_(KEYS.zone.is_(None), KEYS.zone.not_in(bindparam("here", expanding=True)))]
+    if paged:
+        where.append(or_(KEYS.created > bindparam("after_created"),
+                         and_(KEYS.created == bindparam("after_created"), KEYS.posting_id > bindparam("after_id"))))
+    return core_select(*_SIDE_COLUMNS).where(*where).order_by(KEYS.created, KEYS.posting_id).limit(PAGE)
+
+
+_PARTS = {SAME: ("zone", "aged"), NEIGHBOUR: ("near",), ELSEWHERE: ("rest",)}
+
+
 def _candidates(
     db: Session, side: Side, policy: Policy, now: float, level: int | None, distance: int,
     after: tuple[float, int] | None,
 ) -> tuple[list[Side], tuple[float, int] | None]:
     """One page of the other kind's open postings that fit `side`, oldest first, within one
     urgency level (for needs) and one distance class; and where the next page starts."""
-    aged = now - policy.aging_s
     near = sorted(policy.near(side.zone))
-    where = [
-        KEYS.community == side.community, KEYS.category == side.category,
-        KEYS.kind == ("need" if side.kind == "offer" else "offer"), KEYS.author != side.author,
-        or_(KEYS.expires.is_(None), KEYS.expires > now),
-        KEYS.key == ALL_ITEMS if side.generic else KEYS.key.in_([*side.keys, GENERIC]),
-    ]
-    if not side.lot:
-        where.append(KEYS.dim.in_([side.dim, LOT]))
-    if level is not None:
-        where.append(KEYS.urgency == level)
-    if distance == SAME:
-        where.append(or_(KEYS.zone == side.zone, KEYS.created <= aged) if side.zone else KEYS.created <= aged)
-    elif distance == NEIGHBOUR:
-        if not near:
-            return [], None
-        where += [KEYS.zone.in_(near), KEYS.created > aged]
-    else:
-        where.append(KEYS.created > aged)
-        if side.zone:
-            where.append(or_(KEYS.zone.is_(None), KEYS.zone.not_in([side.zone, *near])))
+    parts = [p for p in _PARTS[distance] if (p != "zone" or side.zone) and (p != "near" or near)]
+    params: dict[str, object] = {
+        "community": side.community, "category": side.category, "author": side.author, "now": now,
+        "kind": "need" if side.kind == "offer" else "offer", "aged": now - policy.aging_s,
+        "dims": [side.dim, LOT], "level": OFFER_LEVEL if level is None else level, "zone": side.zone,
+        "near": near, "here": [side.zone, *near],
+    }
     if after is not None:
-        where.append(or_(KEYS.created > after[0], and_(KEYS.created == after[0], KEYS.posting_id > after[1])))
-    rows = db.execute(
-        core_select(*_SIDE_COLUMNS).where(*where).order_by(KEYS.created, KEYS.posting_id).limit(PAGE)
-    ).all()
-    found: list[Side] = []
+        params["after_created"], params["after_id"] = after
+    rows: list[Sequence] = []  # type: ignore[type-arg]
+    more = False
+    for key in (ALL_ITEMS,) if side.generic else (*sorted(side.keys), GENERIC):
+        for part in parts:
+            found = db.execute(_candidate_query(side.lot, part, after is not None), {**params, "key": key}).all()
+            more = more or len(found) == PAGE
+            rows.extend(found)
+    rows.sort(key=lambda r: (r[11], r[0]))
+    page: list[Side] = []
     for row in rows:
-        if not found or found[-1].id != row[0]:
-            found.append(_side_of_row(row))
-    next_page = (rows[-1][11], rows[-1][0]) if len(rows) == PAGE else None
-    return found, next_page
+        if not page or page[-1].id != row[0]:
+            if len(page) == PAGE:
+                more = True
+                break
+            page.append(_side_of_row(row))
+    return page, ((page[-1].created, page[-1].id) if more and page else None)
 
 
 def _saturate(db: Session, side: Side, policy: Policy, now: float, banned: set[int]) -> tuple[list[Allocation], dict[int, Side]]:
@@ -265,28 +325,43 @@ def _banned_partners(db: Session, posting_id: int, kind: str) -> set[int]:
     return set(rows)
 
 
+def _insert_matches(db: Session, rows: list[dict[str, object]]) -> list[Match]:
+    """Insert the rows and return them as Match objects, in order.
+
+    SQLite gives each new row the next rowid, and this transaction holds the write lock,
+    so one plain multi-row insert and one read back by id is enough (RETURNING row by row
+    is many times slower on the whole-board pass). Other databases use RETURNING.
+    """
+    if db.get_bind().dialect.name != "sqlite":
+        return [m for start in range(0, len(rows), WRITE_BATCH)
+                for m in db.scalars(insert(Match).returning(Match, sort_by_parameter_order=True), rows[start:start + WRITE_BATCH])]
+    before = db.execute(core_select(func.max(MATCHES.c.id))).scalar() or 0
+    db.execute(insert(MATCHES), rows)
+    matches = list(db.exec(select(Match).where(col(Match.id) > before).order_by(col(Match.id))))
+    assert len(matches) == len(rows), "the new matches are not the rows just written"
+    return matches
+
+
 def _write(
     db: Session, allocations: Sequence[Allocation], sides: dict[int, Side], now: float, settings: Settings,
 ) -> list[Proposal]:
     """The Match rows for `allocations`, and the changed availability of every side touched."""
     held = settings.match_approval
     lapse_s = settings.match_lapse_hours * 3600.0
-    matches = [
-        Match(offer_id=a.offer_id, need_id=a.need_id, quantity=a.offer_amount, need_quantity=a.need_amount,
-              created=now, held=held, expires=None if held else now + lapse_s)
+    rows = [
+        {"offer_id": a.offer_id, "need_id": a.need_id, "quantity": a.offer_amount, "need_quantity": a.need_amount,
+         "created": now, "held": held, "expires": None if held else now + lapse_s, "status": LIVE}
         for a in allocations
     ]
-    db.add_all(matches)
-    touched = {a.offer_id for a in allocations} | {a.need_id for a in allocations}
-    for posting_id in touched:
-        _set_available(db, sides[posting_id], now)
     db.flush()
-    proposals = []
-    for match in matches:
-        offer, need = db.get(Posting, match.offer_id), db.get(Posting, match.need_id)
-        assert offer is not None and need is not None
-        proposals.append(Proposal(match, offer, need))
-    return proposals
+    matches = _insert_matches(db, rows)
+    touched = {a.offer_id for a in allocations} | {a.need_id for a in allocations}
+    _record_available(db, [sides[i] for i in touched], now)
+    postings: dict[int, Posting] = {}
+    ids = sorted(touched)
+    for start in range(0, len(ids), 500):  # the postings, for the DMs, in a few queries
+        postings.update((p.id, p) for p in db.exec(select(Posting).where(col(Posting.id).in_(ids[start:start + 500]))))  # type: ignore[misc]
+    return [Proposal(m, postings[m.offer_id], postings[m.need_id]) for m in matches]  # type: ignore[index]
 
 
 # -- the three entry points -------------------------------------------------------------------
@@ -296,11 +371,13 @@ def match_posting(db: Session, posting: Posting, now: float, settings: Settings)
     """Index a new posting and match it at once with the best open postings of the other kind."""
     blind = blinder(db)
     side = side_of(posting, 1.0 if posting.quantity is None else posting.quantity, blind)
-    _index(db, side)
-    allocations, partners = _saturate(db, side, policy_for(db, settings), now, banned=set())
-    if not allocations:
-        return []
-    return _write(db, allocations, {side.id: side, **partners}, now, settings)
+    with db.no_autoflush:
+        allocations, partners = _saturate(db, side, policy_for(db, settings), now, banned=set())
+        if side.open:
+            db.execute(insert(INDEX), index_rows(side, blind.marker))
+        if not allocations:
+            return []
+        return _write(db, allocations, {side.id: side, **partners}, now, settings)
 
 
 def rematch(db: Session, postings: Iterable[Posting], now: float, settings: Settings) -> list[Proposal]:
@@ -333,10 +410,12 @@ def open_sides(db: Session, now: float) -> tuple[list[Side], list[Side]]:
 
 
 def index_in_step(db: Session) -> bool:
-    """Does the index list exactly the open postings? (A cheap count, before a whole-board pass.)"""
-    open_count = db.execute(core_select(func.count()).select_from(Posting).where(col(Posting.status) == "open")).scalar_one()
-    indexed = db.execute(core_select(func.count()).select_from(MatchKey).where(KEYS.key == ALL_ITEMS)).scalar_one()
-    return open_count == indexed
+    """Does the index list exactly the open postings, with keys made the current way?
+    (Cheap: two counts and one scan, before a whole-board pass.)"""
+    open_count = db.execute(core_select(func.count()).select_from(POSTINGS).where(POSTINGS.c.status == "open")).scalar_one()
+    indexed = db.execute(core_select(func.count()).select_from(INDEX).where(KEYS.key == ALL_ITEMS)).scalar_one()
+    other_keys = db.execute(core_select(KEYS.posting_id).where(KEYS.blind != blinder(db).marker).limit(1)).first()
+    return open_count == indexed and other_keys is None
 
 
 def rematch_board(db: Session, now: float, settings: Settings) -> list[Proposal]:

@@ -27,9 +27,10 @@ _UNIT = (
 _MARKER = r"numero|número|num|no|nº|n°|number"
 """Words that only say "number": dropped with it."""
 _SMALL_WORDS = frozenset(
-    "on at in near by to from the a an of and with for de en la el las los del y con para por cerca "
-    "frente junto".split()
+    "on at in near by to from the a an and with for en con para por cerca frente junto".split()
 )
+"""Words that make a number before a street a count (`3 families on Elm St`). Not the
+articles of Spanish street names: `100 de la Paz St` is a door."""
 _HOUSE = r"\d{1,5}(?:\s?[a-z](?!\w))?"  # 12, 12b, 12 B
 
 _COORDINATES = re.compile(r"-?\d{1,3}\.\d{3,}\s*[,;]\s*-?\d{1,3}\.\d{3,}")

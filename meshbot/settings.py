@@ -117,8 +117,8 @@ class Settings(BaseModel):
         description="Minutes after the first broadcast at which an alert is repeated, by DM, to nodes that have not acknowledged it.",
     )
     alert_repeat_max_dms: int = Field(
-        40, ge=0,
-        description="Most DMs one repeat round of an alert sends (each costs the bot about 1 s of airtime); the rest wait for the next round.",
+        8, ge=0,
+        description="Most DMs one repeat round of an alert sends (30 s apart; each and its ACK flood the mesh); the rest wait for the next round.",
     )
     broadcast_gap_s: float = Field(
         10.0, ge=0,

@@ -394,7 +394,8 @@ class MatchKey(SQLModel, table=True):
     """
 
     __table_args__ = (
-        Index("ix_matchkey_find", "community", "category", "kind", "key", "urgency", "zone", "created"),
+        Index("ix_matchkey_age", "community", "category", "kind", "key", "urgency", "created"),
+        Index("ix_matchkey_zone", "community", "category", "kind", "key", "urgency", "zone", "created"),
     )
 
     posting_id: int = Field(foreign_key="posting.id", primary_key=True)
@@ -402,7 +403,7 @@ class MatchKey(SQLModel, table=True):
     kind: str
     community: str
     category: str
-    urgency: int = Field(description="0 critical, 1 high, 2 normal")
+    urgency: int = Field(description="a need's level: 0 critical, 1 high, 2 normal (2 for every offer)")
     zone: str | None = None
     created: float
     expires: float | None = None
@@ -412,6 +413,7 @@ class MatchKey(SQLModel, table=True):
     quantity: float | None = None
     available: float = Field(description="left to give or get, not yet promised (1 for a lot)")
     keys: str = Field(default="", description="all the item keys, space-separated; `*` for a generic item")
+    blind: str = Field(default="", description="which key blinded the item keys (empty: plain words)")
 
 
 class ZoneLink(SQLModel, table=True):

@@ -7,13 +7,13 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import col, select
 
-from meshbot import alerts
+from meshbot import alert_rounds, alerts
 from meshbot.alert_cap import read
 from meshbot.cli import main
 from meshbot.housekeeping import expire_due
 from meshbot.members import touch_member
 from protocol import replies
-from store import Alert, Member, OutboxItem, session
+from store import Alert, OutboxItem, session
 from store.models import AlertCopy, AlertMessage, AlertResponse
 from tests.conftest import Board
 
@@ -53,7 +53,7 @@ def _broadcasts(board: Board) -> list[OutboxItem]:
 
 
 def _tick(board: Board, known: dict[int, float | None] | None = None) -> int:
-    return alerts.tick(board.engine, board.settings, board.clock.now, known or {})
+    return alert_rounds.tick(board.engine, board.settings, board.clock.now, known or {})
 
 
 def test_a_responder_by_pki_dm_is_broadcast_at_once_verified_and_rings(town: Board) -> None:

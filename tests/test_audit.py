@@ -32,7 +32,7 @@ def cli(db: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[st
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An encrypted board whose committee, at the command line, approved two members, gave a
-    role and rejected one: four entries."""
+    role and rejected one: five entries with the key's own."""
     db = tmp_path_factory.mktemp("audit") / "m.db"
     engine = open_engine(db)
     with session(engine) as s, s.begin():
@@ -61,7 +61,7 @@ def logged(template: Path, tmp_path: Path) -> Path:
 def test_an_intact_log_verifies(logged: Path) -> None:
     out = cli(logged, "audit", "verify")
     assert out.returncode == 0, out.stdout + out.stderr
-    assert out.stdout.strip() == "Audit log intact: 4 entries, keyed (HMAC)."
+    assert out.stdout.strip() == "Audit log intact: 5 entries, keyed (HMAC)."
     listing = cli(logged, "audit", "list")
     assert "member.role" in listing.stdout and "responder" in listing.stdout
 
@@ -77,10 +77,10 @@ def test_an_edited_entry_is_detected(logged: Path) -> None:
 
 def test_an_edited_encrypted_detail_is_detected(logged: Path) -> None:
     with sqlite3.connect(logged) as raw:
-        (detail,) = raw.execute("SELECT detail FROM auditentry WHERE id = 3").fetchone()
-        raw.execute("UPDATE auditentry SET detail = ? WHERE id = 3", (detail[:-6] + "AAAAAA",))
+        (detail,) = raw.execute("SELECT detail FROM auditentry WHERE id = 4").fetchone()
+        raw.execute("UPDATE auditentry SET detail = ? WHERE id = 4", (detail[:-6] + "AAAAAA",))
     out = cli(logged, "audit", "verify")
-    assert out.returncode == 1 and "entry 3 (member.role): its detail was altered" in out.stdout
+    assert out.returncode == 1 and "entry 4 (member.role): its detail was altered" in out.stdout
 
 
 def test_a_deleted_entry_is_detected_in_the_middle_and_at_the_end(logged: Path, tmp_path: Path) -> None:
@@ -89,11 +89,11 @@ def test_a_deleted_entry_is_detected_in_the_middle_and_at_the_end(logged: Path, 
     with sqlite3.connect(middle) as raw:
         raw.execute("DELETE FROM auditentry WHERE id = 2")
     out = cli(middle, "audit", "verify")
-    assert out.returncode == 1 and "entry 3 (member.role): does not follow the entry before it" in out.stdout
+    assert out.returncode == 1 and "entry 3 (member.approve): does not follow the entry before it" in out.stdout
     with sqlite3.connect(logged) as raw:
-        raw.execute("DELETE FROM auditentry WHERE id = 4")
+        raw.execute("DELETE FROM auditentry WHERE id = 5")
     out = cli(logged, "audit", "verify")
-    assert out.returncode == 1 and "the log should end at entry 4 but has 3" in out.stdout
+    assert out.returncode == 1 and "the log should end at entry 5 but has 4" in out.stdout
 
 
 def test_a_recomputed_unkeyed_chain_does_not_pass_for_the_keyed_one(logged: Path) -> None:
@@ -102,14 +102,19 @@ def test_a_recomputed_unkeyed_chain_does_not_pass_for_the_keyed_one(logged: Path
     import json
 
     with sqlite3.connect(logged) as raw:
-        row = raw.execute("SELECT at, actor, action, prev_hash FROM auditentry WHERE id = 4").fetchone()
-        data = json.dumps([4, row[3], repr(float(row[0])), row[1], row[2], "!000000a1", ""],
+        row = raw.execute("SELECT at, actor, action, prev_hash FROM auditentry WHERE id = 5").fetchone()
+        data = json.dumps([5, row[3], repr(float(row[0])), row[1], row[2], "!000000a1", ""],
                           separators=(",", ":")).encode()
-        raw.execute("UPDATE auditentry SET alg='sha256', subject='!000000a1', detail='', hash=? WHERE id = 4",
-                    (hashlib.sha256(data).hexdigest(),))
+        digest = hashlib.sha256(data).hexdigest()
+        raw.execute("UPDATE auditentry SET alg='sha256', subject='!000000a1', detail='', hash=? WHERE id = 5",
+                    (digest,))
+        head = hashlib.sha256(f"5:{digest}".encode()).hexdigest()
+        raw.execute("UPDATE audithead SET last_hash = ?, mac = ?", (digest, head))
     engine = open_engine(logged, unlocker(Settings(db=str(logged)), {"MESHBOT_PASSPHRASE": PASS}))
     verdict = verify(engine)
-    assert not verdict.ok and any("entry 4" in p for p in verdict.problems)
+    assert not verdict.ok
+    assert any("entry 5" in p for p in verdict.problems)
+    assert any("does not end with a keyed entry" in p for p in verdict.problems)
 
 
 def test_a_plain_database_keeps_an_unkeyed_log_that_still_catches_edits(tmp_path: Path) -> None:

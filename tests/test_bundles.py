@@ -158,4 +158,10 @@ def test_export_and_import_at_the_command_line(elm: Engine, council: Engine, tmp
     assert plain.returncode == 0 and "not sealed" in plain.stderr
     engine = open_engine(council_db, unlocker(Settings(db=council_db), {"MESHBOT_PASSPHRASE": PASS}))
     with session(engine) as db:
-        assert [e.action for e in db.exec(select(AuditEntry).order_by(AuditEntry.id))] == ["bundle.import"]
+        assert [e.action for e in db.exec(select(AuditEntry).order_by(AuditEntry.id))] == ["key.init", "bundle.import"]
+
+
+def test_a_station_without_keys_cannot_export(tmp_path: Path) -> None:
+    plain = open_engine(tmp_path / "plain.db")
+    with session(plain) as db, pytest.raises(BundleError, match="run `meshbot init` first"):
+        build(db, 1.0, None)

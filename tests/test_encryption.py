@@ -59,10 +59,12 @@ def test_a_value_is_sealed_with_a_fresh_nonce_and_tampering_shows() -> None:
 
 def test_init_seals_what_is_already_there_and_only_the_passphrase_opens_it(tmp_path: Path) -> None:
     db = tmp_path / "m.db"
-    engine = open_engine(db)
-    with session(engine) as s, s.begin():
-        s.add(Member(node_num=0xA1, name="Quetzalcoatl", first_seen=0, last_seen=0))
-        s.add(Posting(kind="need", category="medical", item="Zorblaxium pills", author=0xA1, created=0, updated=0))
+    board = Board(db)  # a board in use before encryption was set up, matcher index and all
+    board.send(0xA1, "JOIN Quetzalcoatl elm")
+    board.send(0xA1, "NEED Zorblaxium pills #medical")
+    board.send(0xB2, "LIST")
+    engine = board.engine
+    assert leaked(raw_bytes(db))
     init(engine, NewKey(passphrase=PASS), FAST, 1.0)
     engine.dispose()
     assert leaked(raw_bytes(db)) == []
@@ -78,7 +80,7 @@ def test_init_seals_what_is_already_there_and_only_the_passphrase_opens_it(tmp_p
         open_engine(db, unlocker(Settings(db=str(db)), {"MESHBOT_PASSPHRASE": "wrong horse battery"}))
     engine = open_engine(db, unlocker(Settings(db=str(db)), {"MESHBOT_PASSPHRASE": PASS}))
     with session(engine) as s:
-        assert s.get(Posting, 1).item == "Zorblaxium pills"  # type: ignore[union-attr]
+        assert s.get(Posting, 1).item == "zorblaxium pills"  # type: ignore[union-attr]
         assert s.get(Member, 0xA1).name == "Quetzalcoatl"  # type: ignore[union-attr]
 
 

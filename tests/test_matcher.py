@@ -8,6 +8,7 @@ one, and a lower level never gets what a more urgent need could have had).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import pytest
@@ -229,10 +230,8 @@ def test_whole_board_pass_never_over_allocates_never_self_matches_and_leaves_not
 
 
 def _fresh(s: Side, before: dict[int, float]) -> Side:
-    return Side(**{**{f: getattr(s, f) for f in Side.__slots__}, "available": before[s.id]})  # type: ignore[attr-defined]
+    return dataclasses.replace(s, available=before[s.id])
 
 
 def compatible_before(offer: Side, need: Side) -> bool:
-    probe_offer = Side(**{**{f: getattr(offer, f) for f in Side.__slots__}, "available": 1.0})  # type: ignore[attr-defined]
-    probe_need = Side(**{**{f: getattr(need, f) for f in Side.__slots__}, "available": 1.0})  # type: ignore[attr-defined]
-    return compatible(probe_offer, probe_need, NOW)
+    return compatible(dataclasses.replace(offer, available=1.0), dataclasses.replace(need, available=1.0), NOW)

@@ -249,3 +249,23 @@ def test_my_marks_what_is_all_promised(street: Board) -> None:
     street.send(ANA, "OFFER milk")
     street.send(BEN, "NEED leche")
     assert street.send(ANA, "MY") == "Yours (2): o2 milk @elm*; o1 eggs 12 @elm"
+
+
+def test_an_encrypted_board_keeps_item_words_out_of_the_index(tmp_path: Path) -> None:
+    from meshbot.keys import NewKey, init
+
+    path = tmp_path / "sealed.db"
+    board = Board(path)
+    board.send(ANA, "OFFER Quetzalcoatl tonic 2")  # indexed before encryption: plain words
+    init(board.engine, NewKey(passphrase="correct horse battery staple"), "interactive", board.clock.now)
+    chores(board)  # the first housekeeping notices the index was built another way, and rebuilds it
+    board.send(BEN, "NEED quetzalcoatl")
+    assert texts(board, BEN)[-1].startswith("Match m1: !000000a1 offers quetzalcoatl tonic 1 for your n2.")
+    board.send(CARO, "NEED Zorblaxium drops")
+    board.send(DEV, "OFFER zorblaxium")
+    assert [m.need_id for m in matches(board)] == [2, 3]
+    with session(board.engine) as db:
+        keys = [row.keys for row in db.exec(select(MatchKey)).all()]
+    assert keys and not any("quetzal" in k or "zorbla" in k for k in keys)
+    raw = (path.read_bytes() + path.with_name(path.name + "-wal").read_bytes()).lower()
+    assert b"quetzalcoatl" not in raw and b"zorblaxium" not in raw

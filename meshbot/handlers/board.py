@@ -53,8 +53,8 @@ def find(ctx: Context, cmd: Find) -> Reply:
 
     Items are encrypted at rest, so SQL cannot search them: the open postings (of the
     zone, if one is given) are read in board order and their items, decrypted on load,
-    are compared here. Linear in the open board: ~0.2 s at 100,000 open postings
-    (bench/bench_find.py, docs/benchmarks.md).
+    are compared here. Linear in the open board: ~0.6 s at 100,000 open postings
+    (bench/bench_security.py, docs/benchmarks.md).
     """
     conditions = _open_now(ctx)
     if cmd.place:

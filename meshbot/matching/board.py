@@ -1,129 +1,167 @@
-"""The whole-board pass: every open need against every open offer, by the same policy.
+"""The whole-board pass: every open offer against every open need, by the same policy.
 
-A greedy with the policy's guarantees (docs/matching.md, "The whole-board pass"):
+A greedy with the policy's guarantees (docs/matching.md, "The whole-board pass"). Level
+by level (critical, then high, then normal), each offer, oldest first, is shared out
+among the waiting needs of that level exactly as a new offer would be: nearest first
+(same zone, neighbouring zones, elsewhere), longest waiting first within each, in fair
+shares (`share_out`). So:
 
-1. Levels one after another: every critical need has had every compatible offer it could
-   get before a high one is looked at, and so on.
-2. Within a level, each unfilled need picks its best offer (nearest, then waiting
-   longest). Needs that picked the same offer share it out (`share_out`: fair shares,
-   then the rest in order). A need whose offer ran dry picks again; this repeats until
-   every need is filled or has no compatible offer left.
-3. So when it ends, no need with something left to get has a compatible offer with
-   something left to give: nothing compatible sits unallocated, at any level.
+1. a need of one level only gets what no compatible need of a more urgent level could
+   take: when the offer reached the lower level, every compatible more urgent need was
+   already filled, or the offer would have been given out to it;
+2. when the pass ends, no need with something left to get has a compatible offer with
+   something left to give: each such offer was shared out among all its compatible needs
+   of that level until it ran dry or they were filled.
 
-Candidate indexes keep it fast: offers are bucketed by community and category, then by
-item key and unit dimension, then by zone, each bucket in age order with a cursor that
-skips offers already given out.
+Candidate indexes keep it fast: needs are bucketed by community and category, then by
+urgency, item key and unit dimension, then by zone, each bucket in age order with a
+cursor that skips needs already filled.
 """
 
 from __future__ import annotations
 
+import bisect
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 
 from meshbot.matching.policy import (
-    LEVELS, Allocation, Policy, Side, alive, need_order, share_out,
+    ELSEWHERE, LEVELS, NEIGHBOUR, SAME, Allocation, Policy, Side, alive, enough_waiting, share_out,
 )
-from meshbot.matching.units import LOT
+from meshbot.matching.units import EPSILON, LOT
 
 ALL_ITEMS = ""
-"""The bucket every offer of a category is in (for needs that name only the category)."""
+"""The bucket every posting of a category is in (for an item that names only the category)."""
 GENERIC = "*"
-"""The bucket of offers that name only their category (they fit every need of it)."""
+"""The bucket of postings that name only their category (they fit every item of it)."""
+PAGE = 32
+"""Needs shared one offer at a time, at most; the same page as one-at-a-time matching reads."""
 
 
 class _Cursor:
-    """Offers of one bucket, oldest first; the head skips those already given out."""
+    """Needs of one bucket, oldest first; the head moves past those already filled."""
 
-    __slots__ = ("items", "head")
+    __slots__ = ("items", "head", "split")
 
     def __init__(self) -> None:
         self.items: list[Side] = []
         self.head = 0
+        self.split = -1  # where the needs that waited past the aging time end (found once)
 
-    def first(self, need: Side, excluded: set[tuple[int, int]], not_after: float | None = None) -> Side | None:
-        """The oldest offer here that still has something and may serve `need`."""
+    def exhausted(self) -> bool:
+        """Is every need here filled? (Moves the head past the filled ones.)"""
         items = self.items
-        i = self.head
-        while i < len(items) and not items[i].open:
+        i, end = self.head, len(items)
+        while i < end and items[i].available <= EPSILON:
             i += 1
         self.head = i
-        while i < len(items):
-            offer = items[i]
-            if not_after is not None and offer.created > not_after:
-                return None
-            if offer.open and offer.author != need.author and (offer.id, need.id) not in excluded:
-                return offer
+        return i == end
+
+    def waiting(self, aged_before: float, aged: bool | None = None) -> Iterator[Side]:
+        """The needs still open, oldest first: all, or only those that waited past the
+        aging time (`aged` True), or only the others (`aged` False)."""
+        if self.exhausted():
+            return
+        items, i = self.items, self.head
+        if self.split < 0:
+            self.split = bisect.bisect_right(items, aged_before, key=lambda n: n.created)
+        end = len(items)
+        if aged is True:
+            end = self.split
+        elif aged is False:
+            i = max(i, self.split)
+        while i < end:
+            need = items[i]
+            if need.available > EPSILON:
+                yield need
             i += 1
-        return None
 
 
-@dataclass
 class _Bucket:
-    """One (key, dimension) of a category: its offers by zone, and all of them."""
+    __slots__ = ("by_zone", "every")
 
-    by_zone: dict[str, _Cursor] = field(default_factory=lambda: defaultdict(_Cursor))
-    every: _Cursor = field(default_factory=_Cursor)
+    def __init__(self) -> None:
+        self.by_zone: dict[str, _Cursor] = defaultdict(_Cursor)
+        self.every = _Cursor()
 
 
-class OfferIndex:
-    """The open offers of one community and category, ready to be asked for a need's best."""
+class NeedIndex:
+    """The open needs of one community and category, ready to be read in an offer's order."""
 
-    def __init__(self, offers: Iterable[Side], policy: Policy, now: float) -> None:
-        self.policy = policy
-        self.now = now
-        self.aged_before = now - policy.aging_s
-        self.buckets: dict[str, dict[str, _Bucket]] = defaultdict(dict)
-        for offer in sorted(offers, key=lambda o: (o.created, o.id)):
-            if not offer.open or not alive(offer, now):
+    def __init__(self, needs: Iterable[Side], now: float) -> None:
+        # level -> item key -> unit dimension -> bucket
+        self.buckets: dict[int, dict[str, dict[str, _Bucket]]] = {level: defaultdict(dict) for level in LEVELS}
+        for need in sorted(needs, key=lambda n: (n.created, n.id)):
+            if not need.open or not alive(need, now):
                 continue
-            keys = (GENERIC,) if offer.generic else tuple(offer.keys)
+            keys = (GENERIC,) if need.generic else tuple(need.keys)
             for key in (ALL_ITEMS, *keys):
-                bucket = self.buckets[key].get(offer.dim)
+                by_dim = self.buckets[need.urgency][key]
+                bucket = by_dim.get(need.dim)
                 if bucket is None:
-                    bucket = self.buckets[key][offer.dim] = _Bucket()
-                bucket.every.items.append(offer)
-                if offer.zone is not None:
-                    bucket.by_zone[offer.zone].items.append(offer)
+                    bucket = by_dim[need.dim] = _Bucket()
+                bucket.every.items.append(need)
+                if need.zone is not None:
+                    bucket.by_zone[need.zone].items.append(need)
 
-    def _buckets_for(self, need: Side) -> Iterator[_Bucket]:
-        keys = (ALL_ITEMS,) if need.generic else (*need.keys, GENERIC)
-        for key in keys:
-            by_dim = self.buckets.get(key)
+    def buckets_for(self, offer: Side, level: int) -> list[_Bucket]:
+        by_key = self.buckets[level]
+        found: list[_Bucket] = []
+        for key in (ALL_ITEMS,) if offer.generic else (*offer.keys, GENERIC):
+            by_dim = by_key.get(key)
             if not by_dim:
                 continue
-            if need.lot:
-                yield from by_dim.values()
+            if offer.lot:
+                found.extend(b for b in by_dim.values() if not b.every.exhausted())
             else:
-                for dim in (need.dim, LOT):
-                    if dim in by_dim:
-                        yield by_dim[dim]
+                found.extend(by_dim[d] for d in (offer.dim, LOT) if d in by_dim and not by_dim[d].every.exhausted())
+        return found
 
-    def best(self, need: Side, excluded: set[tuple[int, int]]) -> Side | None:
-        """The offer `need` takes first: nearest class, then oldest; None if none fits."""
-        buckets = list(self._buckets_for(need))
-        if not buckets:
-            return None
-        near = self.policy.near(need.zone)
-        for distance_class in range(3):
-            found: Side | None = None
-            for bucket in buckets:
-                if distance_class == 0:
-                    cursors = [(bucket.every, self.aged_before)]
-                    if need.zone is not None and need.zone in bucket.by_zone:
-                        cursors.append((bucket.by_zone[need.zone], None))
-                elif distance_class == 1:
-                    cursors = [(bucket.by_zone[z], None) for z in near if z in bucket.by_zone]
-                else:
-                    cursors = [(bucket.every, None)]
-                for cursor, not_after in cursors:
-                    offer = cursor.first(need, excluded, not_after)
-                    if offer is not None and (found is None or (offer.created, offer.id) < (found.created, found.id)):
-                        found = offer
-            if found is not None:
-                return found
-        return None
+
+def _in_order(cursors: list[Iterator[Side]]) -> Iterator[Side]:
+    """Needs from several cursors, oldest first, each once."""
+    stream = cursors[0] if len(cursors) == 1 else heapq.merge(*cursors, key=lambda n: (n.created, n.id))
+    seen: set[int] = set()
+    for need in stream:
+        if need.id not in seen:
+            seen.add(need.id)
+            yield need
+
+
+def _waiting(buckets: list[_Bucket], offer: Side, distance: int, policy: Policy, aged_before: float) -> Iterator[Side]:
+    """The needs of one distance class in `buckets` that may take `offer`, oldest first."""
+    if distance == SAME:
+        cursors = [b.every.waiting(aged_before, aged=True) for b in buckets]
+        if offer.zone is not None:
+            cursors += [b.by_zone[offer.zone].waiting(aged_before) for b in buckets if offer.zone in b.by_zone]
+    elif distance == NEIGHBOUR:
+        near = policy.near(offer.zone)
+        cursors = [b.by_zone[z].waiting(aged_before, aged=False) for b in buckets for z in near if z in b.by_zone]
+    else:
+        cursors = [b.every.waiting(aged_before, aged=False) for b in buckets]
+    return _in_order(cursors) if cursors else iter(())
+
+
+def _give(offer: Side, needs: Iterator[Side], banned: set[tuple[int, int]], policy: Policy) -> list[Allocation]:
+    """Share `offer` out among `needs` (in order), a page at a time, until it runs dry.
+
+    A page ends early once its first round would give everything away (`enough_waiting`):
+    the needs after it would get nothing, so they are not read.
+    """
+    made: list[Allocation] = []
+    page: list[Side] = []
+    for need in needs:
+        if need.author == offer.author or (offer.id, need.id) in banned:
+            continue
+        page.append(need)
+        if len(page) == PAGE or enough_waiting(offer, page, policy):
+            made.extend(share_out(offer, page, policy))
+            page = []
+            if not offer.open:
+                return made
+    if page:
+        made.extend(share_out(offer, page, policy))
+    return made
 
 
 def match_board(
@@ -132,39 +170,32 @@ def match_board(
 ) -> list[Allocation]:
     """New allocations for the open postings given (their `available` is updated)."""
     banned = set(excluded)
+    aged_before = now - policy.aging_s
     offers_by_part: dict[tuple[str, str], list[Side]] = defaultdict(list)
     needs_by_part: dict[tuple[str, str], list[Side]] = defaultdict(list)
     for offer in offers:
-        offers_by_part[(offer.community, offer.category)].append(offer)
+        if offer.open and alive(offer, now):
+            offers_by_part[(offer.community, offer.category)].append(offer)
     for need in needs:
-        if need.open and alive(need, now):
-            needs_by_part[(need.community, need.category)].append(need)
+        needs_by_part[(need.community, need.category)].append(need)
     allocations: list[Allocation] = []
-    for part, part_needs in needs_by_part.items():
-        part_offers = offers_by_part.get(part)
-        if not part_offers:
+    for part, part_offers in offers_by_part.items():
+        part_needs = needs_by_part.get(part)
+        if not part_needs:
             continue
-        index = OfferIndex(part_offers, policy, now)
+        index = NeedIndex(part_needs, now)
+        part_offers.sort(key=lambda o: (o.created, o.id))
         for level in LEVELS:
-            waiting = sorted((n for n in part_needs if n.urgency == level), key=lambda n: (n.created, n.id))
-            allocations.extend(_serve_level(index, waiting, banned, policy, now))
-    return allocations
-
-
-def _serve_level(index: OfferIndex, waiting: list[Side], banned: set[tuple[int, int]], policy: Policy, now: float) -> list[Allocation]:
-    """Step 2 of the pass for one urgency level."""
-    allocations: list[Allocation] = []
-    active = waiting
-    while active:
-        groups: dict[int, tuple[Side, list[Side]]] = {}
-        for need in active:
-            offer = index.best(need, banned)
-            if offer is not None:
-                groups.setdefault(offer.id, (offer, []))[1].append(need)
-        retry: list[Side] = []
-        for offer, group in groups.values():
-            group.sort(key=lambda n: need_order(n, offer, policy, now))
-            allocations.extend(share_out(offer, group, policy))
-            retry.extend(n for n in group if n.open)
-        active = sorted(retry, key=lambda n: (n.created, n.id))
+            for offer in part_offers:
+                if not offer.open:
+                    continue
+                buckets = index.buckets_for(offer, level)
+                if not buckets:
+                    continue
+                for distance in (SAME, NEIGHBOUR, ELSEWHERE):
+                    if distance == NEIGHBOUR and not policy.near(offer.zone):
+                        continue
+                    allocations.extend(_give(offer, _waiting(buckets, offer, distance, policy, aged_before), banned, policy))
+                    if not offer.open:
+                        break
     return allocations

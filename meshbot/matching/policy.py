@@ -42,14 +42,15 @@ class Side:
     zone: str | None
     created: float
     expires: float | None = None
+    dim: str = field(init=False, default=LOT)
+    """What the quantity measures (`mass`, `count`, `bags`...); LOT for a posting without one."""
+
+    def __post_init__(self) -> None:
+        self.dim = LOT if self.quantity is None else dimension(self.unit)
 
     @property
     def lot(self) -> bool:
         return self.quantity is None
-
-    @property
-    def dim(self) -> str:
-        return LOT if self.quantity is None else dimension(self.unit)
 
     @property
     def open(self) -> bool:
@@ -144,6 +145,22 @@ def demand(need: Side, offer: Side, policy: Policy) -> float:
         return 1.0 if is_counted(offer.unit) else share(offer, policy)
     wanted = convert(need.available, need.unit, offer.unit)
     return need.available if wanted is None else wanted
+
+
+def enough_waiting(offer: Side, needs: Sequence[Side], policy: Policy) -> bool:
+    """Would the first round of `share_out` over `needs` give all of `offer` away?
+
+    Reading more waiting needs would then change nothing, so callers stop reading there.
+    """
+    if offer.lot:
+        return bool(needs)
+    cap = share(offer, policy)
+    wanted = 0.0
+    for need in needs:
+        wanted += min(demand(need, offer, policy), cap)
+        if wanted >= offer.available - EPSILON:
+            return True
+    return False
 
 
 def _whole(amount: float) -> float:

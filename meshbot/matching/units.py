@@ -37,10 +37,10 @@ def _factor(unit: str | None) -> float:
 
 def convert(quantity: float, source: str | None, target: str | None) -> float | None:
     """`quantity` of `source` in `target` units, or None when they measure different things."""
-    if dimension(source) != dimension(target):
-        return None
     if source == target:
         return quantity
+    if dimension(source) != dimension(target):
+        return None
     return quantity * _factor(source) / _factor(target)
 
 
