@@ -116,7 +116,12 @@ def available_of(db: Session, posting: Posting) -> float:
     """What `posting` has left to give or get and not yet promised (1/0 for a lot)."""
     if posting.status not in ("open", "matched"):
         return 0.0
-    promised = [m.quantity if posting.kind == "offer" else m.need_quantity for m in live_matches(db, posting)]
+    amounts = [m.quantity if posting.kind == "offer" else m.need_quantity for m in live_matches(db, posting)]
+    return _left(posting, amounts)
+
+
+def _left(posting: Posting, promised: Sequence[float | None]) -> float:
+    """What is left of `posting` after the promises of its live matches (None: all of it)."""
     if posting.quantity is None:
         return 0.0 if promised else 1.0
     if any(q is None for q in promised):  # taken whole (TAKE o12)
@@ -155,7 +160,8 @@ def index_rows(side: Side, marker: str = "") -> list[dict[str, object]]:
     shared = {
         "blind": marker,
         "posting_id": side.id, "kind": side.kind, "community": side.community, "category": side.category,
-        "urgency": side.urgency if side.kind == "need" else OFFER_LEVEL, "zone": side.zone, "created": side.created, "expires": side.expires,
+        "urgency": side.urgency if side.kind == "need" else OFFER_LEVEL, "zone": side.zone,
+        "created": side.created, "expires": side.expires,
         "author": side.author, "unit": side.unit, "dim": side.dim, "quantity": side.quantity,
         "available": side.available, "keys": GENERIC if side.generic else " ".join(sorted(side.keys)),
     }
@@ -213,12 +219,31 @@ def sync(db: Session, posting: Posting, now: float, blind: Blinder | None = None
 
 
 def rebuild_index(db: Session, now: float) -> int:
-    """Rebuild the index from the postings and matches (after a restore, an upgrade or a rekey)."""
-    db.execute(delete(MatchKey))
+    """Rebuild the index from the postings and their live matches, in a few queries
+    (after a restore, an upgrade, or turning encryption on); returns the open postings."""
+    db.execute(delete(INDEX))
+    promised: dict[int, list[float | None]] = {}
+    for offer_id, need_id, quantity, need_quantity in db.execute(core_select(
+            MATCHES.c.offer_id, MATCHES.c.need_id, MATCHES.c.quantity, MATCHES.c.need_quantity,
+    ).where(MATCHES.c.status == LIVE)):
+        if offer_id is not None:
+            promised.setdefault(offer_id, []).append(quantity)
+        if need_id is not None:
+            promised.setdefault(need_id, []).append(need_quantity)
     blind = blinder(db)
+    rows: list[dict[str, object]] = []
     count = 0
-    for posting in db.exec(select(Posting).where(col(Posting.status).in_(("open", "matched")))).all():
-        count += sync(db, posting, now, blind).open
+    for posting in db.exec(select(Posting).where(col(Posting.status).in_(("open", "matched")))):
+        left = _left(posting, promised.get(posting.id, []))  # type: ignore[arg-type]
+        status = "open" if left > EPSILON else "matched"
+        if status != posting.status:
+            posting.status, posting.updated = status, now
+            db.add(posting)
+        if left > EPSILON:
+            rows.extend(index_rows(side_of(posting, left, blind), blind.marker))
+            count += 1
+    for start in range(0, len(rows), 10_000):
+        db.execute(insert(INDEX), rows[start:start + 10_000])
     return count
 
 
@@ -232,7 +257,7 @@ def _candidate_query(lot: bool, part: str, paged: bool) -> Select:  # type: igno
     Each part reads one item key and one slice of distance in age order straight off an
     index, `LIMIT PAGE`, so its cost does not grow with the board: `zone` (the same
     zone), `aged` (waited past the aging time, anywhere), `near` (neighbouring zones),
-    `rest` (anywhere else).
+    `rest` (anywhere else; `all` for a posting without a zone).
     """
     where = [
         KEYS.community == bindparam("community"), KEYS.category == bindparam("category"),
@@ -247,9 +272,11 @@ def _candidate_query(lot: bool, part: str, paged: bool) -> Select:  # type: igno
         where.append(KEYS.created <= bindparam("aged"))
     elif part == "near":
         where += [KEYS.zone.in_(bindparam("near", expanding=True)), KEYS.created > bindparam("aged")]
-    else:
+    elif part == "rest":
         where += [KEYS.created > bindparam("aged"),
                   or_(KEYS.zone.is_(None), KEYS.zone.not_in(bindparam("here", expanding=True)))]
+    else:  # "all": `side` has no zone, so nobody is near it
+        where.append(KEYS.created > bindparam("aged"))
     if paged:
         where.append(or_(KEYS.created > bindparam("after_created"),
                          and_(KEYS.created == bindparam("after_created"), KEYS.posting_id > bindparam("after_id"))))
@@ -267,6 +294,8 @@ def _candidates(
     urgency level (for needs) and one distance class; and where the next page starts."""
     near = sorted(policy.near(side.zone))
     parts = [p for p in _PARTS[distance] if (p != "zone" or side.zone) and (p != "near" or near)]
+    if not side.zone:
+        parts = ["all" if p == "rest" else p for p in parts]
     params: dict[str, object] = {
         "community": side.community, "category": side.category, "author": side.author, "now": now,
         "kind": "need" if side.kind == "offer" else "offer", "aged": now - policy.aging_s,

@@ -269,3 +269,10 @@ def test_an_encrypted_board_keeps_item_words_out_of_the_index(tmp_path: Path) ->
     assert keys and not any("quetzal" in k or "zorbla" in k for k in keys)
     raw = (path.read_bytes() + path.with_name(path.name + "-wal").read_bytes()).lower()
     assert b"quetzalcoatl" not in raw and b"zorblaxium" not in raw
+
+
+def test_postings_with_and_without_a_zone_meet(board: Board) -> None:
+    board.send(ANA, "NEED rice @elm")
+    assert (board.send(BEN, "OFFER rice") or "").startswith("Match m1: !000000a1 @elm needs rice")
+    board.send(CARO, "OFFER soup")
+    assert (board.send(DEV, "NEED soup @oak") or "").startswith("Match m2: !000000c3 offers soup")
