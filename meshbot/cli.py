@@ -246,48 +246,22 @@ def outbox_command(ctx: click.Context, as_json: bool, state: str | None, limit: 
                    f"{o['created']}  {o['text']}{error}")
 
 
-from meshbot.cli_reports import digest, figures, needs_map, report  # noqa: E402  (they need `main` defined)
+# Feature commands live in their own modules, which import this one's helpers; so
+# they are imported here, after `main` exists, and registered in one place.
+from meshbot import cli_alerts, cli_match, cli_ops, cli_reports, cli_security, cli_sim  # noqa: E402
 
-main.add_command(digest)
-main.add_command(report)
-main.add_command(needs_map)
-main.add_command(figures)
+for command in (
+    cli_reports.digest, cli_reports.report, cli_reports.needs_map, cli_reports.figures,
+    cli_ops.config, cli_ops.doctor, cli_ops.service, cli_ops.canned, cli_ops.backup, cli_ops.restore,
+    cli_sim.airtime, cli_sim.sim,
+    cli_security.init, cli_security.rekey, cli_security.keys, cli_security.export_bundle,
+    cli_security.import_bundle, cli_security.audit, cli_security.flags, cli_security.members,
+    cli_security.wipe,
+    cli_match.match_group, cli_match.stats,
+    cli_alerts.alert, cli_alerts.emergency,
+):
+    main.add_command(command)
 
-from meshbot.cli_ops import backup, canned, config, doctor, restore, service  # noqa: E402
-
-main.add_command(config)
-main.add_command(doctor)
-main.add_command(service)
-main.add_command(canned)
-main.add_command(backup)
-main.add_command(restore)
-
-from meshbot.cli_sim import airtime, sim  # noqa: E402
-
-main.add_command(airtime)
-main.add_command(sim)
-
-from meshbot.cli_security import audit, export_bundle, flags, import_bundle, init, keys, members, rekey, wipe  # noqa: E402
-
-main.add_command(init)
-main.add_command(rekey)
-main.add_command(keys)
-main.add_command(export_bundle)
-main.add_command(import_bundle)
-main.add_command(audit)
-main.add_command(flags)
-main.add_command(members)
-main.add_command(wipe)
-
-from meshbot.cli_match import match_group, stats  # noqa: E402
-
-main.add_command(match_group)
-main.add_command(stats)
-
-from meshbot.cli_alerts import alert, emergency  # noqa: E402
-
-main.add_command(alert)
-main.add_command(emergency)
 
 if __name__ == "__main__":
     main()

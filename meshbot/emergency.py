@@ -307,7 +307,8 @@ def open_critical_needs(db: Session, row: Emergency) -> int:
 
 
 def tick(engine: Engine, settings: Settings, now: float) -> bool:
-    """Reminders, a new plan when due, held digests; returns whether emergency mode is on."""
+    """Reminders, a new plan when due, routine notices and digests held back (the airtime
+    goes to alerts, replies and the plan's DMs); returns whether emergency mode is on."""
     with session(engine) as db, db.begin():
         row = current(db, settings.community)
         if row is None:
@@ -323,7 +324,7 @@ def tick(engine: Engine, settings: Settings, now: float) -> bool:
             queued.append(Outgoing(text, BROADCAST_NUM, Priority.REPLY, settings.channel_index))
         db.execute(
             sql_update(OutboxItem)
-            .where(col(OutboxItem.state) == "pending", col(OutboxItem.priority) == int(Priority.DIGEST),
+            .where(col(OutboxItem.state) == "pending", col(OutboxItem.priority) >= int(Priority.NOTICE),
                    col(OutboxItem.not_before) < row.deadline)
             .values(not_before=row.deadline, error=HELD)
         )

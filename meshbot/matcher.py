@@ -433,8 +433,16 @@ def open_sides(db: Session, now: float) -> tuple[list[Side], list[Side]]:
     ).all()
     offers: list[Side] = []
     needs: list[Side] = []
-    for row in rows:
-        (offers if row[1] == "offer" else needs).append(_side_of_row(row))
+    key_sets: dict[str, frozenset[str]] = {}  # boards repeat their items: parse each key list once
+    for (posting_id, kind, author, community, category, keys, unit, quantity, available, urgency, zone,
+         created, expires) in rows:
+        generic = keys == GENERIC
+        key_set = key_sets.get(keys)
+        if key_set is None:
+            key_set = key_sets[keys] = frozenset() if generic else frozenset(keys.split())
+        (offers if kind == "offer" else needs).append(Side(
+            posting_id, kind, author, community, category, key_set, generic, unit, quantity, available,
+            urgency, zone, created, expires))
     return offers, needs
 
 

@@ -197,13 +197,18 @@ def test_done_from_the_receiver_marks_the_move_delivered(town: Board) -> None:
     assert [d.need for d in board.delivered] == ["n2"] and board.pledged == []
 
 
-def test_digests_wait_while_emergency_mode_is_on(town: Board) -> None:
+def test_digests_and_routine_notices_wait_while_emergency_mode_is_on(town: Board) -> None:
     with session(town.engine) as db, db.begin():
         enqueue(db, Outgoing("digest for the committee", CARO, Priority.DIGEST), town.clock.now, False)
+        enqueue(db, Outgoing("a routine match notice", ANA, Priority.NOTICE), town.clock.now, False)
+        enqueue(db, Outgoing("an answer", ANA, Priority.REPLY), town.clock.now, False)
     town.send(CARO, "EMERGENCY ON")
     emergency.tick(town.engine, town.settings, town.clock.now)
     [held] = [o for o in town.outbox(CARO) if o.priority == Priority.DIGEST]
     assert held.not_before == _row(town).deadline and held.state == "pending"
+    [notice] = [o for o in town.outbox(ANA) if o.text == "a routine match notice"]
+    [answer] = [o for o in town.outbox(ANA) if o.text == "an answer"]
+    assert notice.not_before == _row(town).deadline and answer.not_before < _row(town).deadline
     assert town.send(CARO, "EMERGENCY OFF") == replies.emergency_ended()
     [released] = [o for o in town.outbox(CARO) if o.priority == Priority.DIGEST]
     assert released.not_before == town.clock.now and released.error is None

@@ -105,16 +105,23 @@ class NeedIndex:
                     bucket.by_zone[need.zone].items.append(need)
 
     def buckets_for(self, offer: Side, level: int) -> list[_Bucket]:
+        """The buckets of one level `offer` may serve; a bucket found all filled is dropped."""
         by_key = self.buckets[level]
         found: list[_Bucket] = []
         for key in (ALL_ITEMS,) if offer.generic else (*offer.keys, GENERIC):
             by_dim = by_key.get(key)
-            if not by_dim:
+            if by_dim is None:
                 continue
-            if offer.lot:
-                found.extend(b for b in by_dim.values() if not b.every.exhausted())
-            else:
-                found.extend(by_dim[d] for d in (offer.dim, LOT) if d in by_dim and not by_dim[d].every.exhausted())
+            for dim in list(by_dim) if offer.quantity is None else (offer.dim, LOT):
+                bucket = by_dim.get(dim)
+                if bucket is None:
+                    continue
+                if bucket.every.exhausted():
+                    del by_dim[dim]
+                    if not by_dim:
+                        del by_key[key]
+                    continue
+                found.append(bucket)
         return found
 
 
@@ -187,7 +194,9 @@ def match_board(
         part_offers.sort(key=lambda o: (o.created, o.id))
         for level in LEVELS:
             for offer in part_offers:
-                if not offer.open:
+                if not index.buckets[level]:
+                    break  # every need of this level is filled
+                if offer.available <= EPSILON:
                     continue
                 buckets = index.buckets_for(offer, level)
                 if not buckets:

@@ -183,6 +183,12 @@ def share_out(offer: Side, needs: Sequence[Side], policy: Policy) -> list[Alloca
         allocation = Allocation(offer.id, need.id, None, None if need.lot else need.available)
         offer.available = need.available = 0.0
         return [allocation]
+    if len(waiting) == 1:  # alone: no share to keep for anyone, it gets what it wants
+        need = waiting[0]
+        want = demand(need, offer, policy)
+        amount = min(want, offer.available)
+        offer.available = max(0.0, offer.available - amount)
+        return [_allocate(offer, need, want, amount)]
     counted = is_counted(offer.unit)
     wants = [demand(n, offer, policy) for n in waiting]
     given = [0.0] * len(waiting)
@@ -201,20 +207,19 @@ def share_out(offer: Side, needs: Sequence[Side], policy: Policy) -> list[Alloca
                 continue
             given[i] += amount
             offer.available = max(0.0, offer.available - amount)
-    allocations: list[Allocation] = []
-    for need, want, amount in zip(waiting, wants, given):
-        if amount <= EPSILON:
-            continue
-        if need.lot:
-            need_amount = None
-            need.available = 0.0
-        else:
-            full = amount >= want - EPSILON
-            converted = convert(amount, offer.unit, need.unit)
-            need_amount = need.available if full or converted is None else min(converted, need.available)
-            need.available = max(0.0, need.available - need_amount)
-        allocations.append(Allocation(offer.id, need.id, amount, need_amount))
-    return allocations
+    return [_allocate(offer, need, want, amount) for need, want, amount in zip(waiting, wants, given) if amount > EPSILON]
+
+
+def _allocate(offer: Side, need: Side, want: float, amount: float) -> Allocation:
+    """`amount` of the sized `offer` (of the `want` it was asked) promised to `need`."""
+    if need.lot:
+        need.available = 0.0
+        return Allocation(offer.id, need.id, amount, None)
+    converted = convert(amount, offer.unit, need.unit)
+    full = amount >= want - EPSILON
+    need_amount = need.available if full or converted is None else min(converted, need.available)
+    need.available = max(0.0, need.available - need_amount)
+    return Allocation(offer.id, need.id, amount, need_amount)
 
 
 def neighbour_map(pairs: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
