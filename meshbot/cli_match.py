@@ -117,12 +117,14 @@ def run_pass(ctx: click.Context, as_json: bool) -> None:
     """Run the whole-board pass now (the daemon runs it every `rematch_minutes`)."""
     from meshbot import claims
     from meshbot.matcher import rematch_board
+    from meshbot.progress import progress
     from store import session
 
     settings, engine = _context(ctx)
     now = time.time()
     started = time.perf_counter()
-    with session(engine) as db, db.begin():
+    with progress("matching the whole board", enabled=False if as_json else None), \
+            session(engine) as db, db.begin():
         proposals = rematch_board(db, now, settings)
         notices = claims.announce(db, proposals, settings, claims.db_lang_of(db))[1]
         _queue(db, notices, now, settings)

@@ -186,12 +186,13 @@ def export_bundle(ctx: click.Context, target: Path, recipient: str | None) -> No
     """Write the board to a bundle signed by this station (and sealed to --for)."""
     from meshbot import audit
     from meshbot.bundles import BundleError, build, recipient_key, write
+    from meshbot.progress import progress
     from store import session
 
     engine = _engine(_settings(ctx))
     try:
         key = recipient_key(recipient) if recipient else None
-        with session(engine) as db, db.begin():
+        with progress("exporting the board"), session(engine) as db, db.begin():
             body, summary = build(db, time.time(), key)
             write(target, body)
             audit.record(db, _actor(), "bundle.export", time.time(), subject=summary.bundle_id,
@@ -212,12 +213,13 @@ def import_bundle(ctx: click.Context, file: Path, trust: tuple[str, ...]) -> Non
     """Import a bundle: checked seal, signature and signer; importing it twice changes nothing."""
     from meshbot.bundles import BundleError
     from meshbot.bundles import import_bundle as apply_bundle
+    from meshbot.progress import progress
     from store import session
 
     settings = _settings(ctx)
     engine = _engine(settings)
     try:
-        with session(engine) as db, db.begin():
+        with progress(f"importing {file.name}"), session(engine) as db, db.begin():
             summary = apply_bundle(db, file.read_bytes(), time.time(), {*settings.trusted_signers, *trust}, _actor())
     except BundleError as exc:
         raise click.ClickException(f"{file}: {exc}") from exc

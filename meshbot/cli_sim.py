@@ -134,8 +134,10 @@ def serve(scenario: str, bot_port: int, port_base: int | None, host: str, seed: 
 def run_sim(scenario: str, hours: float, seed: int, loss: float | None, as_json: bool) -> None:
     """Run a scenario's traffic for HOURS of virtual time and print what happened on the air."""
     from hardware.sim.runs import run_scenario
+    from meshbot.progress import progress
 
-    result = run_scenario(_scenario(scenario), hours, seed=seed, loss=loss)
+    with progress(f"simulating {hours:g} h of {scenario}", enabled=False if as_json else None):
+        result = run_scenario(_scenario(scenario), hours, seed=seed, loss=loss)
     if as_json:
         _echo_json(result)
         return

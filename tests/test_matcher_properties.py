@@ -36,7 +36,7 @@ steps = st.lists(st.tuples(st.sampled_from(NODES), st.one_of(posts, posts, acts)
                  min_size=1, max_size=18)
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps)
 def test_the_board_keeps_its_promises(script: list[tuple[int, str, float]]) -> None:
     board = Board(Path(":memory:"))
