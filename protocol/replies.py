@@ -492,8 +492,14 @@ def match_ref(match_id: int) -> str:
     return f"m{match_id}"
 
 
+MATCH_WHO_BYTES = 32
+MATCH_ZONE_BYTES = 16
+
+
 def _who_where(who: str, zone: str | None) -> str:
-    return f"{who} @{zone}" if zone else who
+    """The other side, cut so the claim code and the next step always fit after it."""
+    who = fit(who, MATCH_WHO_BYTES)
+    return f"{who} @{fit(zone, MATCH_ZONE_BYTES)}" if zone else who
 
 
 def match_proposed(code: str, who: str, zone: str | None, what: str, your_id: str, giving: bool,
@@ -536,7 +542,7 @@ def match_accepted(code: str, what: str, who: str, zone: str | None, lang: str =
 
 def match_accepted_by(code: str, who: str, what: str, lang: str = "en") -> str:
     """To the other side: the match was accepted."""
-    what = fit(what, MATCH_WHAT_BYTES)
+    what, who = fit(what, MATCH_WHAT_BYTES), fit(who, MATCH_WHO_BYTES)
     if _es(lang):
         return fit(f"{who} aceptó {code} ({what}). Acuerden la entrega; HECHO {code} al terminar.")
     return fit(f"{who} accepted {code} ({what}). Arrange the handover; DONE {code} when done.")
@@ -545,15 +551,15 @@ def match_accepted_by(code: str, who: str, what: str, lang: str = "en") -> str:
 def match_lapsed(code: str, your_id: str, hours: float, lang: str = "en") -> str:
     """To each side of a match nobody accepted in time."""
     if _es(lang):
-        return f"{code} venció: nadie la aceptó en {hours:g}h. Tu {your_id} vuelve al tablón."
-    return f"{code} lapsed: nobody accepted it within {hours:g}h. Your {your_id} is back on the board."
+        return fit(f"{code} venció: nadie la aceptó en {hours:g}h. Tu {your_id} vuelve al tablón.")
+    return fit(f"{code} lapsed: nobody accepted it within {hours:g}h. Your {your_id} is back on the board.")
 
 
 def match_rejected(code: str, your_id: str, lang: str = "en") -> str:
     """To each side of a proposed match the committee turned down."""
     if _es(lang):
-        return f"El comité canceló {code}. Tu {your_id} vuelve al tablón."
-    return f"The committee cancelled {code}. Your {your_id} is back on the board."
+        return fit(f"El comité canceló {code}. Tu {your_id} vuelve al tablón.")
+    return fit(f"The committee cancelled {code}. Your {your_id} is back on the board.")
 
 
 def posting_expired(what: str, lang: str = "en") -> str:
@@ -566,8 +572,8 @@ def posting_expired(what: str, lang: str = "en") -> str:
 
 def not_party(code: str, lang: str = "en") -> str:
     if _es(lang):
-        return f"{code} no es tuya: solo sus dos partes pueden hacerlo."
-    return f"{code} is not yours: only its two sides can do that."
+        return fit(f"{code} no es tuya: solo sus dos partes pueden hacerlo.")
+    return fit(f"{code} is not yours: only its two sides can do that.")
 
 
 def plan_bring(what: str, receiver: str, code: str, lang: str = "en") -> str:

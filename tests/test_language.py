@@ -35,9 +35,9 @@ def test_match_notice_is_in_the_other_residents_language(board: Board) -> None:
     board.send(ANA, "UNIRSE Ana olmo")
     board.send(ANA, "tengo arroz 10kg")
     reply = board.send(BEN, "NEED rice !!")
-    assert reply is not None and reply.startswith("Match for n2: o1 arroz 10kg @olmo")
+    assert reply is not None and reply.startswith("Match m1: Ana !000000a1 @olmo offers arroz 3.33kg for your n2.")
     to_ana = [o.text for o in board.outbox(ANA) if o.text.startswith("Pareja")]
-    assert to_ana == [f"Pareja para o1: n2 rice!! de !000000b2. Contáctale; HECHO o1 al terminar."]
+    assert to_ana == ["Pareja m1: !000000b2 necesita rice 3.33kg de tu o1. TOMO m1 para aceptar en 24h; CANCELAR m1 si no."]
     board.send(CARO, "OFFER drill")
     board.send(ANA, "tomo o3")
     assert any(o.text.startswith("Ana !000000a1 takes your o3") for o in board.outbox(CARO))

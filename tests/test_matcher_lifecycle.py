@@ -276,3 +276,24 @@ def test_postings_with_and_without_a_zone_meet(board: Board) -> None:
     assert (board.send(BEN, "OFFER rice") or "").startswith("Match m1: !000000a1 @elm needs rice")
     board.send(CARO, "OFFER soup")
     assert (board.send(DEV, "NEED soup @oak") or "").startswith("Match m2: !000000c3 offers soup")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_match_text_fits_one_packet(lang: str) -> None:
+    from protocol import replies
+
+    long, code = "ñ" * 120, "m9999999"
+    texts = [
+        replies.match_proposed(code, long, long, long, "n9999999", giving, 1234.5, lang=lang) for giving in (True, False)
+    ] + [
+        replies.matches_for_poster("o9999999", [f"{code} {long} @{long} 12.5kg"] * 9, 24, lang=lang),
+        replies.match_accepted(code, long, long, long, lang=lang), replies.match_accepted_by(code, long, long, lang=lang),
+        replies.match_lapsed(code, long, 24, lang=lang), replies.match_rejected(code, long, lang=lang),
+        replies.posting_expired(long, lang=lang), replies.not_party(long, lang=lang),
+    ]
+    for text in texts:
+        assert 0 < len(text.encode("utf-8")) <= 200, text
+    proposed = replies.match_proposed(code, long, long, long, "n9999999", False, 24, lang=lang)
+    assert f"{code}" in proposed.split(":")[0] and ("TAKE" in proposed or "TOMO" in proposed)
+    accepted = replies.match_accepted(code, long, long, long, lang=lang)
+    assert accepted.endswith((f"DONE {code} when done.", f"HECHO {code} al terminar."))
