@@ -27,9 +27,9 @@ from .commands import Members
 from .vocab import (
     ALIAS_LANG, CHAIN_MODALS, CHAIN_WORDS, DANGER_WORDS, LEAD_FILLERS, MAX_LEAD_FILLERS,
     MAX_PHRASE_WORDS, NOT_TYPOS, TYPO_MIN_LEN, TYPO_TARGETS, URGENT_ALIASES, VERB_ALIASES,
-    URGENCY_WORDS, VERB_PHRASES, ENGLISH_WORDS, SPANISH_WORDS, fold, language_of,
+    URGENCY_WORDS, VERB_PHRASES, ENGLISH_WORDS, SPANISH_WORDS, MODE_ALIASES, MODE_WORDS,
+    fold, language_of, osa_distance,
 )
-from .vocab import MODE_ALIASES, MODE_WORDS
 
 MAX_REPLY_BYTES = 200
 _PUNCT_RE = re.compile(r"([:,;.]+)")
@@ -199,19 +199,10 @@ def _chain(verb: str, alias: str, rest: list[str]) -> tuple[str, str, list[str]]
 
 
 def _distance(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment distance (Damerau: a swap counts once), capped at limit+1."""
+    """`osa_distance`, capped at limit+1 (and skipped when the lengths alone exceed it)."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        row = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                row[j] = min(row[j], prev2[j - 2] + 1)
-        prev2, prev = prev, row
-    return min(prev[-1], limit + 1)
+    return min(osa_distance(a, b), limit + 1)
 
 
 def _deletes2(word: str) -> set[str]:

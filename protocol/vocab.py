@@ -702,14 +702,14 @@ def _fuzzy_category(words: list[str]) -> str | None:
         candidates: set[str] = set(_FUZZY.get(word, ()))
         for key in _deletes(word):
             candidates |= _FUZZY.get(key, set())
-        found |= {_SINGLE_KEYWORDS[c] for c in candidates if _osa(word, c) <= 1}
+        found |= {_SINGLE_KEYWORDS[c] for c in candidates if osa_distance(word, c) <= 1}
         if found:
             break
     return found.pop() if len(found) == 1 else None
 
 
-def _osa(a: str, b: str) -> int:
-    """Optimal-string-alignment distance, for short words (a swap counts once)."""
+def osa_distance(a: str, b: str) -> int:
+    """Optimal-string-alignment distance, for short words (Damerau: a swap counts once)."""
     prev2: list[int] = []
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
