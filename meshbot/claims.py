@@ -188,7 +188,9 @@ def _is_live(match: Match | None) -> bool:
     return match is not None and match.status == LIVE and not match.held
 
 
-def accept(db: Session, match: Match | None, ref: str, actor: int, now: float, lang_of: LangOf) -> tuple[str, list[Outgoing]]:
+def accept(
+    db: Session, match: Match | None, ref: str, actor: int, now: float, lang_of: LangOf,
+) -> tuple[str, list[Outgoing]]:
     """TAKE m5: the sender accepts the match; the other side is told (once)."""
     lang = lang_of(actor)
     if match is None or not _is_live(match):

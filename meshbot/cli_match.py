@@ -7,6 +7,7 @@ running daemon sends them.
 
 from __future__ import annotations
 
+import getpass
 import json
 import time
 from typing import Any
@@ -42,6 +43,17 @@ def _queue(db: Session, notices: list[Any], now: float, settings: Settings) -> N
         enqueue(db, notice, now, settings.reply_want_ack)
 
 
+def _audit(db: Session, action: str, now: float, subject: str, detail: str = "") -> None:
+    """The committee's hand on matches goes in the audit log, like its other actions."""
+    from meshbot import audit
+
+    try:
+        actor = f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        actor = "cli:operator"
+    audit.record(db, actor, action, now, subject=subject, detail=detail)
+
+
 def _zone(text: str) -> str:
     zone = text.strip().lstrip("@").casefold()
     if not zone or " " in zone:
@@ -63,11 +75,13 @@ def _act(ctx: click.Context, action: str, ref: str) -> None:
     with session(engine) as db, db.begin():
         match = db.get(Match, _match_id(ref))
         try:
-            notices = claims.approve(db, match, now, settings) if action == "approve" else claims.reject(db, match, now, settings)
+            act = claims.approve if action == "approve" else claims.reject
+            notices = act(db, match, now, settings)
         except claims.ClaimError as exc:
             raise click.ClickException(str(exc)) from exc
         _queue(db, notices, now, settings)
         code = claims.code_of(match)  # type: ignore[arg-type]
+        _audit(db, f"match.{action}", now, code)
     click.echo(f"{code} {'approved' if action == 'approve' else 'rejected'}; {len(notices)} DM(s) queued")
 
 
@@ -90,7 +104,8 @@ def reject(ctx: click.Context, match: str) -> None:
 @match_group.command("make")
 @click.argument("offer")
 @click.argument("need")
-@click.option("--quantity", type=float, help="How much of the offer, in its unit (default: what the need asks, as far as it goes).")
+@click.option("--quantity", type=float,
+              help="How much of the offer, in its unit (default: what the need asks, as far as it goes).")
 @click.pass_context
 def make(ctx: click.Context, offer: str, need: str, quantity: float | None) -> None:
     """Pair OFFER (o12) with NEED (n7) by hand; both sides get the DM with the claim code."""
@@ -102,11 +117,13 @@ def make(ctx: click.Context, offer: str, need: str, quantity: float | None) -> N
     now = time.time()
     with session(engine) as db, db.begin():
         try:
-            match, notices = claims.make(db, find_posting(db, offer.lower()), find_posting(db, need.lower()), quantity, now, settings)
+            offer_row, need_row = find_posting(db, offer.lower()), find_posting(db, need.lower())
+            match, notices = claims.make(db, offer_row, need_row, quantity, now, settings)
         except claims.ClaimError as exc:
             raise click.ClickException(str(exc)) from exc
         _queue(db, notices, now, settings)
         code = claims.code_of(match)
+        _audit(db, "match.make", now, code, f"{offer.lower()} {need.lower()} quantity {quantity}")
     click.echo(f"{code} made; {len(notices)} DM(s) queued")
 
 
@@ -186,6 +203,7 @@ def link(ctx: click.Context, zone: str, neighbour: str) -> None:
     with session(engine) as db, db.begin():
         if db.get(ZoneLink, (a, b)) is None:
             db.add(ZoneLink(zone=a, neighbour=b))
+            _audit(db, "zone.link", time.time(), f"{a} {b}")
     click.echo(f"{a} <-> {b}")
 
 
@@ -205,6 +223,7 @@ def unlink(ctx: click.Context, zone: str, neighbour: str) -> None:
         if row is None:
             raise click.ClickException(f"{a} and {b} are not neighbours")
         db.delete(row)
+        _audit(db, "zone.unlink", time.time(), f"{a} {b}")
     click.echo(f"{a} </> {b}")
 
 

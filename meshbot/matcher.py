@@ -322,7 +322,9 @@ def _candidates(
     return page, ((page[-1].created, page[-1].id) if more and page else None)
 
 
-def _saturate(db: Session, side: Side, policy: Policy, now: float, banned: set[int]) -> tuple[list[Allocation], dict[int, Side]]:
+def _saturate(
+    db: Session, side: Side, policy: Policy, now: float, banned: set[int],
+) -> tuple[list[Allocation], dict[int, Side]]:
     """Promise `side` to (or fill it from) the best candidates until nothing is left or none fit."""
     allocations: list[Allocation] = []
     partners: dict[int, Side] = {}
@@ -363,7 +365,8 @@ def _insert_matches(db: Session, rows: list[dict[str, object]]) -> list[Match]:
     """
     if db.get_bind().dialect.name != "sqlite":
         return [m for start in range(0, len(rows), WRITE_BATCH)
-                for m in db.scalars(insert(Match).returning(Match, sort_by_parameter_order=True), rows[start:start + WRITE_BATCH])]
+                for m in db.scalars(insert(Match).returning(Match, sort_by_parameter_order=True),
+                                    rows[start:start + WRITE_BATCH])]
     before = db.execute(core_select(func.max(MATCHES.c.id))).scalar() or 0
     db.execute(insert(MATCHES), rows)
     matches = list(db.exec(select(Match).where(col(Match.id) > before).order_by(col(Match.id))))
@@ -389,7 +392,8 @@ def _write(
     postings: dict[int, Posting] = {}
     ids = sorted(touched)
     for start in range(0, len(ids), 500):  # the postings, for the DMs, in a few queries
-        postings.update((p.id, p) for p in db.exec(select(Posting).where(col(Posting.id).in_(ids[start:start + 500]))))  # type: ignore[misc]
+        batch = db.exec(select(Posting).where(col(Posting.id).in_(ids[start:start + 500])))
+        postings.update((p.id, p) for p in batch)  # type: ignore[misc]
     return [Proposal(m, postings[m.offer_id], postings[m.need_id]) for m in matches]  # type: ignore[index]
 
 

@@ -28,6 +28,7 @@ def posting_row(p: Posting) -> dict[str, Any]:
     return {
         "id": replies.ref(p.kind, p.id or 0), "kind": p.kind, "category": p.category,
         "item": p.item, "quantity": _number(p.quantity), "unit": p.unit, "zone": p.zone,
+        "remaining": _number(p.remaining if p.remaining is not None else p.quantity),
         "urgency": p.urgency, "status": p.status, "author": node_id(p.author),
         "created": _iso(p.created), "expires": _iso(p.expires),
     }

@@ -82,3 +82,13 @@ def test_zone_map_and_the_whole_board_pass(tmp_path: Path) -> None:
     assert meshbot("match", "unlink", "oak", "pine", db=db, check=False).returncode == 1
     assert json.loads(meshbot("match", "run", "--json", db=db).stdout)["matches"] == 0
     assert meshbot("match", "reindex", db=db).stdout.strip() == "4 open posting(s) indexed"
+
+
+def test_the_committees_hand_is_in_the_audit_log(tmp_path: Path) -> None:
+    from meshbot.audit import entries
+
+    db = board_db(tmp_path)
+    meshbot("match", "reject", "m1", db=db)
+    meshbot("match", "link", "elm", "oak", db=db)
+    actions = [(e.action, e.subject) for e in entries(open_engine(db))]
+    assert ("match.reject", "m1") in actions and ("zone.link", "elm oak") in actions

@@ -72,7 +72,8 @@ def take(ctx: Context, cmd: Take) -> Reply:
     sync(ctx.session, posting, ctx.now)
     short_id = posting_ref(posting)
     notice = _dm(posting.author, replies.taken_by(short_id, display_name(ctx.sender), lang=ctx.lang_of(posting.author)))
-    return Reply(replies.you_took(posting_label(posting), name_of(ctx.session, posting.author), short_id, lang=ctx.lang), (notice,))
+    owner = name_of(ctx.session, posting.author)
+    return Reply(replies.you_took(posting_label(posting), owner, short_id, lang=ctx.lang), (notice,))
 
 
 def _party_matches(ctx: Context, posting: Posting) -> list[Match]:

@@ -7,7 +7,7 @@ serve the one-at-a-time matching of a new posting and the whole-board pass.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from meshbot.matching.units import EPSILON, LOT, convert, dimension, is_counted
@@ -93,7 +93,7 @@ def units_fit(a: Side, b: Side) -> bool:
     return a.lot or b.lot or a.dim == b.dim
 
 
-def compatible(offer: Side, need: Side, now: float, excluded: frozenset[tuple[int, int]] | set[tuple[int, int]] = frozenset()) -> bool:
+def compatible(offer: Side, need: Side, now: float, excluded: Collection[tuple[int, int]] = frozenset()) -> bool:
     """May `offer` serve `need` at all (before asking who goes first)?"""
     return (
         offer.kind == "offer" and need.kind == "need"
