@@ -39,7 +39,7 @@ SCRIPT: tuple[tuple[float, int, str], ...] = (
     (210, 1, "LIST"),
     (240, 7, "BANANA 5"),
     (270, 6, "ALERT family evicted @{zone}"),
-    (320, 10, "NEED blankets 3 @{zone}"),
+    (300, 10, "NEED blankets 3 @{zone}"),
     (330, 9, "FIND pan"),
     (390, 9, "TAKE {ref}"),
     (420, 5, "DONE {ref}"),
