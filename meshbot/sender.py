@@ -20,7 +20,7 @@ from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from hardware.link import BROADCAST_NUM, LinkDown, RadioLink
+from hardware.link import BROADCAST_NUM, LinkDown, NodeInfo, RadioLink
 from meshbot.budget import AirtimeBudget
 from meshbot.outbox import Priority
 from protocol.replies import REPLY_LIMIT, utf8_len
@@ -125,7 +125,7 @@ class Sender:
                 self._retry_or_fail(item, now, wait=self._retry_wait(item))
             db.add(item)
 
-    def _retry_wait(self, item: OutboxItem) -> float:
+    def _retry_wait(self, item: OutboxItem, nodes: dict[int, NodeInfo] | None = None) -> float:
         """The wait after try number `attempts`, stretched by the hops to the destination.
 
         The delays are for a direct neighbour; a text and its ack each cross every hop,
@@ -135,7 +135,7 @@ class Sender:
         delays = self._policy.retry_delays_s
         if not delays:
             return 0.0
-        info = self._link.nodes().get(item.destination)
+        info = (self._link.nodes() if nodes is None else nodes).get(item.destination)
         hops = info.hops_away if info is not None and info.hops_away is not None else UNKNOWN_HOPS
         return delays[min(item.attempts, len(delays)) - 1] * (1 + hops)
 
@@ -152,8 +152,9 @@ class Sender:
         waiting = db.exec(
             select(OutboxItem).where(OutboxItem.state == "sent", col(OutboxItem.want_ack).is_(True))
         ).all()
+        nodes = self._link.nodes() if waiting else {}  # one look-up per tick, not per row
         for item in waiting:
-            if item.sent_at is not None and now >= item.sent_at + self._retry_wait(item):
+            if item.sent_at is not None and now >= item.sent_at + self._retry_wait(item, nodes):
                 item.error = "no ack"
                 self._retry_or_fail(item, now, wait=0.0)
                 db.add(item)

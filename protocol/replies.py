@@ -6,7 +6,7 @@ whole mesh, so replies are terse, use the resident's own words and name the next
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 REPLY_LIMIT = 200
 ELLIPSIS = "…"
@@ -273,10 +273,6 @@ def oops(lang: str = "en") -> str:
     if _es(lang):
         return "Perdón, falló de nuestro lado. Envíalo de nuevo más tarde."
     return "Sorry, that failed on our side. Please send it again later."
-
-
-def joined_items(items: Iterable[str], sep: str = "; ") -> str:
-    return fit(sep.join(items))
 
 
 # --- alerts: confirmation, acknowledgements, updates, emergency mode --------------------

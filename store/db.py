@@ -53,16 +53,7 @@ def _begin(connection) -> None:  # type: ignore[no-untyped-def]
     fail at once with "database is locked". Waiting for the lock is bounded by
     busy_timeout; transactions here are short.
     """
-    mode = connection.get_execution_options().get(BEGIN_OPTION, "IMMEDIATE")
-    connection.exec_driver_sql(f"BEGIN {mode}".strip())
-
-
-BEGIN_OPTION = "meshbot_begin"
-
-
-def immediate(engine: Engine) -> Engine:
-    """The same database, but each transaction takes the write lock at its start (SQLite)."""
-    return engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 Unlock = Callable[[KeyMeta], Cipher]
