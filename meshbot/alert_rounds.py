@@ -109,9 +109,8 @@ def _repeat(db: Session, alert: Alert, known: Mapping[int, float | None], now: f
     text = on_air_text(db, alert)
     sent = 0
     for i, node in enumerate(_targets(db, alert, known, settings.alert_repeat_max_dms)):
-        rows = enqueue(db, Outgoing(text, node, Priority.ALERT, delay_s=i * REPEAT_SPACING_S), now, want_ack=True)
-        db.flush()
-        db.add(AlertCopy(alert_id=alert.id or 0, round=round_no, node=node, outbox_id=rows[0].id, sent=now))
+        ids = enqueue(db, Outgoing(text, node, Priority.ALERT, delay_s=i * REPEAT_SPACING_S), now, want_ack=True)
+        db.add(AlertCopy(alert_id=alert.id or 0, round=round_no, node=node, outbox_id=ids[0], sent=now))
         sent += 1
     alert.repeats_done = round_no
     db.add(alert)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
+from sqlalchemy import insert
 from sqlmodel import Session
 
 from hardware.link import BROADCAST_NUM
@@ -12,6 +13,9 @@ from meshbot.privacy import coarse
 from protocol.replies import split
 from store import OutboxItem
 
+OUTBOX = OutboxItem.__table__  # type: ignore[attr-defined]
+"""A plain insert per row: every answer goes through here, and the ORM's bookkeeping costs
+more than the write itself."""
 
 class Priority(IntEnum):
     """Lower goes first: an alert never waits behind a digest."""
@@ -48,8 +52,9 @@ class Outgoing:
         return self.destination != BROADCAST_NUM
 
 
-def enqueue(session: Session, message: Outgoing, now: float, want_ack: bool) -> list[OutboxItem]:
-    """Add the row(s) in the caller's transaction, so they commit with the state they report.
+def enqueue(session: Session, message: Outgoing, now: float, want_ack: bool) -> list[int]:
+    """Add the row(s) in the caller's transaction, so they commit with the state they report;
+    returns their ids, first part first.
 
     Parts of a split text are chained by `after_id`: each goes only once the one before
     it is done (acked, for a direct message), so they arrive in order.
@@ -57,22 +62,14 @@ def enqueue(session: Session, message: Outgoing, now: float, want_ack: bool) -> 
     text = message.text
     if not message.is_direct or message.priority == Priority.ALERT:
         text = coarse(text)  # everyone may read it: zones and streets, never a door or a phone
-    parts = split(text or "…")
-    rows: list[OutboxItem] = []
-    for part in parts:
-        item = OutboxItem(
-            destination=message.destination,
-            channel=message.channel,
-            text=part,
-            priority=int(message.priority),
-            want_ack=want_ack and message.is_direct,
-            created=now,
-            not_before=now + message.delay_s,
-            after_id=rows[-1].id if rows else None,
-            alert_app=message.alert_app,
-        )
-        session.add(item)
-        if len(parts) > 1:
-            session.flush()  # the next part needs this one's id
-        rows.append(item)
-    return rows
+    connection = session.connection()
+    ids: list[int] = []
+    for part in split(text or "…"):
+        row = {
+            "destination": message.destination, "channel": message.channel, "text": part,
+            "priority": int(message.priority), "want_ack": want_ack and message.is_direct, "state": "pending",
+            "attempts": 0, "created": now, "not_before": now + message.delay_s,
+            "after_id": ids[-1] if ids else None, "alert_app": message.alert_app, "airtime_s": 0.0,
+        }
+        ids.append(connection.execute(insert(OUTBOX), row).inserted_primary_key[0])
+    return ids

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
+from sqlalchemy import insert, update
+from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine
-from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
@@ -29,6 +30,9 @@ _SILENT_ON_CHANNEL = frozenset({"empty", "unknown_verb"})
 # `repeat_window_s` is a resident who missed our answer, so they get it again instead.
 _CHANGES_STATE = frozenset({"offer", "need", "alert", "take", "done", "cancel", "join",
                             "update", "ok", "helping", "emergency", "members"})
+SEEN = SeenPacket.__table__  # type: ignore[attr-defined]
+"""The journal as a table: it is written per packet, so plain statements, not the ORM."""
+PacketKey = tuple[int, int]
 
 
 def _same_words(a: str, b: str) -> bool:
@@ -61,10 +65,10 @@ class Worker:
         Runs on the radio's thread: one small insert, so that a crash before `process`
         loses nothing (`unhandled` gives it back on the next start).
         """
-        row = self._seen_row(message, self._clock()).model_dump()
+        row = self._seen_row(message, self._clock())
         try:
-            with self._engine.begin() as connection:  # Core, not the ORM: this runs per packet
-                connection.execute(insert(SeenPacket), [row])
+            with self._engine.begin() as connection:
+                connection.execute(insert(SEEN), row)
         except IntegrityError:
             return False
         return True
@@ -79,12 +83,29 @@ class Worker:
                 for r in rows]
 
     @staticmethod
-    def _seen_row(message: Inbound, now: float) -> SeenPacket:
-        return SeenPacket(
-            from_node=message.from_node, packet_id=message.packet_id, to_node=message.to_node,
-            channel=message.channel, received=now, text=message.text[:1000],
-            pki_encrypted=message.pki_encrypted, public_key=message.public_key,
-        )
+    def _seen_row(message: Inbound, now: float, handled: bool = False, reply: str | None = None) -> dict[str, object]:
+        return {
+            "from_node": message.from_node, "packet_id": message.packet_id, "to_node": message.to_node,
+            "channel": message.channel, "received": now, "text": message.text[:1000], "handled": handled,
+            "reply": reply, "pki_encrypted": message.pki_encrypted, "public_key": message.public_key,
+        }
+
+    @staticmethod
+    def _handled_among(db: Session, messages: Sequence[Inbound]) -> set[PacketKey]:
+        """Which of these packets were handled before (a replayed backlog), in one query."""
+        nodes = {m.from_node for m in messages}
+        rows = db.connection().execute(core_select(SEEN.c.from_node, SEEN.c.packet_id).where(
+            SEEN.c.from_node.in_(nodes), SEEN.c.packet_id.in_({m.packet_id for m in messages}),
+            SEEN.c.handled.is_(True)))
+        return {(node, packet_id) for node, packet_id in rows}
+
+    def _mark_handled(self, db: Session, message: Inbound, reply: str | None, now: float) -> None:
+        """Close the journal entry: handled, with the answer a repeat of it should get."""
+        done = db.connection().execute(
+            update(SEEN).where(SEEN.c.from_node == message.from_node, SEEN.c.packet_id == message.packet_id)
+            .values(handled=True, reply=reply))
+        if done.rowcount == 0:  # not journalled on arrival (a caller that skipped `record`)
+            db.connection().execute(insert(SEEN), self._seen_row(message, now, handled=True, reply=reply))
 
     def process(self, message: Inbound) -> str | None:
         """Handle one text; returns the reply queued for the sender (None: nothing to say)."""
@@ -103,10 +124,15 @@ class Worker:
         failed: list[int] = []
         try:
             with session(self._engine) as db, db.begin():
+                handled = self._handled_among(db, messages)
+                # The senders' rows in one query, held by the session (its identity map only
+                # keeps weak references), so `touch_member` finds them without asking the disk.
+                db.info["senders"] = db.exec(select(Member).where(col(Member.node_num).in_({m.from_node for m in messages}))).all()
                 for index, message in enumerate(messages):
                     try:
                         with db.begin_nested():
-                            answers.append(self._handle(db, message, now))
+                            answers.append(self._handle(db, message, now, handled))
+                        handled.add((message.from_node, message.packet_id))
                     except Exception as exc:  # the daemon's crash barrier: log it, answer once, go on
                         log.exception(
                             "failed on %s packet %s %r: %s", node_id(message.from_node),
@@ -123,15 +149,10 @@ class Worker:
             answers[index] = self._apologise(messages[index], now)
         return answers
 
-    def _handle(self, db: Session, message: Inbound, now: float) -> str | None:
-        seen = db.get(SeenPacket, (message.from_node, message.packet_id))
-        if seen is not None and seen.handled:
+    def _handle(self, db: Session, message: Inbound, now: float, handled: set[PacketKey]) -> str | None:
+        if (message.from_node, message.packet_id) in handled:
             log.info("duplicate packet %s from %s dropped", message.packet_id, node_id(message.from_node))
             return None
-        if seen is None:
-            seen = self._seen_row(message, now)
-        seen.handled = True
-        db.add(seen)
         sender = touch_member(
             db, message.from_node, now, self._short_name_of(message.from_node), self._settings.community
         )
@@ -142,10 +163,11 @@ class Worker:
                 db, sender, message.public_key or "", pinned_key(db, message.from_node) or "", now, sender.lang or "en")
         else:
             reply = self._answer(db, message, sender, now, authenticated=proof is Proof.PINNED)
+        # A refusal is not the answer a repeat should get.
+        remembered = None if reply is None or isinstance(reply, gate.Refusal) else reply.text
+        self._mark_handled(db, message, remembered, now)
         if reply is None:
             return None
-        if not isinstance(reply, gate.Refusal):  # a refusal is not the answer a repeat should get
-            seen.reply = reply.text
         self._queue(db, message.from_node, reply, now)
         # Residents' words stay out of the journal at INFO: the log is as seizable as the disk.
         log.info("%s: %d bytes in, answered %d bytes", node_id(message.from_node), len(message.text), len(reply.text))
@@ -208,11 +230,8 @@ class Worker:
         text = replies.oops(parse(message.text).lang)
         try:
             with session(self._engine) as db, db.begin():
-                seen = db.get(SeenPacket, (message.from_node, message.packet_id))
-                if seen is None or not seen.handled:
-                    seen = seen or self._seen_row(message, now)
-                    seen.handled, seen.reply = True, text
-                    db.add(seen)
+                if not self._handled_among(db, [message]):
+                    self._mark_handled(db, message, text, now)
                     self._queue(db, message.from_node, Reply(text), now)
         except SQLAlchemyError:
             log.exception("could not record the failure of packet %s", message.packet_id)

@@ -6,7 +6,7 @@ whole mesh, so replies are terse, use the resident's own words and name the next
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 REPLY_LIMIT = 200
 ELLIPSIS = "…"
@@ -150,7 +150,7 @@ def listing(title: str, labels: Sequence[str], total: int, lang: str = "en") -> 
 
 def page(
     title: str,
-    labels: Sequence[str],
+    labels: Iterable[str],
     total: int,
     first: int = 1,
     lang: str = "en",
@@ -158,9 +158,10 @@ def page(
 ) -> tuple[str, int]:
     """One packet of a listing and how many labels it shows.
 
-    `first` is the position of `labels[0]` in the whole answer (1 for a new LIST):
+    `first` is the position of the first label in the whole answer (1 for a new LIST):
     the first page reads `Board (31): ...`, later ones `Board 6-11/31: ...`. With
     `more_hint` the tail names MORE (`+20 more (MORE)`), the command that goes on.
+    `labels` is read only as far as the packet fills, so it may be a generator.
     """
     title = TITLES_ES.get(title, title) if _es(lang) else title
     if total == 0:
@@ -169,10 +170,10 @@ def page(
     for candidate in labels:
         text = _page_text(title, [*shown, candidate], total, first, lang, more_hint)
         if utf8_len(text) > REPLY_LIMIT:
+            if not shown:  # one label longer than a packet: cut it
+                return fit(text), 1
             break
         shown.append(candidate)
-    if not shown and labels:  # one label longer than a packet: cut it
-        return fit(_page_text(title, [labels[0]], total, first, lang, more_hint)), 1
     return fit(_page_text(title, shown, total, first, lang, more_hint)), len(shown)
 
 

@@ -7,11 +7,13 @@ postings still open at the time of MORE, in the order of the original answer.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Container
+
 from sqlalchemy import delete, or_
-from sqlmodel import select
+from sqlalchemy import select as core_select
 
 from meshbot.handlers.context import Context, Reply
-from meshbot.handlers.refs import posting_label
 from meshbot.privacy import coarse
 from protocol import More, replies
 from store import Posting
@@ -23,6 +25,9 @@ PAGE_IDS_MAX = 100
 """At most this many postings are kept for MORE (eight or more packets): past that,
 narrowing the LIST (`LIST needs food @elm`) serves better than paging."""
 MINUTE_S = 60.0
+POSTINGS = Posting.__table__  # type: ignore[attr-defined]
+_LABEL_COLUMNS = (POSTINGS.c.id, POSTINGS.c.kind, POSTINGS.c.item, POSTINGS.c.quantity, POSTINGS.c.unit,
+                  POSTINGS.c.zone, POSTINGS.c.urgency)
 
 
 def first_page(ctx: Context, title: str, ids: list[int], total: int) -> Reply:
@@ -42,28 +47,37 @@ def more(ctx: Context, cmd: More) -> Reply:
 
 
 def _show(ctx: Context, title: str, ids: list[int], total: int, shown_before: int) -> Reply:
-    rows = _open_postings(ctx, ids[:SHOWN_MAX * 2])
+    wanted = ids[:SHOWN_MAX * 2]
+    labels = _open_labels(ctx, wanted)
     # A list goes to anyone who asks: zones and streets only, no door or phone (privacy.py).
-    labels = [coarse(posting_label(rows[i])) for i in ids[:SHOWN_MAX * 2] if i in rows]
-    text, count = replies.page(title, labels, total, first=shown_before + 1, lang=ctx.lang)
-    consumed = _consumed(ids, rows, count)
+    # Only the labels that fit the packet are made (the generator stops with `page`).
+    text, count = replies.page(title, (coarse(labels[i]()) for i in wanted if i in labels), total,
+                               first=shown_before + 1, lang=ctx.lang)
+    consumed = _consumed(ids, labels, count)
     _save(ctx, title, ids[consumed:], shown_before + count, total)
     return Reply(text)
 
 
-def _open_postings(ctx: Context, ids: list[int]) -> dict[int, Posting]:
+def _open_labels(ctx: Context, ids: list[int]) -> dict[int, Callable[[], str]]:
+    """The postings among `ids` still open, as their labels made on demand (plain columns,
+    not ORM objects: a page reads a couple of dozen rows on every LIST)."""
     if not ids:
         return {}
-    found = ctx.session.exec(
-        select(Posting).where(
-            Posting.id.in_(ids), Posting.status == "open",  # type: ignore[union-attr]
-            or_(Posting.expires.is_(None), Posting.expires > ctx.now),  # type: ignore[union-attr]
+    rows = ctx.session.connection().execute(
+        core_select(*_LABEL_COLUMNS).where(
+            POSTINGS.c.id.in_(ids), POSTINGS.c.status == "open",
+            or_(POSTINGS.c.expires.is_(None), POSTINGS.c.expires > ctx.now),
         )
-    ).all()
-    return {p.id: p for p in found if p.id is not None}
+    )
+    return {row[0]: functools.partial(_label, *row) for row in rows}
 
 
-def _consumed(ids: list[int], shown: dict[int, Posting], count: int) -> int:
+def _label(posting_id: int, kind: str, item: str, quantity: float | None, unit: str | None,
+           zone: str | None, urgency: str) -> str:
+    return replies.label(replies.ref(kind, posting_id), item, quantity, unit, zone, urgency)
+
+
+def _consumed(ids: list[int], shown: Container[int], count: int) -> int:
     """How many ids the page used up: those shown, and closed ones passed on the way."""
     seen = 0
     for index, posting_id in enumerate(ids):
