@@ -7,7 +7,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from meshbot.claims import expire_postings
 from store import Alert, Match, OutboxItem, Posting, SeenPacket
-from store.models import SecurityFlag
+from store.models import PageState, SecurityFlag
 
 
 def expire_due(session: Session, now: float) -> int:
@@ -20,6 +20,7 @@ def expire_due(session: Session, now: float) -> int:
     alerts = session.execute(
         update(Alert).where(Alert.status == "active", Alert.expires <= now).values(status="expired")
     )
+    session.execute(delete(PageState).where(col(PageState.expires) <= now))  # MORE has nothing left there
     return postings + (alerts.rowcount or 0)
 
 

@@ -23,6 +23,7 @@ import hmac
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import Select, and_, bindparam, delete, func, insert, or_, update
 from sqlalchemy import select as core_select
@@ -41,6 +42,7 @@ from store import Match, Posting
 from store.models import MatchKey, ZoneLink
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 PAGE = 32
 """Candidates read per query; more pages are read only while the new posting has something left."""
 LIVE = "proposed"
@@ -76,7 +78,19 @@ class Blinder:
         return hmac.new(self.secret, word.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
 
 
+def _per_session(db: Session, name: str, make: Callable[[], T]) -> T:
+    """`make()` once per session: a burst of postings shares one transaction, and the
+    station's keys and the zone map are changed only by the committee's own commands."""
+    if name not in db.info:
+        db.info[name] = make()
+    return db.info[name]  # type: ignore[no-any-return]
+
+
 def blinder(db: Session) -> Blinder:
+    return _per_session(db, "match.blinder", lambda: _blinder(db))
+
+
+def _blinder(db: Session) -> Blinder:
     keys = station_keys(db)
     if keys is None:
         return Blinder()
@@ -96,6 +110,10 @@ class Proposal:
 
 
 def policy_for(db: Session, settings: Settings) -> Policy:
+    return _per_session(db, "match.policy", lambda: _policy(db, settings))
+
+
+def _policy(db: Session, settings: Settings) -> Policy:
     links = db.execute(core_select(ZoneLink.zone, ZoneLink.neighbour)).all()
     return Policy(
         share_parts=settings.match_share_parts,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from collections.abc import Mapping
+
+from sqlmodel import Session, col, select
 
 from hardware.link import node_id
 from store import Member
@@ -15,18 +17,27 @@ def touch_member(
     session: Session, node_num: int, now: float, short_name: str | None, community: str = DEFAULT_COMMUNITY
 ) -> Member:
     """The sender's row, created on first contact and stamped with when we last heard them."""
-    member = session.get(Member, node_num)
-    if member is None:
-        member = Member(
-            node_num=node_num, short_name=short_name, community=community, first_seen=now, last_seen=now
-        )
-        session.add(member)
-        return member
-    if now - member.last_seen >= LAST_SEEN_RESOLUTION_S:
-        member.last_seen = now
-    if short_name and member.short_name != short_name:
-        member.short_name = short_name
-    return member
+    return touch_members(session, {node_num: short_name}, now, community)[node_num]
+
+
+def touch_members(
+    session: Session, short_names: Mapping[int, str | None], now: float, community: str = DEFAULT_COMMUNITY
+) -> dict[int, Member]:
+    """`touch_member` for every sender of a burst at once: one read, and one write for the new ones."""
+    found = session.exec(select(Member).where(col(Member.node_num).in_(short_names))).all()
+    members = {member.node_num: member for member in found}
+    for node_num, short_name in short_names.items():
+        member = members.get(node_num)
+        if member is None:
+            members[node_num] = member = Member(
+                node_num=node_num, short_name=short_name, community=community, first_seen=now, last_seen=now)
+            session.add(member)
+            continue
+        if now - member.last_seen >= LAST_SEEN_RESOLUTION_S:
+            member.last_seen = now
+        if short_name and member.short_name != short_name:
+            member.short_name = short_name
+    return members
 
 
 def display_name(member: Member) -> str:

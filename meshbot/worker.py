@@ -16,7 +16,7 @@ from meshbot import gate
 from meshbot.handlers import HANDLERS, Context, Reply
 from meshbot.identity import Proof, pinned_key, prove
 from meshbot.inbox import Inbound
-from meshbot.members import touch_member
+from meshbot.members import touch_members
 from meshbot.outbox import Outgoing, Priority, enqueue
 from meshbot.ratelimit import RateLimiter, Verdict
 from meshbot.settings import Settings
@@ -125,13 +125,13 @@ class Worker:
         try:
             with session(self._engine) as db, db.begin():
                 handled = self._handled_among(db, messages)
-                # The senders' rows in one query, held by the session (its identity map only
-                # keeps weak references), so `touch_member` finds them without asking the disk.
-                db.info["senders"] = db.exec(select(Member).where(col(Member.node_num).in_({m.from_node for m in messages}))).all()
+                # Everyone we hear from is a member (a visitor at first), whatever their text does.
+                senders = touch_members(db, {m.from_node: self._short_name_of(m.from_node) for m in messages},
+                                        now, self._settings.community)
                 for index, message in enumerate(messages):
                     try:
                         with db.begin_nested():
-                            answers.append(self._handle(db, message, now, handled))
+                            answers.append(self._handle(db, message, senders[message.from_node], now, handled))
                         handled.add((message.from_node, message.packet_id))
                     except Exception as exc:  # the daemon's crash barrier: log it, answer once, go on
                         log.exception(
@@ -149,13 +149,11 @@ class Worker:
             answers[index] = self._apologise(messages[index], now)
         return answers
 
-    def _handle(self, db: Session, message: Inbound, now: float, handled: set[PacketKey]) -> str | None:
+    def _handle(self, db: Session, message: Inbound, sender: Member, now: float,
+                handled: set[PacketKey]) -> str | None:
         if (message.from_node, message.packet_id) in handled:
             log.info("duplicate packet %s from %s dropped", message.packet_id, node_id(message.from_node))
             return None
-        sender = touch_member(
-            db, message.from_node, now, self._short_name_of(message.from_node), self._settings.community
-        )
         proof = prove(db, message, now)
         if proof is Proof.KEY_CHANGED:
             log.warning("%s sent a PKI DM under a key other than its pinned one; refused", node_id(message.from_node))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from meshbot.housekeeping import expire_due
+from meshbot.inbox import Inbound
 from store import session
 from store.models import PageState
 from tests.conftest import Board
@@ -61,8 +63,21 @@ def test_more_skips_postings_closed_since_and_expires(board: Board) -> None:
     assert second is not None and hidden not in _ids(second)
     board.clock.advance(board.settings.page_ttl_minutes * 60 + 1)
     assert board.send(CARO, "MORE") == "Nothing more. Send LIST or FIND first."
+    with session(board.engine) as db, db.begin():  # the expired row goes with the next housekeeping
+        expire_due(db, board.clock.now)
     with session(board.engine) as db:
         assert db.get(PageState, CARO) is None
+
+
+def test_two_mores_in_one_burst_show_two_pages(board: Board) -> None:
+    _fill(board, 30)
+    first = board.send(CARO, "LIST")
+    assert first is not None
+    second, third = board.worker.process_batch(
+        [Inbound(CARO, 0x42, 9001, 0, "MORE"), Inbound(CARO, 0x42, 9002, 0, "MORE")])
+    assert second is not None and third is not None
+    assert not set(_ids(first)) & set(_ids(second)) and not set(_ids(second)) & set(_ids(third))
+    assert third.startswith(f"Board {len(_ids(first)) + len(_ids(second)) + 1}-")
 
 
 def test_a_short_answer_keeps_no_page_state(board: Board) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Container
 
-from sqlalchemy import delete, or_
+from sqlalchemy import delete, insert, or_, update
 from sqlalchemy import select as core_select
 
 from meshbot.handlers.context import Context, Reply
@@ -26,6 +26,7 @@ PAGE_IDS_MAX = 100
 narrowing the LIST (`LIST needs food @elm`) serves better than paging."""
 MINUTE_S = 60.0
 POSTINGS = Posting.__table__  # type: ignore[attr-defined]
+PAGES = PageState.__table__  # type: ignore[attr-defined]
 _LABEL_COLUMNS = (POSTINGS.c.id, POSTINGS.c.kind, POSTINGS.c.item, POSTINGS.c.quantity, POSTINGS.c.unit,
                   POSTINGS.c.zone, POSTINGS.c.urgency)
 
@@ -37,12 +38,12 @@ def first_page(ctx: Context, title: str, ids: list[int], total: int) -> Reply:
 
 def more(ctx: Context, cmd: More) -> Reply:
     """The next packet of the sender's last LIST or FIND, if it has not expired."""
-    state = ctx.session.get(PageState, ctx.sender.node_num)
-    if state is None or state.expires <= ctx.now or not state.remaining:
-        if state is not None:
-            ctx.session.delete(state)
+    state = ctx.session.connection().execute(
+        core_select(PAGES.c.title, PAGES.c.remaining, PAGES.c.shown, PAGES.c.total)
+        .where(PAGES.c.node_num == ctx.sender.node_num, PAGES.c.expires > ctx.now)).first()
+    ids = [int(i) for i in state.remaining.split(",") if i.isdigit()] if state else []
+    if not ids:
         return Reply(replies.nothing_more(ctx.lang))
-    ids = [int(i) for i in state.remaining.split(",") if i.isdigit()]
     return _show(ctx, state.title, ids, state.total, state.shown)
 
 
@@ -89,15 +90,14 @@ def _consumed(ids: list[int], shown: Container[int], count: int) -> int:
 
 
 def _save(ctx: Context, title: str, remaining: list[int], shown: int, total: int) -> None:
+    """Keep the ids not shown yet for MORE (plain statements: this runs on every LIST).
+    Expired rows of other nodes are cleared by housekeeping (`expire_due`)."""
+    connection = ctx.session.connection()
     node = ctx.sender.node_num
-    ctx.session.execute(delete(PageState).where(PageState.expires <= ctx.now))  # type: ignore[arg-type]
-    state = ctx.session.get(PageState, node)
     if not remaining:
-        if state is not None:
-            ctx.session.delete(state)
+        connection.execute(delete(PAGES).where(PAGES.c.node_num == node))
         return
-    state = state or PageState(node_num=node, title=title, expires=0.0)
-    state.title, state.shown, state.total = title, shown, total
-    state.remaining = ",".join(str(i) for i in remaining)
-    state.expires = ctx.now + ctx.settings.page_ttl_minutes * MINUTE_S
-    ctx.session.add(state)
+    values = {"title": title, "shown": shown, "total": total, "remaining": ",".join(map(str, remaining)),
+              "expires": ctx.now + ctx.settings.page_ttl_minutes * MINUTE_S}
+    if not connection.execute(update(PAGES).where(PAGES.c.node_num == node).values(values)).rowcount:
+        connection.execute(insert(PAGES).values(node_num=node, **values))
