@@ -123,7 +123,7 @@ class Worker:
         answers: list[str | None] = []
         failed: list[int] = []
         try:
-            with session(self._engine) as db, db.begin():
+            with session(self._engine, hold_loaded=True) as db, db.begin():
                 handled = self._handled_among(db, messages)
                 # Everyone we hear from is a member (a visitor at first), whatever their text does.
                 senders = touch_members(db, {m.from_node: self._short_name_of(m.from_node) for m in messages},

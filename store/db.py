@@ -106,6 +106,16 @@ def read_key_meta(engine: Engine) -> KeyMeta | None:
     return KeyMeta(**row._asdict(), signing_seed="", box_secret="", audit_key="")
 
 
-def session(engine: Engine) -> Session:
-    """A session whose objects stay readable after commit (handlers return them)."""
-    return Session(engine, expire_on_commit=False)
+def session(engine: Engine, *, hold_loaded: bool = False) -> Session:
+    """A session whose objects stay readable after commit (handlers return them).
+
+    With `hold_loaded`, every row read stays in memory until the session closes. The
+    identity map only holds weak references, so without it a burst of commands that
+    looks up the same member three times reads it from disk three times.
+    """
+    db = Session(engine, expire_on_commit=False)
+    if hold_loaded:
+        held: list[object] = []
+        db.info["held"] = held
+        event.listen(db, "loaded_as_persistent", lambda _session, instance: held.append(instance))
+    return db
