@@ -21,6 +21,7 @@ import functools
 import hashlib
 import hmac
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -268,23 +269,19 @@ def rebuild_index(db: Session, now: float) -> int:
 # -- candidates, best first -----------------------------------------------------------------
 
 
-Slot = tuple[int | None, int]
-"""One urgency level (None: a need's own) and one distance class: a run of candidates of equal rank."""
-
-
 @functools.lru_cache(maxsize=None)
-def _candidate_part(lot: bool, part: str, paged: bool, key: str, level: str, tag: int) -> Select:  # type: ignore[type-arg]
+def _candidate_part(lot: bool, part: str, paged: bool, key: str, tag: int) -> Select:  # type: ignore[type-arg]
     """One part of a candidate query, built once with bound parameters (it runs per posting).
 
-    Each part reads one item key (parameter `key`) at one urgency level (`level`) and one
-    slice of distance in age order straight off an index, `LIMIT PAGE`, so its cost does
-    not grow with the board: `zone` (the same zone), `aged` (waited past the aging time,
-    anywhere), `near` (neighbouring zones), `rest` (anywhere else; `all` for a posting
-    without a zone). `tag` is returned with each row, to tell the parts apart in a union.
+    Each part reads one item key (the parameter named `key`) and one slice of distance in
+    age order straight off an index, `LIMIT PAGE`, so its cost does not grow with the
+    board: `zone` (the same zone), `aged` (waited past the aging time, anywhere), `near`
+    (neighbouring zones), `rest` (anywhere else; `all` for a posting without a zone).
+    `tag` comes back with each row, to tell the parts of a union apart.
     """
     where = [
         KEYS.community == bindparam("community"), KEYS.category == bindparam("category"),
-        KEYS.kind == bindparam("kind"), KEYS.key == bindparam(key), KEYS.urgency == bindparam(level),
+        KEYS.kind == bindparam("kind"), KEYS.key == bindparam(key), KEYS.urgency == bindparam("level"),
         KEYS.author != bindparam("author"), or_(KEYS.expires.is_(None), KEYS.expires > bindparam("now")),
     ]
     if not lot:
@@ -307,104 +304,79 @@ def _candidate_part(lot: bool, part: str, paged: bool, key: str, level: str, tag
             .order_by(KEYS.created, KEYS.posting_id).limit(PAGE))
 
 
-Shape = tuple[tuple[str, int, int], ...]
-"""A union's parts: (distance part, key number, level number) each."""
-
-
 @functools.lru_cache(maxsize=None)
-def _candidate_union(lot: bool, shape: Shape, paged: bool) -> Select:  # type: ignore[type-arg]
-    """All the parts of several slots in one statement: one round trip instead of one per
-    part. Each part keeps its own ORDER BY and LIMIT inside a subquery, so each is still
-    read straight off the index."""
-    parts = [_candidate_part(lot, part, paged, f"key{k}", f"level{v}", tag)
-             for tag, (part, k, v) in enumerate(shape)]
-    if len(parts) == 1:
-        return parts[0]
-    return union_all(*(core_select(p.subquery()) for p in parts))  # type: ignore[return-value]
+def _candidate_query(lot: bool, parts: tuple[str, ...], keys: int, paged: bool) -> Select:  # type: ignore[type-arg]
+    """Every part for every key (`key0`, `key1`...) in one statement: one round trip per
+    page instead of one per part. Each part keeps its own ORDER BY and LIMIT inside a
+    subquery, so each is still read straight off the index."""
+    selects = [_candidate_part(lot, part, paged, f"key{k}", tag)
+               for tag, (k, part) in enumerate((k, part) for k in range(keys) for part in parts)]
+    if len(selects) == 1:
+        return selects[0]
+    return union_all(*(core_select(s.subquery()) for s in selects))  # type: ignore[return-value]
 
 
 _PARTS = {SAME: ("zone", "aged"), NEIGHBOUR: ("near",), ELSEWHERE: ("rest",)}
 
 
 def _candidates(
-    db: Session, side: Side, policy: Policy, now: float, slots: Sequence[Slot], after: tuple[float, int] | None,
-) -> dict[Slot, tuple[list[Side], tuple[float, int] | None]]:
-    """For each slot, one page of the other kind's open postings that fit `side`, oldest
-    first, and where the slot's next page starts (None: nothing more); in one query."""
+    db: Session, side: Side, policy: Policy, now: float, level: int | None, distance: int,
+    after: tuple[float, int] | None,
+) -> tuple[list[Side], tuple[float, int] | None]:
+    """One page of the other kind's open postings that fit `side`, oldest first, within one
+    urgency level (for needs) and one distance class; and where the next page starts."""
     near = sorted(policy.near(side.zone))
+    parts = [p for p in _PARTS[distance] if (p != "zone" or side.zone) and (p != "near" or near)]
+    if not side.zone:
+        parts = ["all" if p == "rest" else p for p in parts]
+    if not parts:
+        return [], None
     keys = (ALL_ITEMS,) if side.generic else (*sorted(side.keys), GENERIC)
-    levels = sorted({OFFER_LEVEL if level is None else level for level, _ in slots})
     params: dict[str, object] = {
         "community": side.community, "category": side.category, "author": side.author, "now": now,
         "kind": "need" if side.kind == "offer" else "offer", "aged": now - policy.aging_s,
-        "dims": [side.dim, LOT], "zone": side.zone, "near": near, "here": [side.zone, *near],
-        **{f"key{k}": key for k, key in enumerate(keys)}, **{f"level{v}": level for v, level in enumerate(levels)},
+        "dims": [side.dim, LOT], "level": OFFER_LEVEL if level is None else level, "zone": side.zone,
+        "near": near, "here": [side.zone, *near], **{f"key{k}": key for k, key in enumerate(keys)},
     }
     if after is not None:
         params["after_created"], params["after_id"] = after
-    shape: list[tuple[str, int, int]] = []
-    slot_of_part: list[Slot] = []
-    for slot in slots:
-        level, distance = slot
-        parts = [p for p in _PARTS[distance] if (p != "zone" or side.zone) and (p != "near" or near)]
-        if not side.zone:
-            parts = ["all" if p == "rest" else p for p in parts]
-        v = levels.index(OFFER_LEVEL if level is None else level)
-        for k in range(len(keys)):
-            for part in parts:
-                shape.append((part, k, v))
-                slot_of_part.append(slot)
-    rows: dict[Slot, list[Sequence]] = {slot: [] for slot in slots}  # type: ignore[type-arg]
-    full: set[Slot] = set()
-    if shape:
-        per_part = [0] * len(shape)
-        for row in db.execute(_candidate_union(side.lot, tuple(shape), after is not None), params):
-            rows[slot_of_part[row[0]]].append(row[1:])
-            per_part[row[0]] += 1
-        full = {slot_of_part[tag] for tag, count in enumerate(per_part) if count == PAGE}
-    return {slot: _page_of(rows[slot], slot in full) for slot in slots}
-
-
-def _page_of(rows: list[Sequence], more: bool) -> tuple[list[Side], tuple[float, int] | None]:  # type: ignore[type-arg]
-    """Rows of one slot (one posting may come under several keys) -> the page and where the next starts."""
-    rows.sort(key=lambda r: (r[11], r[0]))
+    rows = db.execute(_candidate_query(side.lot, tuple(parts), len(keys), after is not None), params).all()
+    per_part = Counter(row[0] for row in rows)
+    more = any(count == PAGE for count in per_part.values())
+    rows.sort(key=lambda r: (r[12], r[1]))
     page: list[Side] = []
     for row in rows:
-        if not page or page[-1].id != row[0]:
+        if not page or page[-1].id != row[1]:
             if len(page) == PAGE:
                 more = True
                 break
-            page.append(_side_of_row(row))
+            page.append(_side_of_row(row[1:]))
     return page, ((page[-1].created, page[-1].id) if more and page else None)
 
 
 def _saturate(
     db: Session, side: Side, policy: Policy, now: float, banned: set[int],
 ) -> tuple[list[Allocation], dict[int, Side]]:
-    """Promise `side` to (or fill it from) the best candidates until nothing is left or none fit.
-
-    The first page of every slot is read at once; a slot is read further only while
-    `side` still has something left and the slot had more than a page."""
+    """Promise `side` to (or fill it from) the best candidates until nothing is left or none fit."""
     allocations: list[Allocation] = []
     partners: dict[int, Side] = {}
     levels: Iterable[int | None] = LEVELS if side.kind == "offer" else (None,)
-    slots = [(level, distance) for level in levels for distance in (SAME, NEIGHBOUR, ELSEWHERE)]
-    first_pages = _candidates(db, side, policy, now, slots, None)
-    for slot in slots:
-        page, after = first_pages[slot]
-        while side.open:
-            page = [c for c in page if c.id not in banned]
-            if side.kind == "offer":
-                made = share_out(side, page, policy)
-            else:
-                made = [a for offer in page if side.open for a in share_out(offer, [side], policy)]
-            allocations.extend(made)
-            partners.update((c.id, c) for c in page)
-            if after is None or not side.open:
-                break
-            page, after = _candidates(db, side, policy, now, [slot], after)[slot]
-        if not side.open:
-            break
+    for level in levels:
+        for distance in (SAME, NEIGHBOUR, ELSEWHERE):
+            after: tuple[float, int] | None = None
+            while side.open:
+                page, after = _candidates(db, side, policy, now, level, distance, after)
+                page = [c for c in page if c.id not in banned]
+                if side.kind == "offer":
+                    made = share_out(side, page, policy)
+                else:
+                    made = [a for offer in page if side.open for a in share_out(offer, [side], policy)]
+                allocations.extend(made)
+                partners.update((c.id, c) for c in page)
+                if after is None:
+                    break
+            if not side.open:
+                return allocations, partners
     return allocations, partners
 
 
