@@ -14,6 +14,7 @@ from protocol.replies import split
 from store import OutboxItem
 
 OUTBOX = OutboxItem.__table__  # type: ignore[attr-defined]
+_QUEUE = insert(OUTBOX)
 """A plain insert per row: every answer goes through here, and the ORM's bookkeeping costs
 more than the write itself."""
 
@@ -71,5 +72,5 @@ def enqueue(session: Session, message: Outgoing, now: float, want_ack: bool) -> 
             "attempts": 0, "created": now, "not_before": now + message.delay_s,
             "after_id": ids[-1] if ids else None, "alert_app": message.alert_app, "airtime_s": 0.0,
         }
-        ids.append(connection.execute(insert(OUTBOX), row).inserted_primary_key[0])
+        ids.append(connection.execute(_QUEUE, row).inserted_primary_key[0])
     return ids

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -31,7 +31,13 @@ _SILENT_ON_CHANNEL = frozenset({"empty", "unknown_verb"})
 _CHANGES_STATE = frozenset({"offer", "need", "alert", "take", "done", "cancel", "join",
                             "update", "ok", "helping", "emergency", "members"})
 SEEN = SeenPacket.__table__  # type: ignore[attr-defined]
-"""The journal as a table: it is written per packet, so plain statements, not the ORM."""
+"""The journal as a table: it is written per packet, so plain statements, built once."""
+_JOURNAL = insert(SEEN)
+_MARK_HANDLED = (
+    update(SEEN)
+    .where(SEEN.c.from_node == bindparam("node"), SEEN.c.packet_id == bindparam("packet"))
+    .values(handled=True, reply=bindparam("reply", type_=SEEN.c.reply.type))
+)
 PacketKey = tuple[int, int]
 
 
@@ -68,7 +74,7 @@ class Worker:
         row = self._seen_row(message, self._clock())
         try:
             with self._engine.begin() as connection:
-                connection.execute(insert(SEEN), row)
+                connection.execute(_JOURNAL, row)
         except IntegrityError:
             return False
         return True
@@ -101,11 +107,10 @@ class Worker:
 
     def _mark_handled(self, db: Session, message: Inbound, reply: str | None, now: float) -> None:
         """Close the journal entry: handled, with the answer a repeat of it should get."""
-        done = db.connection().execute(
-            update(SEEN).where(SEEN.c.from_node == message.from_node, SEEN.c.packet_id == message.packet_id)
-            .values(handled=True, reply=reply))
+        connection = db.connection()
+        done = connection.execute(_MARK_HANDLED, {"node": message.from_node, "packet": message.packet_id, "reply": reply})
         if done.rowcount == 0:  # not journalled on arrival (a caller that skipped `record`)
-            db.connection().execute(insert(SEEN), self._seen_row(message, now, handled=True, reply=reply))
+            connection.execute(_JOURNAL, self._seen_row(message, now, handled=True, reply=reply))
 
     def process(self, message: Inbound) -> str | None:
         """Handle one text; returns the reply queued for the sender (None: nothing to say)."""

@@ -129,6 +129,17 @@ def test_find_still_finds_encrypted_items(tmp_path: Path) -> None:
     assert leaked(raw_bytes(tmp_path / "b.db")) == []
 
 
+def test_a_long_find_keeps_its_words_sealed_for_more(tmp_path: Path) -> None:
+    board = Board(tmp_path / "b.db")
+    init(board.engine, NewKey(passphrase=PASS), FAST, 1.0)
+    for i in range(30):
+        board.send(0x100 + i, f"OFFER Zorblaxium pills {i + 1} boxes")
+    first = board.send(0xD4, "FIND zorblaxium")
+    assert first is not None and first.startswith("'zorblaxium' (30)") and first.endswith("(MORE)")
+    assert (board.send(0xD4, "MORE") or "").startswith("'zorblaxium' ")  # the words came back from disk
+    assert leaked(raw_bytes(tmp_path / "b.db")) == []
+
+
 # -- the daemon as a real process, on an encrypted board --------------------------------
 
 BOT = 0x4D42A001

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Container
 
-from sqlalchemy import delete, insert, or_, update
+from sqlalchemy import bindparam, delete, insert, or_, update
 from sqlalchemy import select as core_select
 
 from meshbot.handlers.context import Context, Reply
@@ -27,8 +27,19 @@ narrowing the LIST (`LIST needs food @elm`) serves better than paging."""
 MINUTE_S = 60.0
 POSTINGS = Posting.__table__  # type: ignore[attr-defined]
 PAGES = PageState.__table__  # type: ignore[attr-defined]
-_LABEL_COLUMNS = (POSTINGS.c.id, POSTINGS.c.kind, POSTINGS.c.item, POSTINGS.c.quantity, POSTINGS.c.unit,
-                  POSTINGS.c.zone, POSTINGS.c.urgency)
+# Statements built once: every LIST, FIND and MORE runs them.
+_OPEN_LABELS = core_select(
+    POSTINGS.c.id, POSTINGS.c.kind, POSTINGS.c.item, POSTINGS.c.quantity, POSTINGS.c.unit, POSTINGS.c.zone,
+    POSTINGS.c.urgency,
+).where(
+    POSTINGS.c.id.in_(bindparam("ids", expanding=True)), POSTINGS.c.status == "open",
+    or_(POSTINGS.c.expires.is_(None), POSTINGS.c.expires > bindparam("now")),
+)
+_RECALL = core_select(PAGES.c.title, PAGES.c.remaining, PAGES.c.shown, PAGES.c.total).where(
+    PAGES.c.node_num == bindparam("node"), PAGES.c.expires > bindparam("now"))
+_FORGET = delete(PAGES).where(PAGES.c.node_num == bindparam("node"))
+_KEEP = update(PAGES).where(PAGES.c.node_num == bindparam("node"))  # SET: the columns named in the parameters
+_START = insert(PAGES)
 
 
 def first_page(ctx: Context, title: str, ids: list[int], total: int) -> Reply:
@@ -38,9 +49,7 @@ def first_page(ctx: Context, title: str, ids: list[int], total: int) -> Reply:
 
 def more(ctx: Context, cmd: More) -> Reply:
     """The next packet of the sender's last LIST or FIND, if it has not expired."""
-    state = ctx.session.connection().execute(
-        core_select(PAGES.c.title, PAGES.c.remaining, PAGES.c.shown, PAGES.c.total)
-        .where(PAGES.c.node_num == ctx.sender.node_num, PAGES.c.expires > ctx.now)).first()
+    state = ctx.session.connection().execute(_RECALL, {"node": ctx.sender.node_num, "now": ctx.now}).first()
     ids = [int(i) for i in state.remaining.split(",") if i.isdigit()] if state else []
     if not ids:
         return Reply(replies.nothing_more(ctx.lang))
@@ -64,12 +73,7 @@ def _open_labels(ctx: Context, ids: list[int]) -> dict[int, Callable[[], str]]:
     not ORM objects: a page reads a couple of dozen rows on every LIST)."""
     if not ids:
         return {}
-    rows = ctx.session.connection().execute(
-        core_select(*_LABEL_COLUMNS).where(
-            POSTINGS.c.id.in_(ids), POSTINGS.c.status == "open",
-            or_(POSTINGS.c.expires.is_(None), POSTINGS.c.expires > ctx.now),
-        )
-    )
+    rows = ctx.session.connection().execute(_OPEN_LABELS, {"ids": ids, "now": ctx.now})
     return {row[0]: functools.partial(_label, *row) for row in rows}
 
 
@@ -95,9 +99,9 @@ def _save(ctx: Context, title: str, remaining: list[int], shown: int, total: int
     connection = ctx.session.connection()
     node = ctx.sender.node_num
     if not remaining:
-        connection.execute(delete(PAGES).where(PAGES.c.node_num == node))
+        connection.execute(_FORGET, {"node": node})
         return
     values = {"title": title, "shown": shown, "total": total, "remaining": ",".join(map(str, remaining)),
               "expires": ctx.now + ctx.settings.page_ttl_minutes * MINUTE_S}
-    if not connection.execute(update(PAGES).where(PAGES.c.node_num == node).values(values)).rowcount:
-        connection.execute(insert(PAGES).values(node_num=node, **values))
+    if not connection.execute(_KEEP, {"node": node, **values}).rowcount:
+        connection.execute(_START, {"node_num": node, **values})
