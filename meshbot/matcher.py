@@ -48,6 +48,8 @@ PAGE = 32
 """Candidates read per query; more pages are read only while the new posting has something left."""
 LIVE = "proposed"
 WRITE_BATCH = 500
+FEW_MATCHES = 8
+"""Up to this many new matches are written one statement each, with RETURNING."""
 OFFER_LEVEL = 2
 """Offers have no urgency level in the index (only needs are served by level)."""
 INDEX = MatchKey.__table__  # type: ignore[attr-defined]
@@ -194,17 +196,23 @@ def _index(db: Session, side: Side, marker: str) -> None:
         db.execute(insert(INDEX), index_rows(side, marker))
 
 
+_SET_AVAILABLE = update(INDEX).where(KEYS.posting_id == bindparam("pid")).values(available=bindparam("left"))
+_UNINDEX = delete(INDEX).where(KEYS.posting_id.in_(bindparam("ids", expanding=True)))
+_ALL_PROMISED = (update(POSTINGS).where(POSTINGS.c.id.in_(bindparam("ids", expanding=True)), POSTINGS.c.status == "open")
+                 .values(status="matched", updated=bindparam("now")))
+
+
 def _record_available(db: Session, sides: Iterable[Side], now: float) -> None:
     """After promising some of `sides`: their index rows, and `matched` for those with nothing left."""
     left = [{"pid": s.id, "left": s.available} for s in sides if s.open]
     spent = [s.id for s in sides if not s.open]
     if left:
-        db.execute(update(INDEX).where(KEYS.posting_id == bindparam("pid")).values(available=bindparam("left")), left)
+        db.execute(_SET_AVAILABLE, left)
     if not spent:
         return
-    db.execute(delete(INDEX).where(KEYS.posting_id.in_(spent)))
-    db.execute(update(POSTINGS).where(POSTINGS.c.id.in_(spent), POSTINGS.c.status == "open")
-               .values(status="matched", updated=now))
+    for start in range(0, len(spent), WRITE_BATCH):  # SQLite builds may allow as few as 32,766 parameters
+        db.execute(_UNINDEX, {"ids": spent[start:start + WRITE_BATCH]})
+        db.execute(_ALL_PROMISED, {"ids": spent[start:start + WRITE_BATCH], "now": now})
     for posting_id in spent:  # keep rows already loaded in step, without a flush
         loaded = db.identity_map.get(db.identity_key(Posting, posting_id))
         if isinstance(loaded, Posting) and loaded.status == "open":
@@ -392,10 +400,11 @@ def _insert_matches(db: Session, rows: list[dict[str, object]]) -> list[Match]:
     """Insert the rows and return them as Match objects, in order.
 
     SQLite gives each new row the next rowid, and this transaction holds the write lock,
-    so one plain multi-row insert and one read back by id is enough (RETURNING row by row
-    is many times slower on the whole-board pass). Other databases use RETURNING.
+    so one plain multi-row insert and one read back by id is enough for many rows
+    (RETURNING, which SQLite answers row by row, is many times slower on the whole-board
+    pass). A posting's own few matches, and other databases, use RETURNING.
     """
-    if db.get_bind().dialect.name != "sqlite":
+    if db.get_bind().dialect.name != "sqlite" or len(rows) <= FEW_MATCHES:
         return [m for start in range(0, len(rows), WRITE_BATCH)
                 for m in db.scalars(insert(Match).returning(Match, sort_by_parameter_order=True),
                                     rows[start:start + WRITE_BATCH])]

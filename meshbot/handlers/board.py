@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, or_
+import functools
+
+from sqlalchemy import Select, bindparam, case, func, or_
 from sqlalchemy import select as core_select
 
 from meshbot.handlers import paging
@@ -17,36 +19,41 @@ _TITLES = {"en": {"offer": "Offers", "need": "Needs", "": "Board"},
            "es": {"offer": "Ofertas", "need": "Necesidades", "": "Tablón"}}
 
 
-def _open_now(ctx: Context) -> list:
+_FILTERS = {"kind": POSTINGS.c.kind, "category": POSTINGS.c.category, "place": POSTINGS.c.zone}
+
+
+def _open_now(filters: tuple[str, ...]) -> list:  # type: ignore[type-arg]
+    """Open, not expired (parameter `now`), and equal to each named filter's parameter."""
     return [
         POSTINGS.c.status == "open",
-        or_(POSTINGS.c.expires.is_(None), POSTINGS.c.expires > ctx.now),
+        or_(POSTINGS.c.expires.is_(None), POSTINGS.c.expires > bindparam("now")),
+        *(_FILTERS[name] == bindparam(name) for name in filters),
     ]
 
 
-def _answer(ctx: Context, title: str, conditions: list) -> Reply:
-    """One packet now; the ids of the rest are kept for MORE."""
-    rows = ctx.session.connection().execute(  # the count rides along with the first ids: one query
-        core_select(POSTINGS.c.id, func.count().over()).where(*conditions)
-        .order_by(*_BOARD_ORDER)
-        .limit(paging.PAGE_IDS_MAX)
-    ).all()
-    return paging.first_page(ctx, title, [posting_id for posting_id, _ in rows], rows[0][1] if rows else 0)
+@functools.lru_cache(maxsize=None)
+def _listing(filters: tuple[str, ...]) -> Select:  # type: ignore[type-arg]
+    """The first ids of a LIST, with the count riding along: one query, built once per filter set."""
+    return (core_select(POSTINGS.c.id, func.count().over()).where(*_open_now(filters))
+            .order_by(*_BOARD_ORDER).limit(paging.PAGE_IDS_MAX))
+
+
+@functools.lru_cache(maxsize=None)
+def _search(filters: tuple[str, ...]) -> Select:  # type: ignore[type-arg]
+    return core_select(POSTINGS.c.id, POSTINGS.c.item).where(*_open_now(filters)).order_by(*_BOARD_ORDER)
 
 
 def list_board(ctx: Context, cmd: ListBoard) -> Reply:
-    conditions = _open_now(ctx)
-    titles = _TITLES.get(ctx.lang, _TITLES["en"])
-    title = titles[cmd.kind or ""]
-    if cmd.kind:
-        conditions.append(POSTINGS.c.kind == cmd.kind)
+    """One packet now; the ids of the rest are kept for MORE."""
+    wanted = {"kind": cmd.kind, "category": cmd.category, "place": cmd.place}
+    filters = {name: value for name, value in wanted.items() if value}
+    title = _TITLES.get(ctx.lang, _TITLES["en"])[cmd.kind or ""]
     if cmd.category:
-        conditions.append(POSTINGS.c.category == cmd.category)
         title += f" {replies.category_name(cmd.category, ctx.lang)}"
     if cmd.place:
-        conditions.append(POSTINGS.c.zone == cmd.place)
         title += f" @{cmd.place}"
-    return _answer(ctx, title, conditions)
+    rows = ctx.session.connection().execute(_listing(tuple(filters)), {"now": ctx.now, **filters}).all()
+    return paging.first_page(ctx, title, [posting_id for posting_id, _ in rows], rows[0][1] if rows else 0)
 
 
 def find(ctx: Context, cmd: Find) -> Reply:
@@ -57,11 +64,8 @@ def find(ctx: Context, cmd: Find) -> Reply:
     are compared here. Linear in the open board: ~0.6 s at 100,000 open postings
     (bench/bench_security.py, docs/benchmarks.md).
     """
-    conditions = _open_now(ctx)
-    if cmd.place:
-        conditions.append(POSTINGS.c.zone == cmd.place)
+    filters = {"place": cmd.place} if cmd.place else {}
     words = [word.rstrip("s") or word for word in cmd.query.lower().split()[:5]]
-    rows = ctx.session.connection().execute(
-        core_select(POSTINGS.c.id, POSTINGS.c.item).where(*conditions).order_by(*_BOARD_ORDER))
+    rows = ctx.session.connection().execute(_search(tuple(filters)), {"now": ctx.now, **filters})
     ids = [posting_id for posting_id, item in rows if all(word in item.lower() for word in words)]
     return paging.first_page(ctx, replies.fit(f"'{cmd.query}'", 40), ids[:paging.PAGE_IDS_MAX], len(ids))

@@ -6,7 +6,8 @@ sender into those calls and a short answer.
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlalchemy import bindparam, insert
+from sqlalchemy import select as core_select
 
 from meshbot import claims
 from meshbot.handlers.alerts import cancel_alert
@@ -20,6 +21,14 @@ from store import Match, Posting
 
 DAY_S = 86_400.0
 LIVE_STATES = ("open", "matched")
+POSTINGS = Posting.__table__  # type: ignore[attr-defined]
+_POST = insert(POSTINGS)
+_MINE = (
+    core_select(POSTINGS.c.id, POSTINGS.c.kind, POSTINGS.c.item, POSTINGS.c.quantity, POSTINGS.c.unit,
+                POSTINGS.c.zone, POSTINGS.c.urgency, POSTINGS.c.status)
+    .where(POSTINGS.c.author == bindparam("author"), POSTINGS.c.status.in_(LIVE_STATES))
+    .order_by(POSTINGS.c.created.desc())
+)
 
 
 def _dm(node: int, text: str) -> Outgoing:
@@ -32,14 +41,16 @@ def _is_match(ref: str) -> bool:
 
 def post(ctx: Context, cmd: Offer | Need) -> Reply:
     """Put the posting on the board and match it at once with whoever waits for it."""
-    posting = Posting(
-        kind=cmd.kind, category=cmd.category, item=cmd.item, quantity=cmd.quantity,
-        unit=cmd.unit, zone=cmd.place or ctx.sender.zone, urgency=cmd.urgency,
-        author=ctx.sender.node_num, community=ctx.sender.community, created=ctx.now, updated=ctx.now,
-        expires=ctx.now + ctx.settings.posting_ttl_days * DAY_S, remaining=cmd.quantity,
-    )
-    ctx.session.add(posting)
-    ctx.session.flush()
+    row = {
+        "kind": cmd.kind, "category": cmd.category, "item": cmd.item, "quantity": cmd.quantity,
+        "unit": cmd.unit, "zone": cmd.place or ctx.sender.zone, "urgency": cmd.urgency, "status": "open",
+        "author": ctx.sender.node_num, "community": ctx.sender.community, "created": ctx.now, "updated": ctx.now,
+        "expires": ctx.now + ctx.settings.posting_ttl_days * DAY_S, "remaining": cmd.quantity,
+    }
+    # A plain insert (every OFFER and NEED runs it); the object below is for reading only,
+    # and whoever needs the row itself loads it (the matcher does, for its notices).
+    posting_id = ctx.session.connection().execute(_POST, row).inserted_primary_key[0]
+    posting = Posting(id=posting_id, **row)
     proposals = match_posting(ctx.session, posting, ctx.now, ctx.settings)
     answer, notices = claims.announce(ctx.session, proposals, ctx.settings, ctx.lang_of, poster=ctx.sender.node_num)
     if answer is None:
@@ -140,10 +151,8 @@ def cancel(ctx: Context, cmd: Cancel) -> Reply:
 
 
 def mine(ctx: Context, cmd: My) -> Reply:
-    rows = ctx.session.exec(
-        select(Posting)
-        .where(Posting.author == ctx.sender.node_num, Posting.status.in_(LIVE_STATES))  # type: ignore[attr-defined]
-        .order_by(Posting.created.desc())  # type: ignore[attr-defined]
-    ).all()
-    labels = [posting_label(p) + ("*" if p.status == "matched" else "") for p in rows]
+    rows = ctx.session.connection().execute(_MINE, {"author": ctx.sender.node_num})
+    labels = [replies.label(replies.ref(kind, posting_id), item, quantity, unit, zone, urgency)
+              + ("*" if status == "matched" else "")
+              for posting_id, kind, item, quantity, unit, zone, urgency, status in rows]
     return Reply(replies.listing("Yours", labels, len(labels), lang=ctx.lang))
