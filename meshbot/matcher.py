@@ -293,7 +293,7 @@ def _candidate_part(lot: bool, part: str, paged: bool, key: str, tag: int) -> Se
         KEYS.author != bindparam("author"), or_(KEYS.expires.is_(None), KEYS.expires > bindparam("now")),
     ]
     if not lot:
-        where.append(KEYS.dim.in_(bindparam("dims", expanding=True)))
+        where.append(KEYS.dim.in_([bindparam("dim"), LOT]))  # its own measure, or none (a lot)
     if part == "zone":
         where.append(KEYS.zone == bindparam("zone"))
     elif part == "aged":
@@ -343,7 +343,7 @@ def _candidates(
     params: dict[str, object] = {
         "community": side.community, "category": side.category, "author": side.author, "now": now,
         "kind": "need" if side.kind == "offer" else "offer", "aged": now - policy.aging_s,
-        "dims": [side.dim, LOT], "level": OFFER_LEVEL if level is None else level, "zone": side.zone,
+        "dim": side.dim, "level": OFFER_LEVEL if level is None else level, "zone": side.zone,
         "near": near, "here": [side.zone, *near], **{f"key{k}": key for k, key in enumerate(keys)},
     }
     if after is not None:
