@@ -256,15 +256,22 @@ class MeshtasticLink(RadioLink):
 
     def nodes(self) -> dict[int, NodeInfo]:
         by_num = self._iface.nodesByNum if self._iface is not None else None
-        out: dict[int, NodeInfo] = {}
-        for num, node in list((by_num or {}).items()):
-            user = node.get("user") or {}
-            out[int(num)] = NodeInfo(
-                num=int(num),
-                short_name=user.get("shortName"),
-                long_name=user.get("longName"),
-                snr=node.get("snr"),
-                last_heard=node.get("lastHeard"),
-                hops_away=node.get("hopsAway"),
-            )
-        return out
+        return {int(num): _node_info(int(num), node) for num, node in list((by_num or {}).items())}
+
+    def node(self, num: int) -> NodeInfo | None:
+        by_num = self._iface.nodesByNum if self._iface is not None else None
+        node = (by_num or {}).get(num)
+        return _node_info(num, node) if node is not None else None
+
+
+def _node_info(num: int, node: dict[str, Any]) -> NodeInfo:
+    """One entry of the library's node database (`nodesByNum`), as the link reports it."""
+    user = node.get("user") or {}
+    return NodeInfo(
+        num=num,
+        short_name=user.get("shortName"),
+        long_name=user.get("longName"),
+        snr=node.get("snr"),
+        last_heard=node.get("lastHeard"),
+        hops_away=node.get("hopsAway"),
+    )

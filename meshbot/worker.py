@@ -131,8 +131,8 @@ class Worker:
             with session(self._engine, hold_loaded=True) as db, db.begin():
                 handled = self._handled_among(db, messages)
                 # Everyone we hear from is a member (a visitor at first), whatever their text does.
-                senders = touch_members(db, {m.from_node: self._short_name_of(m.from_node) for m in messages},
-                                        now, self._settings.community)
+                nodes = {m.from_node for m in messages}
+                senders = touch_members(db, {n: self._short_name_of(n) for n in nodes}, now, self._settings.community)
                 for index, message in enumerate(messages):
                     try:
                         with db.begin_nested():
