@@ -136,7 +136,7 @@ class RadioLink(ABC):
     def nodes(self) -> dict[int, NodeInfo]:
         """Every node the radio has heard of, by node number."""
 
-    def node(self, num: int) -> NodeInfo | None:
+    def node_info(self, num: int) -> NodeInfo | None:
         """One node the radio has heard of (None: not heard of). Links that hold their node
         database by number answer this without building all of `nodes()`."""
         return self.nodes().get(num)

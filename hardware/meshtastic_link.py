@@ -256,15 +256,15 @@ class MeshtasticLink(RadioLink):
 
     def nodes(self) -> dict[int, NodeInfo]:
         by_num = self._iface.nodesByNum if self._iface is not None else None
-        return {int(num): _node_info(int(num), node) for num, node in list((by_num or {}).items())}
+        return {int(num): _as_node_info(int(num), node) for num, node in list((by_num or {}).items())}
 
-    def node(self, num: int) -> NodeInfo | None:
+    def node_info(self, num: int) -> NodeInfo | None:
         by_num = self._iface.nodesByNum if self._iface is not None else None
         node = (by_num or {}).get(num)
-        return _node_info(num, node) if node is not None else None
+        return _as_node_info(num, node) if node is not None else None
 
 
-def _node_info(num: int, node: dict[str, Any]) -> NodeInfo:
+def _as_node_info(num: int, node: dict[str, Any]) -> NodeInfo:
     """One entry of the library's node database (`nodesByNum`), as the link reports it."""
     user = node.get("user") or {}
     return NodeInfo(

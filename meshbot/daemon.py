@@ -76,7 +76,7 @@ class Daemon:
         self._link_was_up = True
 
     def _short_name_of(self, num: int) -> str | None:
-        info = self.link.node(num)
+        info = self.link.node_info(num)
         return info.short_name if info else None
 
     # -- shared by both ways of running ---------------------------------------------

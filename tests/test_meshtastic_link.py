@@ -110,6 +110,8 @@ def test_nodes_lists_the_node_db(link):
     assert nodes[ANA] == NodeInfo(ANA, "ANA", "Ana", snr=7.5, last_heard=1_767_225_000, hops_away=0)
     assert nodes[BEN].short_name == "BEN" and nodes[BEN].hops_away == 2
     assert nodes[BOT].long_name == "Mutual Aid Base"
+    assert link.node_info(ANA) == nodes[ANA]  # one node, without copying the whole database
+    assert link.node_info(0xDEAD) is None
 
 
 def test_received_text_is_published(link, server, inbox):
