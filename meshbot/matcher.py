@@ -284,8 +284,8 @@ def _candidate_part(lot: bool, part: str, paged: bool, key: str, tag: int) -> Se
     Each part reads one item key (the parameter named `key`) and one slice of distance in
     age order straight off an index, `LIMIT PAGE`, so its cost does not grow with the
     board: `zone` (the same zone), `aged` (waited past the aging time, anywhere), `near`
-    (neighbouring zones), `rest` (anywhere else; `all` for a posting without a zone).
-    `tag` comes back with each row, to tell the parts of a union apart.
+    (neighbouring zones), `rest` (anywhere else; `other` when the zone has no neighbours,
+    `all` for a posting without a zone). `tag` comes back with each row, to tell the parts of a union apart.
     """
     where = [
         KEYS.community == bindparam("community"), KEYS.category == bindparam("category"),
@@ -303,6 +303,8 @@ def _candidate_part(lot: bool, part: str, paged: bool, key: str, tag: int) -> Se
     elif part == "rest":
         where += [KEYS.created > bindparam("aged"),
                   or_(KEYS.zone.is_(None), KEYS.zone.not_in(bindparam("here", expanding=True)))]
+    elif part == "other":  # "rest" for a zone without neighbours: a plain parameter, no list to expand
+        where += [KEYS.created > bindparam("aged"), or_(KEYS.zone.is_(None), KEYS.zone != bindparam("zone"))]
     else:  # "all": `side` has no zone, so nobody is near it
         where.append(KEYS.created > bindparam("aged"))
     if paged:
@@ -335,8 +337,8 @@ def _candidates(
     urgency level (for needs) and one distance class; and where the next page starts."""
     near = sorted(policy.near(side.zone))
     parts = [p for p in _PARTS[distance] if (p != "zone" or side.zone) and (p != "near" or near)]
-    if not side.zone:
-        parts = ["all" if p == "rest" else p for p in parts]
+    if not side.zone or not near:
+        parts = [("other" if side.zone else "all") if p == "rest" else p for p in parts]
     if not parts:
         return [], None
     keys = (ALL_ITEMS,) if side.generic else (*sorted(side.keys), GENERIC)
