@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from meshbot.inbox import Inbound
 from store import Alert, Match, Member, session
 from tests.conftest import Board
 
@@ -148,6 +149,17 @@ def test_same_packet_twice_is_processed_once(board: Board) -> None:
     assert board.send(ANA, "OFFER rice", packet_id=77) is None
     assert len(board.postings()) == 1 and len(board.outbox()) == 1
     assert board.send(BEN, "OFFER rice", packet_id=77) is not None  # ids are per sender
+
+
+def test_same_packet_twice_in_one_burst_is_processed_once(board: Board) -> None:
+    """A radio replaying its backlog can put a packet twice into the burst the worker takes."""
+    offer = Inbound(ANA, 0x42, 78, 0, "OFFER beans")
+    other = Inbound(BEN, 0x42, 78, 0, "NEED beans")  # same id, another sender: a packet of its own
+    assert board.worker.record(offer) and not board.worker.record(offer)
+    first, again, need = board.worker.process_batch([offer, offer, other])
+    assert first is not None and first.startswith("Offer o1 beans") and again is None
+    assert need is not None and need.startswith("Match m1: !000000a1 offers beans")  # the one offer there is
+    assert len(board.postings()) == 2 and [o.destination for o in board.outbox(ANA)] == [ANA, ANA]
 
 
 def test_expired_postings_leave_the_board(board: Board) -> None:
