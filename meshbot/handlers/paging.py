@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, delete, insert, or_, update
 from sqlalchemy import select as core_select
 
 from meshbot.handlers.context import Context, Reply
+from meshbot.handlers.refs import row_label
 from meshbot.privacy import coarse
 from protocol import More, replies
 from store import Posting
@@ -74,12 +75,7 @@ def _open_labels(ctx: Context, ids: list[int]) -> dict[int, Callable[[], str]]:
     if not ids:
         return {}
     rows = ctx.session.connection().execute(_OPEN_LABELS, {"ids": ids, "now": ctx.now})
-    return {row[0]: functools.partial(_label, *row) for row in rows}
-
-
-def _label(posting_id: int, kind: str, item: str, quantity: float | None, unit: str | None,
-           zone: str | None, urgency: str) -> str:
-    return replies.label(replies.ref(kind, posting_id), item, quantity, unit, zone, urgency)
+    return {row[0]: functools.partial(row_label, *row) for row in rows}
 
 
 def _consumed(ids: list[int], shown: Container[int], count: int) -> int:

@@ -12,7 +12,7 @@ from sqlalchemy import select as core_select
 from meshbot import claims
 from meshbot.handlers.alerts import cancel_alert
 from meshbot.handlers.context import Context, Reply
-from meshbot.handlers.refs import find_alert, find_posting, posting_label, posting_ref
+from meshbot.handlers.refs import find_alert, find_posting, posting_label, posting_ref, row_label
 from meshbot.matcher import available_of, live_matches, match_posting, sync
 from meshbot.members import display_name, name_of
 from meshbot.outbox import Outgoing, Priority
@@ -152,7 +152,5 @@ def cancel(ctx: Context, cmd: Cancel) -> Reply:
 
 def mine(ctx: Context, cmd: My) -> Reply:
     rows = ctx.session.connection().execute(_MINE, {"author": ctx.sender.node_num})
-    labels = [replies.label(replies.ref(kind, posting_id), item, quantity, unit, zone, urgency)
-              + ("*" if status == "matched" else "")
-              for posting_id, kind, item, quantity, unit, zone, urgency, status in rows]
+    labels = [row_label(*columns) + ("*" if status == "matched" else "") for *columns, status in rows]
     return Reply(replies.listing("Yours", labels, len(labels), lang=ctx.lang))
