@@ -6,6 +6,10 @@ simulated radios put on air (the mesh's log) and what the residents' nodes recei
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -175,3 +179,37 @@ def test_nothing_is_sent_while_the_radio_is_away_and_all_of_it_after(air: Air) -
     air.daemon.link.connect()
     air.mesh.advance(30)
     assert air.mesh.node(ANA).texts() == ["r0", "r1", "r2"]
+
+
+def _meshbot_outbox(db: Path, *args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MESHBOT_")}
+    result = subprocess.run([sys.executable, "-m", "meshbot.cli", "--db", str(db), "outbox", *args],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_the_committee_sees_what_was_acked_relayed_or_failed_and_what_waits(tmp_path: Path) -> None:
+    air = Air(tmp_path / "m.db", reply_want_ack=True)
+    air.queue("your rice is at the hall", to=ANA, want_ack=True)
+    air.queue("are you there?", to=GHOST, want_ack=True)  # only a neighbour's relay is ever heard
+    air.mesh.advance(900)
+    air.daemon.link.close()  # the radio goes away: what is queued now waits
+    air.queue("see you at six", to=BEN, want_ack=True)
+    air.mesh.advance(5)
+    view = json.loads(_meshbot_outbox(air.db, "--json"))
+    assert view["counts"] == {"acked": 1, "relayed": 1, "pending": 1}
+    by_text = {item["text"]: item for item in view["items"]}
+    assert by_text["your rice is at the hall"]["state"] == "acked" and by_text["your rice is at the hall"]["acked"]
+    assert (by_text["are you there?"]["state"], by_text["are you there?"]["to"]) == ("relayed", "!00000099")
+    assert (by_text["see you at six"]["state"], by_text["see you at six"]["attempts"]) == ("pending", 0)
+    assert _meshbot_outbox(air.db).splitlines()[0] == "acked: 1  pending: 1  relayed: 1"
+
+    alone = Air(tmp_path / "alone.db", alone=True)  # nobody hears the bot: retried, then failed
+    alone.queue("are you there?", to=ANA, want_ack=True)
+    alone.mesh.advance(900)
+    [failed] = json.loads(_meshbot_outbox(alone.db, "--json", "--state", "failed"))["items"]
+    assert (failed["state"], failed["attempts"], failed["to"]) == ("failed", 4, "!00000020") and failed["error"]
+    text = _meshbot_outbox(alone.db)
+    assert text.splitlines()[0] == "failed: 1"
+    assert "failed" in text.splitlines()[1] and f"are you there?  ({failed['error']})" in text
