@@ -2,8 +2,8 @@
 real threads on the real `meshtastic` library, against the simulator's node on 127.0.0.1.
 
 A radio unplugged and plugged back in three times must leave one subscription per topic (a
-doubled handler would journal and queue every text twice), one log line per change of
-state, and a text sent afterwards answered once.
+doubled handler would run twice for every text), one log line per change of state, and a
+text sent afterwards answered once.
 """
 
 from __future__ import annotations
