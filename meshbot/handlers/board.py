@@ -17,8 +17,6 @@ _URGENT_FIRST = case((POSTINGS.c.urgency == "critical", 0), (POSTINGS.c.urgency 
 _BOARD_ORDER = (_URGENT_FIRST, POSTINGS.c.created.desc())
 _TITLES = {"en": {"offer": "Offers", "need": "Needs", "": "Board"},
            "es": {"offer": "Ofertas", "need": "Necesidades", "": "Tablón"}}
-
-
 _FILTERS = {"kind": POSTINGS.c.kind, "category": POSTINGS.c.category, "place": POSTINGS.c.zone}
 
 
