@@ -136,6 +136,11 @@ class RadioLink(ABC):
     def nodes(self) -> dict[int, NodeInfo]:
         """Every node the radio has heard of, by node number."""
 
+    def owns(self, interface: object) -> bool:
+        """Is `interface` (as pubsub passes it) this link's? Links that open a new library
+        interface on each connect also own the one still connecting."""
+        return interface is not None and interface is self.interface
+
     def node_info(self, num: int) -> NodeInfo | None:
         """One node the radio has heard of (None: not heard of). Links that hold their node
         database by number answer this without building all of `nodes()`."""

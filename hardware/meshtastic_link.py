@@ -17,6 +17,7 @@ import contextlib
 import os
 import socket
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from meshtastic.protobuf import mesh_pb2, portnums_pb2
@@ -65,6 +66,19 @@ def _tcp_interface_class(connect_timeout_s: float) -> type:
     return BoundedTCPInterface
 
 
+def _announcing(cls: type, adopt: Callable[[object], None]) -> type:
+    """`cls`, handing each new interface to `adopt` before the library starts it, so what
+    it publishes while still connecting can be told apart from another link's."""
+
+    class Announced(cls):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            adopt(self)
+            super().__init__(*args, **kwargs)
+
+    Announced.__name__ = Announced.__qualname__ = cls.__name__  # logs and reprs name the library's class
+    return Announced
+
+
 def _connect_errors() -> tuple[type[BaseException], ...]:
     from meshtastic.mesh_interface import MeshInterface
 
@@ -92,6 +106,7 @@ class MeshtasticLink(RadioLink):
         self.config_timeout_s = config_timeout_s
         self.connect_timeout_s = connect_timeout_s
         self._iface: Any = None
+        self._opening: Any = None  # the library's interface while its constructor runs
         self._lost = False
         self._closed = True
         self._lock = threading.Lock()
@@ -114,7 +129,7 @@ class MeshtasticLink(RadioLink):
 
     def _make_listener(self, lost: bool):  # type: ignore[no-untyped-def]
         def listener(interface: object) -> None:
-            if interface is not None and interface is self._iface:
+            if self.owns(interface):
                 self._lost = lost
 
         return listener
@@ -148,22 +163,32 @@ class MeshtasticLink(RadioLink):
                 iface = self._open()
             except _connect_errors() as e:
                 raise LinkDown(f"cannot reach the radio ({self.where}): {e}") from e
+            finally:
+                self._opening = None
             self._iface = iface
             self._closed = False
+
+    def owns(self, interface: object) -> bool:
+        # The radio replays its backlog as soon as the library has read its config, which
+        # is before the library's constructor returns: those packets are ours too.
+        return interface is not None and (interface is self._iface or interface is self._opening)
+
+    def _adopt(self, iface: object) -> None:
+        self._opening = iface
 
     def _open(self) -> Any:
         timeout = self.config_timeout_s
         if self._port:
             from meshtastic.serial_interface import SerialInterface
 
-            return SerialInterface(devPath=self._port, timeout=timeout)
+            return _announcing(SerialInterface, self._adopt)(devPath=self._port, timeout=timeout)
         if self._host:
-            cls = _tcp_interface_class(self.connect_timeout_s)
+            cls = _announcing(_tcp_interface_class(self.connect_timeout_s), self._adopt)
             return cls(self._host[0], portNumber=self._host[1], timeout=timeout)
         from meshtastic.ble_interface import BLEInterface
 
         try:
-            return BLEInterface(self._ble, timeout=timeout)
+            return _announcing(BLEInterface, self._adopt)(self._ble, timeout=timeout)
         except BLEInterface.BLEError as e:
             raise OSError(str(e)) from e
 

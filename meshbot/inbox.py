@@ -105,7 +105,7 @@ class Inbox:
             self._attached = False
 
     def _on_text(self, packet: dict[str, Any], interface: object) -> None:
-        if interface is not self._link.interface:
+        if not self._link.owns(interface):
             return
         inbound = Inbound.from_packet(packet)
         if inbound is None:
@@ -122,7 +122,7 @@ class Inbox:
             self.on_arrival()
 
     def _on_routing(self, packet: dict[str, Any], interface: object) -> None:
-        if interface is self._link.interface:
+        if self._link.owns(interface):
             self._routing.put(packet)
             if self.on_arrival is not None:
                 self.on_arrival()
@@ -137,11 +137,11 @@ class Inbox:
                 return items
 
     def _on_established(self, interface: object) -> None:
-        if interface is self._link.interface:
+        if self._link.owns(interface):
             self.connected.set()
 
     def _on_lost(self, interface: object) -> None:
-        if interface is self._link.interface:
+        if self._link.owns(interface):
             self.connected.clear()
 
     def get(self, timeout: float | None = None) -> Inbound | None:
