@@ -14,6 +14,7 @@ from hardware.link import TOPIC_ESTABLISHED, TOPIC_LOST, TOPIC_TEXT, LinkDown, N
 from hardware.meshtastic_link import MeshtasticLink, split_host
 from hardware.sim.framing import FrameDecoder, encode_frame
 from hardware.sim.tcp_server import StreamApiServer
+from meshbot.inbox import Inbox as DaemonInbox
 
 BOT = 0x0B07A001
 ANA = 0x00001234
@@ -167,6 +168,32 @@ def test_backlog_is_replayed_on_connect(server, inbox):
         (msg,) = inbox.wait_for(TOPIC_TEXT)
         assert msg["packet"]["decoded"]["text"] == "sent while nobody was connected"
     finally:
+        lnk.close()
+
+
+class SlowToReturnLink(MeshtasticLink):
+    """The library's constructor returning late, as it does on a loaded machine: the node's
+    backlog, sent right after the config, is published while the link is still connecting."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        iface = super()._open()
+        time.sleep(0.5)
+        return iface
+
+
+def test_the_backlog_a_radio_replays_while_connecting_reaches_the_inbox(server):
+    texts = [f"OFFER thing{i}" for i in range(5)]
+    for i, text in enumerate(texts):
+        server.push_text(BEN, text, to=BOT, packet_id=9000 + i)
+    lnk = SlowToReturnLink(host=server.hostport, config_timeout_s=5)
+    got = DaemonInbox(lnk)  # the daemon's own listener, which drops other links' packets
+    got.attach()
+    try:
+        lnk.connect()
+        received = [got.get(timeout=5) for _ in texts]
+        assert [m.text for m in received if m is not None] == texts
+    finally:
+        got.detach()
         lnk.close()
 
 
