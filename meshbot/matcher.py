@@ -198,8 +198,11 @@ def _index(db: Session, side: Side, marker: str) -> None:
 
 _SET_AVAILABLE = update(INDEX).where(KEYS.posting_id == bindparam("pid")).values(available=bindparam("left"))
 _UNINDEX = delete(INDEX).where(KEYS.posting_id.in_(bindparam("ids", expanding=True)))
-_ALL_PROMISED = (update(POSTINGS).where(POSTINGS.c.id.in_(bindparam("ids", expanding=True)), POSTINGS.c.status == "open")
-                 .values(status="matched", updated=bindparam("now")))
+_ALL_PROMISED = (
+    update(POSTINGS)
+    .where(POSTINGS.c.id.in_(bindparam("ids", expanding=True)), POSTINGS.c.status == "open")
+    .values(status="matched", updated=bindparam("now"))
+)
 
 
 def _record_available(db: Session, sides: Iterable[Side], now: float) -> None:
@@ -285,7 +288,8 @@ def _candidate_part(lot: bool, part: str, paged: bool, key: str, tag: int) -> Se
     age order straight off an index, `LIMIT PAGE`, so its cost does not grow with the
     board: `zone` (the same zone), `aged` (waited past the aging time, anywhere), `near`
     (neighbouring zones), `rest` (anywhere else; `other` when the zone has no neighbours,
-    `all` for a posting without a zone). `tag` comes back with each row, to tell the parts of a union apart.
+    `all` for a posting without a zone). `tag` comes back with each row, to tell the
+    parts of a union apart.
     """
     where = [
         KEYS.community == bindparam("community"), KEYS.category == bindparam("category"),
