@@ -147,10 +147,10 @@ def open_bundle(body: bytes, keys: StationKeys, trusted: set[str]) -> tuple[dict
     if not isinstance(envelope, dict) or not envelope.get("signed") or not envelope.get("signer"):
         raise BundleError("the bundle is not signed: refused")
     signer = envelope["signer"]
-    signer_raw = _unb64(signer, "the signer's key")
-    try:
+    try:  # inside the envelope, anything that does not verify was changed on the way
+        signer_raw = _unb64(signer, "the signer's key")
         payload_bytes = VerifyKey(signer_raw).verify(_unb64(envelope["signed"], "the signature"))
-    except (nacl.exceptions.BadSignatureError, nacl.exceptions.ValueError, ValueError) as exc:
+    except (BundleError, nacl.exceptions.BadSignatureError, nacl.exceptions.ValueError, ValueError) as exc:
         raise BundleError("the bundle was tampered with: its signature does not match") from exc
     if signer != keys.signing_public and signer not in trusted:
         raise BundleError(f"the bundle is signed by station {fingerprint(signer_raw)}, which this station does "

@@ -115,6 +115,17 @@ def test_a_tampered_bundle_is_rejected_and_nothing_is_written(elm: Engine, counc
     assert counts(council) == {"Member": 0, "Posting": 0, "Match": 0, "ImportedBundle": 0}
 
 
+@pytest.mark.parametrize("field", ["signed", "signer"])
+def test_a_signature_or_signer_garbled_in_transit_is_called_tampered(elm: Engine, council: Engine, field: str) -> None:
+    outer = json.loads(export(elm, None))
+    envelope = json.loads(base64.b64decode(outer["data"]))
+    envelope[field] = envelope[field][:10] + "!" + envelope[field][11:]  # no longer base64
+    outer["data"] = base64.b64encode(json.dumps(envelope).encode()).decode()
+    with pytest.raises(BundleError, match="tampered"):
+        apply(council, json.dumps(outer).encode(), {keys_of(elm).signing_public})
+    assert counts(council) == {"Member": 0, "Posting": 0, "Match": 0, "ImportedBundle": 0}
+
+
 def test_an_unsigned_or_foreign_bundle_is_rejected_with_a_clear_message(elm: Engine, council: Engine, tmp_path: Path) -> None:
     plain = json.dumps({"version": 1, "bundle_id": "x", "tables": {"members": []}}).encode()
     unsigned = json.dumps({"format": "meshbot-bundle/1", "sealed_to": None,
