@@ -18,6 +18,7 @@ _QUEUE = insert(OUTBOX)
 """A plain insert per row: every answer goes through here, and the ORM's bookkeeping costs
 more than the write itself."""
 
+
 class Priority(IntEnum):
     """Lower goes first: an alert never waits behind a digest."""
 
