@@ -79,6 +79,23 @@ def _announcing(cls: type, adopt: Callable[[object], None]) -> type:
     return Announced
 
 
+def require_serial_port(port: str) -> None:
+    """OSError unless `port` is a terminal device (a radio's USB serial port is one).
+
+    The library would otherwise open anything (`/dev/null`, a file) and fail deep inside
+    pyserial with a `termios.error` traceback.
+    """
+    import termios
+
+    fd = os.open(port, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+    try:
+        termios.tcgetattr(fd)
+    except termios.error:
+        raise OSError(f"{port} is not a serial port") from None
+    finally:
+        os.close(fd)
+
+
 def _connect_errors() -> tuple[type[BaseException], ...]:
     from meshtastic.mesh_interface import MeshInterface
 
@@ -181,6 +198,7 @@ class MeshtasticLink(RadioLink):
         if self._port:
             from meshtastic.serial_interface import SerialInterface
 
+            require_serial_port(self._port)
             return _announcing(SerialInterface, self._adopt)(devPath=self._port, timeout=timeout)
         if self._host:
             cls = _announcing(_tcp_interface_class(self.connect_timeout_s), self._adopt)

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from hardware.link import LinkDown, parse_node_id
+from meshbot.cli_group import MeshbotGroup
 from meshbot.settings import Settings, SettingsError, load_settings, parse_assignment
 
 log = logging.getLogger("meshbot")
@@ -28,42 +29,68 @@ def _settings(ctx: click.Context, **overrides: Any) -> Settings:
         raise click.ClickException(str(exc)) from exc
 
 
-def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+def require_board(settings: Settings) -> None:
+    """A board file must exist unless `--create` (or `meshbot init`) asks for a new one,
+    so a mistyped --db says so instead of making folders and an empty board."""
+    from meshbot.board_files import missing_board
+
+    ctx = click.get_current_context(silent=True)
+    create = bool(ctx and (ctx.find_root().obj or {}).get("create"))
+    problem = None if create else missing_board(settings.db)
+    if problem:
+        raise click.ClickException(problem)
+
+
+def _engine(settings: Settings, *, check_schema: bool = True):  # type: ignore[no-untyped-def]
     import os
 
     from meshbot.cli_security import terminal_ask
     from meshbot.keys import unlocker
     from store import open_engine
     from store.crypto import KeyProblem
+    from store.schema import SchemaMismatch, require_current
 
+    require_board(settings)
     try:  # an encrypted board opens with MESHBOT_PASSPHRASE, the key_file, or the terminal
-        return open_engine(settings.db, unlocker(settings, os.environ, terminal_ask()))
+        engine = open_engine(settings.db, unlocker(settings, os.environ, terminal_ask()))
     except KeyProblem as exc:
         raise click.ClickException(f"cannot open database {settings.db}: {exc}") from exc
     except Exception as exc:  # any driver error: say plainly which database failed
-        raise click.ClickException(f"cannot open database {settings.db}: {exc}") from exc
+        raise click.ClickException(f"cannot open database {settings.db}: {str(exc).splitlines()[0]}") from exc
+    if check_schema:
+        try:
+            require_current(engine)
+        except SchemaMismatch as exc:
+            engine.dispose()
+            raise click.ClickException(f"{settings.db}: {exc}") from exc
+    return engine
 
 
 def _print_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False))
 
 
-@click.group()
+@click.group(cls=MeshbotGroup)
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), envvar="MESHBOT_CONFIG",
               help="TOML settings file.")
 @click.option("--db", envvar="MESHBOT_DB", help="Database path or SQLAlchemy URL (default: user data dir).")
 @click.option("-s", "--set", "assignments", multiple=True, metavar="NAME=VALUE",
               help="Override one setting (repeatable); beats the config file and MESHBOT_* variables.")
+@click.option("--create", is_flag=True, help="Make a new empty board if the database file does not exist.")
 @click.version_option(package_name="meshbot")
 @click.pass_context
-def main(ctx: click.Context, config: Path | None, db: str | None, assignments: tuple[str, ...]) -> None:
-    """meshbot: a mutual-aid board for a Meshtastic LoRa mesh."""
+def main(ctx: click.Context, config: Path | None, db: str | None, assignments: tuple[str, ...],
+         create: bool) -> None:
+    """meshbot: a mutual-aid board for a Meshtastic LoRa mesh.
+
+    Global options may come before or after the command.
+    """
     ctx.ensure_object(dict)
     try:
         chosen = dict(parse_assignment(a) for a in assignments)
     except SettingsError as exc:
         raise click.BadParameter(str(exc), param_hint="--set") from exc
-    ctx.obj.update(config=config, db=db, set=chosen)
+    ctx.obj.update(config=config, db=db, set=chosen, create=create)
 
 
 @main.command()
@@ -83,6 +110,8 @@ def run(ctx: click.Context, port: str | None, host: str | None, ble: str | None,
         if sum(1 for v in (port, host, ble) if v) != 1:
             raise click.UsageError("give exactly one of --port, --host, --ble or --sim "
                                    "(or set exactly one of the port, host, ble settings)")
+    require_board(settings)
+    held = cli_db.hold_board(settings)  # one daemon per board, for as long as this process lives
     logging.basicConfig(level=settings.log_level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if sim:
@@ -96,12 +125,39 @@ def run(ctx: click.Context, port: str | None, host: str | None, ble: str | None,
     link = MeshtasticLink(port=port, host=host, ble=ble)
     daemon = Daemon(settings, link, _engine(settings))
     stop = _stop_event()
+    log.info("waiting for the radio at %s (Ctrl-C to stop)", link.where)
     try:
-        daemon.start()
+        started = _start_unless_stopped(daemon, stop)
     except LinkDown as exc:
         raise click.ClickException(f"radio not reachable: {exc}") from exc
+    if not started:
+        raise click.ClickException(f"stopped while waiting for the radio at {link.where}")
     stop.wait()
     daemon.stop()
+    if held is not None:
+        held.release()
+
+
+def _start_unless_stopped(daemon: Any, stop: threading.Event) -> bool:
+    """Start the daemon (connecting to the radio can take a minute) in a helper thread,
+    so Ctrl-C and SIGTERM are honoured meanwhile; False when stopped before it was up."""
+    failure: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            daemon.start()
+        except BaseException as exc:  # handed to the main thread, which raises it
+            failure.append(exc)
+
+    starting = threading.Thread(target=start, name="meshbot-connect", daemon=True)
+    starting.start()
+    while starting.is_alive() and not stop.is_set():
+        starting.join(0.2)
+    if starting.is_alive():
+        return False
+    if failure:
+        raise failure[0]
+    return True
 
 
 def _stop_event() -> threading.Event:
@@ -248,7 +304,7 @@ def outbox_command(ctx: click.Context, as_json: bool, state: str | None, limit: 
 
 # Feature commands live in their own modules, which import this one's helpers; so
 # they are imported here, after `main` exists, and registered in one place.
-from meshbot import cli_alerts, cli_match, cli_ops, cli_reports, cli_security, cli_sim  # noqa: E402
+from meshbot import cli_alerts, cli_db, cli_match, cli_ops, cli_reports, cli_security, cli_sim  # noqa: E402
 
 for command in (
     cli_reports.digest, cli_reports.report, cli_reports.needs_map, cli_reports.figures,
@@ -259,6 +315,7 @@ for command in (
     cli_security.wipe,
     cli_match.match_group, cli_match.stats,
     cli_alerts.alert, cli_alerts.emergency,
+    cli_db.db_group,
 ):
     main.add_command(command)
 

@@ -26,6 +26,7 @@ from meshbot.sender import Ack, DeliveryPolicy, Sender
 from meshbot.settings import Settings
 from meshbot.worker import Worker
 from store import session
+from store.schema import require_current
 
 log = logging.getLogger(__name__)
 HOUSEKEEPING_EVERY_S = 60.0
@@ -134,7 +135,9 @@ class Daemon:
     # -- threads, for a real radio ------------------------------------------------
 
     def start(self) -> None:
-        """Open the link and start the worker and sender threads."""
+        """Open the link and start the worker and sender threads (on a board whose schema
+        is the one this code expects: `SchemaMismatch` otherwise)."""
+        require_current(self.engine)
         self.inbox.on_arrival = self._wake_sender.set
         self.open()
         self._stop.clear()

@@ -8,11 +8,12 @@ from pathlib import Path
 from sqlalchemy import event, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from store.crypto import Cipher, Locked, bind_cipher
 from store.models import KeyMeta
+from store.schema import create_fresh
 
 MEMORY = ":memory:"
 BUSY_TIMEOUT_MS = 10_000
@@ -62,9 +63,10 @@ the key file...) or raise `store.crypto.WrongKey` / `Locked`."""
 
 
 def open_engine(target: str | Path, unlock: Unlock | None = None) -> Engine:
-    """Open (creating if needed) the database and its schema.
+    """Open (creating if needed) the database; an empty one gets today's schema, stamped.
 
-    An encrypted database (one with a key record) needs `unlock`; without it this raises
+    A board that has tables keeps them as they are: whether its schema is the one this
+    code expects is for the caller to ask (`store.schema.require_current`). An encrypted database (one with a key record) needs `unlock`; without it this raises
     `Locked` rather than let plaintext be written beside encrypted rows.
     """
     url = database_url(target)
@@ -80,7 +82,8 @@ def open_engine(target: str | Path, unlock: Unlock | None = None) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _tune_sqlite)
         event.listen(engine, "begin", _begin)
-    SQLModel.metadata.create_all(engine)
+    if not [t for t in inspect(engine).get_table_names() if t != "alembic_version"]:
+        create_fresh(engine)
     meta = read_key_meta(engine)
     if meta is not None:
         if unlock is None:

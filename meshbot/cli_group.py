@@ -1,0 +1,95 @@
+"""The `meshbot` group's own behaviour: global options anywhere, and one-line errors.
+
+Global options (`--db`, `--config`, `--set`, `--create`) may come before or after the
+subcommand, as people type them (`meshbot board --db x.db`): those found after it are
+moved in front, unless that subcommand has an option of the same name (`config init
+--set` writes a setting into the file; it is not the global `--set`). A database busy
+beyond its timeout, or a driver error, ends the command with one line, never a traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+BUSY_MESSAGE = ("the database is busy: another process (the running daemon?) held its write lock "
+                "for longer than the busy timeout; nothing was changed, try again")
+
+
+def _takes_value(option: click.Option) -> bool:
+    return not option.is_flag and not option.count
+
+
+class MeshbotGroup(click.Group):
+    """A click group whose global options may follow the subcommand."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_global_options(self, ctx, list(args)))
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OperationalError as exc:
+            if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+                raise click.ClickException(BUSY_MESSAGE) from exc
+            raise click.ClickException(f"database error: {str(exc.orig).splitlines()[0]}") from exc
+        except DBAPIError as exc:
+            raise click.ClickException(f"database error: {str(exc.orig).splitlines()[0]}") from exc
+
+
+def _global_options(group: click.Group) -> dict[str, click.Option]:
+    return {name: p for p in group.params if isinstance(p, click.Option) for name in (*p.opts, *p.secondary_opts)
+            if name not in ("--help", "--version")}
+
+
+def hoist_global_options(group: click.Group, ctx: click.Context, args: list[str]) -> list[str]:
+    """`args` with the global options that follow the subcommand moved before it."""
+    globals_ = _global_options(group)
+    front: list[str] = []
+    rest: list[str] = []
+    command: click.Command | None = None
+    own: set[str] = set()
+    i = 0
+    while i < len(args):
+        token = args[i]
+        if token == "--":
+            rest.extend(args[i:])
+            break
+        name = token.split("=", 1)[0]
+        if command is None:
+            if name in globals_:  # already in front: keep it there with its value
+                option = globals_[name]
+                take = 2 if _takes_value(option) and "=" not in token else 1
+                front.extend(args[i:i + take])
+                i += take
+                continue
+            if not token.startswith("-"):
+                command = group.get_command(ctx, token)
+                own = _option_names(command)
+            rest.append(token)
+            i += 1
+            continue
+        if isinstance(command, click.Group) and not token.startswith("-"):
+            sub = command.get_command(ctx, token)
+            if sub is not None:
+                command, own = sub, own | _option_names(sub)
+            rest.append(token)
+            i += 1
+            continue
+        if name in globals_ and name not in own:
+            option = globals_[name]
+            take = 2 if _takes_value(option) and "=" not in token else 1
+            front.extend(args[i:i + take])
+            i += take
+            continue
+        rest.append(token)
+        i += 1
+    return front + rest
+
+
+def _option_names(command: click.Command | None) -> set[str]:
+    if command is None:
+        return set()
+    return {name for p in command.params if isinstance(p, click.Option) for name in (*p.opts, *p.secondary_opts)}
