@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from hardware.link import LinkDown, parse_node_id
-from meshbot.cli_group import MeshbotGroup
+from meshbot.cli_group import BUSY_MESSAGE, MeshbotGroup, is_busy
 from meshbot.settings import Settings, SettingsError, load_settings, parse_assignment
 
 log = logging.getLogger("meshbot")
@@ -56,6 +56,8 @@ def _engine(settings: Settings, *, check_schema: bool = True):  # type: ignore[n
     except KeyProblem as exc:
         raise click.ClickException(f"cannot open database {settings.db}: {exc}") from exc
     except Exception as exc:  # any driver error: say plainly which database failed
+        if is_busy(exc):
+            raise click.ClickException(f"{settings.db}: {BUSY_MESSAGE}") from exc
         raise click.ClickException(f"cannot open database {settings.db}: {str(exc).splitlines()[0]}") from exc
     if check_schema:
         try:

@@ -14,8 +14,17 @@ from typing import Any
 import click
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-BUSY_MESSAGE = ("the database is busy: another process (the running daemon?) held its write lock "
-                "for longer than the busy timeout; nothing was changed, try again")
+from store.db import BUSY_TIMEOUT_MS
+
+BUSY_MESSAGE = (f"the database is busy: another process held its write lock for over "
+                f"{BUSY_TIMEOUT_MS // 1000} s (the daemon is stuck, or a long command runs); "
+                "nothing was changed, try again")
+
+
+def is_busy(exc: BaseException) -> bool:
+    """SQLite gave up waiting for another connection's lock."""
+    orig = getattr(exc, "orig", exc)
+    return isinstance(exc, OperationalError) and ("locked" in str(orig) or "busy" in str(orig))
 
 
 def _takes_value(option: click.Option) -> bool:
@@ -31,11 +40,9 @@ class MeshbotGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except OperationalError as exc:
-            if "locked" in str(exc.orig) or "busy" in str(exc.orig):
-                raise click.ClickException(BUSY_MESSAGE) from exc
-            raise click.ClickException(f"database error: {str(exc.orig).splitlines()[0]}") from exc
         except DBAPIError as exc:
+            if is_busy(exc):
+                raise click.ClickException(BUSY_MESSAGE) from exc
             raise click.ClickException(f"database error: {str(exc.orig).splitlines()[0]}") from exc
 
 

@@ -434,6 +434,9 @@ def run_checks(
             findings += check_channel(facts, settings.channel_index, settings.private_channel)
     findings.append(check_clock(clock(), facts.newest_heard if facts else None))
     findings += check_database(settings.db)
+    from meshbot.doctor_board import check_schema  # it builds on this module's Finding
+
+    findings.append(check_schema(settings.db))
     findings.append(check_disk(settings.db, settings.min_free_disk_mb))
     findings.append(check_key(settings, environ))
     return findings

@@ -18,11 +18,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+VERSION_TABLE = "alembic_version"
 PRE_MIGRATIONS = "none (made before migrations)"
 """How a board with tables but no revision is named in messages."""
 
@@ -91,8 +92,12 @@ def known(revision: str) -> bool:
 
 def revision_of(engine: Engine) -> Revision:
     with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
-        tables = [t for t in inspect(connection).get_table_names() if t != "alembic_version"]
+        names = inspect(connection).get_table_names()
+        current = None
+        if VERSION_TABLE in names:  # read directly: alembic's context would log at every start
+            rows = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+            current = rows[0] if len(rows) == 1 else (",".join(rows) or None)
+        tables = [t for t in names if t != VERSION_TABLE]
     newest = head()
     if current == newest:
         status = Status.CURRENT

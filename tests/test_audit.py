@@ -25,7 +25,7 @@ PASS = "correct horse battery staple"
 def cli(db: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MESHBOT_")}
     env.update(MESHBOT_DB=str(db), MESHBOT_PASSPHRASE=PASS, MESHBOT_KDF_STRENGTH="interactive")
-    return subprocess.run([sys.executable, "-m", "meshbot.cli", *args], input=stdin, text=True,
+    return subprocess.run([sys.executable, "-m", "meshbot.cli", "--create", *args], input=stdin, text=True,
                           capture_output=True, env=env, timeout=60)
 
 

@@ -32,7 +32,7 @@ SEED_ROWS = 6000
 def meshbot(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MESHBOT_")}
     env["XDG_CONFIG_HOME"] = str(db.parent / "config")
-    return subprocess.run([sys.executable, "-m", "meshbot.cli", "--db", str(db), *args],
+    return subprocess.run([sys.executable, "-m", "meshbot.cli", "--create", "--db", str(db), *args],
                           capture_output=True, text=True, env=env, timeout=120)
 
 

@@ -18,6 +18,7 @@ def meshbot(*args: str, stdin: str | None = None, db: Path | None = None, check:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MESHBOT_")}
     if db is not None:
         env["MESHBOT_DB"] = str(db)
+        args = ("--create", *args)  # these tests start from a new board
     result = subprocess.run(
         [sys.executable, "-m", "meshbot.cli", *args], input=stdin, capture_output=True,
         text=True, env=env, timeout=120,

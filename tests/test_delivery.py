@@ -183,7 +183,7 @@ def test_nothing_is_sent_while_the_radio_is_away_and_all_of_it_after(air: Air) -
 
 def _meshbot_outbox(db: Path, *args: str) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MESHBOT_")}
-    result = subprocess.run([sys.executable, "-m", "meshbot.cli", "--db", str(db), "outbox", *args],
+    result = subprocess.run([sys.executable, "-m", "meshbot.cli", "--create", "--db", str(db), "outbox", *args],
                             capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     return result.stdout

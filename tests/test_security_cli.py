@@ -30,7 +30,7 @@ def cli(db: Path, *args: str, stdin: str = "", passphrase: str | None = PASS, **
     config.touch()
     env: dict[str, str | None] = {"MESHBOT_DB": str(db), "MESHBOT_KDF_STRENGTH": "interactive",
                                   "MESHBOT_PASSPHRASE": passphrase, "MESHBOT_KEY_FILE": None, **env_extra}
-    result = CliRunner().invoke(main, ["--config", str(config), *args], input=stdin, env=env)
+    result = CliRunner().invoke(main, ["--config", str(config), "--create", *args], input=stdin, env=env)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return Ran(result.exit_code, result.stdout, result.stderr)
