@@ -197,36 +197,31 @@ def _unit_dir_option(f: Any) -> Any:
 @click.pass_context
 def service_install(ctx: click.Context, unit_dir: Path | None, user: str, program: Path | None,
                     dry_run: bool, use_systemctl: bool, start: bool) -> None:
-    """Install meshbot as a service that starts at boot and after a crash, after the radio appears."""
+    """Install meshbot as a service that starts at boot and after a crash, after the radio appears.
+
+    All or nothing: it writes the config file the unit names when there is none (naming
+    the board) and makes the board when there is none; if a step fails, what was done is undone.
+    """
     from meshbot import service as svc
+    from meshbot import service_install as si
 
     loaded = _loaded(ctx)
-    config_file = loaded.config_file or svc.DEFAULT_CONFIG
+    config_file = (loaded.config_file or svc.DEFAULT_CONFIG).absolute()
     executable = (program or _this_program()).absolute()
-    rendered = svc.render(executable, config_file.absolute(), user, loaded.settings.port)
+    rendered = svc.render(executable, config_file, user, loaded.settings.port)
     if dry_run:
         click.echo(rendered.unit, nl=False)
         if rendered.drop_in:
             click.echo(f"\n# {svc.UNIT_NAME}.d/{svc.DROP_IN_NAME}\n{rendered.drop_in}", nl=False)
         return
-    if loaded.config_file is None:
-        click.echo(f"note: no config file yet; the service reads {config_file} (create it with "
-                   f"`meshbot config init --path {config_file}`)", err=True)
+    plan, note = si.plan_for(loaded, rendered, config_file, unit_dir or svc.DEFAULT_UNIT_DIR, user,
+                             use_systemctl, start)
+    if note:
+        click.echo(f"note: {note}", err=True)
     try:
-        if use_systemctl and not svc.user_exists(user):
-            command = svc.create_user_command(user)
-            click.echo("creating user: " + " ".join(command))
-            subprocess.run(command, check=True, capture_output=True, text=True, timeout=60)
-        for path in svc.write(rendered, unit_dir or svc.DEFAULT_UNIT_DIR):
-            click.echo(f"wrote {path}")
-        if use_systemctl:
-            svc.systemctl("daemon-reload")
-            svc.systemctl("enable", *(["--now"] if start else []), svc.UNIT_NAME)
-            click.echo(f"enabled{' and started' if start else ''} {svc.UNIT_NAME}; logs: journalctl -u meshbot -f")
-    except svc.ServiceError as exc:
+        si.Installer(plan, click.echo).run()
+    except si.InstallFailed as exc:
         raise click.ClickException(str(exc)) from exc
-    except subprocess.CalledProcessError as exc:
-        raise click.ClickException(f"cannot create user {user}: {exc.stderr.strip()}") from exc
 
 
 def _this_program() -> Path:
