@@ -190,13 +190,16 @@ def _unit_dir_option(f: Any) -> Any:
 @click.option("--user", default="meshbot", show_default=True, help="Unprivileged user the service runs as.")
 @click.option("--program", type=click.Path(dir_okay=False, path_type=Path),
               help="The meshbot program to run (default: this one).")
+@click.option("--config-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="The config file the unit names (default: --config, else /etc/meshbot/meshbot.toml); "
+                   "written when missing.")
 @click.option("--dry-run", is_flag=True, help="Print the unit and drop-in; change nothing.")
 @click.option("--systemctl/--no-systemctl", "use_systemctl", default=True, show_default=True,
               help="Create the user and enable and start the service with systemctl.")
 @click.option("--start/--no-start", default=True, show_default=True, help="Start it now (it starts at boot anyway).")
 @click.pass_context
 def service_install(ctx: click.Context, unit_dir: Path | None, user: str, program: Path | None,
-                    dry_run: bool, use_systemctl: bool, start: bool) -> None:
+                    config_file: Path | None, dry_run: bool, use_systemctl: bool, start: bool) -> None:
     """Install meshbot as a service that starts at boot and after a crash, after the radio appears.
 
     All or nothing: it writes the config file the unit names when there is none (naming
@@ -206,7 +209,7 @@ def service_install(ctx: click.Context, unit_dir: Path | None, user: str, progra
     from meshbot import service_install as si
 
     loaded = _loaded(ctx)
-    config_file = (loaded.config_file or svc.DEFAULT_CONFIG).absolute()
+    config_file = (config_file or loaded.config_file or svc.DEFAULT_CONFIG).absolute()
     executable = (program or _this_program()).absolute()
     rendered = svc.render(executable, config_file, user, loaded.settings.port)
     if dry_run:

@@ -134,7 +134,7 @@ class Installer:
 
     def _unit(self) -> None:
         unit_path, drop_in_path = svc.unit_paths(self.plan.unit_dir)
-        before = {p: p.read_bytes() for p in (unit_path, drop_in_path) if p.exists()}
+        before = {p: p.read_bytes() for p in (unit_path, drop_in_path) if p.is_file()}
         self._undo.append(("unit files", lambda: _restore(self.plan.unit_dir, before)))
         for path in svc.write(self.plan.rendered, self.plan.unit_dir):
             self.say(f"wrote {path}")
@@ -195,7 +195,13 @@ def _remove_board(board: Path) -> None:
 
 
 def _restore(unit_dir: Path, before: dict[Path, bytes]) -> None:
-    svc.remove(unit_dir)
-    for path, content in before.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+    """The unit files as they were: earlier ones back, new ones gone."""
+    for path in svc.unit_paths(unit_dir):
+        if path in before:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(before[path])
+        elif path.is_file():
+            path.unlink()
+    drop_ins = svc.unit_paths(unit_dir)[1].parent
+    if drop_ins.is_dir() and not any(drop_ins.iterdir()):
+        drop_ins.rmdir()
