@@ -193,13 +193,17 @@ def demo(as_json: bool, seed: int) -> None:
 @click.argument("text")
 def parse_command(text: str) -> None:
     """Show how TEXT parses and the exact reply; `-` reads lines from stdin (JSONL out)."""
-    from meshbot.tryout import explain
+    from meshbot.tryout import ScratchBoard, explain
 
     if text != "-":
         _print_json(explain(text))
         return
-    for line in sys.stdin:
-        _print_json(explain(line.rstrip("\r\n")))
+    board = ScratchBoard()  # one board for the whole stream, each line rolled back
+    try:
+        for line in sys.stdin:
+            _print_json(explain(line.rstrip("\r\n"), board))
+    finally:
+        board.close()
 
 
 @main.command()

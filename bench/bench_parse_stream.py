@@ -1,0 +1,75 @@
+"""`meshbot parse -` throughput: a file of resident texts through the whole bot.
+
+Covers: the command as a committee member runs it (a real process, JSON lines out), each
+line parsed, handled and answered on one scratch board whose savepoint is rolled back
+after every line (a text seen before is answered from memory); and, for comparison, the
+old way (a new in-memory board per line) on a sample.
+Scenarios: (1) the conformance-vector texts of bench_parse.py (a few hundred distinct
+resident texts) shuffled into LINES lines, seed 42: a committee's file, where texts
+repeat; (2) LINES texts that are all different (each OFFER/NEED with its own item and
+quantity): the worst case, every line through the whole bot. Target: at least 5,000
+lines/s on (1).
+
+    .venv/bin/python bench/bench_parse_stream.py [--lines 20000] [--sample 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_parse import corpus  # noqa: E402
+
+from meshbot.tryout import explain  # noqa: E402
+
+LINES = 20_000
+SAMPLE = 200
+TARGET_LINES_PER_S = 5_000
+
+
+def stream_rate(lines: list[str]) -> float:
+    """Lines per second through `meshbot parse -`, process start included."""
+    text = "\n".join(lines) + "\n"
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-m", "meshbot.cli", "parse", "-"], input=text, capture_output=True,
+                         text=True, check=True)
+    seconds = time.perf_counter() - start
+    read = text.replace("\r\n", "\n").replace("\r", "\n").count("\n")  # as stdin splits it
+    assert out.stdout.count("\n") == read, "a line went unanswered"
+    return read / seconds
+
+
+def distinct_lines(count: int) -> list[str]:
+    """Texts that never repeat: every line is handled, none answered from memory."""
+    return [f"{'OFFER' if i % 2 else 'NEED'} {i % 97 + 1}kg item{i} @zone{i % 13}" for i in range(count)]
+
+
+def fresh_board_rate(lines: list[str]) -> float:
+    """Lines per second when each line gets a board of its own (how it was done before)."""
+    start = time.perf_counter()
+    for line in lines:
+        explain(line)
+    return len(lines) / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=LINES)
+    parser.add_argument("--sample", type=int, default=SAMPLE)
+    args = parser.parse_args()
+    lines = corpus(args.lines)
+    streamed = stream_rate(lines)
+    worst = stream_rate(distinct_lines(args.lines // 4))
+    fresh = fresh_board_rate(lines[: args.sample])
+    print(f"parse -: {len(lines)} lines ({len(set(lines))} distinct) at {streamed:,.0f} lines/s "
+          f"(target {TARGET_LINES_PER_S:,}); {args.lines // 4} all-distinct lines at {worst:,.0f} lines/s; "
+          f"a new board per line: {fresh:,.0f} lines/s on {args.sample} lines")
+    raise SystemExit(0 if streamed >= TARGET_LINES_PER_S else 1)
+
+
+if __name__ == "__main__":
+    main()

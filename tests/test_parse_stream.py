@@ -1,0 +1,52 @@
+"""`meshbot parse -`: one scratch board for the whole stream, and every line answered as
+on a fresh board (its savepoint is rolled back)."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+from meshbot.tryout import ScratchBoard, explain
+
+VECTORS = Path(__file__).resolve().parent.parent / "protocol" / "vectors"
+
+
+def resident_texts() -> list[str]:
+    """The conformance vectors' texts that fit on one line."""
+    texts = [json.loads(line)["text"] for path in sorted(VECTORS.glob("*.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [t for t in texts if not any(ch in t for ch in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")]
+
+
+def test_each_line_is_answered_as_on_an_empty_board() -> None:
+    board = ScratchBoard()
+    try:
+        sequence = ["OFFER rice 10kg @elm", "MY", "CANCEL o1", "NEED rice !!", "TAKE o1", "JOIN Ana elm",
+                    "OFFER blanket", "LIST", "HELP", "BANANA 5"]
+        streamed = [explain(text, board) for text in sequence]
+    finally:
+        board.close()
+    fresh = [explain(text) for text in sequence]
+    assert streamed == fresh
+    # What was posted on one line is gone on the next: the same id again, nothing of yours.
+    assert streamed[0]["reply"] == "Offer o1 rice 10kg @elm (food) posted. CANCEL o1 to remove."
+    assert streamed[1]["reply"] == "Yours: none open."
+    assert streamed[6]["reply"].startswith("Offer o1 blanket")
+
+
+def test_a_10000_line_file_finishes_with_one_answer_per_line() -> None:
+    rng = random.Random(7)
+    texts = resident_texts()
+    lines = [rng.choice(texts) for _ in range(9_990)] + [f"NEED {n} cans item{n}" for n in range(10)]
+    out = subprocess.run([sys.executable, "-m", "meshbot.cli", "parse", "-"], input="\n".join(lines) + "\n",
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    answers = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(answers) == 10_000
+    assert all(0 < len(a["reply"].encode()) <= 200 for a in answers)
+    assert answers[-1]["verb"] == "need" and answers[-1]["reply"] == explain(lines[-1])["reply"]
+    for index in rng.sample(range(10_000), 25):  # the stream answers as a fresh board does
+        assert answers[index] == explain(lines[index])
