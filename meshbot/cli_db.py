@@ -94,16 +94,18 @@ def db_upgrade(ctx: click.Context, no_backup: bool) -> None:
 
     settings = _settings(ctx)
     require_board(settings)
+    path = board_file(settings.db)
+    new = path is not None and not path.exists()  # --create: a new board, made at the newest revision
     held = hold_board(settings)
     try:
         engine = _engine(settings, check_schema=False)
         before = revision_of(engine)
         if before.status is Status.CURRENT:
-            click.echo(f"{settings.db}: already at {before.current}, the newest revision; nothing to do")
+            done = "made a new board at" if new else "already at"
+            click.echo(f"{settings.db}: {done} {before.current}, the newest revision; nothing to do")
             return
         if before.status is Status.AHEAD:
             raise click.ClickException(f"{settings.db}: {SchemaMismatch(before)}")
-        path = board_file(settings.db)
         if path is not None and not no_backup and before.status is Status.BEHIND:
             click.echo(f"backup: {_backup(settings, path)}")
         try:

@@ -69,6 +69,7 @@ class Installer:
     plan: Plan
     say: Callable[[str], None]
     _undo: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
+    _made_board: list[Path] = field(default_factory=list)
 
     def run(self) -> None:
         preflight(self.plan)
@@ -76,6 +77,7 @@ class Installer:
             self._config()
             self._board()
             self._user()
+            self._hand_over_board()
             self._unit()
             self._enable()
         except (OSError, svc.ServiceError, subprocess.SubprocessError) as exc:
@@ -91,11 +93,12 @@ class Installer:
                 undone.append(name)
         return undone
 
-    def _make_folders(self, path: Path) -> None:
+    def _make_folders(self, path: Path) -> list[Path]:
         made = _missing_parents(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         if made:
             self._undo.append((f"folder {made[0]}", lambda: _rmdirs(made)))
+        return made
 
     def _config(self) -> None:
         from meshbot.settings_text import template
@@ -115,9 +118,10 @@ class Installer:
         board = self.plan.board
         if board is None or board.exists():
             return
-        self._make_folders(board)
+        made = self._make_folders(board)
         self._undo.append((f"board {board}", lambda: _remove_board(board)))
         open_engine(board).dispose()
+        self._made_board = [*made, board]
         self.say(f"made a new board {board}")
 
     def _user(self) -> None:
@@ -129,8 +133,12 @@ class Installer:
         subprocess.run(command, check=True, capture_output=True, text=True, timeout=60)
         self._undo.append((f"user {plan.user}", lambda: subprocess.run(
             ["userdel", plan.user], check=True, capture_output=True, timeout=60)))
-        if plan.board is not None and plan.board.exists():
-            shutil.chown(plan.board, plan.user, plan.user)
+
+    def _hand_over_board(self) -> None:
+        """A board made here belongs to the service's user (it writes the file and its WAL)."""
+        if self.plan.use_systemctl:
+            for path in self._made_board:
+                shutil.chown(path, self.plan.user, self.plan.user)
 
     def _unit(self) -> None:
         unit_path, drop_in_path = svc.unit_paths(self.plan.unit_dir)
