@@ -62,10 +62,17 @@ def _plain_engine(settings: Settings) -> Any:
     from store import open_engine
     from store.crypto import KeyProblem
 
+    from store.schema import SchemaMismatch, require_current
+
     try:
-        return open_engine(settings.db)
+        engine = open_engine(settings.db)
     except KeyProblem as exc:
         raise click.ClickException("this database is already encrypted: use `meshbot rekey` to change its key") from exc
+    try:
+        require_current(engine)
+    except SchemaMismatch as exc:
+        raise click.ClickException(f"{settings.db}: {exc}") from exc
+    return engine
 
 
 def _engine(settings: Settings) -> Any:

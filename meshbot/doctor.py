@@ -242,8 +242,8 @@ def check_database(db: str) -> list[Finding]:
     if not path.exists():
         parent = _existing_parent(path.parent)
         if parent.is_dir() and os.access(parent, os.W_OK | os.X_OK):
-            return [Finding("database", Status.WARN, f"{path} does not exist yet; it is created on first run",
-                            "nothing to do unless you expected a board there (check db)"),
+            return [Finding("database", Status.FAIL, f"{path} does not exist: `meshbot run` will not start",
+                            "check db; for a new board: `meshbot init` (encrypted) or `meshbot --create db upgrade`"),
                     Finding("wal", Status.SKIP, "no database yet")]
         return [Finding("database", Status.FAIL, f"cannot create {path}: {parent} is not a writable folder",
                         f"point db at a writable place, or: sudo chown $USER {parent}"),

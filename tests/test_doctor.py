@@ -110,6 +110,7 @@ def test_wrong_region_blocks_with_the_command_to_fix_it(radio: StreamApiServer, 
 
 
 def test_no_radio_there_is_a_clear_failure(tmp_path: Path) -> None:
+    open_engine(tmp_path / "m.db").dispose()  # the board is there: the radio is the one problem
     started = time.monotonic()
     out = doctor("--host", f"127.0.0.1:{free_port()}", db=tmp_path / "m.db")
     assert out.returncode == 1
@@ -215,7 +216,7 @@ def test_clock_behind_the_radio_warns() -> None:
 
 def test_database_checks(tmp_path: Path) -> None:
     db = tmp_path / "m.db"
-    assert [f.status for f in check_database(str(db))] == [Status.WARN, Status.SKIP]  # created on first run
+    assert [f.status for f in check_database(str(db))] == [Status.FAIL, Status.SKIP]  # run refuses a missing board
     open_engine(db).dispose()
     writable, wal = check_database(str(db))
     assert (writable.status, wal.status, wal.message) == (Status.OK, Status.OK, "WAL on")
