@@ -56,6 +56,7 @@ def first_release_board(path: Path) -> None:
                                        'Offer o1 rice 10kg @elm (food) posted. CANCEL o1 to remove.');
         INSERT INTO outboxitem VALUES (1, {ANA}, 0, 'Offer o1 rice 10kg @elm (food) posted. CANCEL o1 to remove.',
                                        1, 1, 'acked', 1, {T_OLD}, {T_OLD}, {T_OLD}, 4242, NULL);
+        INSERT INTO "match" VALUES (1, 1, NULL, {BEN}, 'cancelled', {T_OLD}, {T_OLD} + 60);
         INSERT INTO alert VALUES (1, {ANA}, 'water main burst @elm', 'elm', 'expired', {T_OLD}, {T_OLD} + 3600);
     """)
     db.commit()
@@ -105,16 +106,17 @@ def test_a_first_release_board_is_refused_then_upgraded_with_a_backup_and_answer
     assert worker.unhandled() == []  # the old release's texts were all answered: none is redone
     reply = worker.process(Inbound(BEN, BOT, 9001, 0, "NEED rice !!"))
     assert reply is not None
-    assert reply.startswith("Match m1: Ana !000000a1 @elm offers rice") and "for your n2" in reply
+    assert reply.startswith("Match m2: Ana !000000a1 @elm offers rice") and "for your n2" in reply
     with session(engine) as s:
         ana = s.get(Member, ANA)
         assert ana is not None and (ana.status, ana.community, ana.name) == ("approved", "main", "Ana")
         [old, need] = s.exec(select(Posting).order_by(Posting.id)).all()
         assert (old.item, old.community, need.kind, need.author) == ("rice", "main", "need", BEN)
-        [match] = s.exec(select(Match)).all()
-        assert (match.offer_id, match.need_id, match.status) == (1, 2, "proposed")
+        [old_match, match] = s.exec(select(Match).order_by(Match.id)).all()
+        assert (old_match.taker, old_match.status, match.offer_id, match.need_id, match.status) == (
+            BEN, "cancelled", 1, 2, "proposed")
         told = [o.text for o in s.exec(select(OutboxItem).where(OutboxItem.destination == ANA)).all()]
-        assert told[0].startswith("Offer o1") and told[-1].startswith("Match m1: !000000b2 needs rice")  # Ben never sent JOIN
+        assert told[0].startswith("Offer o1") and told[-1].startswith("Match m2: !000000b2 needs rice")  # Ben never sent JOIN
         seen = s.get(SeenPacket, (BEN, 9001))
         assert seen is not None and seen.handled and seen.reply == reply
 
