@@ -58,7 +58,8 @@ class SchemaMismatch(Exception):
     def __init__(self, revision: Revision) -> None:
         self.revision = revision
         if revision.status is Status.AHEAD:
-            fix = "it was made by a newer meshbot: install that version (or restore a backup)"
+            fix = ("it was made by a newer meshbot: install that version, or restore a backup "
+                   "(`meshbot db upgrade` does not take a board back)")
         else:
             fix = "run `meshbot db upgrade` (a backup is taken first)"
         super().__init__(f"the database has {revision.describe()}: {fix}")
