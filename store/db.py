@@ -66,8 +66,9 @@ def open_engine(target: str | Path, unlock: Unlock | None = None) -> Engine:
     """Open (creating if needed) the database; an empty one gets today's schema, stamped.
 
     A board that has tables keeps them as they are: whether its schema is the one this
-    code expects is for the caller to ask (`store.schema.require_current`). An encrypted database (one with a key record) needs `unlock`; without it this raises
-    `Locked` rather than let plaintext be written beside encrypted rows.
+    code expects is for the caller to ask (`store.schema.require_current`). An encrypted
+    database (one with a key record) needs `unlock`; without it this raises `Locked`
+    rather than let plaintext be written beside encrypted rows.
     """
     url = database_url(target)
     if url == "sqlite://":
