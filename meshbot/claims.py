@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from meshbot import claim_replies
 from meshbot.matcher import LIVE, Proposal, available_of, live_matches, rematch, rematch_board, sync
 from meshbot.matching.units import EPSILON, convert, nice
 from meshbot.members import name_of
@@ -240,8 +241,10 @@ def finish(db: Session, match: Match, now: float) -> None:
 
 
 def done(db: Session, match: Match | None, ref: str, actor: int, now: float, lang_of: LangOf) -> str:
-    """DONE m5, from either side."""
+    """DONE m5, from either side; a second one is told it was already done."""
     lang = lang_of(actor)
+    if match is not None and match.status == "done" and sides_of(db, match).of(actor) is not None:
+        return claim_replies.already_done(ref, lang=lang)
     if match is None or not _is_live(match):
         return replies.not_found(ref, lang=lang)
     if sides_of(db, match).of(actor) is None:

@@ -29,7 +29,8 @@ def _echo_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False))
 
 
-def _match_id(text: str) -> int:
+def match_number(text: str) -> int:
+    """A match as the committee types it: `m5` (as `meshbot matches` shows it), `5` or `#5`."""
     digits = text.strip().lower().lstrip("#").removeprefix("m")
     if not digits.isdigit():
         raise click.BadParameter(f"a match is m5 or 5, not {text!r}")
@@ -73,7 +74,7 @@ def _act(ctx: click.Context, action: str, ref: str) -> None:
     settings, engine = _context(ctx)
     now = time.time()
     with session(engine) as db, db.begin():
-        match = db.get(Match, _match_id(ref))
+        match = db.get(Match, match_number(ref))
         try:
             act = claims.approve if action == "approve" else claims.reject
             notices = act(db, match, now, settings)
@@ -101,6 +102,30 @@ def reject(ctx: click.Context, match: str) -> None:
     _act(ctx, "reject", match)
 
 
+def _posting(db: Session, ref: str, kind: str) -> Any:
+    """The posting `ref` names, which must be of `kind`: a ClaimError that says which id is
+    wrong (`no offer o99`), or that the two were given the wrong way round."""
+    from meshbot import claims
+    from meshbot.handlers.refs import find_posting
+    from store import Posting
+
+    ref = ref.strip().lower()
+    prefix, digits = ref[:1], ref[1:]
+    if prefix not in ("o", "n") or not digits.isdigit():
+        raise claims.ClaimError(f"{ref!r} is not a posting id: give an offer id and a need id, e.g. o12 n7")
+    if prefix != kind[0]:
+        raise claims.ClaimError(f"{ref} is not an offer: give an offer id and a need id, e.g. o12 n7"
+                                if kind == "offer" else
+                                f"{ref} is not a need: give an offer id and a need id, e.g. o12 n7")
+    row = find_posting(db, ref)
+    if row is None:
+        stored = db.get(Posting, int(digits))
+        if stored is not None:  # o7 where posting 7 is a need: say what it is
+            raise claims.ClaimError(f"no {kind} {ref} ({stored.kind[0]}{digits} is a {stored.kind})")
+        raise claims.ClaimError(f"no {kind} {ref}; `meshbot matches` and the board list them")
+    return row
+
+
 @match_group.command("make")
 @click.argument("offer")
 @click.argument("need")
@@ -110,14 +135,13 @@ def reject(ctx: click.Context, match: str) -> None:
 def make(ctx: click.Context, offer: str, need: str, quantity: float | None) -> None:
     """Pair OFFER (o12) with NEED (n7) by hand; both sides get the DM with the claim code."""
     from meshbot import claims
-    from meshbot.handlers.refs import find_posting
     from store import session
 
     settings, engine = _context(ctx)
     now = time.time()
     with session(engine) as db, db.begin():
         try:
-            offer_row, need_row = find_posting(db, offer.lower()), find_posting(db, need.lower())
+            offer_row, need_row = _posting(db, offer, "offer"), _posting(db, need, "need")
             match, notices = claims.make(db, offer_row, need_row, quantity, now, settings)
         except claims.ClaimError as exc:
             raise click.ClickException(str(exc)) from exc

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, insert
 from sqlalchemy import select as core_select
+from sqlmodel import select
 
-from meshbot import claims
+from meshbot import claim_replies, claims
 from meshbot.handlers.alerts import cancel_alert
 from meshbot.handlers.context import Context, Reply
 from meshbot.handlers.refs import find_alert, find_posting, posting_label, posting_ref, row_label
@@ -82,8 +83,11 @@ def take(ctx: Context, cmd: Take) -> Reply:
     ctx.session.flush()
     sync(ctx.session, posting, ctx.now)
     short_id = posting_ref(posting)
-    notice = _dm(posting.author, replies.taken_by(short_id, display_name(ctx.sender), lang=ctx.lang_of(posting.author)))
-    owner = name_of(ctx.session, posting.author)
+    owner, taker, owner_lang = name_of(ctx.session, posting.author), display_name(ctx.sender), ctx.lang_of(posting.author)
+    if posting.kind == "need":  # the taker gives what the need asks
+        notice = _dm(posting.author, claim_replies.will_give_you(short_id, taker, lang=owner_lang))
+        return Reply(claim_replies.you_will_give(posting_label(posting), owner, short_id, lang=ctx.lang), (notice,))
+    notice = _dm(posting.author, replies.taken_by(short_id, taker, lang=owner_lang))
     return Reply(replies.you_took(posting_label(posting), owner, short_id, lang=ctx.lang), (notice,))
 
 
@@ -96,6 +100,16 @@ def _party_matches(ctx: Context, posting: Posting) -> list[Match]:
     return [m for m in matches if claims.sides_of(ctx.session, m).of(me) is not None]
 
 
+def _had_part(ctx: Context, posting: Posting) -> bool:
+    """Was the sender the posting's author or a side of one of its finished matches?"""
+    me = ctx.sender.node_num
+    if posting.author == me:
+        return True
+    column = Match.offer_id if posting.kind == "offer" else Match.need_id
+    finished = ctx.session.exec(select(Match).where(column == posting.id, Match.status == "done")).all()
+    return any(claims.sides_of(ctx.session, m).of(me) is not None for m in finished)
+
+
 def done(ctx: Context, cmd: Done) -> Reply:
     """DONE m5 closes one match; DONE o12 closes the sender's side of a posting: its author
     closes the posting with all its matches, a partner only the matches they are in."""
@@ -103,6 +117,8 @@ def done(ctx: Context, cmd: Done) -> Reply:
         match = claims.find_match(ctx.session, cmd.ref)
         return Reply(claims.done(ctx.session, match, cmd.ref, ctx.sender.node_num, ctx.now, ctx.lang_of))
     posting = find_posting(ctx.session, cmd.ref)
+    if posting is not None and posting.status == "done" and _had_part(ctx, posting):
+        return Reply(claim_replies.already_done(posting_ref(posting), lang=ctx.lang))
     if posting is None or posting.status not in LIVE_STATES:
         return Reply(replies.not_found(cmd.ref, lang=ctx.lang))
     mine = _party_matches(ctx, posting)
