@@ -25,7 +25,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from meshbot import claim_replies
-from meshbot.matcher import LIVE, Proposal, available_of, live_matches, rematch, rematch_board, sync
+from meshbot.board_pass import proposals_of, rematch_board
+from meshbot.matcher import LIVE, Proposal, available_of, live_matches, rematch, sync
 from meshbot.matching.units import EPSILON, convert, nice
 from meshbot.members import name_of
 from meshbot.outbox import Outgoing, Priority, enqueue
@@ -378,9 +379,9 @@ class MatchChores:
                 log.exception("matching %s failed; it is tried again at the next housekeeping", name)
 
     def _whole_board(self, db: Session, now: float) -> int:
-        proposals = rematch_board(db, now, self.settings)
-        _queue(db, announce(db, proposals, self.settings, db_lang_of(db))[1], now, self.settings)
-        return len(proposals)
+        made = rematch_board(db, now, self.settings)
+        _queue(db, announce(db, proposals_of(db, made), self.settings, db_lang_of(db))[1], now, self.settings)
+        return len(made)
 
 
 # -- the committee ---------------------------------------------------------------------------------

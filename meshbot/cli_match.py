@@ -157,7 +157,7 @@ def make(ctx: click.Context, offer: str, need: str, quantity: float | None) -> N
 def run_pass(ctx: click.Context, as_json: bool) -> None:
     """Run the whole-board pass now (the daemon runs it every `rematch_minutes`)."""
     from meshbot import claims
-    from meshbot.matcher import rematch_board
+    from meshbot.board_pass import proposals_of, rematch_board
     from meshbot.progress import progress
     from store import session
 
@@ -167,7 +167,7 @@ def run_pass(ctx: click.Context, as_json: bool) -> None:
     with progress("matching the whole board", enabled=False if as_json else None), \
             session(engine) as db, db.begin():
         proposals = rematch_board(db, now, settings)
-        notices = claims.announce(db, proposals, settings, claims.db_lang_of(db))[1]
+        notices = claims.announce(db, proposals_of(db, proposals), settings, claims.db_lang_of(db))[1]
         _queue(db, notices, now, settings)
     result = {"matches": len(proposals), "dms": len(notices), "seconds": round(time.perf_counter() - started, 3)}
     if as_json:

@@ -7,8 +7,8 @@ decide, inside the caller's transaction:
 * `match_posting`: a new posting, matched at once against the index of open postings.
 * `rematch`: postings whose goods came free again (a match lapsed, was withdrawn or
   rejected) are offered to the next in line.
-* `rematch_board`: the periodic whole-board pass, which repairs whatever the
-  one-at-a-time matching could not see.
+* the periodic whole-board pass, which repairs whatever the one-at-a-time matching
+  could not see, reads and writes in bulk: `meshbot.board_pass`.
 
 The index (`MatchKey`) holds one row per item key of every open posting with something
 left, with the columns the candidate queries filter and sort on, so a new posting reads
@@ -32,7 +32,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from meshbot.identity import station_keys
-from meshbot.matching.board import ALL_ITEMS, GENERIC, match_board
+from meshbot.matching.board import ALL_ITEMS, GENERIC
 from meshbot.matching.items import item_keys
 from meshbot.matching.policy import (
     ELSEWHERE, LEVELS, NEIGHBOUR, SAME, URGENCY_LEVELS, Allocation, Policy, Side, neighbour_map, share_out,
@@ -474,53 +474,3 @@ def rematch(db: Session, postings: Iterable[Posting], now: float, settings: Sett
         if allocations:
             proposals.extend(_write(db, allocations, {side.id: side, **partners}, now, settings))
     return proposals
-
-
-def open_sides(db: Session, now: float) -> tuple[list[Side], list[Side]]:
-    """Every open posting with something left, from the index: (offers, needs)."""
-    rows = db.execute(
-        core_select(*_SIDE_COLUMNS).where(
-            KEYS.key == ALL_ITEMS, KEYS.available > EPSILON, or_(KEYS.expires.is_(None), KEYS.expires > now))
-    ).all()
-    offers: list[Side] = []
-    needs: list[Side] = []
-    key_sets: dict[str, frozenset[str]] = {}  # boards repeat their items: parse each key list once
-    for (posting_id, kind, author, community, category, keys, unit, quantity, available, urgency, zone,
-         created, expires) in rows:
-        generic = keys == GENERIC
-        key_set = key_sets.get(keys)
-        if key_set is None:
-            key_set = key_sets[keys] = frozenset() if generic else frozenset(keys.split())
-        (offers if kind == "offer" else needs).append(Side(
-            posting_id, kind, author, community, category, key_set, generic, unit, quantity, available,
-            urgency, zone, created, expires))
-    return offers, needs
-
-
-def index_in_step(db: Session) -> bool:
-    """Does the index list exactly the open postings, with keys made the current way?
-    (Cheap: two counts and one scan, before a whole-board pass.)"""
-    open_count = db.execute(core_select(func.count()).select_from(POSTINGS).where(POSTINGS.c.status == "open")).scalar_one()
-    indexed = db.execute(core_select(func.count()).select_from(INDEX).where(KEYS.key == ALL_ITEMS)).scalar_one()
-    other_keys = db.execute(core_select(KEYS.posting_id).where(KEYS.blind != blinder(db).marker).limit(1)).first()
-    return open_count == indexed and other_keys is None
-
-
-def rematch_board(db: Session, now: float, settings: Settings) -> list[Proposal]:
-    """The whole-board pass: every open need against every open offer (`matching.board`)."""
-    if not index_in_step(db):
-        log.warning("the match index was out of step with the board; rebuilding it")
-        rebuild_index(db, now)
-    offers, needs = open_sides(db, now)
-    if not offers or not needs:
-        return []
-    banned = db.execute(
-        core_select(Match.offer_id, Match.need_id).where(
-            col(Match.status) == "cancelled", col(Match.offer_id).is_not(None), col(Match.need_id).is_not(None))
-    ).all()
-    sides = {s.id: s for s in (*offers, *needs)}
-    allocations = match_board(offers, needs, policy_for(db, settings), now, ((o, n) for o, n in banned))
-    if not allocations:
-        return []
-    log.info("whole-board pass: %d new matches", len(allocations))
-    return _write(db, allocations, sides, now, settings)

@@ -398,7 +398,8 @@ class MatchKey(SQLModel, table=True):
         Index("ix_matchkey_zone", "community", "category", "kind", "key", "urgency", "zone", "created"),
     )
 
-    posting_id: int = Field(foreign_key="posting.id", primary_key=True)
+    posting_id: int = Field(primary_key=True, description="the posting's id (no foreign key: the index is "
+                            "rebuilt from `posting`, and SQLite checks a key for every row deleted)")
     key: str = Field(primary_key=True)
     kind: str
     community: str
