@@ -201,6 +201,11 @@ class PlanStep(SQLModel, table=True):
     created: float
     done_at: float | None = None
     told: bool = False
+    consent: str = Field(default="asked", description="asked (the receiver has not said yes), receiver, or committee "
+                                                      "(marked accepted on the receiver's behalf)")
+    consent_by: str | None = Field(default=None, description="who said yes: the receiver's node id, or the committee "
+                                                             "member's login")
+    consent_at: float | None = None
 
 
 class SeenPacket(SQLModel, table=True):

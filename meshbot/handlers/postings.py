@@ -10,11 +10,11 @@ from sqlalchemy import bindparam, insert
 from sqlalchemy import select as core_select
 from sqlmodel import select
 
-from meshbot import claim_replies, claims
+from meshbot import claim_replies, claims, emergency_consent
 from meshbot.handlers.alerts import cancel_alert
 from meshbot.handlers.context import Context, Reply
 from meshbot.handlers.refs import find_alert, find_posting, posting_label, posting_ref, row_label
-from meshbot.matcher import available_of, live_matches, match_posting, sync
+from meshbot.matcher import LIVE, available_of, live_matches, match_posting, sync
 from meshbot.members import display_name, name_of
 from meshbot.outbox import Outgoing, Priority
 from protocol import Cancel, Done, My, Need, Offer, Take, replies
@@ -62,8 +62,13 @@ def post(ctx: Context, cmd: Offer | Need) -> Reply:
 def take(ctx: Context, cmd: Take) -> Reply:
     """TAKE m5 accepts a proposed match; TAKE o12 / n7 claims what is left of a posting."""
     if _is_match(cmd.ref):
-        text, notices = claims.accept(
-            ctx.session, claims.find_match(ctx.session, cmd.ref), cmd.ref, ctx.sender.node_num, ctx.now, ctx.lang_of)
+        match = claims.find_match(ctx.session, cmd.ref)
+        step = emergency_consent.step_of(ctx.session, match)
+        if match is not None and step is not None and match.status == LIVE:  # a move of the emergency plan
+            text, notices = emergency_consent.receiver_says_yes(
+                ctx.session, ctx.settings, match, step, ctx.sender.node_num, cmd.ref, ctx.now, ctx.lang_of)
+        else:
+            text, notices = claims.accept(ctx.session, match, cmd.ref, ctx.sender.node_num, ctx.now, ctx.lang_of)
         return Reply(text, tuple(notices))
     posting = find_posting(ctx.session, cmd.ref)
     if posting is None or posting.status != "open":
