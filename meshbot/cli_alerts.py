@@ -205,19 +205,14 @@ def emergency_status(ctx: click.Context, html_out: Path | None, watch: bool) -> 
 def emergency_accept(ctx: click.Context, move: str) -> None:
     """Mark plan move MOVE (m5) accepted on its receiver's behalf (they said yes by voice, or
     have no radio). Recorded as the committee's yes, with your login; giver and carrier are told."""
-    import getpass
-
     from meshbot import audit, emergency_consent
-    from meshbot.cli_match import match_number
+    from meshbot.cli_match import laptop_actor, match_number
     from meshbot.outbox import enqueue
     from store import Match, session
 
     settings, engine = _context(ctx)
     now = time.time()
-    try:
-        member = f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        member = "cli:operator"
+    member = laptop_actor()
     match_id = match_number(move)
     with session(engine) as db, db.begin():
         try:

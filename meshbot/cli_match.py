@@ -48,11 +48,15 @@ def _audit(db: Session, action: str, now: float, subject: str, detail: str = "")
     """The committee's hand on matches goes in the audit log, like its other actions."""
     from meshbot import audit
 
+    audit.record(db, laptop_actor(), action, now, subject=subject, detail=detail)
+
+
+def laptop_actor() -> str:
+    """Who at the laptop: `cli:` and their login."""
     try:
-        actor = f"cli:{getpass.getuser()}"
+        return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
-        actor = "cli:operator"
-    audit.record(db, actor, action, now, subject=subject, detail=detail)
+        return "cli:operator"
 
 
 def _zone(text: str) -> str:
@@ -68,7 +72,7 @@ def match_group() -> None:
 
 
 def _act(ctx: click.Context, action: str, ref: str) -> None:
-    from meshbot import claims
+    from meshbot import claims, emergency_consent
     from store import Match, session
 
     settings, engine = _context(ctx)
@@ -76,9 +80,13 @@ def _act(ctx: click.Context, action: str, ref: str) -> None:
     with session(engine) as db, db.begin():
         match = db.get(Match, match_number(ref))
         try:
-            act = claims.approve if action == "approve" else claims.reject
-            notices = act(db, match, now, settings)
-        except claims.ClaimError as exc:
+            if action == "approve" and emergency_consent.step_of(db, match) is not None:
+                # a move of the emergency plan: the committee's yes for its receiver, recorded as such
+                notices = emergency_consent.committee_accepts(db, settings, match, laptop_actor(), now)
+            else:
+                act = claims.approve if action == "approve" else claims.reject
+                notices = act(db, match, now, settings)
+        except (claims.ClaimError, emergency_consent.ConsentError) as exc:
             raise click.ClickException(str(exc)) from exc
         _queue(db, notices, now, settings)
         code = claims.code_of(match)  # type: ignore[arg-type]

@@ -310,6 +310,22 @@ def test_the_committee_marks_a_move_accepted_for_the_receiver(town: Board) -> No
     assert meshbot("emergency", "accept", "m99", db=town.path, check=False).returncode == 1
 
 
+def test_match_approve_on_a_plan_move_is_the_committees_yes_for_the_receiver(town: Board) -> None:
+    town.send(ANA, "OFFER water 40L @hill")
+    town.send(CARO, "EMERGENCY ON")
+    town.send(BEN, "NEED water 20L !! @farms")
+    town.clock.advance(10 * 60)
+    emergency.tick(town.engine, town.settings, town.clock.now)
+    with session(town.engine) as db:
+        [step] = db.exec(select(PlanStep)).all()
+    code = f"m{step.match_id}"
+    assert meshbot("match", "approve", code, db=town.path).stdout.startswith(f"{code} approved; 3 DM(s) queued")
+    with session(town.engine) as db:
+        step = db.get(PlanStep, step.id)
+        assert step is not None and (step.consent, step.consent_by) == ("committee", f"cli:{getpass.getuser()}")
+    assert len(_plan_dms(town, EVA)) == 1 and len(_plan_dms(town, ANA)) == 1
+
+
 def test_baby_milk_is_never_planned_from_rice_it_is_a_suggestion_for_the_committee(town: Board) -> None:
     town.send(ANA, "OFREZCO arroz 1kg @hill")
     town.send(CARO, "EMERGENCY ON")
