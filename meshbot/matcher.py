@@ -33,7 +33,7 @@ from sqlmodel import Session, col, select
 
 from meshbot.identity import station_keys
 from meshbot.matching.board import ALL_ITEMS, GENERIC, match_board
-from meshbot.matching.items import blind_identity, decode, encode, signature, vocabulary, zone_of
+from meshbot.matching.items import blind_identity, decode, encode, index_keys, signature, vocabulary, zone_of
 from meshbot.matching.policy import (
     ELSEWHERE, LEVELS, NEIGHBOUR, SAME, URGENCY_LEVELS, Allocation, Policy, Side, item_fit, neighbour_map, share_out,
 )
@@ -176,8 +176,7 @@ def side_of(posting: Posting, available: float, blind: Blind, vocab: Vocabulary 
     ident = blind_identity(identify(posting.item, vocab or vocabulary(settings), posting.window), blind)
     return Side(
         id=posting.id, kind=posting.kind, author=posting.author, community=posting.community,
-        category=posting.category, keys=frozenset() if ident.concept is None else frozenset({ident.concept}),
-        generic=ident.concept is None, unit=posting.unit, quantity=posting.quantity, available=available,
+        category=posting.category, keys=index_keys(ident), generic=ident.concept is None, unit=posting.unit, quantity=posting.quantity, available=available,
         urgency=URGENCY_LEVELS.get(posting.urgency, 2), zone=zone_of(posting.zone, settings), created=posting.created,
         expires=posting.expires, ident=ident,
     )
@@ -189,7 +188,7 @@ def _side_of_row(row: Sequence) -> Side:  # type: ignore[type-arg]
     ident = decode(keys)
     return Side(
         id=posting_id, kind=kind, author=author, community=community, category=category,
-        keys=frozenset() if ident.concept is None else frozenset({ident.concept}), generic=ident.concept is None,
+        keys=index_keys(ident), generic=ident.concept is None,
         unit=unit, quantity=quantity, available=available, urgency=urgency, zone=zone, created=created,
         expires=expires, ident=ident,
     )
@@ -525,7 +524,7 @@ def open_sides(db: Session, now: float) -> tuple[list[Side], list[Side]]:
         found = idents.get(keys)
         if found is None:
             ident = decode(keys)
-            found = idents[keys] = (ident, frozenset() if ident.concept is None else frozenset({ident.concept}))
+            found = idents[keys] = (ident, index_keys(ident))
         ident, key_set = found
         (offers if kind == "offer" else needs).append(Side(
             posting_id, kind, author, community, category, key_set, ident.concept is None, unit, quantity,

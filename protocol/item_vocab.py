@@ -18,7 +18,7 @@ from importlib import resources
 from .vocab import fold, osa_distance
 
 LANGUAGES = ("en", "es")
-_TABLE_KEYS = frozenset({"language", "head", "stop", "modifiers", "activities", "generic", "purposes"})
+_TABLE_KEYS = frozenset({"language", "head", "stop", "modifiers", "activities", "specific", "generic", "purposes"})
 _IRREGULAR = {
     "loaves": "loaf", "knives": "knife", "leaves": "leaf", "children": "child", "men": "man",
     "women": "woman", "people": "person", "teeth": "tooth", "feet": "foot", "mice": "mouse",
@@ -33,6 +33,8 @@ def stem(word: str) -> str:
     word = _IRREGULAR.get(word, word)
     if len(word) > 4 and word.endswith("ies"):
         word = word[:-3] + "y"
+    elif len(word) > 4 and word.endswith("ie"):  # `beanie` and `beanies` alike
+        word = word[:-2] + "y"
     elif len(word) > 4 and word.endswith("oes"):
         word = word[:-2]
     elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
@@ -70,6 +72,8 @@ class Vocabulary:
     stop: Mapping[str, frozenset[str]]
     modifiers: Mapping[str, frozenset[str]]
     activities: frozenset[str]
+    specific: frozenset[str]
+    """Activities whose object must agree: math tutoring is not English lessons, a bike repair not a car's."""
     head_first: Mapping[str, bool]
     """Language -> whether its head noun comes first (Spanish) or last (English)."""
     longest: int = 1
@@ -112,12 +116,14 @@ def _load(extra_synonyms: tuple[tuple[str, tuple[str, ...]], ...],
     modifiers: dict[str, frozenset[str]] = {"": frozenset()}
     head_first: dict[str, bool] = {"": False}
     activities: set[str] = set()
+    specific: set[str] = set()
     for lang in LANGUAGES:
         table = _read(lang)
         stop[lang] = frozenset(stem(w) for w in str(table.get("stop", "")).split())
         modifiers[lang] = frozenset(stem(w) for w in str(table.get("modifiers", "")).split())
         head_first[lang] = table.get("head") == "first"
         activities.update(str(table.get("activities", "")).split())
+        specific.update(str(table.get("specific", "")).split())
         for cat, text in dict(table.get("generic", {})).items():  # type: ignore[call-overload]
             generic[lang].update((phrase_key(p), cat) for p in _split(text))
         for kind, text in dict(table.get("purposes", {})).items():  # type: ignore[call-overload]
@@ -153,7 +159,7 @@ def _load(extra_synonyms: tuple[tuple[str, tuple[str, ...]], ...],
     singles = {key[0] for table in phrases.values() for key in table if len(key) == 1}
     return Vocabulary(
         phrases=phrases, category=category, generic=generic, purposes=purposes, stop=stop,
-        modifiers=modifiers, activities=frozenset(activities), head_first=head_first, longest=longest,
+        modifiers=modifiers, activities=frozenset(activities), specific=frozenset(specific), head_first=head_first, longest=longest,
         typo_index=_typo_index(singles), known=frozenset(known),
     )
 

@@ -27,6 +27,8 @@ SCORES = {"same item": 1.0, "synonym": 0.9, "translation": 0.9, "typo": 0.7, "ca
 _CUT = {"en": frozenset("for to from of with in at on near by into".split()),
         "es": frozenset("para por a al hacia con en desde cerca".split())}
 """Words after which the rest says who it is for or where it goes, not what it is."""
+_AND = frozenset("and or y o plus".split())
+"""Between two things named in one item."""
 _PURPOSE_CUTS = frozenset("for to into para a al hacia".split())
 _SIZE_WORDS = frozenset("size sz talla talle numero num no".split())
 _WEEKEND = frozenset({"sat", "sun"})
@@ -50,6 +52,8 @@ class Identity:
     days: frozenset[str] = frozenset()
     purposes: frozenset[str] = frozenset()
     objects: frozenset[str] = frozenset()
+    others: frozenset[str] = frozenset()
+    """The other things an item names (`notebooks and pencils`): each fits too."""
 
     @property
     def generic(self) -> bool:
@@ -125,14 +129,16 @@ def _units(words: list[str], vocab: Vocabulary, lang: str) -> list[_Unit]:
 
 
 def _plain(word: str, s: str, vocab: Vocabulary, lang: str) -> _Unit:
+    if word in _AND:
+        return _Unit((s,), role="and")
     if word in _CUT[lang] or (word in _CUT["en"] and lang != "en" and word not in vocab.stop["es"]):
         return _Unit((s,), role="cut")
     if word.isdigit() or not word.isalpha():
         return _Unit((s,), role="number")
     if any(s in vocab.stop[x] for x in LANGUAGES):
         return _Unit((s,), role="stop")
-    if any(s in vocab.modifiers[x] for x in LANGUAGES):
-        return _Unit((s,), role="modifier")
+    if any(s in vocab.modifiers[x] for x in LANGUAGES) or (lang == "en" and len(s) > 4 and s.endswith("ed")):
+        return _Unit((s,), role="modifier")  # `unopened`, `boxed`: what state, not what thing
     near = near_words(vocab, s)
     concepts = {c for w in near for x in ("", *LANGUAGES) if (c := vocab.phrases[x].get((w,)))}
     if len(concepts) == 1:  # one typo from exactly one known thing
@@ -213,33 +219,55 @@ def _identify(item: str, vocab: Vocabulary, when: str | None, default_lang: str)
             break
         if unit.role != "cut":
             main.append(unit)
-    activities = [u for u in main if u.role == "activity"]
-    nouns = [u for u in main if u.role == "noun"]
-    known = [u for u in nouns if u.concept]
-    head: _Unit | None
-    objects: frozenset[str] = frozenset()
+    purposes = _purposes(tail, vocab) if purpose_tail else frozenset()
+    heads = [h for group in _groups(main) if (h := _head(group, tail, vocab, lang))[0] is not None]
+    if not heads:
+        generic = next((u.generic for u in main if u.role == "generic"), None)
+        if generic is not None or not main:
+            return Identity(None, "", "", False, generic, sizes, days, purposes)
+        rest = [u for u in main if u.role == "modifier"] or main  # only modifiers ("canned"): all there is
+        word = " ".join(rest[-1].words)
+        return Identity("~" + word, word, "", False, None, sizes, days, purposes)
+    (head, objects), *others = heads
+    assert head is not None
+    concept = _concept(head)
+    return Identity(concept, " ".join(head.words), head.lang, head.typo, vocab.category.get(concept),
+                    sizes, days, purposes, objects, frozenset(_concept(h) for h, _ in others if h) - {concept})
+
+
+def _concept(unit: _Unit) -> str:
+    return unit.concept or "~" + " ".join(unit.words)
+
+
+def _groups(units: list[_Unit]) -> list[list[_Unit]]:
+    """`notebooks and pencils`, `escoba y trapeador`: each thing named, in order."""
+    groups: list[list[_Unit]] = [[]]
+    for unit in units:
+        if unit.role == "and":
+            groups.append([])
+        else:
+            groups[-1].append(unit)
+    return [g for g in groups if g]
+
+
+def _head(units: list[_Unit], tail: list[_Unit], vocab: Vocabulary,
+          lang: str) -> tuple[_Unit | None, frozenset[str]]:
+    """The head of one thing named, and the objects of an activity (when they matter)."""
+    nouns = [u for u in units if u.role == "noun"]
+    activities = [u for u in units if u.role == "activity"]
+    if not activities and not [u for u in nouns if not u.typo]:  # "hands for unloading"
+        activities = [u for u in tail if u.role == "activity"]
     if activities:
         head = activities[0]
-        objects = frozenset(u.concept or u.words[-1] for u in [*nouns, *activities[1:]])
-        if not objects:
-            objects = frozenset(u.concept or u.words[-1] for u in tail if u.role in ("noun", "activity"))
-    else:
-        pool = known or nouns
-        head = (pool[0] if vocab.head_first.get(lang) else pool[-1]) if pool else None
-    generic = next((u.generic for u in main if u.role == "generic"), None)
-    purposes = _purposes(tail, vocab) if purpose_tail else frozenset()
-    if head is None:
-        if generic is None:  # only modifiers ("canned", "size 3"): they are all there is
-            rest = [u for u in main if u.role == "modifier"] or main
-            if not rest:
-                return Identity(None, "", "", False, None, sizes, days, purposes)
-            word = " ".join(rest[-1].words)
-            return Identity("~" + word, word, "", False, None, sizes, days, purposes)
-        return Identity(None, "", "", False, generic, sizes, days, purposes)
-    word = " ".join(head.words)
-    concept = head.concept or "~" + word
-    return Identity(concept, word, head.lang, head.typo, vocab.category.get(concept),
-                    sizes, days, purposes, objects)
+        objects: frozenset[str] = frozenset()
+        if head.concept in vocab.specific:
+            around = [u for u in (*units, *tail) if u.role in ("noun", "activity") and u.concept != head.concept]
+            objects = frozenset(_concept(u) for u in around)
+        return head, objects
+    pool = [u for u in nouns if not u.typo] or nouns  # a word as written beats a guessed one
+    if not pool:
+        return None, frozenset()
+    return (pool[0] if vocab.head_first.get(lang) else pool[-1]), frozenset()
 
 
 def category_of_item(item: str, vocab: Vocabulary, lang: str = "en") -> str | None:
@@ -267,7 +295,12 @@ def fit(offer: Identity, need: Identity) -> Fit | None:
         if offer.category and need.category and offer.category != need.category:
             return None
         return Fit(SCORES["category"], "category") if category or offer.concept else None
-    if offer.concept != need.concept or _contradict(offer.objects, need.objects):
+    if offer.concept != need.concept:
+        shared = ({offer.concept} | offer.others) & ({need.concept} | need.others)
+        if not shared:
+            return None
+        return Fit(SCORES["same item"], "same item")  # one of the things either names
+    if _contradict(offer.objects, need.objects):
         return None
     if offer.typo or need.typo:
         reason = "typo"

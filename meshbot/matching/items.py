@@ -15,7 +15,7 @@ from dataclasses import replace
 from meshbot.settings import Settings
 from protocol.items import Fit, Identity, Vocabulary, fit, identify
 
-__all__ = ["Fit", "Identity", "blind_identity", "category_for", "decode", "encode", "fit", "fit_items", "vocabulary", "zone_of"]
+__all__ = ["Fit", "Identity", "blind_identity", "category_for", "index_keys", "decode", "encode", "fit", "fit_items", "vocabulary", "zone_of"]
 
 GENERIC = "*"
 """The key of an item that names only its category."""
@@ -77,7 +77,15 @@ def blind_identity(identity: Identity, blind: Callable[[str], str]) -> Identity:
         word=hide("w:", identity.word) if identity.word else "",
         sizes=frozenset(hide("s:", s) for s in identity.sizes),
         objects=frozenset(hide("o:", o) for o in identity.objects),
+        others=frozenset(hide("", o) for o in identity.others),
     )
+
+
+def index_keys(identity: Identity) -> frozenset[str]:
+    """The index keys of an item: every thing it names (none when it names only its category)."""
+    if identity.concept is None:
+        return frozenset()
+    return frozenset({identity.concept}) | identity.others
 
 
 def encode(identity: Identity) -> str:
@@ -95,6 +103,7 @@ def encode(identity: Identity) -> str:
     tokens += sorted("d=" + d for d in identity.days)
     tokens += sorted("p=" + p for p in identity.purposes)
     tokens += sorted("o=" + o for o in identity.objects)
+    tokens += sorted("a=" + o for o in identity.others)
     return " ".join(tokens)
 
 
@@ -111,4 +120,5 @@ def decode(text: str) -> Identity:
         category=found.get("c", [None])[0],
         sizes=frozenset(found.get("s", ())), days=frozenset(found.get("d", ())),
         purposes=frozenset(found.get("p", ())), objects=frozenset(found.get("o", ())),
+        others=frozenset(found.get("a", ())),
     )
