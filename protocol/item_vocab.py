@@ -18,7 +18,8 @@ from importlib import resources
 from .vocab import fold, osa_distance
 
 LANGUAGES = ("en", "es")
-_TABLE_KEYS = frozenset({"language", "head", "stop", "modifiers", "activities", "specific", "generic", "purposes"})
+_TABLE_KEYS = frozenset({"language", "head", "stop", "modifiers", "activities", "specific", "generic",
+                         "purposes", "audiences"})
 _IRREGULAR = {
     "loaves": "loaf", "knives": "knife", "leaves": "leaf", "children": "child", "men": "man",
     "women": "woman", "people": "person", "teeth": "tooth", "feet": "foot", "mice": "mouse",
@@ -35,11 +36,13 @@ def stem(word: str) -> str:
         word = word[:-3] + "y"
     elif len(word) > 4 and word.endswith("ie"):  # `beanie` and `beanies` alike
         word = word[:-2] + "y"
-    elif len(word) > 4 and word.endswith("oes"):
+    elif len(word) > 5 and word.endswith("oes"):  # `tomatoes`, not `shoes`
+        word = word[:-2]
+    elif len(word) > 4 and word.endswith(("xes", "ches", "shes", "sses", "zes")):  # `boxes`, `lunches`
         word = word[:-2]
     elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
-    if len(word) > 3 and word.endswith("e"):
+    if len(word) > 4 and word.endswith("e"):  # `frijoles`/`frijol`; not `care`, which is not `car`
         word = word[:-1]
     if word.endswith("z"):
         word = word[:-1] + "c"
@@ -69,6 +72,8 @@ class Vocabulary:
     """Language -> stemmed phrase naming only a category -> that category."""
     purposes: Mapping[str, Mapping[tuple[str, ...], str]]
     """Language -> stemmed phrase of a place or errand -> the kind of trip (`medical`...)."""
+    audiences: Mapping[str, str]
+    """Stemmed word saying who a thing is for -> `baby`, `child`, `women`, `men`."""
     stop: Mapping[str, frozenset[str]]
     modifiers: Mapping[str, frozenset[str]]
     activities: frozenset[str]
@@ -117,6 +122,7 @@ def _load(extra_synonyms: tuple[tuple[str, tuple[str, ...]], ...],
     head_first: dict[str, bool] = {"": False}
     activities: set[str] = set()
     specific: set[str] = set()
+    audiences: dict[str, str] = {}
     for lang in LANGUAGES:
         table = _read(lang)
         stop[lang] = frozenset(stem(w) for w in str(table.get("stop", "")).split())
@@ -124,6 +130,8 @@ def _load(extra_synonyms: tuple[tuple[str, tuple[str, ...]], ...],
         head_first[lang] = table.get("head") == "first"
         activities.update(str(table.get("activities", "")).split())
         specific.update(str(table.get("specific", "")).split())
+        for who, text in dict(table.get("audiences", {})).items():  # type: ignore[call-overload]
+            audiences.update((stem(w), who) for w in text.split())
         for cat, text in dict(table.get("generic", {})).items():  # type: ignore[call-overload]
             generic[lang].update((phrase_key(p), cat) for p in _split(text))
         for kind, text in dict(table.get("purposes", {})).items():  # type: ignore[call-overload]
@@ -159,7 +167,8 @@ def _load(extra_synonyms: tuple[tuple[str, tuple[str, ...]], ...],
     singles = {key[0] for table in phrases.values() for key in table if len(key) == 1}
     return Vocabulary(
         phrases=phrases, category=category, generic=generic, purposes=purposes, stop=stop,
-        modifiers=modifiers, activities=frozenset(activities), specific=frozenset(specific), head_first=head_first, longest=longest,
+        modifiers=modifiers, activities=frozenset(activities), specific=frozenset(specific),
+        audiences=audiences, head_first=head_first, longest=longest,
         typo_index=_typo_index(singles), known=frozenset(known),
     )
 

@@ -54,6 +54,8 @@ class Identity:
     objects: frozenset[str] = frozenset()
     others: frozenset[str] = frozenset()
     """The other things an item names (`notebooks and pencils`): each fits too."""
+    audience: frozenset[str] = frozenset()
+    """Who it is for, where it says (`baby`, `child`, `women`, `men`)."""
 
     @property
     def generic(self) -> bool:
@@ -220,19 +222,20 @@ def _identify(item: str, vocab: Vocabulary, when: str | None, default_lang: str)
         if unit.role != "cut":
             main.append(unit)
     purposes = _purposes(tail, vocab) if purpose_tail else frozenset()
+    audience = frozenset(who for u in units for w in u.words if (who := vocab.audiences.get(w)))
     heads = [h for group in _groups(main) if (h := _head(group, tail, vocab, lang))[0] is not None]
     if not heads:
         generic = next((u.generic for u in main if u.role == "generic"), None)
         if generic is not None or not main:
-            return Identity(None, "", "", False, generic, sizes, days, purposes)
+            return Identity(None, "", "", False, generic, sizes, days, purposes, audience=audience)
         rest = [u for u in main if u.role == "modifier"] or main  # only modifiers ("canned"): all there is
         word = " ".join(rest[-1].words)
-        return Identity("~" + word, word, "", False, None, sizes, days, purposes)
+        return Identity("~" + word, word, "", False, None, sizes, days, purposes, audience=audience)
     (head, objects), *others = heads
     assert head is not None
     concept = _concept(head)
     return Identity(concept, " ".join(head.words), head.lang, head.typo, vocab.category.get(concept),
-                    sizes, days, purposes, objects, frozenset(_concept(h) for h, _ in others if h) - {concept})
+                    sizes, days, purposes, objects, frozenset(_concept(h) for h, _ in others if h) - {concept}, audience)
 
 
 def _concept(unit: _Unit) -> str:
@@ -288,9 +291,12 @@ def fit(offer: Identity, need: Identity) -> Fit | None:
     both postings state them.
     """
     if (_contradict(offer.sizes, need.sizes) or _contradict(offer.days, need.days)
-            or _contradict(offer.purposes, need.purposes)):
+            or _contradict(offer.purposes, need.purposes) or _contradict(offer.audience, need.audience)):
         return None
     if offer.generic or need.generic:
+        if any(side.generic and side.audience and not side.audience & other.audience
+               for side, other in ((offer, need), (need, offer))):
+            return None  # "ropa de bebé" is not any clothes: only what says it is for a baby
         category = offer.category or need.category
         if offer.category and need.category and offer.category != need.category:
             return None
