@@ -28,6 +28,7 @@ _IRREGULAR = {
 _WORD = re.compile(r"[^\W_]+")
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A plural-blind stem of a folded word: `tomatoes`/`tomato` -> `tomato`,
     `frijoles`/`frijol` -> `frijol`, `lápices`/`lápiz` -> `lapic`."""
@@ -82,6 +83,8 @@ class Vocabulary:
     head_first: Mapping[str, bool]
     """Language -> whether its head noun comes first (Spanish) or last (English)."""
     longest: int = 1
+    starts: Mapping[str, int] = field(default_factory=dict)
+    """First word of a phrase of several words -> the longest such phrase (words)."""
     typo_index: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """A word, or it with one or two letters deleted -> the known single words it may be."""
     known: frozenset[str] = frozenset()
@@ -163,12 +166,17 @@ def _load(extra_synonyms: tuple[tuple[str, tuple[str, ...]], ...],
             phrases[""].setdefault(key, concept)
     known = {w for table in (*phrases.values(), *generic.values(), *purposes.values()) for key in table for w in key}
     known |= {w for words in (*stop.values(), *modifiers.values()) for w in words}
-    longest = max(len(k) for table in (*phrases.values(), *generic.values(), *purposes.values()) for k in table)
+    starts: dict[str, int] = {}
+    for table in (*phrases.values(), *generic.values(), *purposes.values()):
+        for k in table:
+            if len(k) > 1:
+                starts[k[0]] = max(starts.get(k[0], 1), len(k))
+    longest = max(starts.values(), default=1)
     singles = {key[0] for table in phrases.values() for key in table if len(key) == 1}
     return Vocabulary(
         phrases=phrases, category=category, generic=generic, purposes=purposes, stop=stop,
         modifiers=modifiers, activities=frozenset(activities), specific=frozenset(specific),
-        audiences=audiences, head_first=head_first, longest=longest,
+        audiences=audiences, head_first=head_first, longest=longest, starts=starts,
         typo_index=_typo_index(singles), known=frozenset(known),
     )
 

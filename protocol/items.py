@@ -109,7 +109,7 @@ def _units(words: list[str], vocab: Vocabulary, lang: str) -> list[_Unit]:
     units: list[_Unit] = []
     i = 0
     while i < len(stems):
-        for size in range(min(vocab.longest, len(stems) - i), 0, -1):
+        for size in range(min(vocab.starts.get(stems[i], 1), len(stems) - i), 0, -1):
             key = tuple(stems[i:i + size])
             if size > 1 and (words[i] in _CUT[lang] or words[i + size - 1] in _CUT[lang]):
                 continue
