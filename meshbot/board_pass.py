@@ -28,11 +28,15 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from meshbot.matcher import INDEX, KEYS, LIVE, MATCHES, POSTINGS, Proposal, blinder, policy_for, rebuild_index
-from meshbot.matching.board import ALL_ITEMS, GENERIC, match_board
-from meshbot.matching.policy import Allocation, Side
+from meshbot.matcher import (
+    INDEX, KEYS, LIVE, MATCHES, POSTINGS, Proposal, blinder, policy_for, rebuild_index, use_settings,
+)
+from meshbot.matching.board import ALL_ITEMS, match_board
+from meshbot.matching.items import decode, index_keys
+from meshbot.matching.policy import Allocation, Side, item_fit
 from meshbot.matching.units import EPSILON
 from meshbot.settings import Settings
+from protocol.items import Identity
 from store import Match, Posting
 
 log = logging.getLogger(__name__)
@@ -66,23 +70,24 @@ def open_sides(db: Session, now: float) -> tuple[list[Side], list[Side]]:
     """Every open posting with something left, from the index: (offers, needs).
 
     Rows are read as they come (no list of 200,000 tuples), and a board's repeated key
-    lists are parsed once."""
+    lists (item identities) are read once."""
     result = db.connection().execute(
         core_select(*_COLUMNS).where(
             KEYS.key == ALL_ITEMS, KEYS.available > EPSILON, or_(KEYS.expires.is_(None), KEYS.expires > now))
     )
     offers: list[Side] = []
     needs: list[Side] = []
-    key_sets: dict[str, frozenset[str]] = {}
-    empty: frozenset[str] = frozenset()
+    idents: dict[str, tuple[Identity, frozenset[str]]] = {}
     for (posting_id, kind, author, community, category, keys, unit, quantity, available, urgency, zone,
          created, expires) in result:
-        key_set = key_sets.get(keys)
-        if key_set is None:
-            key_set = key_sets[keys] = empty if keys == GENERIC else frozenset(keys.split())
+        found = idents.get(keys)
+        if found is None:
+            ident = decode(keys)
+            found = idents[keys] = (ident, index_keys(ident))
+        ident, key_set = found
         (offers if kind == "offer" else needs).append(Side(
-            posting_id, kind, author, community, category, key_set, keys == GENERIC, unit, quantity, available,
-            urgency, zone, created, expires))
+            posting_id, kind, author, community, category, key_set, ident.concept is None, unit, quantity,
+            available, urgency, zone, created, expires, ident))
     return offers, needs
 
 
@@ -97,6 +102,7 @@ def index_in_step(db: Session) -> bool:
 
 def rematch_board(db: Session, now: float, settings: Settings) -> list[NewMatch]:
     """The whole-board pass: every open need against every open offer (`matching.board`)."""
+    use_settings(db, settings)
     if not index_in_step(db):
         log.warning("the match index was out of step with the board; rebuilding it")
         rebuild_index(db, now)
@@ -118,7 +124,7 @@ def rematch_board(db: Session, now: float, settings: Settings) -> list[NewMatch]
     allocations.sort(key=lambda a: (a.offer_id, a.need_id))  # written in key order: the indexes grow in order
     log.info("whole-board pass: %d new matches", len(allocations))
     db.flush()
-    made = _insert(db.connection(), allocations, now, settings)
+    made = _insert(db.connection(), allocations, sides, now, settings)
     touched = sorted({a.offer_id for a in allocations} | {a.need_id for a in allocations})
     spent = [i for i in touched if not sides[i].open]
     left = [{"pid": i, "left": sides[i].available} for i in touched if sides[i].open]
@@ -128,29 +134,37 @@ def rematch_board(db: Session, now: float, settings: Settings) -> list[NewMatch]
     return made
 
 
-def _insert(conn: Connection, allocations: Sequence[Allocation], now: float, settings: Settings) -> list[NewMatch]:
+def _insert(conn: Connection, allocations: Sequence[Allocation], sides: dict[int, Side], now: float,
+            settings: Settings) -> list[NewMatch]:
     """One Match row per allocation, in order, by `executemany`; their ids back.
 
+    Each carries how sure the matcher is that both name the same thing (`item_fit`); one
+    below `match_min_score`, or of the same category only, is held for the committee.
     SQLite numbers new rows on from the largest id, and this transaction holds the write
     lock, so the ids are the next ones (checked). Other databases say them (RETURNING)."""
-    held = settings.match_approval
-    expires = None if held else now + settings.match_lapse_hours * 3600.0
+    lapse_s = settings.match_lapse_hours * 3600.0
+    rows = []
+    for a in allocations:
+        found = item_fit(sides[a.offer_id], sides[a.need_id])
+        score, reason = (found.score, found.reason) if found else (None, None)
+        held = settings.match_approval or reason == "category" or (score or 0.0) < settings.match_min_score
+        rows.append((a.offer_id, a.need_id, a.offer_amount, a.need_amount, now, held,
+                     None if held else now + lapse_s, LIVE, score, reason))
     if conn.dialect.name == "sqlite":  # plain tuples straight to the driver: no per-row work on our side
         before = conn.execute(core_select(func.max(MATCHES.c.id))).scalar() or 0
         conn.exec_driver_sql(
-            "INSERT INTO \"match\" (offer_id, need_id, quantity, need_quantity, created, held, expires, status)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(a.offer_id, a.need_id, a.offer_amount, a.need_amount, now, held, expires, LIVE) for a in allocations])
+            "INSERT INTO \"match\" (offer_id, need_id, quantity, need_quantity, created, held, expires, status,"
+            " fit_score, fit_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         last = conn.execute(core_select(func.max(MATCHES.c.id))).scalar()
-        assert last == before + len(allocations), "the new matches did not get the next ids"
-        ids: Iterable[int] = range(before + 1, before + 1 + len(allocations))
+        assert last == before + len(rows), "the new matches did not get the next ids"
+        ids: Iterable[int] = range(before + 1, before + 1 + len(rows))
     else:
-        rows = [{"offer_id": a.offer_id, "need_id": a.need_id, "quantity": a.offer_amount,
-                 "need_quantity": a.need_amount, "created": now, "held": held, "expires": expires, "status": LIVE}
-                for a in allocations]
+        names = ("offer_id", "need_id", "quantity", "need_quantity", "created", "held", "expires", "status",
+                 "fit_score", "fit_reason")
         statement = insert(MATCHES).returning(MATCHES.c.id, sort_by_parameter_order=True)
-        ids = [row[0] for start in range(0, len(rows), BATCH) for row in conn.execute(statement, rows[start:start + BATCH])]
-    return [NewMatch(i, a.offer_id, a.need_id, held) for i, a in zip(ids, allocations)]
+        ids = [row[0] for start in range(0, len(rows), BATCH)
+               for row in conn.execute(statement, [dict(zip(names, r)) for r in rows[start:start + BATCH]])]
+    return [NewMatch(i, a.offer_id, a.need_id, row[5]) for i, a, row in zip(ids, allocations, rows)]
 
 
 def _spend(db: Session, spent: list[int], now: float, rebuild: bool) -> None:

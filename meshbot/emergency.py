@@ -174,7 +174,7 @@ def _board(db: Session, row: Emergency) -> tuple[list[Supply], list[Demand]]:
     return supplies, demands
 
 
-def suggestions(db: Session, row: Emergency) -> list[str]:
+def suggestions(db: Session, row: Emergency, settings: Settings | None = None) -> list[str]:
     """Offers of the same category only, for critical needs nothing of the same thing can
     serve: shown to the committee on the board, never planned nor sent."""
     supplies, demands = _board(db, row)
@@ -182,7 +182,7 @@ def suggestions(db: Session, row: Emergency) -> list[str]:
         f"{replies.ref('need', need.id)} {need.item} <- {replies.ref('offer', offer.id)} {offer.item} "
         f"{replies.amount(offer.quantity, offer.unit)} ({name_of(db, offer.author)}): same category "
         f"({need.category}) only; `meshbot match make {replies.ref('offer', offer.id)} {replies.ref('need', need.id)}`"
-        for need, offer in emergency_plan.suggest(demands, supplies)
+        for need, offer in emergency_plan.suggest(demands, supplies, emergency_plan.Identities(settings))
     ]
 
 
@@ -198,7 +198,8 @@ def replan(db: Session, settings: Settings, row: Emergency, now: float) -> list[
     supplies, demands = _board(db, row)
     helpers = volunteers(db, row)
     steps = _adopt(db, row, helpers, now)
-    moves = emergency_plan.plan(demands, supplies, _loaded(helpers, steps), now, row.deadline)
+    moves = emergency_plan.plan(demands, supplies, _loaded(helpers, steps), now, row.deadline,
+                                emergency_plan.Identities(settings))
     row.last_plan = now
     db.add(row)
     steps += [_record(db, row, move, now) for move in moves]

@@ -152,7 +152,7 @@ def snapshot(db: Session, row: Emergency, now: float, settings: Settings) -> Sna
         safe=safe, not_heard=not_heard,
         volunteers=[(name_of(db, n), a, d) for n, (a, d) in sorted(load.items())],
         timeline=_timeline(db, row, steps, now),
-        suggestions=[] if row.ended is not None else suggestions(db, row),
+        suggestions=[] if row.ended is not None else suggestions(db, row, settings),
     )
 
 

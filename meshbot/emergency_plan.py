@@ -14,8 +14,9 @@ Pure: plain values in, moves out (the database side is `meshbot.emergency`). The
 * **Across zones**, nearest first: an offer in the need's zone is taken before one across
   the neighbourhood, but distance never leaves a need unmet.
 * **The same thing.** The offer must be what the need asks for, by the matcher's own item
-  identity (`same_item`): rice never serves a need for baby milk, `agua` serves `water`.
-  An offer of the same category only (or a need that names only its category, `food`) is
+  identity (`Identities`, `protocol.items.fit`): rice never serves a need for baby milk,
+  `agua` serves `water`. An offer of the same category only (or a need that names only
+  its category, `comida`), or one the matcher is less sure of than `match_min_score`, is
   not planned: it is a *suggestion* for the committee (`suggest`), never sent to anyone.
 * **Carriers.** Volunteers (responders, HELPING answers, people offering transport or
   labour) carry, the least loaded first, preferring one in the offer's or the need's zone.
@@ -26,10 +27,13 @@ Pure: plain values in, moves out (the database side is `meshbot.emergency`). The
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from meshbot.matching.items import item_keys
+from meshbot.matching.items import vocabulary
+from meshbot.settings import Settings
+from protocol.items import Fit, Vocabulary, fit, identify
 
 CRITICAL_CATEGORIES: tuple[str, ...] = ("food", "water", "shelter", "medical")
 URGENCY_ORDER = {"critical": 0, "high": 1, "normal": 2}
@@ -100,25 +104,44 @@ class Move:
     due: float
 
 
-def same_item(offer_item: str, need_item: str) -> bool:
-    """Is the offer the thing the need asks for? The everyday matcher's item identity; an
-    item that names only its category (`food`, `ropa`) is the same category, not the same
-    thing."""
-    offer_keys, need_keys = item_keys(offer_item), item_keys(need_item)
-    return not offer_keys.generic and not need_keys.generic and not offer_keys.keys.isdisjoint(need_keys.keys)
+class Identities:
+    """The matcher's item identity (`protocol.items`), with the committee's `[matching]`
+    words when settings are given: `fits` says how sure it is that an offer is the thing a
+    need asks for, and why (`same item`, `synonym`, `translation`, `typo`, `category`)."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings
+        self.vocab: Vocabulary = vocabulary(settings)
+        self.min_score = settings.match_min_score if settings is not None else 0.0
+
+    def fits(self, offer_item: str, need_item: str) -> Fit | None:
+        return fit(identify(offer_item, self.vocab), identify(need_item, self.vocab))
+
+    def level(self, need: Demand, offer: Supply) -> str | None:
+        """`item` when the plan may give the offer to the need; `category` when they only
+        share the category, or the matcher is not sure enough (the committee's to judge);
+        None when it cannot serve it at all."""
+        if need.category != offer.category or need.author == offer.author:
+            return None
+        found = self.fits(offer.item, need.item)
+        if found is None or found.reason == "category" or found.score < self.min_score:
+            return "category"
+        return "item"
 
 
-def fit_level(need: Demand, offer: Supply) -> str | None:
-    """`item` when the offer can serve the need, `category` when they only share the
-    category (for the committee to judge), None when it cannot serve it at all."""
-    if need.category != offer.category or need.author == offer.author:
-        return None
-    return "item" if same_item(offer.item, need.item) else "category"
+@functools.lru_cache(maxsize=1)
+def _default() -> Identities:
+    """The package's own item tables (no committee words), loaded once."""
+    return Identities()
 
 
-def alike(need: Demand, offer: Supply) -> bool:
+def fit_level(need: Demand, offer: Supply, identities: Identities | None = None) -> str | None:
+    return (identities or _default()).level(need, offer)
+
+
+def alike(need: Demand, offer: Supply, identities: Identities | None = None) -> bool:
     """Whether the plan may give the offer to the need (the same category and the same thing)."""
-    return fit_level(need, offer) == "item"
+    return fit_level(need, offer, identities) == "item"
 
 
 def need_order(need: Demand) -> tuple[int, int, float, int]:
@@ -139,6 +162,7 @@ def plan(
     volunteers: Sequence[Volunteer],
     now: float,
     deadline: float,
+    identities: Identities | None = None,
 ) -> list[Move]:
     """The moves that serve the open needs from the open offers, most important first."""
     ledger = _Ledger(
@@ -153,7 +177,7 @@ def plan(
         if wanted <= 0:
             continue
         candidates = sorted(
-            (s for s in supplies if alike(need, s) and ledger.left[s.id] > 0),
+            (s for s in supplies if alike(need, s, identities) and ledger.left[s.id] > 0),
             key=lambda s: (s.unit != need.unit, s.zone != need.zone, s.created, s.id),
         )
         due = due_by(need.urgency, now, deadline)
@@ -199,16 +223,17 @@ def pick_carrier(loads: dict[int, int], zones: dict[int, str | None], giver: int
     return min(loads, key=lambda n: (loads[n], zones.get(n) not in near - {None}, n))
 
 
-def suggest(demands: Sequence[Demand], supplies: Sequence[Supply]) -> list[tuple[Demand, Supply]]:
+def suggest(demands: Sequence[Demand], supplies: Sequence[Supply],
+            identities: Identities | None = None) -> list[tuple[Demand, Supply]]:
     """For each critical need with something still to get and no offer of the same thing
     left, up to `SUGGESTIONS_PER_NEED` offers of its category with something left: the
     committee's to judge (baby formula wanted, rice offered), never planned or sent."""
     free = [s for s in supplies if s.amount - s.used > 0]
     out: list[tuple[Demand, Supply]] = []
     for need in sorted(demands, key=need_order):
-        if not need.critical or need.amount - need.covered <= 0 or any(alike(need, s) for s in free):
+        if not need.critical or need.amount - need.covered <= 0 or any(alike(need, s, identities) for s in free):
             continue
-        fallbacks = sorted((s for s in free if fit_level(need, s) == "category"),
+        fallbacks = sorted((s for s in free if fit_level(need, s, identities) == "category"),
                            key=lambda s: (s.zone != need.zone, s.created, s.id))
         out.extend((need, s) for s in fallbacks[:SUGGESTIONS_PER_NEED])
     return out

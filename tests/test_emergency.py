@@ -47,9 +47,9 @@ def _need(id: int, item: str, qty: float | None, unit: str | None = None, catego
 
 
 def test_critical_needs_go_first_then_the_most_urgent_then_the_longest_waiting() -> None:
-    needs = [_need(1, "tools", None, category="tools", created=0), _need(2, "water", 10, "L", created=5),
+    needs = [_need(1, "ladder", None, category="tools", created=0), _need(2, "water", 10, "L", created=5),
              _need(3, "water", 10, "L", urgency="critical", created=9)]
-    offers = [_offer(1, "water", 10, "L"), _offer(2, "ladder tools", None, category="tools")]
+    offers = [_offer(1, "water", 10, "L"), _offer(2, "ladder", None, category="tools")]
     moves = plan(needs, offers, [], NOW, DEADLINE)
     assert [(m.need_id, m.offer_id) for m in moves] == [(3, 1), (1, 2)]  # water to the critical one
 
@@ -78,7 +78,7 @@ def test_the_same_thing_only_by_the_matchers_item_identity() -> None:
     assert alike(insulin, _offer(2, "insulin pens", 3, category="medical"))
     assert not alike(_need(2, "baby formula", None, category="food"), _offer(3, "rice", 10, "kg", category="food"))
     assert not alike(_need(5, "leche para bebé", None, category="food"), _offer(6, "arroz", 1, "kg", category="food"))
-    assert alike(_need(6, "leche para bebé", None, category="food"), _offer(7, "milk", 2, "L", category="food"))
+    assert alike(_need(6, "leche para bebé", None, category="food"), _offer(7, "baby formula", 2, category="food"))
     assert alike(_need(7, "water", 5, "L"), _offer(8, "agua", 10, "L"))
     assert alike(_need(3, "blanket", 2, category="shelter"), _offer(4, "wool blankets", 9, category="shelter"))
     assert not alike(_need(4, "water", 1), _offer(5, "water", 1, author=204))  # not one's own offer
@@ -89,8 +89,8 @@ def test_baby_milk_never_gets_rice_the_committee_is_offered_it_as_a_suggestion()
     rice = _offer(3, "arroz", 1, "kg", category="food")
     assert plan([milk], [rice], [], NOW, DEADLINE) == []
     assert suggest([milk], [rice]) == [(milk, rice)]
-    # With milk on offer, the milk goes and nothing is suggested.
-    formula = _offer(4, "leche", 2, "L", category="food")
+    # With baby milk on offer, it goes, and nothing is suggested.
+    formula = _offer(4, "leche de fórmula", 2, category="food")
     assert [(m.need_id, m.offer_id) for m in plan([milk], [rice, formula], [], NOW, DEADLINE)] == [(14, 4)]
     assert suggest([milk], [rice, formula]) == []
     # A need that names only its category is the committee's call too.
@@ -344,8 +344,8 @@ def test_baby_milk_is_never_planned_from_rice_it_is_a_suggestion_for_the_committ
     assert idea.startswith("n2 leche para bebé <- o1 arroz 1kg (Ana !000000a1): same category (food) only")
     assert "Suggestions for the committee, same category only (1):" in render_text(board)
     assert "meshbot match make o1 n2" in render_html(board)
-    # Milk offered later is planned for the need, and the suggestion goes away.
-    town.send(DAVE, "OFFER milk 2L @river")
+    # Baby milk offered later is planned for the need, and the suggestion goes away.
+    town.send(DAVE, "OFFER baby formula 2 @river")
     town.clock.advance(60 * 60)
     emergency.tick(town.engine, town.settings, town.clock.now)
     row = _row(town)
