@@ -6,7 +6,7 @@ temporary directory (`git archive`), and this working tree.
 
 Scenario: `bench_matcher.py`'s seeded neighbourhood (RANDOM_SEED = 42) of N open postings,
 half offers, half needs, none matched yet (a restore or an import): each checkout builds
-the board with its own schema, then runs the pass in a fresh process, so the peak RSS is
+the board with its own schema, then runs the pass in a fresh process, so the peak RSS (`VmHWM`) is
 the pass's own. Both boards are the same postings, so both passes make the same matches.
 
     .venv/bin/python bench/bench_board_pass.py [--postings 200000] [--ref main]
@@ -51,8 +51,9 @@ with session(engine) as db, db.begin():
     wall, cpu = time.perf_counter(), time.process_time()
     made = rematch_board(db, NOW, Settings(db=":memory:"))
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-print(json.dumps({"matches": len(made), "wall_s": wall, "cpu_s": cpu,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+hwm = [line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM:")]
+rss = int(hwm[0].split()[1]) / 1024 if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"matches": len(made), "wall_s": wall, "cpu_s": cpu, "rss_mb": rss}))
 """
 
 

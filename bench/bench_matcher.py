@@ -186,7 +186,19 @@ def real_pass(path: str, settings: Settings) -> tuple[int, float, float]:
         made = rematch_board(db, NOW, settings)
         total = time.perf_counter() - start
     engine.dispose()
-    return len(made), total, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return len(made), total, peak_rss_mb()
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak RSS. Linux's `ru_maxrss` carries the parent's over fork and
+    exec (a worker of a 600 MB bench would report 600 MB); `VmHWM` starts afresh."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:
