@@ -178,12 +178,13 @@ def suggestions(db: Session, row: Emergency, settings: Settings | None = None) -
     """Offers of the same category only, for critical needs nothing of the same thing can
     serve: shown to the committee on the board, never planned nor sent."""
     supplies, demands = _board(db, row)
-    return [
-        f"{replies.ref('need', need.id)} {need.item} <- {replies.ref('offer', offer.id)} {offer.item} "
-        f"{replies.amount(offer.quantity, offer.unit)} ({name_of(db, offer.author)}): same category "
-        f"({need.category}) only; `meshbot match make {replies.ref('offer', offer.id)} {replies.ref('need', need.id)}`"
-        for need, offer in emergency_plan.suggest(demands, supplies, emergency_plan.Identities(settings))
-    ]
+    out = []
+    for need, offer in emergency_plan.suggest(demands, supplies, emergency_plan.Identities(settings)):
+        n, o = replies.ref("need", need.id), replies.ref("offer", offer.id)
+        what = f"{offer.item} {replies.amount(offer.quantity, offer.unit)}".strip()
+        out.append(f"{n} {need.item} <- {o} {what} ({name_of(db, offer.author)}): same category "
+                   f"({need.category}) only; `meshbot match make {o} {n}`")
+    return out
 
 
 def replan(db: Session, settings: Settings, row: Emergency, now: float) -> list[Outgoing]:

@@ -202,8 +202,11 @@ def render_text(s: Snapshot) -> str:
 
 
 def _who_said_yes(p: StepView) -> str:
-    return {"receiver": f"yes from {p.receiver} ({p.consent_by})",
-            "committee": f"marked for {p.receiver} by {p.consent_by}"}.get(p.consent, "not yet")
+    if p.consent == "receiver":
+        return f"yes from {p.receiver} ({p.consent_by})"
+    if p.consent == "committee":
+        return f"marked for {p.receiver} by {p.consent_by}"
+    return "waiting for the receiver's yes"
 
 
 def _consent_lines(s: Snapshot, consent: str) -> list[str]:

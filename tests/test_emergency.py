@@ -97,7 +97,8 @@ def test_baby_milk_never_gets_rice_the_committee_is_offered_it_as_a_suggestion()
     food = _need(15, "comida", None, category="food", urgency="critical")
     assert plan([food], [rice], [], NOW, DEADLINE) == [] and suggest([food], [rice]) == [(food, rice)]
     # Only needs of the critical categories (food, water, shelter, medical), and only the same category.
-    assert suggest([_need(16, "winter coat", None, category="clothing")], [_offer(9, "socks", 4, category="clothing")]) == []
+    socks = _offer(9, "socks", 4, category="clothing")
+    assert suggest([_need(16, "winter coat", None, category="clothing")], [socks]) == []
     assert suggest([_need(17, "insulin", None, category="medical", urgency="critical")], [rice]) == []
 
 

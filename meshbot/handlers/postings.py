@@ -90,7 +90,8 @@ def take(ctx: Context, cmd: Take) -> Reply:
     ctx.session.flush()
     sync(ctx.session, posting, ctx.now)
     short_id = posting_ref(posting)
-    owner, taker, owner_lang = name_of(ctx.session, posting.author), display_name(ctx.sender), ctx.lang_of(posting.author)
+    owner, taker = name_of(ctx.session, posting.author), display_name(ctx.sender)
+    owner_lang = ctx.lang_of(posting.author)
     if posting.kind == "need":  # the taker gives what the need asks
         notice = _dm(posting.author, claim_replies.will_give_you(short_id, taker, lang=owner_lang))
         return Reply(claim_replies.you_will_give(posting_label(posting), owner, short_id, lang=ctx.lang), (notice,))
