@@ -89,6 +89,13 @@ class Vocabulary:
     """A word, or it with one or two letters deleted -> the known single words it may be."""
     known: frozenset[str] = frozenset()
     """Every stemmed word any table lists: such a word is never read as a typo."""
+    entries: Mapping[str, Mapping[tuple[str, ...], tuple[str, str, str]]] = field(default_factory=dict)
+    """Item language -> stemmed phrase -> (`noun` or `generic`, concept or category, language):
+    `phrases` and `generic` in one lookup, the committee's words first, then the item's language."""
+    word_langs: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Stemmed word -> the languages whose tables list it (to tell an item's language)."""
+    stop_any: frozenset[str] = frozenset()
+    modifier_any: frozenset[str] = frozenset()
 
     @staticmethod
     def load(
@@ -96,8 +103,9 @@ class Vocabulary:
         extra_categories: Mapping[str, Iterable[str]] | None = None,
     ) -> Vocabulary:
         """The package's tables, plus a committee's words (concept -> words; category -> words)."""
-        key = (_freeze(extra_synonyms), _freeze(extra_categories))
-        return _load(*key)
+        if not extra_synonyms and not extra_categories:
+            return _load((), ())
+        return _load(_freeze(extra_synonyms), _freeze(extra_categories))
 
 
 def _freeze(table: Mapping[str, Iterable[str]] | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -173,7 +181,21 @@ def _load(extra_synonyms: tuple[tuple[str, tuple[str, ...]], ...],
                 starts[k[0]] = max(starts.get(k[0], 1), len(k))
     longest = max(starts.values(), default=1)
     singles = {key[0] for table in phrases.values() for key in table if len(key) == 1}
+    entries: dict[str, dict[tuple[str, ...], tuple[str, str, str]]] = {}
+    for pref in LANGUAGES:
+        order = [x for x in LANGUAGES if x != pref] + [pref, ""]  # later wins
+        merged: dict[tuple[str, ...], tuple[str, str, str]] = {}
+        for kind, tables in (("generic", generic), ("noun", phrases)):
+            for lang in order:
+                merged.update((k, (kind, v, lang)) for k, v in tables[lang].items())
+        entries[pref] = merged
+    word_langs: dict[str, set[str]] = {}
+    for lang in LANGUAGES:
+        for w in (*stop[lang], *modifiers[lang], *(k[0] for k in phrases[lang] if len(k) == 1)):
+            word_langs.setdefault(w, set()).add(lang)
     return Vocabulary(
+        entries=entries, word_langs={w: frozenset(v) for w, v in word_langs.items()},
+        stop_any=frozenset().union(*stop.values()), modifier_any=frozenset().union(*modifiers.values()),
         phrases=phrases, category=category, generic=generic, purposes=purposes, stop=stop,
         modifiers=modifiers, activities=frozenset(activities), specific=frozenset(specific),
         audiences=audiences, head_first=head_first, longest=longest, starts=starts,
