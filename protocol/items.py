@@ -128,7 +128,7 @@ def _plain(word: str, s: str, vocab: Vocabulary, lang: str) -> _Unit:
         return _Unit((s,), role="number")
     if s in vocab.stop_any:
         return _Unit((s,), role="stop")
-    if s in vocab.modifier_any or (lang == "en" and len(s) > 4 and s.endswith("ed")):
+    if s in vocab.modifier_any or s in vocab.audiences or (lang == "en" and len(s) > 4 and s.endswith("ed")):
         return _Unit((s,), role="modifier")  # `unopened`, `boxed`: what state, not what thing
     near = near_words(vocab, s)
     concepts = {c for w in near for x in ("", *LANGUAGES) if (c := vocab.phrases[x].get((w,)))}
