@@ -18,7 +18,7 @@ from importlib import resources
 from .vocab import fold, osa_distance
 
 LANGUAGES = ("en", "es")
-_TABLE_KEYS = frozenset({"language", "head", "stop", "modifiers", "activities", "specific", "generic",
+_TABLE_KEYS = frozenset({"language", "head", "stop", "modifiers", "plain", "activities", "specific", "generic",
                          "purposes", "audiences"})
 _IRREGULAR = {
     "loaves": "loaf", "knives": "knife", "leaves": "leaf", "children": "child", "men": "man",
@@ -89,6 +89,13 @@ class Vocabulary:
     """A word, or it with one or two letters deleted -> the known single words it may be."""
     known: frozenset[str] = frozenset()
     """Every stemmed word any table lists: such a word is never read as a typo."""
+    entries: Mapping[str, Mapping[tuple[str, ...], tuple[str, str, str]]] = field(default_factory=dict)
+    """Item language -> stemmed phrase -> (`noun` or `generic`, concept or category, language):
+    `phrases` and `generic` in one lookup, the committee's words first, then the item's language."""
+    word_langs: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Stemmed word -> the languages whose tables list it (to tell an item's language)."""
+    stop_any: frozenset[str] = frozenset()
+    modifier_any: frozenset[str] = frozenset()
 
     @staticmethod
     def load(
@@ -96,8 +103,9 @@ class Vocabulary:
         extra_categories: Mapping[str, Iterable[str]] | None = None,
     ) -> Vocabulary:
         """The package's tables, plus a committee's words (concept -> words; category -> words)."""
-        key = (_freeze(extra_synonyms), _freeze(extra_categories))
-        return _load(*key)
+        if not extra_synonyms and not extra_categories:
+            return _load((), ())
+        return _load(_freeze(extra_synonyms), _freeze(extra_categories))
 
 
 def _freeze(table: Mapping[str, Iterable[str]] | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -124,6 +132,7 @@ def _load(extra_synonyms: tuple[tuple[str, tuple[str, ...]], ...],
     modifiers: dict[str, frozenset[str]] = {"": frozenset()}
     head_first: dict[str, bool] = {"": False}
     activities: set[str] = set()
+    plain: set[str] = set()
     specific: set[str] = set()
     audiences: dict[str, str] = {}
     for lang in LANGUAGES:
@@ -133,6 +142,7 @@ def _load(extra_synonyms: tuple[tuple[str, tuple[str, ...]], ...],
         head_first[lang] = table.get("head") == "first"
         activities.update(str(table.get("activities", "")).split())
         specific.update(str(table.get("specific", "")).split())
+        plain.update(stem(w) for w in str(table.get("plain", "")).split())
         for who, text in dict(table.get("audiences", {})).items():  # type: ignore[call-overload]
             audiences.update((stem(w), who) for w in text.split())
         for cat, text in dict(table.get("generic", {})).items():  # type: ignore[call-overload]
@@ -165,7 +175,7 @@ def _load(extra_synonyms: tuple[tuple[str, tuple[str, ...]], ...],
             category.setdefault(concept, cat)
             phrases[""].setdefault(key, concept)
     known = {w for table in (*phrases.values(), *generic.values(), *purposes.values()) for key in table for w in key}
-    known |= {w for words in (*stop.values(), *modifiers.values()) for w in words}
+    known |= {w for words in (*stop.values(), *modifiers.values()) for w in words} | plain
     starts: dict[str, int] = {}
     for table in (*phrases.values(), *generic.values(), *purposes.values()):
         for k in table:
@@ -173,7 +183,21 @@ def _load(extra_synonyms: tuple[tuple[str, tuple[str, ...]], ...],
                 starts[k[0]] = max(starts.get(k[0], 1), len(k))
     longest = max(starts.values(), default=1)
     singles = {key[0] for table in phrases.values() for key in table if len(key) == 1}
+    entries: dict[str, dict[tuple[str, ...], tuple[str, str, str]]] = {}
+    for pref in LANGUAGES:
+        order = [x for x in LANGUAGES if x != pref] + [pref, ""]  # later wins
+        merged: dict[tuple[str, ...], tuple[str, str, str]] = {}
+        for kind, tables in (("generic", generic), ("noun", phrases)):
+            for lang in order:
+                merged.update((k, (kind, v, lang)) for k, v in tables[lang].items())
+        entries[pref] = merged
+    word_langs: dict[str, set[str]] = {}
+    for lang in LANGUAGES:
+        for w in (*stop[lang], *modifiers[lang], *(k[0] for k in phrases[lang] if len(k) == 1)):
+            word_langs.setdefault(w, set()).add(lang)
     return Vocabulary(
+        entries=entries, word_langs={w: frozenset(v) for w, v in word_langs.items()},
+        stop_any=frozenset().union(*stop.values()), modifier_any=frozenset().union(*modifiers.values()),
         phrases=phrases, category=category, generic=generic, purposes=purposes, stop=stop,
         modifiers=modifiers, activities=frozenset(activities), specific=frozenset(specific),
         audiences=audiences, head_first=head_first, longest=longest, starts=starts,
