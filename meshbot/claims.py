@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from meshbot.matcher import LIVE, Proposal, available_of, live_matches, rematch, rematch_board, sync
+from meshbot import claim_replies
+from meshbot.board_pass import proposals_of, rematch_board
+from meshbot.matcher import LIVE, Proposal, available_of, live_matches, rematch, sync
 from meshbot.matching.units import EPSILON, convert, nice
 from meshbot.members import name_of
 from meshbot.outbox import Outgoing, Priority, enqueue
@@ -240,8 +242,10 @@ def finish(db: Session, match: Match, now: float) -> None:
 
 
 def done(db: Session, match: Match | None, ref: str, actor: int, now: float, lang_of: LangOf) -> str:
-    """DONE m5, from either side."""
+    """DONE m5, from either side; a second one is told it was already done."""
     lang = lang_of(actor)
+    if match is not None and match.status == "done" and sides_of(db, match).of(actor) is not None:
+        return claim_replies.already_done(ref, lang=lang)
     if match is None or not _is_live(match):
         return replies.not_found(ref, lang=lang)
     if sides_of(db, match).of(actor) is None:
@@ -375,9 +379,9 @@ class MatchChores:
                 log.exception("matching %s failed; it is tried again at the next housekeeping", name)
 
     def _whole_board(self, db: Session, now: float) -> int:
-        proposals = rematch_board(db, now, self.settings)
-        _queue(db, announce(db, proposals, self.settings, db_lang_of(db))[1], now, self.settings)
-        return len(proposals)
+        made = rematch_board(db, now, self.settings)
+        _queue(db, announce(db, proposals_of(db, made), self.settings, db_lang_of(db))[1], now, self.settings)
+        return len(made)
 
 
 # -- the committee ---------------------------------------------------------------------------------

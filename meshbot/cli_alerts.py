@@ -199,6 +199,32 @@ def emergency_status(ctx: click.Context, html_out: Path | None, watch: bool) -> 
         time.sleep(REFRESH_S)
 
 
+@emergency.command("accept")
+@click.argument("move")
+@click.pass_context
+def emergency_accept(ctx: click.Context, move: str) -> None:
+    """Mark plan move MOVE (m5) accepted on its receiver's behalf (they said yes by voice, or
+    have no radio). Recorded as the committee's yes, with your login; giver and carrier are told."""
+    from meshbot import audit, emergency_consent
+    from meshbot.cli_match import laptop_actor, match_number
+    from meshbot.outbox import enqueue
+    from store import Match, session
+
+    settings, engine = _context(ctx)
+    now = time.time()
+    member = laptop_actor()
+    match_id = match_number(move)
+    with session(engine) as db, db.begin():
+        try:
+            notices = emergency_consent.committee_accepts(db, settings, db.get(Match, match_id), member, now)
+        except emergency_consent.ConsentError as exc:
+            raise click.ClickException(str(exc)) from exc
+        for message in notices:
+            enqueue(db, message, now, settings.reply_want_ack)
+        audit.record(db, member, "emergency.accept", now, subject=f"m{match_id}", detail="for the receiver")
+    click.echo(f"m{match_id} accepted for its receiver by {member}; {len(notices)} DM(s) queued")
+
+
 @emergency.command("end")
 @click.option("--report", "report_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report here (default: print it).")

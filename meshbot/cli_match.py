@@ -29,7 +29,8 @@ def _echo_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False))
 
 
-def _match_id(text: str) -> int:
+def match_number(text: str) -> int:
+    """A match as the committee types it: `m5` (as `meshbot matches` shows it), `5` or `#5`."""
     digits = text.strip().lower().lstrip("#").removeprefix("m")
     if not digits.isdigit():
         raise click.BadParameter(f"a match is m5 or 5, not {text!r}")
@@ -47,11 +48,15 @@ def _audit(db: Session, action: str, now: float, subject: str, detail: str = "")
     """The committee's hand on matches goes in the audit log, like its other actions."""
     from meshbot import audit
 
+    audit.record(db, laptop_actor(), action, now, subject=subject, detail=detail)
+
+
+def laptop_actor() -> str:
+    """Who at the laptop: `cli:` and their login."""
     try:
-        actor = f"cli:{getpass.getuser()}"
+        return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
-        actor = "cli:operator"
-    audit.record(db, actor, action, now, subject=subject, detail=detail)
+        return "cli:operator"
 
 
 def _zone(text: str) -> str:
@@ -67,17 +72,21 @@ def match_group() -> None:
 
 
 def _act(ctx: click.Context, action: str, ref: str) -> None:
-    from meshbot import claims
+    from meshbot import claims, emergency_consent
     from store import Match, session
 
     settings, engine = _context(ctx)
     now = time.time()
     with session(engine) as db, db.begin():
-        match = db.get(Match, _match_id(ref))
+        match = db.get(Match, match_number(ref))
         try:
-            act = claims.approve if action == "approve" else claims.reject
-            notices = act(db, match, now, settings)
-        except claims.ClaimError as exc:
+            if action == "approve" and emergency_consent.step_of(db, match) is not None:
+                # a move of the emergency plan: the committee's yes for its receiver, recorded as such
+                notices = emergency_consent.committee_accepts(db, settings, match, laptop_actor(), now)
+            else:
+                act = claims.approve if action == "approve" else claims.reject
+                notices = act(db, match, now, settings)
+        except (claims.ClaimError, emergency_consent.ConsentError) as exc:
             raise click.ClickException(str(exc)) from exc
         _queue(db, notices, now, settings)
         code = claims.code_of(match)  # type: ignore[arg-type]
@@ -101,6 +110,30 @@ def reject(ctx: click.Context, match: str) -> None:
     _act(ctx, "reject", match)
 
 
+def _posting(db: Session, ref: str, kind: str) -> Any:
+    """The posting `ref` names, which must be of `kind`: a ClaimError that says which id is
+    wrong (`no offer o99`), or that the two were given the wrong way round."""
+    from meshbot import claims
+    from meshbot.handlers.refs import find_posting
+    from store import Posting
+
+    ref = ref.strip().lower()
+    prefix, digits = ref[:1], ref[1:]
+    if prefix not in ("o", "n") or not digits.isdigit():
+        raise claims.ClaimError(f"{ref!r} is not a posting id: give an offer id and a need id, e.g. o12 n7")
+    if prefix != kind[0]:
+        raise claims.ClaimError(f"{ref} is not an offer: give an offer id and a need id, e.g. o12 n7"
+                                if kind == "offer" else
+                                f"{ref} is not a need: give an offer id and a need id, e.g. o12 n7")
+    row = find_posting(db, ref)
+    if row is None:
+        stored = db.get(Posting, int(digits))
+        if stored is not None:  # o7 where posting 7 is a need: say what it is
+            raise claims.ClaimError(f"no {kind} {ref} ({stored.kind[0]}{digits} is a {stored.kind})")
+        raise claims.ClaimError(f"no {kind} {ref}; `meshbot matches` and the board list them")
+    return row
+
+
 @match_group.command("make")
 @click.argument("offer")
 @click.argument("need")
@@ -110,14 +143,13 @@ def reject(ctx: click.Context, match: str) -> None:
 def make(ctx: click.Context, offer: str, need: str, quantity: float | None) -> None:
     """Pair OFFER (o12) with NEED (n7) by hand; both sides get the DM with the claim code."""
     from meshbot import claims
-    from meshbot.handlers.refs import find_posting
     from store import session
 
     settings, engine = _context(ctx)
     now = time.time()
     with session(engine) as db, db.begin():
         try:
-            offer_row, need_row = find_posting(db, offer.lower()), find_posting(db, need.lower())
+            offer_row, need_row = _posting(db, offer, "offer"), _posting(db, need, "need")
             match, notices = claims.make(db, offer_row, need_row, quantity, now, settings)
         except claims.ClaimError as exc:
             raise click.ClickException(str(exc)) from exc
@@ -133,7 +165,7 @@ def make(ctx: click.Context, offer: str, need: str, quantity: float | None) -> N
 def run_pass(ctx: click.Context, as_json: bool) -> None:
     """Run the whole-board pass now (the daemon runs it every `rematch_minutes`)."""
     from meshbot import claims
-    from meshbot.matcher import rematch_board
+    from meshbot.board_pass import proposals_of, rematch_board
     from meshbot.progress import progress
     from store import session
 
@@ -143,7 +175,7 @@ def run_pass(ctx: click.Context, as_json: bool) -> None:
     with progress("matching the whole board", enabled=False if as_json else None), \
             session(engine) as db, db.begin():
         proposals = rematch_board(db, now, settings)
-        notices = claims.announce(db, proposals, settings, claims.db_lang_of(db))[1]
+        notices = claims.announce(db, proposals_of(db, proposals), settings, claims.db_lang_of(db))[1]
         _queue(db, notices, now, settings)
     result = {"matches": len(proposals), "dms": len(notices), "seconds": round(time.perf_counter() - started, 3)}
     if as_json:
@@ -159,9 +191,9 @@ def reindex(ctx: click.Context) -> None:
     from meshbot.matcher import rebuild_index
     from store import session
 
-    _, engine = _context(ctx)
+    settings, engine = _context(ctx)
     with session(engine) as db, db.begin():
-        count = rebuild_index(db, time.time())
+        count = rebuild_index(db, time.time(), settings)
     click.echo(f"{count} open posting(s) indexed")
 
 

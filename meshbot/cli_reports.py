@@ -159,21 +159,23 @@ def note(ctx: click.Context, text: str, month: str | None, community: str | None
 
 
 @report.command()
-@click.argument("match_id", type=int)
+@click.argument("match_ref")
 @click.argument("text")
 @click.pass_context
-def story(ctx: click.Context, match_id: int, text: str) -> None:
-    """Mark completed match MATCH_ID (see `meshbot matches`) as a success story, in TEXT."""
+def story(ctx: click.Context, match_ref: str, text: str) -> None:
+    """Mark completed match MATCH_REF (m5, as `meshbot matches` shows it) as a success story, in TEXT."""
+    from meshbot.cli_match import match_number
     from meshbot.reports import ReportError, mark_story
     from store import session
 
+    match_id = match_number(match_ref)
     settings, engine = _context(ctx)
     try:
         with session(engine) as db, db.begin():
             mark_story(db, match_id, text, time.time())
     except ReportError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"match #{match_id} marked as a success story")
+    click.echo(f"m{match_id} marked as a success story")
 
 
 @click.command("map")

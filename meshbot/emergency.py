@@ -10,7 +10,10 @@ committee member. While it is on:
   routine notices;
 * every `emergency_replan_minutes` the planner (`meshbot.emergency_plan`) turns open
   offers and needs into moves, each a `Match` of offer and need with its carrier as taker,
-  recorded as a `PlanStep`; each person gets one DM with their whole new part;
+  recorded as a `PlanStep`. A move is only *asked*: its receiver gets one DM with the
+  moves proposed to them and the code to accept; the giver and the carrier hear of it
+  once the receiver says yes, or the committee marks it accepted for them
+  (`meshbot.emergency_consent`);
 * progress comes from the residents' own `DONE n7`: a step is delivered when its match is
   done, and dropped (its need planned again) when its match is cancelled.
 
@@ -28,10 +31,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from hardware.link import BROADCAST_NUM
+from meshbot import emergency_consent as consent
 from meshbot import emergency_plan
 from meshbot.emergency_plan import CRITICAL_CATEGORIES, Demand, Move, Supply, Volunteer
 from meshbot.matcher import LIVE, available_of, sync
-from meshbot.members import display_name, name_of
+from meshbot.members import name_of
 from meshbot.outbox import Outgoing, Priority, enqueue
 from meshbot.periods import local, zone_of
 from meshbot.settings import Settings
@@ -154,14 +158,8 @@ def _left(db: Session, posting: Posting) -> tuple[float, float]:
     return (full if full is not None else 1.0), available_of(db, posting)
 
 
-def replan(db: Session, settings: Settings, row: Emergency, now: float) -> list[Outgoing]:
-    """Plan what the open offers can still do for the open needs; returns the new DMs.
-
-    What the everyday matcher already promised stays promised: the plan works on what is
-    left of each posting (`available_of`), and writes its moves as matches of the same
-    kind, accepted at once (a plan does not lapse), with the carrier as taker.
-    """
-    track_progress(db, row, now)
+def _board(db: Session, row: Emergency) -> tuple[list[Supply], list[Demand]]:
+    """The open offers (but transport and labour, which carry) and needs with something left."""
     supplies, demands = [], []
     for p in _open(db, row, "offer"):
         full, free = _left(db, p)
@@ -173,9 +171,36 @@ def replan(db: Session, settings: Settings, row: Emergency, now: float) -> list[
         if free > 0:
             demands.append(Demand(p.id or 0, p.category, p.item, full if p.quantity is not None else None,
                                   p.unit, p.zone, p.urgency, p.author, p.created, covered=full - free))
+    return supplies, demands
+
+
+def suggestions(db: Session, row: Emergency, settings: Settings | None = None) -> list[str]:
+    """Offers of the same category only, for critical needs nothing of the same thing can
+    serve: shown to the committee on the board, never planned nor sent."""
+    supplies, demands = _board(db, row)
+    out = []
+    for need, offer in emergency_plan.suggest(demands, supplies, emergency_plan.Identities(settings)):
+        n, o = replies.ref("need", need.id), replies.ref("offer", offer.id)
+        what = f"{offer.item} {replies.amount(offer.quantity, offer.unit)}".strip()
+        out.append(f"{n} {need.item} <- {o} {what} ({name_of(db, offer.author)}): same category "
+                   f"({need.category}) only; `meshbot match make {o} {n}`")
+    return out
+
+
+def replan(db: Session, settings: Settings, row: Emergency, now: float) -> list[Outgoing]:
+    """Plan what the open offers can still do for the open needs; returns the new DMs.
+
+    What the everyday matcher already promised stays promised: the plan works on what is
+    left of each posting (`available_of`), and writes its moves as matches of the same
+    kind, with the carrier as taker, that do not lapse but are not accepted either: each
+    waits for its receiver's yes.
+    """
+    track_progress(db, row, now)
+    supplies, demands = _board(db, row)
     helpers = volunteers(db, row)
     steps = _adopt(db, row, helpers, now)
-    moves = emergency_plan.plan(demands, supplies, _loaded(helpers, steps), now, row.deadline)
+    moves = emergency_plan.plan(demands, supplies, _loaded(helpers, steps), now, row.deadline,
+                                emergency_plan.Identities(settings))
     row.last_plan = now
     db.add(row)
     steps += [_record(db, row, move, now) for move in moves]
@@ -193,7 +218,8 @@ def _loaded(helpers: list[Volunteer], steps: list[PlanStep]) -> list[Volunteer]:
 
 def _adopt(db: Session, row: Emergency, helpers: list[Volunteer], now: float) -> list[PlanStep]:
     """Matches the everyday matcher made between the community's postings join the plan:
-    each gets a carrier and a time, and is accepted (a plan does not lapse)."""
+    each gets a carrier and a time, and stops lapsing. It counts as accepted only if its
+    receiver had already accepted it; otherwise the receiver is asked, like for any move."""
     planned = set(db.exec(select(PlanStep.match_id).where(PlanStep.emergency_id == row.id)).all())
     loads = {v.node: v.load for v in helpers}
     zones = {v.node: v.zone for v in helpers}
@@ -206,20 +232,25 @@ def _adopt(db: Session, row: Emergency, helpers: list[Volunteer], now: float) ->
         carrier = emergency_plan.pick_carrier(loads, zones, offer.author, {offer.zone, need.zone})
         if carrier in loads:
             loads[carrier] += 1
-        match.taker, match.accepted, match.expires = carrier, match.accepted or now, None
+        match.taker, match.expires = carrier, None
         db.add(match)
+        said_yes = match.accepted is not None and match.accepted_by == need.author
         quantity = match.quantity if match.quantity is not None else (
             match.need_quantity if offer.unit == need.unit else None)
         step = PlanStep(emergency_id=row.id or 0, need_id=need.id or 0, offer_id=offer.id or 0, match_id=match.id,
                         quantity=quantity, unit=offer.unit if match.quantity is not None else need.unit,
-                        carrier=carrier, due=emergency_plan.due_by(need.urgency, now, row.deadline), created=now)
+                        carrier=carrier, due=emergency_plan.due_by(need.urgency, now, row.deadline), created=now,
+                        consent=consent.BY_RECEIVER if said_yes else consent.ASKED,
+                        consent_by=consent.node_id(need.author) if said_yes else None,
+                        consent_at=match.accepted if said_yes else None)
         db.add(step)
         steps.append(step)
     return steps
 
 
 def _record(db: Session, row: Emergency, move: Move, now: float) -> PlanStep:
-    """One move as a match (accepted, no lapse) and a plan step; both postings re-synced."""
+    """One move as a match (no lapse, not accepted: its receiver is asked) and a plan step;
+    both postings re-synced."""
     offer, need = db.get(Posting, move.offer_id), db.get(Posting, move.need_id)
     assert offer is not None and need is not None
     same_unit = offer.unit == need.unit
@@ -227,7 +258,7 @@ def _record(db: Session, row: Emergency, move: Move, now: float) -> PlanStep:
         offer_id=move.offer_id, need_id=move.need_id, taker=move.carrier, created=now,
         quantity=move.quantity if offer.quantity is not None else None,
         need_quantity=move.quantity if (same_unit and need.quantity is not None) else None,
-        accepted=now, expires=None,
+        accepted=None, expires=None,
     )
     db.add(match)
     db.flush()
@@ -239,64 +270,34 @@ def _record(db: Session, row: Emergency, move: Move, now: float) -> PlanStep:
     return step
 
 
-# --- telling people their part ----------------------------------------------------------
-
-
-def _what(posting: Posting, step: PlanStep) -> str:
-    amount = replies.amount(step.quantity, step.unit)
-    return f"{posting.item} {amount}".strip()
-
-
-def _where(db: Session, node: int) -> str:
-    member = db.get(Member, node)
-    name = display_name(member) if member is not None else name_of(db, node)
-    zone = f" @{member.zone}" if member is not None and member.zone else ""
-    return name + zone
-
-
-def _lines(db: Session, step: PlanStep, offer: Posting, need: Posting) -> dict[int, str]:
-    """Each person's line for one step: the giver, the receiver and the carrier. The match
-    code (`m5`) is what the giver or the receiver sends DONE with."""
-    what = _what(offer, step)
-    code = replies.match_ref(step.match_id or 0)
-    giver, receiver, carrier = offer.author, need.author, step.carrier
-    if carrier == giver:
-        return {giver: replies.plan_bring(what, _where(db, receiver), code, _lang(db, giver)),
-                receiver: replies.plan_receive(what, _where(db, giver), code, _lang(db, receiver))}
-    if carrier == receiver:
-        return {receiver: replies.plan_pick_up(what, _where(db, giver), code, _lang(db, receiver)),
-                giver: replies.plan_hold(what, _where(db, receiver), code, _lang(db, giver))}
-    return {
-        carrier: replies.plan_carry(what, _where(db, giver), _where(db, receiver), code, _lang(db, carrier)),
-        giver: replies.plan_give(what, _where(db, carrier), _where(db, receiver), code, _lang(db, giver)),
-        receiver: replies.plan_receive(what, _where(db, carrier), code, _lang(db, receiver)),
-    }
+# --- asking the receivers -----------------------------------------------------------------
 
 
 def tell(db: Session, settings: Settings, steps: Iterable[PlanStep]) -> list[Outgoing]:
-    """One DM per person with all their new lines (as giver, receiver or carrier), by the
-    earliest time any of them is due."""
+    """One DM per receiver with every new move proposed to them and its code to accept, by
+    the earliest time any is due. Moves already accepted (adopted matches the receiver had
+    accepted) go to their giver and carrier at once."""
     lines: dict[int, list[str]] = defaultdict(list)
     due: dict[int, float] = {}
+    accepted: list[PlanStep] = []
+    lang = consent.lang_of(db)
     for step in steps:
         offer, need = db.get(Posting, step.offer_id), db.get(Posting, step.need_id)
         if offer is None or need is None:
             continue
-        for person, line in _lines(db, step, offer, need).items():
-            lines[person].append(line)
-            due[person] = min(due.get(person, step.due), step.due)
         step.told = True
         db.add(step)
+        if step.consent != consent.ASKED:
+            accepted.append(step)
+            continue
+        lines[need.author].append(consent.ask_line(db, step, offer, need, lang(need.author)))
+        due[need.author] = min(due.get(need.author, step.due), step.due)
     tz = zone_of(settings.timezone)
-    return [
-        Outgoing(replies.plan_part(texts, f"{local(due[person], tz):%H:%M}", _lang(db, person)), person, Priority.REPLY)
+    asks = [
+        Outgoing(replies.plan_part(texts, f"{local(due[person], tz):%H:%M}", lang(person)), person, Priority.REPLY)
         for person, texts in lines.items()
     ]
-
-
-def _lang(db: Session, node: int) -> str:
-    member = db.get(Member, node)
-    return member.lang if member is not None and member.lang else "en"
+    return asks + consent.parts(db, settings, accepted, lang)
 
 
 # --- housekeeping -------------------------------------------------------------------------

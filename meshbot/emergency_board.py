@@ -13,7 +13,7 @@ from datetime import tzinfo
 
 from sqlmodel import Session, col, select
 
-from meshbot.emergency import track_progress
+from meshbot.emergency import suggestions, track_progress
 from meshbot.emergency_plan import CRITICAL_CATEGORIES, URGENCY_ORDER
 from meshbot.matcher import available_of
 from meshbot.members import display_name, name_of
@@ -27,6 +27,14 @@ HOUR_S = 3600.0
 REFRESH_S = 60
 
 
+CONSENT_TITLES = {
+    "asked": "Proposed, waiting for the receiver's yes",
+    "receiver": "Accepted by the receiver, on the way",
+    "committee": "Accepted by the committee for the receiver, on the way",
+}
+"""The three states of a planned move, each shown apart (`meshbot.emergency_consent`)."""
+
+
 @dataclass(frozen=True)
 class StepView:
     need: str
@@ -37,6 +45,10 @@ class StepView:
     due: float
     status: str
     done_at: float | None
+    code: str = ""
+    consent: str = "asked"
+    """asked, receiver or committee."""
+    consent_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,12 @@ class Snapshot:
     volunteers: list[tuple[str, int, int]]
     """(name, moves assigned, moves done)."""
     timeline: list[tuple[float, str]] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    """Same-category offers for needs nothing of the same item serves: for the committee to
+    decide on (`meshbot match make`), never sent to residents."""
+
+    def by_consent(self, consent: str) -> list[StepView]:
+        return [p for p in self.pledged if p.consent == consent]
 
     @property
     def hours_left(self) -> float:
@@ -85,6 +103,7 @@ def _step_view(db: Session, step: PlanStep) -> StepView:
         need=replies.ref("need", step.need_id), what=f"{item} {replies.amount(step.quantity, step.unit)}".strip(),
         giver=name_of(db, offer.author) if offer else "?", receiver=name_of(db, need.author) if need else "?",
         carrier=name_of(db, step.carrier), due=step.due, status=step.status, done_at=step.done_at,
+        code=replies.match_ref(step.match_id or 0), consent=step.consent, consent_by=step.consent_by,
     )
 
 
@@ -133,6 +152,7 @@ def snapshot(db: Session, row: Emergency, now: float, settings: Settings) -> Sna
         safe=safe, not_heard=not_heard,
         volunteers=[(name_of(db, n), a, d) for n, (a, d) in sorted(load.items())],
         timeline=_timeline(db, row, steps, now),
+        suggestions=[] if row.ended is not None else suggestions(db, row, settings),
     )
 
 
@@ -167,9 +187,9 @@ def render_text(s: Snapshot) -> str:
         f"Open critical needs ({len(s.open_critical)}; {len(s.unmet)} not fully planned):",
         *[f"  {n.label:<40} {n.category:<8} {n.cover}" for n in s.open_critical],
         "",
-        f"Pledged, on the way ({len(s.pledged)}):",
-        *[f"  {p.need:<6} {p.what:<24} {p.giver} -> {p.receiver}, carried by {p.carrier}, by {s.at(p.due)}"
-          for p in s.pledged],
+        *[line for consent in CONSENT_TITLES for line in _consent_lines(s, consent)],
+        f"Suggestions for the committee, same category only ({len(s.suggestions)}):",
+        *[f"  {text}" for text in s.suggestions],
         "",
         f"Delivered ({len(s.delivered)}):",
         *[f"  {d.need:<6} {d.what:<24} {d.giver} -> {d.receiver} at {s.at(d.done_at or s.now)}" for d in s.delivered],
@@ -179,6 +199,22 @@ def render_text(s: Snapshot) -> str:
         "Volunteers: " + (", ".join(f"{n} ({d}/{a} done)" for n, a, d in s.volunteers) or "-"),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _who_said_yes(p: StepView) -> str:
+    if p.consent == "receiver":
+        return f"yes from {p.receiver} ({p.consent_by})"
+    if p.consent == "committee":
+        return f"marked for {p.receiver} by {p.consent_by}"
+    return "waiting for the receiver's yes"
+
+
+def _consent_lines(s: Snapshot, consent: str) -> list[str]:
+    moves = s.by_consent(consent)
+    return [f"{CONSENT_TITLES[consent]} ({len(moves)}):",
+            *[f"  {p.code:<5} {p.need:<6} {p.what:<24} {p.giver} -> {p.receiver}, carried by {p.carrier}, "
+              f"by {s.at(p.due)}" + ("" if consent == "asked" else f"; {_who_said_yes(p)}") for p in moves],
+            ""]
 
 
 def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]], empty: str) -> str:
@@ -218,16 +254,21 @@ def render_html(s: Snapshot) -> str:
     )
     needs_table = (f"<table><thead><tr><th>Need</th><th>Category</th><th>Plan</th></tr></thead>"
                    f"<tbody>{needs}</tbody></table>") if needs else "<p class='empty'>No open critical needs.</p>"
-    pledged = _table(("Need", "What", "From", "To", "Carried by", "By"),
-                     [(p.need, p.what, p.giver, p.receiver, p.carrier, s.at(p.due)) for p in s.pledged],
-                     "Nothing on the way.")
+    pledged = "".join(
+        f"<h2>{html.escape(title)}</h2>" + _table(
+            ("Move", "Need", "What", "From", "To", "Carried by", "By", "Yes"),
+            [(p.code, p.need, p.what, p.giver, p.receiver, p.carrier, s.at(p.due), _who_said_yes(p))
+             for p in s.by_consent(consent)], "None.")
+        for consent, title in CONSENT_TITLES.items())
+    suggested = "".join(f"<li>{html.escape(t)}</li>" for t in s.suggestions) or "<li class='empty'>none</li>"
     delivered = _table(("Need", "What", "From", "To", "At"),
                        [(d.need, d.what, d.giver, d.receiver, s.at(d.done_at or s.now)) for d in s.delivered],
                        "Nothing delivered yet.")
     carriers = _table(("Volunteer", "Moves", "Done"), [(n, str(a), str(d)) for n, a, d in s.volunteers],
                       "No volunteers assigned yet.")
     cards = [("hours left", f"{s.hours_left:.1f}"), ("open critical needs", str(len(s.open_critical))),
-             ("not fully planned", str(len(s.unmet))), ("pledged", str(len(s.pledged))),
+             ("not fully planned", str(len(s.unmet))), ("waiting for a yes", str(len(s.by_consent("asked")))),
+             ("accepted, on the way", str(len(s.pledged) - len(s.by_consent("asked")))),
              ("delivered", str(len(s.delivered))), ("checked in SAFE", str(len(s.safe))),
              ("not heard from", str(len(s.not_heard))), ("volunteers", str(len(s.volunteers)))]
     card_html = "".join(f'<div class="card"><b>{v}</b>{html.escape(k)}</div>' for k, v in cards)
@@ -241,7 +282,8 @@ def render_html(s: Snapshot) -> str:
 <div class="clock">{s.hours_left:.1f} h left of {(s.deadline - s.started) / HOUR_S:g}</div>
 <div class="grid">{card_html}</div>
 <h2>Open critical needs</h2>{needs_table}
-<h2>Pledged, on the way</h2>{pledged}
+{pledged}
+<h2>Suggestions for the committee (same category only, not sent)</h2><ul>{suggested}</ul>
 <h2>Delivered</h2>{delivered}
 <h2>Households</h2>{households}
 <h2>Volunteers</h2>{carriers}
@@ -265,8 +307,8 @@ def render_report(s: Snapshot) -> str:
                 f"at {s.at(d.done_at or s.now)}" for d in s.delivered]),
         "",
         f"## Pledged but not confirmed delivered ({len(s.pledged)})",
-        bullet([f"{p.need}: {p.what} from {p.giver} to {p.receiver}, carrier {p.carrier}, due {s.at(p.due)}"
-                for p in s.pledged]),
+        bullet([f"{p.code} {p.need}: {p.what} from {p.giver} to {p.receiver}, carrier {p.carrier}, "
+                f"due {s.at(p.due)}; {_who_said_yes(p)}" for p in s.pledged]),
         "",
         f"## Critical needs that stayed unmet ({len(s.unmet)})",
         bullet([f"{n.label} ({n.category}, {n.cover})" for n in s.unmet]),

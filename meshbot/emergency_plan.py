@@ -13,8 +13,11 @@ Pure: plain values in, moves out (the database side is `meshbot.emergency`). The
   exactly what moves, and people adjust on the spot.
 * **Across zones**, nearest first: an offer in the need's zone is taken before one across
   the neighbourhood, but distance never leaves a need unmet.
-* **Like for like.** Any food serves a food need and any water a water need; for other
-  categories the offer must name the same thing (a shared word: `blanket`/`blankets`).
+* **The same thing.** The offer must be what the need asks for, by the matcher's own item
+  identity (`Identities`, `protocol.items.fit`): rice never serves a need for baby milk,
+  `agua` serves `water`. An offer of the same category only (or a need that names only
+  its category, `comida`), or one the matcher is less sure of than `match_min_score`, is
+  not planned: it is a *suggestion* for the committee (`suggest`), never sent to anyone.
 * **Carriers.** Volunteers (responders, HELPING answers, people offering transport or
   labour) carry, the least loaded first, preferring one in the offer's or the need's zone.
   With no volunteer the giver brings it.
@@ -24,14 +27,18 @@ Pure: plain values in, moves out (the database side is `meshbot.emergency`). The
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from meshbot.matching.items import vocabulary
+from meshbot.settings import Settings
+from protocol.items import Fit, Vocabulary, fit, identify
+
 CRITICAL_CATEGORIES: tuple[str, ...] = ("food", "water", "shelter", "medical")
-INTERCHANGEABLE = frozenset({"food", "water"})
 URGENCY_ORDER = {"critical": 0, "high": 1, "normal": 2}
 DUE_WITHIN_S = {"critical": 3 * 3600.0, "high": 6 * 3600.0}
-_STOP = frozenset("a an the of for and with to in on at de del la las el los para con y en por un una".split())
+SUGGESTIONS_PER_NEED = 2
 
 
 @dataclass(frozen=True)
@@ -97,25 +104,44 @@ class Move:
     due: float
 
 
-def _words(item: str) -> set[str]:
-    out = set()
-    for word in item.casefold().split():
-        word = word.strip(".,;:!?()")
-        if len(word) < 3 or word in _STOP:
-            continue
-        for suffix in ("es", "s"):
-            if word.endswith(suffix) and len(word) > len(suffix) + 2:
-                word = word[: -len(suffix)]
-                break
-        out.add(word)
-    return out
+class Identities:
+    """The matcher's item identity (`protocol.items`), with the committee's `[matching]`
+    words when settings are given: `fits` says how sure it is that an offer is the thing a
+    need asks for, and why (`same item`, `synonym`, `translation`, `typo`, `category`)."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings
+        self.vocab: Vocabulary = vocabulary(settings)
+        self.min_score = settings.match_min_score if settings is not None else 0.0
+
+    def fits(self, offer_item: str, need_item: str) -> Fit | None:
+        return fit(identify(offer_item, self.vocab), identify(need_item, self.vocab))
+
+    def level(self, need: Demand, offer: Supply) -> str | None:
+        """`item` when the plan may give the offer to the need; `category` when they only
+        share the category, or the matcher is not sure enough (the committee's to judge);
+        None when it cannot serve it at all."""
+        if need.category != offer.category or need.author == offer.author:
+            return None
+        found = self.fits(offer.item, need.item)
+        if found is None or found.reason == "category" or found.score < self.min_score:
+            return "category"
+        return "item"
 
 
-def alike(need: Demand, offer: Supply) -> bool:
-    """Whether the offer can serve the need at all (category, and item for most categories)."""
-    if need.category != offer.category or need.author == offer.author:
-        return False
-    return need.category in INTERCHANGEABLE or bool(_words(need.item) & _words(offer.item))
+@functools.lru_cache(maxsize=1)
+def _default() -> Identities:
+    """The package's own item tables (no committee words), loaded once."""
+    return Identities()
+
+
+def fit_level(need: Demand, offer: Supply, identities: Identities | None = None) -> str | None:
+    return (identities or _default()).level(need, offer)
+
+
+def alike(need: Demand, offer: Supply, identities: Identities | None = None) -> bool:
+    """Whether the plan may give the offer to the need (the same category and the same thing)."""
+    return fit_level(need, offer, identities) == "item"
 
 
 def need_order(need: Demand) -> tuple[int, int, float, int]:
@@ -136,6 +162,7 @@ def plan(
     volunteers: Sequence[Volunteer],
     now: float,
     deadline: float,
+    identities: Identities | None = None,
 ) -> list[Move]:
     """The moves that serve the open needs from the open offers, most important first."""
     ledger = _Ledger(
@@ -150,9 +177,8 @@ def plan(
         if wanted <= 0:
             continue
         candidates = sorted(
-            (s for s in supplies if alike(need, s) and ledger.left[s.id] > 0),
-            key=lambda s: (s.unit != need.unit, not (_words(s.item) & _words(need.item)),
-                           s.zone != need.zone, s.created, s.id),
+            (s for s in supplies if alike(need, s, identities) and ledger.left[s.id] > 0),
+            key=lambda s: (s.unit != need.unit, s.zone != need.zone, s.created, s.id),
         )
         due = due_by(need.urgency, now, deadline)
         for offer in candidates:
@@ -195,3 +221,19 @@ def pick_carrier(loads: dict[int, int], zones: dict[int, str | None], giver: int
     if not loads:
         return giver
     return min(loads, key=lambda n: (loads[n], zones.get(n) not in near - {None}, n))
+
+
+def suggest(demands: Sequence[Demand], supplies: Sequence[Supply],
+            identities: Identities | None = None) -> list[tuple[Demand, Supply]]:
+    """For each critical need with something still to get and no offer of the same thing
+    left, up to `SUGGESTIONS_PER_NEED` offers of its category with something left: the
+    committee's to judge (baby formula wanted, rice offered), never planned or sent."""
+    free = [s for s in supplies if s.amount - s.used > 0]
+    out: list[tuple[Demand, Supply]] = []
+    for need in sorted(demands, key=need_order):
+        if not need.critical or need.amount - need.covered <= 0 or any(alike(need, s, identities) for s in free):
+            continue
+        fallbacks = sorted((s for s in free if fit_level(need, s, identities) == "category"),
+                           key=lambda s: (s.zone != need.zone, s.created, s.id))
+        out.extend((need, s) for s in fallbacks[:SUGGESTIONS_PER_NEED])
+    return out

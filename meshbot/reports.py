@@ -232,9 +232,9 @@ def mark_story(db: Session, match_id: int, text: str, now: float) -> SuccessStor
         raise ReportError(f"keep a story under {NOTE_MAX_CHARS} characters (this one has {len(text)})")
     match = db.get(Match, match_id)
     if match is None:
-        raise ReportError(f"no match #{match_id}; `meshbot matches` lists them")
+        raise ReportError(f"no match m{match_id}; `meshbot matches` lists them")
     if match.status != "done":
-        raise ReportError(f"match #{match_id} is {match.status}, not completed: only completed matches are stories")
+        raise ReportError(f"m{match_id} is {match.status}, not completed: only completed matches are stories")
     story = db.exec(select(SuccessStory).where(SuccessStory.match_id == match_id)).first()
     if story is None:
         story = SuccessStory(match_id=match_id, text=text, created=now)

@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .commands import CATEGORIES, MAX_QUANTITY
+from .items import Vocabulary, category_of_item
 from .vocab import (
     BANG_CHARS, CALM_PHRASES, CLOCK_SUFFIXES, CURRENCY_SIGNS, DAY_PHRASES, DAY_WORDS,
     DOZEN_WORDS, DURATION_PREPS, DURATION_UNITS, FRACTIONS, LABEL_WORDS, MONTHS, NUMBER_WORDS,
@@ -231,7 +232,7 @@ def posting_fields(args: str) -> PostingFields:
     item = " ".join(item_words).lower()
     if not item and unit and unit not in SYMBOL_UNITS and used:
         item, unit = _UNIT_WORD_RE.sub("", used[-1]).lower(), None  # OFFER 6 loaves
-    category = tag or category_of(_WORDS_RE.findall(fold(item))) or "other"
+    category = tag or category_of_item(item, Vocabulary.load()) or category_of(_WORDS_RE.findall(fold(item))) or "other"
     if calm:
         urgency = "normal"
     return PostingFields(item, quantity, unit, place, urgency, category, when, until, bad)

@@ -75,6 +75,7 @@ class Posting(SQLModel, table=True):
     community: str = Field(default=DEFAULT_COMMUNITY, index=True, description="community served")
     remaining: float | None = Field(
         default=None, description="quantity not yet handed over, in `unit` (None: all of `quantity`)")
+    window: str | None = Field(default=None, description="when it is available or wanted, as parsed (`mon 9-12`, `weekends`)")
 
 
 class Match(SQLModel, table=True):
@@ -94,6 +95,8 @@ class Match(SQLModel, table=True):
     accepted_by: int | None = Field(default=None, sa_column=_node_column(nullable=True))
     held: bool = Field(default=False, description="waiting for the committee's approval; no DM sent yet")
     reason: str | None = Field(default=None, description="why it was cancelled: withdrawn, lapsed, rejected, expired")
+    fit_score: float | None = Field(default=None, description="how sure the matcher was that both name the same thing (0..1)")
+    fit_reason: str | None = Field(default=None, description="why: same item, synonym, translation, typo or category")
 
 
 class Alert(SQLModel, table=True):
@@ -201,6 +204,11 @@ class PlanStep(SQLModel, table=True):
     created: float
     done_at: float | None = None
     told: bool = False
+    consent: str = Field(default="asked", description="asked (the receiver has not said yes), receiver, or committee "
+                                                      "(marked accepted on the receiver's behalf)")
+    consent_by: str | None = Field(default=None, description="who said yes: the receiver's node id, or the committee "
+                                                             "member's login")
+    consent_at: float | None = None
 
 
 class SeenPacket(SQLModel, table=True):
@@ -398,7 +406,8 @@ class MatchKey(SQLModel, table=True):
         Index("ix_matchkey_zone", "community", "category", "kind", "key", "urgency", "zone", "created"),
     )
 
-    posting_id: int = Field(foreign_key="posting.id", primary_key=True)
+    posting_id: int = Field(primary_key=True, description="the posting's id (no foreign key: the index is "
+                            "rebuilt from `posting`, and SQLite checks a key for every row deleted)")
     key: str = Field(primary_key=True)
     kind: str
     community: str

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from meshbot.claims import expire_postings, lapse_due
-from meshbot.matcher import available_of, blinder, rematch_board, side_of
+from meshbot.board_pass import rematch_board
+from meshbot.matcher import available_of, blinder, side_of
 from meshbot.matching.policy import compatible
 from store import Match, Posting, session
 from tests.conftest import Board

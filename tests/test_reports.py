@@ -139,7 +139,7 @@ def test_only_completed_matches_become_stories_and_marking_again_replaces_the_wo
     with session(engine) as db, db.begin():
         with pytest.raises(ReportError, match="not completed"):
             mark_story(db, 2, "too early", NOW)
-        with pytest.raises(ReportError, match="no match #99"):
+        with pytest.raises(ReportError, match="no match m99"):
             mark_story(db, 99, "nothing", NOW)
         with pytest.raises(ReportError, match="few words"):
             mark_story(db, 1, "   ", NOW)

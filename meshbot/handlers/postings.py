@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, insert
 from sqlalchemy import select as core_select
+from sqlmodel import select
 
-from meshbot import claims
+from meshbot import claim_replies, claims, emergency_consent
 from meshbot.handlers.alerts import cancel_alert
 from meshbot.handlers.context import Context, Reply
 from meshbot.handlers.refs import find_alert, find_posting, posting_label, posting_ref, row_label
-from meshbot.matcher import available_of, live_matches, match_posting, sync
+from meshbot.matching.items import category_for, zone_of
+from meshbot.matcher import LIVE, available_of, live_matches, match_posting, sync
 from meshbot.members import display_name, name_of
 from meshbot.outbox import Outgoing, Priority
 from protocol import Cancel, Done, My, Need, Offer, Take, replies
@@ -42,8 +44,9 @@ def _is_match(ref: str) -> bool:
 def post(ctx: Context, cmd: Offer | Need) -> Reply:
     """Put the posting on the board and match it at once with whoever waits for it."""
     row = {
-        "kind": cmd.kind, "category": cmd.category, "item": cmd.item, "quantity": cmd.quantity,
-        "unit": cmd.unit, "zone": cmd.place or ctx.sender.zone, "urgency": cmd.urgency, "status": "open",
+        "kind": cmd.kind, "category": category_for(cmd.item, cmd.category, ctx.settings), "item": cmd.item, "quantity": cmd.quantity,
+        "unit": cmd.unit, "zone": zone_of(cmd.place or ctx.sender.zone, ctx.settings), "urgency": cmd.urgency,
+        "status": "open", "window": cmd.when,
         "author": ctx.sender.node_num, "community": ctx.sender.community, "created": ctx.now, "updated": ctx.now,
         "expires": ctx.now + ctx.settings.posting_ttl_days * DAY_S, "remaining": cmd.quantity,
     }
@@ -61,8 +64,13 @@ def post(ctx: Context, cmd: Offer | Need) -> Reply:
 def take(ctx: Context, cmd: Take) -> Reply:
     """TAKE m5 accepts a proposed match; TAKE o12 / n7 claims what is left of a posting."""
     if _is_match(cmd.ref):
-        text, notices = claims.accept(
-            ctx.session, claims.find_match(ctx.session, cmd.ref), cmd.ref, ctx.sender.node_num, ctx.now, ctx.lang_of)
+        match = claims.find_match(ctx.session, cmd.ref)
+        step = emergency_consent.step_of(ctx.session, match)
+        if match is not None and step is not None and match.status == LIVE:  # a move of the emergency plan
+            text, notices = emergency_consent.receiver_says_yes(
+                ctx.session, ctx.settings, match, step, ctx.sender.node_num, cmd.ref, ctx.now, ctx.lang_of)
+        else:
+            text, notices = claims.accept(ctx.session, match, cmd.ref, ctx.sender.node_num, ctx.now, ctx.lang_of)
         return Reply(text, tuple(notices))
     posting = find_posting(ctx.session, cmd.ref)
     if posting is None or posting.status != "open":
@@ -82,8 +90,12 @@ def take(ctx: Context, cmd: Take) -> Reply:
     ctx.session.flush()
     sync(ctx.session, posting, ctx.now)
     short_id = posting_ref(posting)
-    notice = _dm(posting.author, replies.taken_by(short_id, display_name(ctx.sender), lang=ctx.lang_of(posting.author)))
-    owner = name_of(ctx.session, posting.author)
+    owner, taker = name_of(ctx.session, posting.author), display_name(ctx.sender)
+    owner_lang = ctx.lang_of(posting.author)
+    if posting.kind == "need":  # the taker gives what the need asks
+        notice = _dm(posting.author, claim_replies.will_give_you(short_id, taker, lang=owner_lang))
+        return Reply(claim_replies.you_will_give(posting_label(posting), owner, short_id, lang=ctx.lang), (notice,))
+    notice = _dm(posting.author, replies.taken_by(short_id, taker, lang=owner_lang))
     return Reply(replies.you_took(posting_label(posting), owner, short_id, lang=ctx.lang), (notice,))
 
 
@@ -96,6 +108,16 @@ def _party_matches(ctx: Context, posting: Posting) -> list[Match]:
     return [m for m in matches if claims.sides_of(ctx.session, m).of(me) is not None]
 
 
+def _had_part(ctx: Context, posting: Posting) -> bool:
+    """Was the sender the posting's author or a side of one of its finished matches?"""
+    me = ctx.sender.node_num
+    if posting.author == me:
+        return True
+    column = Match.offer_id if posting.kind == "offer" else Match.need_id
+    finished = ctx.session.exec(select(Match).where(column == posting.id, Match.status == "done")).all()
+    return any(claims.sides_of(ctx.session, m).of(me) is not None for m in finished)
+
+
 def done(ctx: Context, cmd: Done) -> Reply:
     """DONE m5 closes one match; DONE o12 closes the sender's side of a posting: its author
     closes the posting with all its matches, a partner only the matches they are in."""
@@ -103,6 +125,8 @@ def done(ctx: Context, cmd: Done) -> Reply:
         match = claims.find_match(ctx.session, cmd.ref)
         return Reply(claims.done(ctx.session, match, cmd.ref, ctx.sender.node_num, ctx.now, ctx.lang_of))
     posting = find_posting(ctx.session, cmd.ref)
+    if posting is not None and posting.status == "done" and _had_part(ctx, posting):
+        return Reply(claim_replies.already_done(posting_ref(posting), lang=ctx.lang))
     if posting is None or posting.status not in LIVE_STATES:
         return Reply(replies.not_found(cmd.ref, lang=ctx.lang))
     mine = _party_matches(ctx, posting)
