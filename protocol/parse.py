@@ -9,6 +9,7 @@ of the message (`en`/`es`) rides on the result. See SPEC.md for the language.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from typing import Callable
 
@@ -24,14 +25,19 @@ from .commands import (
 )
 from .commands import Ack, EmergencyMode, Helping, Update
 from .commands import Members
+from ._lead import read_lead
+from ._noise import tidy
+from ._ways import CHATTER, MY_WORDS, POSSESSION, WAY_LANG
 from .vocab import (
     ALIAS_LANG, CHAIN_MODALS, CHAIN_WORDS, DANGER_WORDS, LEAD_FILLERS, MAX_LEAD_FILLERS,
     MAX_PHRASE_WORDS, NOT_TYPOS, TYPO_MIN_LEN, TYPO_TARGETS, URGENT_ALIASES, VERB_ALIASES,
     URGENCY_WORDS, VERB_PHRASES, ENGLISH_WORDS, SPANISH_WORDS, MODE_ALIASES, MODE_WORDS,
-    fold, language_of, osa_distance,
+    fold, language_of, osa_distance, CATEGORY_KEYWORDS, NUMBER_WORDS, STRONG_KEYWORDS, UNITS,
+    category_of,
 )
 
 MAX_REPLY_BYTES = 200
+_ARTICLES = frozenset("a an the un una el la los las".split())
 _PUNCT_RE = re.compile(r"([:,;.]+)")
 _MARKABLE = ("offer", "need", "alert", "help")  # verbs an urgency word may come before
 _PHRASE_FIRST = frozenset(p.split()[0] for p in VERB_PHRASES)
@@ -52,26 +58,13 @@ def parse(text: str, lang: str = "en") -> Command | ParseError:
         return _fail("empty", lang)
     if len(text) > MAX_INPUT_BYTES or utf8_len(text) > MAX_INPUT_BYTES:
         return _fail("too_long", lang)
-    tokens = clean(text).split()
+    tokens = clean(tidy(text, _KNOWN)).split()
     while tokens and is_symbolic(tokens[0]):
         tokens.pop(0)
     if not tokens:
         return _fail("empty", lang)
-    marks = "normal"
-    start = 0
-    found = None
-    for _ in range(MAX_LEAD_FILLERS + 3):
-        if start >= len(tokens):
-            break
-        found = _verb_at(tokens, start)
-        if found is not None:
-            break
-        level = urgency_word(tokens[start])
-        if level is not None:
-            marks = max_urgency(marks, level)
-        elif fold(strip_edges(tokens[start]).strip("!").replace("’", "'")) not in LEAD_FILLERS:
-            break
-        start += 1
+    lead = read_lead(tokens, _verb_at)
+    found, marks = lead.found, lead.marks
     if found is None:
         return _unknown(tokens, lang)
     verb, alias, asked, rest = found
@@ -93,6 +86,14 @@ def parse(text: str, lang: str = "en") -> Command | ParseError:
     if verb in ("offer", "need"):
         if marks != "normal":
             rest = ["!" if marks == "high" else "!!", *rest]
+        posting = _posting(Offer if verb == "offer" else Need, " ".join(rest), lang)
+        if isinstance(posting, ParseError):
+            return posting
+        if (lead.cue or alias in POSSESSION) and _chatter(posting.item):
+            return _unknown(tokens, lang, near=False)  # `have a good night`, `tengo una pregunta`
+        return _with_context(posting, lead.context)
+    elif verb == "my" and any(w not in MY_WORDS for w in _plain_words(rest)):
+        return _unknown(tokens, lang)  # `my dog got out`: chatter, not MY
     elif verb == "help":
         return _help(rest, lang, marks)
     else:
@@ -167,6 +168,11 @@ def _typo_index() -> dict[str, set[str]]:
 
 
 _TYPO_INDEX = _typo_index()
+_KNOWN: frozenset[str] = frozenset(VERB_ALIASES) | LEAD_FILLERS | frozenset(URGENCY_WORDS) \
+    | SPANISH_WORDS | ENGLISH_WORDS | frozenset(NUMBER_WORDS) | frozenset(UNITS) \
+    | frozenset(w for p in VERB_PHRASES for w in p.split()) \
+    | frozenset(w for key in CATEGORY_KEYWORDS for w in key) | CHATTER | MY_WORDS
+"""Words a held-down key is repaired towards (`plzzz` -> `plz`, `necesitooo` -> `necesito`)."""
 
 
 def _language(alias: str, tokens: list[str], default: str) -> str:
@@ -174,7 +180,7 @@ def _language(alias: str, tokens: list[str], default: str) -> str:
     (two or more words of it and none of the alias's); a neutral alias (`o`, `sos`)
     goes by the words, then by `default`."""
     words = [w for w in (fold(t.strip(_EDGE)) for t in tokens) if w != alias]
-    own = ALIAS_LANG.get(alias, "*")
+    own = ALIAS_LANG.get(alias) or WAY_LANG.get(alias, "*")
     if own == "*":
         return language_of(words, default)
     other = "es" if own == "en" else "en"
@@ -186,11 +192,34 @@ def _language(alias: str, tokens: list[str], default: str) -> str:
     return own
 
 
+def _plain_words(tokens: list[str]) -> list[str]:
+    """Folded words of `tokens`, without emoji, bare punctuation and `@zones`."""
+    words = (fold(strip_edges(t).strip("!?")) for t in tokens if not is_symbolic(t))
+    return [w for w in words if w and not w.startswith("@")]
+
+
+def _chatter(item: str) -> bool:
+    """An item of nothing but greetings and small talk (`good night everyone`)."""
+    words = _plain_words(item.split())
+    return all(w in CHATTER or w in LEAD_FILLERS or w in _ARTICLES for w in words)
+
+
+def _with_context(posting: Offer | Need, context: list[str]) -> Offer | Need:
+    """The category from the clause before the verb (`roof is leaking, need a tarp`)
+    when it has a repair word, or when the item's own words gave none."""
+    if not context or posting.category != "other" and not any(
+            w in STRONG_KEYWORDS for w in _plain_words(context)):
+        return posting
+    found = category_of(_plain_words(context))
+    return replace(posting, category=found) if found else posting
+
+
 def _chain(verb: str, alias: str, rest: list[str]) -> tuple[str, str, list[str]]:
     """`want to offer rides`, `quiero cancelar n3`: the second verb is the command."""
     i = 1 if fold(rest[0]) in ("to", "a") and len(rest) > 1 else 0
     second = fold(strip_edges(rest[i]))
-    if second in CHAIN_WORDS:
+    if second in CHAIN_WORDS and (CHAIN_WORDS[second] not in ("take", "cancel")
+                                  or ref_of(rest[i + 1:i + 3]) is not None):
         tail = rest[i + 1:]
         if tail and fold(tail[0]) == "away":
             tail = tail[1:]
@@ -234,16 +263,16 @@ def _near_verbs(word: str) -> tuple[str, ...]:
     return tuple(sorted(found, key=VERBS.index))
 
 
-def _unknown(tokens: list[str], default: str) -> ParseError:
+def _unknown(tokens: list[str], default: str, near: bool = True) -> ParseError:
     words = [fold(strip_edges(t).strip("!?")) for t in tokens]
     lang = language_of(words, default)
     token = tokens[0]
     if any(w in DANGER_WORDS and w not in URGENCY_WORDS for w in words):
         return _fail("unknown_verb", lang, word=_quote(token), text=" ".join(tokens))
-    near = _near_verbs(words[0])
-    if near:
+    close = _near_verbs(words[0]) if near else ()
+    if close:
         return _fail("unknown_verb", lang, word=_quote(token),
-                     near=[verb_name(v, lang) for v in near[:2]])
+                     near=[verb_name(v, lang) for v in close[:2]])
     return _fail("unknown_verb", lang, word=_quote(token))
 
 
