@@ -8,11 +8,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .commands import CATEGORIES, MAX_QUANTITY
+from ._quantity import take_quantity
+from .commands import CATEGORIES
 from .vocab import (
-    BANG_CHARS, CALM_PHRASES, CLOCK_SUFFIXES, CURRENCY_SIGNS, DAY_PHRASES, DAY_WORDS,
-    DOZEN_WORDS, DURATION_PREPS, DURATION_UNITS, FRACTIONS, LABEL_WORDS, MONTHS, NUMBER_WORDS,
-    SPEC_UNITS, SYMBOL_UNITS, UNITS, UNTIL_PHRASES, UNTIL_WORDS, URGENCY_PHRASES,
+    BANG_CHARS, CALM_PHRASES, CLOCK_SUFFIXES, DAY_PHRASES, DAY_WORDS,
+    DOZEN_WORDS, DURATION_PREPS, DURATION_UNITS, FRACTIONS, MONTHS, NUMBER_WORDS,
+    SYMBOL_UNITS, UNITS, UNTIL_PHRASES, UNTIL_WORDS, URGENCY_PHRASES,
     URGENCY_RANK, URGENCY_WORDS, WEEKDAYS, WEEKDAYS_IN_CONTEXT, category_of, fold,
 )
 
@@ -24,11 +25,6 @@ MAX_ZONE_CHARS = 24
 _ZONE_RE = re.compile(r"[\w-]{1,%d}" % MAX_ZONE_CHARS)
 _REF_RE = re.compile(r"#?(?:([onam])-?)?(\d{1,7})")
 _NUMBER_RE = re.compile(r"(\d{1,6})(?:([.,])(\d{1,3}))?")
-_GLUED_RE = re.compile(r"(\d{1,6}(?:[.,]\d{1,3})?)([^\W\d_]+|[$€%])")
-_CURRENCY_RE = re.compile(r"([$€])(\d{1,6}(?:[.,]\d{1,2})?)")
-_TIMES_RE = re.compile(r"x(\d{1,6})|(\d{1,6})x")
-_NEGATIVE_RE = re.compile(r"[-−–]\d+(?:[.,]\d+)?[^\W\d_]*")
-_LONG_NUMBER_RE = re.compile(r"\d{7,}")
 _RANGE_RE = re.compile(r"(\d{1,2})(?::(\d{2}))?(am|pm)?[-–](\d{1,2})(?::(\d{2}))?(am|pm|h|hrs)?")
 _CLOCK_RE = re.compile(r"(\d{1,2})(?::(\d{2}))?(am|pm|a\.m\.|p\.m\.)?")
 _DATE_RE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?")
@@ -226,11 +222,14 @@ def posting_fields(args: str) -> PostingFields:
     calm, urgency = _take_urgency(texts, folded, urgency)
     until, when = _take_times(texts, folded)
     _drop_polite(texts, folded)
-    quantity, unit, used, bad = _take_quantity(texts, folded)
+    amount = take_quantity(texts, folded)
+    quantity, unit, used, bad = amount.value, amount.unit, amount.used, amount.bad
     item_words = _trim_fillers(texts, folded)
     item = " ".join(item_words).lower()
     if not item and unit and unit not in SYMBOL_UNITS and used:
         item, unit = _UNIT_WORD_RE.sub("", used[-1]).lower(), None  # OFFER 6 loaves
+    if amount.span and item:
+        item = f"{item} ({amount.span})"  # 2-3 blankets: 3, and the item says 2-3
     category = tag or category_of(_WORDS_RE.findall(fold(item))) or "other"
     if calm:
         urgency = "normal"
@@ -438,119 +437,6 @@ def _duration_text(words: list[str]) -> str:
     value = 1.0 if count in _ARTICLES else NUMBER_WORDS.get(count) or float(count)
     name = DURATION_UNITS[unit]
     return f"{value:g} {name[:-1] if value == 1 else name}"
-
-
-# --- quantities --------------------------------------------------------------------------
-
-def _take_quantity(texts: list[str], folded: list[str]) -> tuple[
-        float | None, str | None, list[str], str | None]:
-    """Remove the quantity in place; return it, its unit, the words it used, and the
-    words of a refused quantity (negative, or more than `MAX_QUANTITY`) if one was found.
-
-    Preference: a number with a unit or `dozen` (`10kg`, `6 loaves`, `two dozen`), then
-    the first bare numeral that is not a label (`size 8`) or a spec (`2 kW`), then the
-    first number word.
-    """
-    best: tuple[int, int, int, float, str | None] | None = None  # rank, start, end, value, unit
-    for i, word in enumerate(folded):
-        if word[0] in "-−–" and _NEGATIVE_RE.fullmatch(word):
-            return None, None, [], texts[i]
-        if _LONG_NUMBER_RE.fullmatch(word):
-            return None, None, [], texts[i]
-        found = _quantity_at(folded, i)
-        if found is None:
-            continue
-        end, value, unit, rank = found
-        if rank >= 1 and _is_label(folded, i, end):
-            continue
-        if value > MAX_QUANTITY:
-            return None, None, [], " ".join(texts[i:end])
-        if value <= 0:
-            continue  # zero counts nothing: it stays in the item
-        if best is None or rank < best[0]:
-            best = (rank, i, end, value, unit)
-            if rank == 0:
-                break
-    if best is None:
-        return None, None, [], None
-    _, start, end, value, unit = best
-    used = texts[start:end]
-    del texts[start:end], folded[start:end]
-    if start < len(folded) and folded[start] in ("of", "de", "del"):
-        del texts[start], folded[start]
-    return value, unit, used, None
-
-
-def _quantity_at(f: list[str], i: int) -> tuple[int, float, str | None, int] | None:
-    """(end, value, unit, rank) for a quantity starting at word i; rank 0 has a unit."""
-    word = f[i]
-    first = word[0]
-    if first.isdigit():
-        if m := _NUMBER_RE.fullmatch(word):
-            value, rank = _number(m), 1
-        elif m := _TIMES_RE.fullmatch(word):
-            return i + 1, float(m.group(2)), None, 1
-        elif m := _GLUED_RE.fullmatch(word):
-            unit = UNITS.get(m.group(2))
-            if unit is None:
-                return None  # `2kW`, `3rd`, `9V`: a spec or an ordinal, part of the item
-            return i + 1, _number(_NUMBER_RE.fullmatch(m.group(1))), unit, 0  # type: ignore[arg-type]
-        elif word in FRACTIONS:
-            value, rank = FRACTIONS[word], 1
-        elif m := _RANGE_RE.fullmatch(word):  # `2-3 blankets`: at least the first
-            value, rank = float(m.group(1)), 1
-        else:
-            return None
-    elif first in CURRENCY_SIGNS and (m := _CURRENCY_RE.fullmatch(word)):
-        return i + 1, float(m.group(2).replace(",", ".")), UNITS[m.group(1)], 0
-    elif first == "x" and (m := _TIMES_RE.fullmatch(word)):
-        return i + 1, float(m.group(1)), None, 1
-    elif word in NUMBER_WORDS:
-        value, rank = NUMBER_WORDS[word], 2
-        if word in _ARTICLES:
-            rank = 3  # `una manta`: an article, unless a unit or dozen follows
-    elif word in DOZEN_WORDS:
-        return i + 1, 12.0, None, 0
-    elif word in _ARTICLES and i + 1 < len(f) and f[i + 1] in DOZEN_WORDS:
-        value, rank = 1.0, 3
-    elif word in FRACTIONS:
-        value, rank = FRACTIONS[word], 1
-    else:
-        return None
-    end = i + 1
-    nxt = f[end] if end < len(f) else ""
-    if nxt in _ARTICLES and value == 0.5 and end + 1 < len(f):
-        end += 1  # half a dozen, half a kilo
-        nxt = f[end]
-    if nxt == "x" and rank < 3 and end + 1 < len(f) and f[end + 1][:1].isdigit():
-        return end + 1, value, None, 0  # 2 x 20L jugs: two of them
-    if nxt in ("of", "de") and word == "couple":
-        end += 1
-        nxt = f[end] if end < len(f) else ""
-    if nxt in DOZEN_WORDS:
-        return end + 1, value * 12, None, 0
-    if nxt in UNITS:
-        return end + 1, value, UNITS[nxt], 0
-    if rank == 3:
-        return None
-    return i + 1, value, None, rank
-
-
-def _number(m: re.Match[str]) -> float:
-    whole, sep, frac = m.group(1), m.group(2), m.group(3)
-    if not sep:
-        return float(whole)
-    if sep == "," and len(frac) == 3:
-        return float(whole + frac)  # 1,000: a thousands separator
-    return float(f"{whole}.{frac}")
-
-
-def _is_label(f: list[str], start: int, end: int) -> bool:
-    """`size 8`, `route 5`, `5 years`, `2 kW`: a numeral that names rather than counts."""
-    before = f[start - 1] if start > 0 else ""
-    after = f[end] if end < len(f) else ""
-    return before in LABEL_WORDS or after in SPEC_UNITS or before.startswith("#") \
-        or (before.isdigit() and f[start].isdigit())
 
 
 def _trim_fillers(texts: list[str], folded: list[str]) -> list[str]:

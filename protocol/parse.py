@@ -17,7 +17,7 @@ from ._errors import error_text, verb_name
 from ._fields import (
     MAX_INPUT_BYTES, MAX_NAME_CHARS, as_zone, bangs, category_word, clean, is_symbolic,
     is_wordish, max_urgency, posting_fields, ref_of, split_tokens, strip_edges,
-    text_and_place, urgency_word, utf8_len, zone_of,
+    text_and_place, utf8_len, zone_of,
 )
 from .commands import (
     LANGS, VERBS, Alert, Cancel, Command, Digest, Done, Find, Help, Join, ListBoard, More, My,
@@ -29,7 +29,7 @@ from ._lead import read_lead
 from ._noise import tidy
 from ._ways import CHATTER, MY_WORDS, POSSESSION, WAY_LANG
 from .vocab import (
-    ALIAS_LANG, CHAIN_MODALS, CHAIN_WORDS, DANGER_WORDS, LEAD_FILLERS, MAX_LEAD_FILLERS,
+    ALIAS_LANG, CHAIN_MODALS, CHAIN_WORDS, DANGER_WORDS, LEAD_FILLERS,
     MAX_PHRASE_WORDS, NOT_TYPOS, TYPO_MIN_LEN, TYPO_TARGETS, URGENT_ALIASES, VERB_ALIASES,
     URGENCY_WORDS, VERB_PHRASES, ENGLISH_WORDS, SPANISH_WORDS, MODE_ALIASES, MODE_WORDS,
     fold, language_of, osa_distance, CATEGORY_KEYWORDS, NUMBER_WORDS, STRONG_KEYWORDS, UNITS,

@@ -17,7 +17,8 @@ from functools import lru_cache
 _VERB_WORDS: dict[str, dict[str, str]] = {
     "offer": {
         "en": "offer offers offering have give giving giveaway donate donating lend lending "
-              "share sharing provide providing spare extra free available",
+              "share sharing provide providing spare extra free available leftover leftovers got "
+              "volunteering",
         "es": "ofrezco ofrecer oferta ofrecemos ofrece tengo tenemos doy damos regalo "
               "regalamos dono donamos presto prestamos comparto compartimos sobra sobran",
         "*": "o",
@@ -79,10 +80,10 @@ _VERB_PHRASES: dict[str, tuple[str, str]] = {
     "does anybody have": ("need", "en"), "who has": ("need", "en"), "can someone": ("need", "en"),
     "can anyone": ("need", "en"), "could someone": ("need", "en"), "could anyone": ("need", "en"),
     "we're out of": ("need", "en"), "out of": ("need", "en"), "running out of": ("need", "en"),
-    "low on": ("need", "en"), "could use": ("need", "en"),
+    "low on": ("need", "en"), "could use": ("need", "en"), "anybody got": ("need", "en"),
     "me hace falta": ("need", "es"), "nos hace falta": ("need", "es"), "hace falta": ("need", "es"),
     "me falta": ("need", "es"), "nos falta": ("need", "es"), "me faltan": ("need", "es"),
-    "nos faltan": ("need", "es"), "se necesita": ("need", "es"), "se necesitan": ("need", "es"),
+    "nos faltan": ("need", "es"), "me hacen falta": ("need", "es"), "nos hacen falta": ("need", "es"), "se necesita": ("need", "es"), "se necesitan": ("need", "es"),
     "se busca": ("need", "es"), "se buscan": ("need", "es"), "alguien tiene": ("need", "es"),
     "alguien puede": ("need", "es"), "estoy buscando": ("need", "es"),
     "estamos buscando": ("need", "es"), "ando buscando": ("need", "es"),
@@ -148,8 +149,9 @@ MODE_WORDS: dict[str, bool] = {
 SHORT_FORMS: dict[str, str] = {a: v for a, v in VERB_ALIASES.items() if len(a) <= 2}
 """The only 1–2 character verbs (`o`, `n`, `ls`, `h`, `?`): never guessed, only exact."""
 
-TYPO_MIN_LEN = 4
-"""Typo correction (one edit) applies to tokens and aliases of at least this length."""
+TYPO_MIN_LEN = 3
+"""Typo correction (one edit) applies to tokens of at least this length (`ned` -> need),
+unless the token is itself a known word."""
 
 TYPO_TARGETS: frozenset[str] = frozenset("""
     offer ofrezco ofrecer need necesito necesitamos alert alerta emergency emergencia list
@@ -163,7 +165,8 @@ NOT_TYPOS: frozenset[str] = frozenset("""
     alerts bake bind bone bore cafe cake cancer clam coin cone core dake deed deletes
     dine dome dont dose dune fake feed fine fins fist fund gist gone hake heap heed held
     hell hemp jake joan john joint kelp kind lake last lint lisa lisp loin lone lost
-    lust make mare meed mere mind mist mode mote move ned nee nerd none ore rake reed
+    lust make mare meed mere mind mist mode mote move nee nerd none ore rake reed
+    one don doe fin lit jon moe tae ake ind
     sage sake sale same sane save seed sore starch tale tame tape tone wafe wake weed
     whelp wind wist wore yelp resume dona lift techo pecho echo coffer
 """.split()) - frozenset(VERB_ALIASES)
@@ -217,7 +220,10 @@ URGENCY_PHRASES: dict[tuple[str, ...], str] = {
     ("de", "vida", "o", "muerte"): "critical", ("de", "inmediato"): "critical",
     ("lo", "antes", "posible"): "critical", ("as", "soon", "as", "possible"): "critical",
     ("right", "now"): "high", ("ahora", "mismo"): "high", ("high", "priority"): "high",
-    ("alta", "prioridad"): "high",
+    ("alta", "prioridad"): "high", ("top", "priority"): "high", ("maxima", "prioridad"): "high",
+    ("super", "urgent"): "critical", ("really", "urgent"): "critical",
+    ("extremely", "urgent"): "critical", ("super", "urgente"): "critical",
+    ("bien", "urgente"): "critical",
 }
 CALM_PHRASES: frozenset[tuple[str, ...]] = frozenset(tuple(p.split()) for p in (
     "not urgent", "no urgent", "non urgent", "non-urgent", "nonurgent", "no rush", "no hurry",
@@ -266,9 +272,34 @@ NUMBER_WORDS: dict[str, float] = {
     "un": 1.0, "una": 1.0, "thirty": 30.0, "forty": 40.0, "fifty": 50.0, "hundred": 100.0,
     "treinta": 30.0, "cuarenta": 40.0, "cincuenta": 50.0, "cien": 100.0,
     "half": 0.5, "medio": 0.5, "media": 0.5, "couple": 2.0,
-}
+    "sixty": 60.0, "seventy": 70.0, "eighty": 80.0, "ninety": 90.0,
+    "sesenta": 60.0, "setenta": 70.0, "ochenta": 80.0, "noventa": 90.0,
+} | {
+    f"{tens}-{unit}": 10.0 * t + u
+    for t, tens in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)
+    for u, unit in enumerate("one two three four five six seven eight nine".split(), 1)
+} | {
+    f"veinti{unit}": 20.0 + u
+    for u, unit in enumerate("uno dos tres cuatro cinco seis siete ocho nueve".split(), 1)
+} | {"veintiun": 21.0}
 """Folded number word -> value (one..twenty, uno/una/un..veinte, tens, half/medio,
-`a couple`)."""
+`a couple`, 21-99 as one word: `twenty-five`, `veinticinco`)."""
+
+TENS: frozenset[str] = frozenset(
+    "twenty thirty forty fifty sixty seventy eighty ninety "
+    "veinte treinta cuarenta cincuenta sesenta setenta ochenta noventa".split())
+"""Tens that a units word may follow (`twenty five`, `treinta y cinco`)."""
+
+PART_WORDS: dict[str, float] = {"quarter": 0.25, "cuarto": 0.25, "third": 1 / 3, "tercio": 1 / 3}
+"""A fraction said in words, a quantity only before a unit (`un cuarto de kilo`)."""
+
+PAIRED: frozenset[str] = frozenset("""
+    shoe shoes boot boots glove gloves sock socks sandal sandals sneaker sneakers jeans pants
+    trousers glasses earrings zapato zapatos zapatilla zapatillas bota botas guante guantes
+    calcetin calcetines media medias ojota ojotas sandalia sandalias chancla chanclas lente
+    lentes anteojos pantalon pantalones tenis aretes
+""".split())
+"""Things that come in pairs: `un par de zapatos` is one pair, `un par de latas` two cans."""
 
 DOZEN_WORDS: frozenset[str] = frozenset({"dozen", "dozens", "doz", "docena", "docenas"})
 """Multiply the number before them by 12 (`two dozen` = 24); alone or after `a` = 12."""
@@ -414,7 +445,8 @@ _CATEGORY_WORDS: dict[str, dict[str, str]] = {
             manzana platano papa patata tomate cebolla maiz sopa cafe queso mantequilla
             galleta jugo zumo enlatado enlatados viveres abarrotes garbanzo res cerdo jamon
             salchicha sal yogur miel mermelada almuerzo cena desayuno guiso pastel tamal
-            tamales pupusa comer hambre mercado|leche de formula|formula de bebe""",
+            tamales pupusa comer hambre mercado poroto palta choclo zapallo sandia frutilla
+            empanada torta caraota cambur arepa durazno|leche de formula|formula de bebe""",
     },
     "water": {
         "en": """water ice purifier|bottled water|water filter|drinking water|water jug""",
@@ -432,7 +464,8 @@ _CATEGORY_WORDS: dict[str, dict[str, str]] = {
             vendaje gasa botiquin enfermera enfermero receta antibiotico paracetamol
             ibuprofeno aspirina oxigeno muleta andadera baston termometro glucosa jeringa
             clinica farmacia mascarilla cubrebocas dialisis salud diabetico analgesico
-            pomada curita curitas vitamina dentista|silla de ruedas|primeros auxilios
+            pomada curita curitas vitamina dentista remedio jarabe suero tapabocas anteojos
+            gafas|silla de ruedas|primeros auxilios
             |presion arterial""",
     },
     "shelter": {
@@ -441,7 +474,8 @@ _CATEGORY_WORDS: dict[str, dict[str, str]] = {
             rv camper bedroom|sleeping bag|place to stay|air mattress|spare room""",
         "es": """refugio albergue cama manta cobija frazada colchon almohada cuarto habitacion
             vivienda techo lona catre alojamiento hospedaje sabana edredon
-            carpa|saco de dormir|lugar para quedarse|donde quedarse|casa de campana""",
+            carpa|saco de dormir|lugar para quedarse|donde quedarse|casa de campana
+            |lugar para dormir|donde dormir""",
     },
     "clothing": {
         "en": """clothing clothes jacket coat shoe boot sock shirt pants trousers jeans
@@ -450,7 +484,8 @@ _CATEGORY_WORDS: dict[str, dict[str, str]] = {
             tshirt outfit garment poncho vest overalls|t shirt""",
         "es": """ropa chaqueta chamarra abrigo zapato bota calcetin camisa camiseta pantalon
             sueter gorro sombrero guante bufanda calzones vestido uniforme impermeable tenis
-            sandalia pijama chaleco falda blusa calcetines playera sudadera chancla""",
+            sandalia pijama chaleco falda blusa calcetines playera sudadera chancla
+            campera chompa buzo remera polera zapatilla ojota pollera""",
     },
     "childcare": {
         "en": """childcare babysit babysitting babysitter nanny daycare crib stroller toy
@@ -458,7 +493,7 @@ _CATEGORY_WORDS: dict[str, dict[str, str]] = {
             toddler|child care|car seat|baby sitter|watch kids|watch my kids|baby monitor
             |after school""",
         "es": """ninera guarderia cuna carriola cochecito juguete chupon bebe bebes nino nina
-            ninos ninas infantil|cuidado de ninos|cuidar ninos|cuidar a los ninos|silla de bebe
+            ninos ninas infantil mamadera chupete tetero|cuidado de ninos|cuidar ninos|cuidar a los ninos|silla de bebe
             |silla para auto""",
     },
     "transport": {
@@ -466,7 +501,8 @@ _CATEGORY_WORDS: dict[str, dict[str, str]] = {
             bus delivery scooter motorcycle fare carpool pickup dropoff shuttle tow towing
             drive|bus fare|bus ticket|gas money|pick up|drop off|bike lock""",
         "es": """transporte aventon raite carro coche auto camion bici bicicleta chofer
-            entrega moto pasaje boleto camioneta llevar traslado|pasaje de bus
+            entrega moto pasaje boleto camioneta llevar traslado colectivo bondi
+            guagua|pasaje de bus
             |pasaje de autobus|me lleve|que me lleve""",
     },
     "repair": {
@@ -483,8 +519,9 @@ _CATEGORY_WORDS: dict[str, dict[str, str]] = {
             lamp firewood wood charcoal headlamp outlet|power bank|phone charging
             |phone charger|extension cord|solar panel|power strip""",
         "es": """electricidad luz bateria pila generador inversor cargador gasolina propano
-            queroseno vela linterna lampara energia lena carbon enchufe|panel solar
-            |cargar telefono|cargar celular""",
+            queroseno vela linterna lampara energia lena carbon enchufe garrafa nafta
+            bombona fosforo encendedor|panel solar|cargar telefono|cargar celular
+            |cargar el celular|cargar mi celular|cargar el celu|cargar mi celu""",
     },
     "tools": {
         "en": """tools tool drill saw ladder hammer screwdriver wrench shovel rake wheelbarrow
@@ -541,7 +578,8 @@ STRONG_KEYWORDS: dict[str, str] = {
 
 WEAK_KEYWORDS: dict[str, str] = {
     w: c for c, words in {
-        "childcare": "kids baby babies child children infant toddler bebe bebes nino nina ninos ninas",
+        "childcare": "kids baby babies child children infant toddler bebe bebes nino nina ninos ninas "
+                     "hijo hija hijos hijas nene nena",
         "labor": "help helpers helper ayuda ayudante ayudantes hands manos work",
         "repair": "broken roto rota",
         "power": "gas",
