@@ -79,9 +79,10 @@ def _scan(tokens: list[str], start: int, verb_at: VerbAt) -> tuple[Found | None,
         if start >= len(tokens):
             break
         found = verb_at(tokens, start)
-        word = _word(tokens[start])
-        if found is None and word in ABLE:
-            found = _able(tokens, start + 1, word, verb_at)
+        if found is None:
+            word = _word(tokens[start])
+            if word in ABLE:
+                found = _able(tokens, start + 1, word, verb_at)
         if found is not None:
             verb, alias, asked, rest = found
             return (verb, alias, asked, held + rest) if held else found, marks
@@ -168,7 +169,8 @@ def _cue(tokens: list[str], words: list[str]) -> Found | None:
             end = i + len(phrase)
             if tuple(words[i:end]) != phrase:
                 continue
-            at_edge = i in starts or end == len(tokens) or end in starts \
+            after = [t for t in tokens[end:] if is_wordish(t) and not t.startswith("@")]
+            at_edge = i in starts or not after or end in starts \
                 or tokens[end - 1][-1] in _CLAUSE_END
             if at_edge:
                 verb = "offer" if phrase in OFFER_CUES else "need"
