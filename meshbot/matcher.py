@@ -33,13 +33,14 @@ from sqlmodel import Session, col, select
 
 from meshbot.identity import station_keys
 from meshbot.matching.board import ALL_ITEMS, GENERIC, match_board
-from meshbot.matching.items import item_keys
+from meshbot.matching.items import blind_identity, decode, encode, index_keys, signature, vocabulary, zone_of
 from meshbot.matching.policy import (
-    ELSEWHERE, LEVELS, NEIGHBOUR, SAME, URGENCY_LEVELS, Allocation, Policy, Side, neighbour_map, share_out,
+    ELSEWHERE, LEVELS, NEIGHBOUR, SAME, URGENCY_LEVELS, Allocation, Policy, Side, item_fit, neighbour_map, share_out,
 )
 from meshbot.matching.units import EPSILON, LOT
 from meshbot.settings import Settings
 from store import Match, Posting
+from protocol.items import Identity, Vocabulary, identify
 from store.models import MatchKey, ZoneLink
 
 log = logging.getLogger(__name__)
@@ -70,10 +71,13 @@ class Blinder:
     names the key (empty: plain words), so an index built another way is noticed."""
 
     secret: bytes | None = None
+    words: str = ""
+    """The committee's item words (`matching.items.signature`): keys made with others are stale."""
 
     @property
     def marker(self) -> str:
-        return "" if self.secret is None else hmac.new(self.secret, b"marker", hashlib.sha256).hexdigest()[:8]
+        keyed = "" if self.secret is None else hmac.new(self.secret, b"marker", hashlib.sha256).hexdigest()[:8]
+        return f"{keyed}+{self.words}" if self.words else keyed
 
     def __call__(self, word: str) -> str:
         if self.secret is None:
@@ -95,9 +99,23 @@ def blinder(db: Session) -> Blinder:
 
 def _blinder(db: Session) -> Blinder:
     keys = station_keys(db)
+    words = signature(db.info.get("match.settings"))
     if keys is None:
-        return Blinder()
-    return Blinder(hmac.new(keys.audit, b"meshbot match keys", hashlib.sha256).digest())
+        return Blinder(words=words)
+    return Blinder(hmac.new(keys.audit, b"meshbot match keys", hashlib.sha256).digest(), words)
+
+
+def use_settings(db: Session, settings: Settings) -> None:
+    """The settings this session's matching reads its item words and zone names from
+    (set by every entry point that is given them; `sync` alone uses what was set)."""
+    if db.info.get("match.settings") is not settings:
+        db.info["match.settings"] = settings
+        db.info.pop("match.blinder", None)
+        db.info.pop("match.policy", None)
+
+
+def _vocabulary(db: Session) -> Vocabulary:
+    return vocabulary(db.info.get("match.settings"))
 
 
 Blind = Callable[[str], str]
@@ -121,7 +139,7 @@ def _policy(db: Session, settings: Settings) -> Policy:
     return Policy(
         share_parts=settings.match_share_parts,
         aging_s=settings.match_aging_hours * 3600.0,
-        neighbours=neighbour_map((a, b) for a, b in links),
+        neighbours=neighbour_map((zone_of(a, settings) or a, zone_of(b, settings) or b) for a, b in links),
     )
 
 
@@ -151,26 +169,28 @@ def _left(posting: Posting, promised: Sequence[float | None]) -> float:
     return max(0.0, remaining - sum(q for q in promised if q is not None))
 
 
-def side_of(posting: Posting, available: float, blind: Blind) -> Side:
+def side_of(posting: Posting, available: float, blind: Blind, vocab: Vocabulary | None = None,
+            settings: Settings | None = None) -> Side:
+    """`posting` as the matcher sees it; its item's identity as the index keeps it (`blind`)."""
     assert posting.id is not None
-    keys = item_keys(posting.item)
+    ident = blind_identity(identify(posting.item, vocab or vocabulary(settings), posting.window), blind)
     return Side(
         id=posting.id, kind=posting.kind, author=posting.author, community=posting.community,
-        category=posting.category, keys=frozenset(blind(k) for k in keys.keys), generic=keys.generic,
-        unit=posting.unit, quantity=posting.quantity, available=available,
-        urgency=URGENCY_LEVELS.get(posting.urgency, 2), zone=posting.zone, created=posting.created,
-        expires=posting.expires,
+        category=posting.category, keys=index_keys(ident), generic=ident.concept is None, unit=posting.unit, quantity=posting.quantity, available=available,
+        urgency=URGENCY_LEVELS.get(posting.urgency, 2), zone=zone_of(posting.zone, settings), created=posting.created,
+        expires=posting.expires, ident=ident,
     )
 
 
 def _side_of_row(row: Sequence) -> Side:  # type: ignore[type-arg]
     (posting_id, kind, author, community, category, keys, unit, quantity, available, urgency, zone,
      created, expires) = row
-    generic = keys == GENERIC
+    ident = decode(keys)
     return Side(
         id=posting_id, kind=kind, author=author, community=community, category=category,
-        keys=frozenset() if generic else frozenset(keys.split()), generic=generic, unit=unit,
-        quantity=quantity, available=available, urgency=urgency, zone=zone, created=created, expires=expires,
+        keys=index_keys(ident), generic=ident.concept is None,
+        unit=unit, quantity=quantity, available=available, urgency=urgency, zone=zone, created=created,
+        expires=expires, ident=ident,
     )
 
 
@@ -184,7 +204,8 @@ def index_rows(side: Side, marker: str = "") -> list[dict[str, object]]:
         "urgency": side.urgency if side.kind == "need" else OFFER_LEVEL, "zone": side.zone,
         "created": side.created, "expires": side.expires,
         "author": side.author, "unit": side.unit, "dim": side.dim, "quantity": side.quantity,
-        "available": side.available, "keys": GENERIC if side.generic else " ".join(sorted(side.keys)),
+        "available": side.available,
+        "keys": encode(side.ident) if side.ident else GENERIC if side.generic else " ".join(sorted(side.keys)),
     }
     words = (GENERIC,) if side.generic else tuple(sorted(side.keys))
     return [{**shared, "key": key} for key in (ALL_ITEMS, *words)]
@@ -242,15 +263,21 @@ def sync(db: Session, posting: Posting, now: float, blind: Blinder | None = None
             posting.status, posting.updated = status, now
             db.add(posting)
     blind = blind or blinder(db)
-    side = side_of(posting, available if posting.status == "open" else 0.0, blind)
+    settings = db.info.get("match.settings")
+    side = side_of(posting, available if posting.status == "open" else 0.0, blind, _vocabulary(db), settings)
     db.flush()
     _index(db, side, blind.marker)
     return side
 
 
-def rebuild_index(db: Session, now: float) -> int:
+def rebuild_index(db: Session, now: float, settings: Settings | None = None) -> int:
     """Rebuild the index from the postings and their live matches, in a few queries
-    (after a restore, an upgrade, or turning encryption on); returns the open postings."""
+    (after a restore, an upgrade, turning encryption on, or new item words); returns the
+    open postings."""
+    if settings is not None:
+        use_settings(db, settings)
+    settings = db.info.get("match.settings")
+    vocab = _vocabulary(db)
     db.execute(delete(INDEX))
     promised: dict[int, list[float | None]] = {}
     for offer_id, need_id, quantity, need_quantity in db.execute(core_select(
@@ -270,7 +297,7 @@ def rebuild_index(db: Session, now: float) -> int:
             posting.status, posting.updated = status, now
             db.add(posting)
         if left > EPSILON:
-            rows.extend(index_rows(side_of(posting, left, blind), blind.marker))
+            rows.extend(index_rows(side_of(posting, left, blind, vocab, settings), blind.marker))
             count += 1
     for start in range(0, len(rows), 10_000):
         db.execute(insert(INDEX), rows[start:start + 10_000])
@@ -380,7 +407,8 @@ def _saturate(
             after: tuple[float, int] | None = None
             while side.open:
                 page, after = _candidates(db, side, policy, now, level, distance, after)
-                page = [c for c in page if c.id not in banned]
+                page = [c for c in page if c.id not in banned
+                        and (item_fit(side, c) if side.kind == "offer" else item_fit(c, side)) is not None]
                 if side.kind == "offer":
                     made = share_out(side, page, policy)
                 else:
@@ -425,13 +453,17 @@ def _write(
     db: Session, allocations: Sequence[Allocation], sides: dict[int, Side], now: float, settings: Settings,
 ) -> list[Proposal]:
     """The Match rows for `allocations`, and the changed availability of every side touched."""
-    held = settings.match_approval
     lapse_s = settings.match_lapse_hours * 3600.0
-    rows = [
-        {"offer_id": a.offer_id, "need_id": a.need_id, "quantity": a.offer_amount, "need_quantity": a.need_amount,
-         "created": now, "held": held, "expires": None if held else now + lapse_s, "status": LIVE}
-        for a in allocations
-    ]
+    rows = []
+    for a in allocations:
+        found = item_fit(sides[a.offer_id], sides[a.need_id])
+        score, reason = (found.score, found.reason) if found else (None, None)
+        held = settings.match_approval or reason == "category" or (score or 0.0) < settings.match_min_score
+        rows.append({
+            "offer_id": a.offer_id, "need_id": a.need_id, "quantity": a.offer_amount, "need_quantity": a.need_amount,
+            "created": now, "held": held, "expires": None if held else now + lapse_s, "status": LIVE,
+            "fit_score": score, "fit_reason": reason,
+        })
     db.flush()
     matches = _insert_matches(db, rows)
     touched = {a.offer_id for a in allocations} | {a.need_id for a in allocations}
@@ -449,8 +481,9 @@ def _write(
 
 def match_posting(db: Session, posting: Posting, now: float, settings: Settings) -> list[Proposal]:
     """Index a new posting and match it at once with the best open postings of the other kind."""
+    use_settings(db, settings)
     blind = blinder(db)
-    side = side_of(posting, 1.0 if posting.quantity is None else posting.quantity, blind)
+    side = side_of(posting, 1.0 if posting.quantity is None else posting.quantity, blind, _vocabulary(db), settings)
     with db.no_autoflush:
         allocations, partners = _saturate(db, side, policy_for(db, settings), now, banned=set())
         if side.open:
@@ -463,6 +496,7 @@ def match_posting(db: Session, posting: Posting, now: float, settings: Settings)
 def rematch(db: Session, postings: Iterable[Posting], now: float, settings: Settings) -> list[Proposal]:
     """Postings whose goods came free again: recount them and offer them to the next in line
     (offers first, so goods go on to the next need), never to a partner that fell through."""
+    use_settings(db, settings)
     blind = blinder(db)
     policy = policy_for(db, settings)
     proposals: list[Proposal] = []
@@ -484,16 +518,17 @@ def open_sides(db: Session, now: float) -> tuple[list[Side], list[Side]]:
     ).all()
     offers: list[Side] = []
     needs: list[Side] = []
-    key_sets: dict[str, frozenset[str]] = {}  # boards repeat their items: parse each key list once
+    idents: dict[str, tuple[Identity, frozenset[str]]] = {}  # boards repeat their items: read each once
     for (posting_id, kind, author, community, category, keys, unit, quantity, available, urgency, zone,
          created, expires) in rows:
-        generic = keys == GENERIC
-        key_set = key_sets.get(keys)
-        if key_set is None:
-            key_set = key_sets[keys] = frozenset() if generic else frozenset(keys.split())
+        found = idents.get(keys)
+        if found is None:
+            ident = decode(keys)
+            found = idents[keys] = (ident, index_keys(ident))
+        ident, key_set = found
         (offers if kind == "offer" else needs).append(Side(
-            posting_id, kind, author, community, category, key_set, generic, unit, quantity, available,
-            urgency, zone, created, expires))
+            posting_id, kind, author, community, category, key_set, ident.concept is None, unit, quantity,
+            available, urgency, zone, created, expires, ident))
     return offers, needs
 
 
@@ -508,6 +543,7 @@ def index_in_step(db: Session) -> bool:
 
 def rematch_board(db: Session, now: float, settings: Settings) -> list[Proposal]:
     """The whole-board pass: every open need against every open offer (`matching.board`)."""
+    use_settings(db, settings)
     if not index_in_step(db):
         log.warning("the match index was out of step with the board; rebuilding it")
         rebuild_index(db, now)

@@ -36,6 +36,35 @@ class SettingsError(ValueError):
     """The configuration cannot be used; the message says what to fix."""
 
 
+class MatchingWords(BaseModel):
+    """`[matching]` in the config: words the committee adds to the item and zone tables."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    synonyms: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    categories: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    zones: dict[str, str] = Field(default_factory=dict)
+
+    def __hash__(self) -> int:  # Settings stay hashable
+        return hash((tuple(sorted(self.synonyms.items())), tuple(sorted(self.categories.items())),
+                     tuple(sorted(self.zones.items()))))
+
+    @field_validator("categories")
+    @classmethod
+    def _known_categories(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        from protocol.commands import CATEGORIES
+
+        unknown = sorted(set(value) - set(CATEGORIES))
+        if unknown:
+            raise ValueError(f"unknown categories {unknown}; use one of {', '.join(CATEGORIES)}")
+        return value
+
+    @field_validator("zones")
+    @classmethod
+    def _plain_zones(cls, value: dict[str, str]) -> dict[str, str]:
+        return {alias.strip().lstrip("@").lower(): zone.strip().lstrip("@").lower() for alias, zone in value.items()}
+
+
 class Settings(BaseModel):
     """meshbot's settings. Each field's description is its documentation."""
 
@@ -97,6 +126,17 @@ class Settings(BaseModel):
     )
     match_approval: bool = Field(
         False, description="Hold automatic matches until the committee approves them (`meshbot match approve`): no DM before."
+    )
+    match_min_score: float = Field(
+        0.6, ge=0, le=1,
+        description="Matches less sure than this (0..1: same item 1, synonym or translation 0.9, typo 0.7, category only 0.3) "
+        "are held for the committee (`meshbot match approve`) instead of told to both sides. Category-only matches are always held.",
+    )
+    matching: MatchingWords = Field(
+        MatchingWords(),
+        description="The committee's own words: `[matching.synonyms]` thing = [\"word\", \"phrase\"] (a new thing or more words "
+        "for a known one, e.g. wheelchair = [\"silla rodante\"]), `[matching.categories]` category = [words], and "
+        "`[matching.zones]` alias = zone (olmo = \"elm\"), applied wherever zones are compared or counted.",
     )
     match_share_parts: int = Field(
         3, ge=1, le=100,

@@ -76,6 +76,7 @@ def matches(engine: Engine, live: bool = False) -> list[dict[str, Any]]:
                 "need_quantity": _number(m.need_quantity),
                 "amount": replies.amount(nice(m.quantity), unit) if m.quantity is not None else "",
                 "expires": _iso(m.expires), "accepted": _iso(m.accepted), "reason": m.reason,
+                "fit_score": m.fit_score, "fit_reason": m.fit_reason,
             })
     return out
 

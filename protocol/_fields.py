@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ._quantity import take_quantity
 from .commands import CATEGORIES
+from .items import Vocabulary, category_of_item
 from .vocab import (
     BANG_CHARS, CALM_PHRASES, CLOCK_SUFFIXES, DAY_PHRASES, DAY_WORDS,
     DOZEN_WORDS, DURATION_PREPS, DURATION_UNITS, FRACTIONS, MONTHS, NUMBER_WORDS,
@@ -228,9 +229,9 @@ def posting_fields(args: str) -> PostingFields:
     item = " ".join(item_words).lower()
     if not item and unit and unit not in SYMBOL_UNITS and used:
         item, unit = _UNIT_WORD_RE.sub("", used[-1]).lower(), None  # OFFER 6 loaves
+    category = tag or category_of_item(item, Vocabulary.load()) or category_of(_WORDS_RE.findall(fold(item))) or "other"
     if amount.span and item:
         item = f"{item} ({amount.span})"  # 2-3 blankets: 3, and the item says 2-3
-    category = tag or category_of(_WORDS_RE.findall(fold(item))) or "other"
     if calm:
         urgency = "normal"
     return PostingFields(item, quantity, unit, place, urgency, category, when, until, bad)

@@ -471,9 +471,9 @@ _CATEGORY_WORDS: dict[str, dict[str, str]] = {
     "shelter": {
         "en": """shelter bed blanket tent mattress pillow room housing roof tarp tarpaulin
             couch sofa cot lodging bedding sheets quilt comforter duvet airbed cabin trailer
-            rv camper bedroom|sleeping bag|place to stay|air mattress|spare room""",
+            rv camper bedroom host hosting|sleeping bag|place to stay|air mattress|spare room""",
         "es": """refugio albergue cama manta cobija frazada colchon almohada cuarto habitacion
-            vivienda techo lona catre alojamiento hospedaje sabana edredon
+            vivienda techo lona catre alojamiento hospedaje sabana edredon alojar hospedar
             carpa|saco de dormir|lugar para quedarse|donde quedarse|casa de campana
             |lugar para dormir|donde dormir""",
     },

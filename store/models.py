@@ -75,6 +75,7 @@ class Posting(SQLModel, table=True):
     community: str = Field(default=DEFAULT_COMMUNITY, index=True, description="community served")
     remaining: float | None = Field(
         default=None, description="quantity not yet handed over, in `unit` (None: all of `quantity`)")
+    window: str | None = Field(default=None, description="when it is available or wanted, as parsed (`mon 9-12`, `weekends`)")
 
 
 class Match(SQLModel, table=True):
@@ -94,6 +95,8 @@ class Match(SQLModel, table=True):
     accepted_by: int | None = Field(default=None, sa_column=_node_column(nullable=True))
     held: bool = Field(default=False, description="waiting for the committee's approval; no DM sent yet")
     reason: str | None = Field(default=None, description="why it was cancelled: withdrawn, lapsed, rejected, expired")
+    fit_score: float | None = Field(default=None, description="how sure the matcher was that both name the same thing (0..1)")
+    fit_reason: str | None = Field(default=None, description="why: same item, synonym, translation, typo or category")
 
 
 class Alert(SQLModel, table=True):

@@ -259,10 +259,10 @@ def test_an_encrypted_board_keeps_item_words_out_of_the_index(tmp_path: Path) ->
     board.send(ANA, "OFFER Quetzalcoatl tonic 2")  # indexed before encryption: plain words
     init(board.engine, NewKey(passphrase="correct horse battery staple"), "interactive", board.clock.now)
     chores(board)  # the first housekeeping notices the index was built another way, and rebuilds it
-    board.send(BEN, "NEED quetzalcoatl")
+    board.send(BEN, "NEED quetzalcoatl tonic")  # the same thing: a tonic (the head), not the word
     assert texts(board, BEN)[-1].startswith("Match m1: !000000a1 offers quetzalcoatl tonic 1 for your n2.")
     board.send(CARO, "NEED Zorblaxium drops")
-    board.send(DEV, "OFFER zorblaxium")
+    board.send(DEV, "OFFER zorblaxium drops")
     assert [m.need_id for m in matches(board)] == [2, 3]
     with session(board.engine) as db:
         keys = [row.keys for row in db.exec(select(MatchKey)).all()]

@@ -9,6 +9,7 @@ from sqlalchemy import select as core_select
 
 from meshbot.handlers import paging
 from meshbot.handlers.context import Context, Reply
+from meshbot.matching.items import zone_of
 from protocol import Find, ListBoard, replies
 
 POSTINGS = paging.POSTINGS
@@ -43,7 +44,7 @@ def _search(filters: tuple[str, ...]) -> Select:  # type: ignore[type-arg]
 
 def list_board(ctx: Context, cmd: ListBoard) -> Reply:
     """One packet now; the ids of the rest are kept for MORE."""
-    wanted = {"kind": cmd.kind, "category": cmd.category, "place": cmd.place}
+    wanted = {"kind": cmd.kind, "category": cmd.category, "place": zone_of(cmd.place, ctx.settings)}
     filters = {name: value for name, value in wanted.items() if value}
     title = _TITLES.get(ctx.lang, _TITLES["en"])[cmd.kind or ""]
     if cmd.category:
@@ -62,7 +63,7 @@ def find(ctx: Context, cmd: Find) -> Reply:
     are compared here. Linear in the open board: ~0.6 s at 100,000 open postings
     (bench/bench_security.py, docs/benchmarks.md).
     """
-    filters = {"place": cmd.place} if cmd.place else {}
+    filters = {"place": zone_of(cmd.place, ctx.settings)} if cmd.place else {}
     words = [word.rstrip("s") or word for word in cmd.query.lower().split()[:5]]
     rows = ctx.session.connection().execute(_search(tuple(filters)), {"now": ctx.now, **filters})
     ids = [posting_id for posting_id, item in rows if all(word in item.lower() for word in words)]

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from hardware.link import node_id
 from meshbot import membership
+from meshbot.matching.items import zone_of
 from meshbot.membership import COMMITTEE_ROLES
 from meshbot.handlers.context import Context, Reply
 from meshbot.identity import fingerprint, pinned_key
@@ -47,9 +48,10 @@ def _t(which: str, lang: str, **values: object) -> str:
 
 def join(ctx: Context, cmd: Join) -> Reply:
     member = ctx.sender
-    if member.status == "approved" and not ctx.authenticated and (member.name, member.zone) != (cmd.name, cmd.zone):
+    zone = zone_of(cmd.zone, ctx.settings)
+    if member.status == "approved" and not ctx.authenticated and (member.name, member.zone) != (cmd.name, zone):
         return Reply(_t("already", ctx.lang))  # a channel text could be anyone's: no renaming members
-    member.name, member.zone, member.joined = cmd.name, cmd.zone, True
+    member.name, member.zone, member.joined = cmd.name, zone, True
     notices: tuple[Outgoing, ...] = ()
     if member.status == "visitor":
         member.status = "pending"

@@ -13,6 +13,7 @@ from meshbot import claims
 from meshbot.handlers.alerts import cancel_alert
 from meshbot.handlers.context import Context, Reply
 from meshbot.handlers.refs import find_alert, find_posting, posting_label, posting_ref, row_label
+from meshbot.matching.items import category_for, zone_of
 from meshbot.matcher import available_of, live_matches, match_posting, sync
 from meshbot.members import display_name, name_of
 from meshbot.outbox import Outgoing, Priority
@@ -42,8 +43,9 @@ def _is_match(ref: str) -> bool:
 def post(ctx: Context, cmd: Offer | Need) -> Reply:
     """Put the posting on the board and match it at once with whoever waits for it."""
     row = {
-        "kind": cmd.kind, "category": cmd.category, "item": cmd.item, "quantity": cmd.quantity,
-        "unit": cmd.unit, "zone": cmd.place or ctx.sender.zone, "urgency": cmd.urgency, "status": "open",
+        "kind": cmd.kind, "category": category_for(cmd.item, cmd.category, ctx.settings), "item": cmd.item, "quantity": cmd.quantity,
+        "unit": cmd.unit, "zone": zone_of(cmd.place or ctx.sender.zone, ctx.settings), "urgency": cmd.urgency,
+        "status": "open", "window": cmd.when,
         "author": ctx.sender.node_num, "community": ctx.sender.community, "created": ctx.now, "updated": ctx.now,
         "expires": ctx.now + ctx.settings.posting_ttl_days * DAY_S, "remaining": cmd.quantity,
     }

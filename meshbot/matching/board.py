@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from meshbot.matching.policy import (
-    ELSEWHERE, LEVELS, NEIGHBOUR, SAME, Allocation, Policy, Side, alive, enough_waiting, share_out,
+    ELSEWHERE, LEVELS, NEIGHBOUR, SAME, Allocation, Policy, Side, alive, enough_waiting, item_fit, share_out,
 )
 from meshbot.matching.units import EPSILON, LOT
 
@@ -158,7 +158,7 @@ def _give(offer: Side, needs: Iterator[Side], banned: set[tuple[int, int]], poli
     made: list[Allocation] = []
     page: list[Side] = []
     for need in needs:
-        if need.author == offer.author or (offer.id, need.id) in banned:
+        if need.author == offer.author or (offer.id, need.id) in banned or item_fit(offer, need) is None:
             continue
         page.append(need)
         if len(page) == PAGE or enough_waiting(offer, page, policy):

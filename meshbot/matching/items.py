@@ -1,170 +1,124 @@
-"""What an item *is*, for matching: a few concept keys that read the same in English and Spanish.
+"""Item identity as the matcher stores and compares it (the language work is `protocol.items`).
 
-`rice`, `Arroz` and `arroces` all become the key `rice`; `coat`, `jacket` and `chamarra`
-become `coat`. Two postings are about the same thing when they share a key, or when
-either one names only its category (`food`, `ropa`): someone who needs "food" is
-glad of rice. Words that say who or what kind (`kids`, `winter`, `canned`, `size`) are
-left out, so `kids shoes` and `kids jacket` do not pair on `kids`.
+A posting's item becomes an `Identity`: its head's concept (the one index key), and the
+modifiers that must agree (sizes, days, the kind of trip, an activity's object). In the
+index they are written as one line of tokens; on an encrypted board the words among them
+are keyed hashes (`blind`), which keeps equality, so `fit` works on either.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Callable
+from dataclasses import replace
 
-from protocol.vocab import fold
+from meshbot.settings import Settings
+from protocol.items import Fit, Identity, Vocabulary, fit, identify
 
-MAX_KEYS = 6
-"""At most this many keys per item (the first words say the most)."""
+__all__ = ["Fit", "Identity", "blind_identity", "category_for", "index_keys", "decode", "encode", "fit", "fit_items", "vocabulary", "zone_of"]
 
-_WORD = re.compile(r"[^\W\d_]+")
-
-SYNONYMS: tuple[str, ...] = (
-    # food
-    "rice arroz", "bean frijol habichuela alubia judia poroto", "bread pan loaf bolillo",
-    "milk leche", "egg huevo", "flour harina", "sugar azucar", "oil aceite", "salt sal",
-    "pasta noodle fideo spaghetti espagueti", "soup sopa caldo", "coffee cafe", "tea",
-    "meat carne", "chicken pollo", "fish pescado", "tuna atun", "cheese queso",
-    "vegetable veggie verdura legumbre", "fruit fruta", "apple manzana", "banana platano",
-    "potato papa patata", "tomato tomate", "onion cebolla", "corn maiz elote",
-    "oat oatmeal avena", "lentil lenteja", "chickpea garbanzo", "juice jugo zumo",
-    "formula", "cereal", "tortilla", "meal racion",
-    # water
-    "water agua", "ice hielo", "filter filtro purifier purificador",
-    # medical
-    "medicine medication meds medicina medicamento remedio", "insulin insulina",
-    "bandage venda vendaje gauze gasa curita", "pill pastilla tableta", "inhaler inhalador",
-    "crutch muleta", "cane baston", "walker andadera", "wheelchair", "thermometer termometro",
-    "syringe jeringa", "mask mascarilla cubrebocas", "glucose glucosa", "vitamin vitamina",
-    "antibiotic antibiotico", "painkiller analgesico", "oxygen oxigeno",
-    # shelter
-    "blanket manta cobija frazada", "tent carpa", "mattress colchon airbed", "pillow almohada",
-    "bed cama cot catre", "tarp tarpaulin lona", "room cuarto habitacion bedroom",
-    "sheet sabana bedding", "quilt comforter duvet edredon", "couch sofa",
-    # clothing
-    "coat jacket abrigo chaqueta chamarra chaqueton parka anorak raincoat impermeable",
-    "shoe zapato calzado sneaker tenis", "boot bota", "sock calcetin media",
-    "shirt camisa tshirt camiseta playera blouse blusa", "pants trousers jeans pantalon",
-    "sweater jumper jersey sueter hoodie sudadera", "hat gorro sombrero beanie",
-    "glove guante mitten", "scarf bufanda", "dress vestido", "pajamas pijama", "underwear calzones",
-    "diaper nappy panal", "uniform uniforme",
-    # childcare
-    "babysitting babysit babysitter nanny ninera childcare", "crib cuna", "stroller carriola cochecito",
-    "toy juguete", "pacifier chupon chupete",
-    # transport
-    "ride lift aventon raite jalon carpool", "bike bicycle bici bicicleta", "car carro coche auto",
-    "truck camion camioneta pickup", "fare pasaje boleto ticket", "delivery entrega",
-    # power, tools, repair, communication
-    "battery bateria pila", "flashlight torch linterna lamp lampara", "charger cargador",
-    "generator generador", "fuel gas gasoline gasolina petrol propane propano",
-    "firewood wood lena", "candle vela", "cable cord", "solar panel",
-    "drill taladro", "ladder escalera", "hammer martillo", "saw sierra", "shovel pala",
-    "wrench llave", "screwdriver desarmador destornillador", "chair silla", "table mesa",
-    "phone telefono celular cellphone movil mobile", "radio", "plumber plomero plumbing plomeria",
-    "electrician electricista", "carpenter carpintero carpentry carpinteria",
-    # hygiene, education
-    "soap jabon", "shampoo champu", "toothpaste dentifrico", "toothbrush cepillo",
-    "towel toalla", "tissue panuelo", "pad compresa", "tampon", "wipe toallita",
-    "tutor tutoring tutoria clase lesson", "book libro", "notebook cuaderno libreta",
-    "pencil lapiz pen pluma boligrafo", "backpack mochila",
-)
-"""One line per concept: its words in English and Spanish, singular (plurals are folded).
-The first word names the concept."""
-
-GENERIC_WORDS: frozenset[str] = frozenset("""
-    food foods comida comidas alimento alimentos groceries grocery despensa viveres abarrotes
-    clothes clothing ropa prenda garment help ayuda stuff thing things cosa cosas supplies supply
-    suministro suministros anything something algo whatever item items articulo
-    articulos donation donations donacion donaciones misc other otro otros otra otras
-""".split())
-"""Words that name no particular thing: an item made only of them matches anything in its category."""
-
-STOP_WORDS: frozenset[str] = frozenset("""
-    a an the of and or with to in on at for from by my our your his her their this that these those
-    some any please pls plz need needs needed want wanted urgent urgently asap today tonight now
-    de del la las el los un una unos unas y o con sin en al a para por mi mis tu tus su sus nuestro
-    nuestra este esta estos estas ese esa algun alguna algunos algunas favor porfa porfavor urge
-    necesito necesita necesitamos quiero hoy ahora
-    kid kids child children baby babies infant toddler adult adults men man women woman boy boys girl
-    girls family familia person people nino ninos nina ninas bebe bebes adulto adultos hombre mujer
-    persona personas gente
-    small medium large big little extra xl xxl xs new used old clean warm cold hot fresh frozen dry
-    canned tinned winter summer spare free good nice size sz talla pequeno pequena grande mediano
-    nuevo nueva usado usada limpio limpia caliente frio fria fresco fresca enlatado enlatada seco
-    invierno verano bueno buena gratis
-    pack packs bag bags box boxes can cans jar jars bottle bottles piece pieces unit units
-    bolsa bolsas caja cajas lata latas frasco frascos botella botellas pieza piezas
-""".split())
-"""Function words, who-it-is-for words, adjectives and containers: no help in telling items apart."""
-
-_CUT_WORDS = frozenset({"for", "para", "por"})
-"""`rice for my kids`: what follows says who it is for, not what it is."""
-
-_IRREGULAR = {
-    "loaves": "loaf", "knives": "knife", "leaves": "leaf", "children": "child", "men": "man",
-    "women": "woman", "people": "person", "teeth": "tooth", "feet": "foot", "mice": "mouse",
-    "shelves": "shelf", "wolves": "wolf", "halves": "half", "scarves": "scarf",
-}
+GENERIC = "*"
+"""The key of an item that names only its category."""
 
 
-def stem(word: str) -> str:
-    """A plural-blind stem: `tomatoes`/`tomato` -> `tomato`, `frijoles`/`frijol` -> `frijol`,
-    `lápices`/`lápiz` -> `lapic`. Not a word, only the same for both forms of one."""
-    word = _IRREGULAR.get(word, word)
-    if len(word) > 4 and word.endswith("ies"):
-        word = word[:-3] + "y"
-    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    if len(word) > 3 and word.endswith("e"):
-        word = word[:-1]
-    if word.endswith("z"):
-        word = word[:-1] + "c"
-    return word
+def vocabulary(settings: Settings | None) -> Vocabulary:
+    """The package's item tables plus the committee's `[matching]` words."""
+    if settings is None:
+        return Vocabulary.load()
+    words = settings.matching
+    return Vocabulary.load(words.synonyms, words.categories)
 
 
-def _build_concepts() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for line in SYNONYMS:
-        words = line.split()
-        for word in words:
-            table.setdefault(stem(fold(word)), words[0])
-    return table
+def signature(settings: Settings | None) -> str:
+    """Changes when the committee's words do: an index made with other words is rebuilt."""
+    if settings is None or not (settings.matching.synonyms or settings.matching.categories):
+        return ""
+    text = repr((sorted(settings.matching.synonyms.items()), sorted(settings.matching.categories.items())))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:6]
 
 
-CONCEPTS: dict[str, str] = _build_concepts()
-"""Stem of any listed word -> the concept it names."""
-_GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_WORDS)
-_STOP_STEMS = frozenset(stem(w) for w in STOP_WORDS)
+def zone_of(zone: str | None, settings: Settings | None) -> str | None:
+    """One name per zone: `olmo` is `elm` when the committee says so (`[matching.zones]`)."""
+    if zone is None or settings is None:
+        return zone
+    return settings.matching.zones.get(zone.lower(), zone)
 
 
-@dataclass(frozen=True, slots=True)
-class ItemKeys:
-    """The keys of one item, and whether it names only its category."""
-
-    keys: frozenset[str]
-    generic: bool
-
-
-def item_keys(item: str) -> ItemKeys:
-    """`Arroz para mis niños` -> {rice}; `winter coat size M` -> {coat}; `comida` -> generic."""
-    words = _WORD.findall(fold(item))
-    for i, word in enumerate(words):
-        if i > 0 and word in _CUT_WORDS:
-            words = words[:i]
-            break
-    stems = [stem(w) for w in words if len(w) > 1]
-    content = [s for s in stems if s not in _STOP_STEMS]
-    specific = [s for s in content if s not in _GENERIC_STEMS]
-    if not specific and content:
-        return ItemKeys(frozenset(), True)
-    keys: list[str] = []
-    for s in specific or stems:  # only modifiers (`canned`): they are all there is to go by
-        key = CONCEPTS.get(s, s)
-        if key not in keys:
-            keys.append(key)
-    return ItemKeys(frozenset(keys[:MAX_KEYS]), False)
+def category_for(item: str, parsed: str, settings: Settings | None) -> str:
+    """The parser's category, unless the committee's own words say what `item` is."""
+    if settings is None or not (settings.matching.synonyms or settings.matching.categories):
+        return parsed
+    mine = identify(item, vocabulary(settings))
+    if mine.category and mine.concept != identify(item, Vocabulary.load()).concept:
+        return mine.category
+    return parsed
 
 
-def items_fit(a: ItemKeys, b: ItemKeys) -> bool:
-    """Same thing: a shared key, or either names only its category."""
-    return a.generic or b.generic or not a.keys.isdisjoint(b.keys)
+def fit_items(offer_item: str, need_item: str, settings: Settings | None = None,
+              offer_when: str | None = None, need_when: str | None = None) -> Fit | None:
+    """Is the offered item the thing the need asks for? `Fit(score, reason)`, or None.
+
+    `fit_items("arroz 1kg", "leche para bebé")` is None; `fit_items("wheelchair", "silla
+    de ruedas")` is a translation; an item that names only its category ("comida") is a
+    `category` guess, which is never sent to residents without the committee.
+    """
+    vocab = vocabulary(settings)
+    return fit(identify(offer_item, vocab, offer_when), identify(need_item, vocab, need_when))
+
+
+def blind_identity(identity: Identity, blind: Callable[[str], str]) -> Identity:
+    """The words of `identity` as the index keeps them (keyed hashes when encrypted)."""
+    def hide(prefix: str, word: str) -> str:
+        return blind(prefix + word.replace(" ", "_"))
+
+    return replace(
+        identity,
+        concept=None if identity.concept is None else hide("", identity.concept),
+        word=hide("w:", identity.word) if identity.word else "",
+        sizes=frozenset(hide("s:", s) for s in identity.sizes),
+        objects=frozenset(hide("o:", o) for o in identity.objects),
+        others=frozenset(hide("", o) for o in identity.others),
+    )
+
+
+def index_keys(identity: Identity) -> frozenset[str]:
+    """The index keys of an item: every thing it names (none when it names only its category)."""
+    if identity.concept is None:
+        return frozenset()
+    return frozenset({identity.concept}) | identity.others
+
+
+def encode(identity: Identity) -> str:
+    """One line for the index's `keys` column: the key first, then `name=value` tokens."""
+    tokens = [GENERIC if identity.concept is None else identity.concept]
+    if identity.word:
+        tokens.append("w=" + identity.word)
+    if identity.lang:
+        tokens.append("l=" + identity.lang)
+    if identity.typo:
+        tokens.append("t=1")
+    if identity.category and identity.concept is None:
+        tokens.append("c=" + identity.category)
+    tokens += sorted("s=" + s for s in identity.sizes)
+    tokens += sorted("d=" + d for d in identity.days)
+    tokens += sorted("p=" + p for p in identity.purposes)
+    tokens += sorted("o=" + o for o in identity.objects)
+    tokens += sorted("a=" + o for o in identity.others)
+    return " ".join(tokens)
+
+
+def decode(text: str) -> Identity:
+    """`encode` read back."""
+    head, *rest = text.split(" ")
+    found: dict[str, list[str]] = {}
+    for token in rest:
+        name, _, value = token.partition("=")
+        found.setdefault(name, []).append(value)
+    return Identity(
+        concept=None if head == GENERIC else head,
+        word=found.get("w", [""])[0], lang=found.get("l", [""])[0], typo="t" in found,
+        category=found.get("c", [None])[0],
+        sizes=frozenset(found.get("s", ())), days=frozenset(found.get("d", ())),
+        purposes=frozenset(found.get("p", ())), objects=frozenset(found.get("o", ())),
+        others=frozenset(found.get("a", ())),
+    )

@@ -11,6 +11,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from meshbot.matching.units import EPSILON, LOT, convert, dimension, is_counted
+from protocol.items import SCORES, Fit, Identity, fit
 
 URGENCY_LEVELS: dict[str, int] = {"critical": 0, "high": 1, "normal": 2}
 """Smaller is served first."""
@@ -42,6 +43,8 @@ class Side:
     zone: str | None
     created: float
     expires: float | None = None
+    ident: Identity | None = None
+    """What the item is (`protocol.items`); None: only `keys` are known (one shared key fits)."""
     dim: str = field(init=False, default=LOT)
     """What the quantity measures (`mass`, `count`, `bags`...); LOT for a posting without one."""
 
@@ -84,8 +87,18 @@ def alive(side: Side, now: float) -> bool:
     return side.expires is None or side.expires > now
 
 
+def item_fit(offer: Side, need: Side) -> Fit | None:
+    """Is the offer the thing the need asks for (`protocol.items.fit`), how sure, and why."""
+    if offer.ident is not None and need.ident is not None:
+        return fit(offer.ident, need.ident)
+    if offer.generic or need.generic:
+        return Fit(SCORES["category"], "category")
+    return None if offer.keys.isdisjoint(need.keys) else Fit(SCORES["same item"], "same item")
+
+
 def items_fit(a: Side, b: Side) -> bool:
-    return a.generic or b.generic or not a.keys.isdisjoint(b.keys)
+    offer, need = (a, b) if a.kind == "offer" else (b, a)
+    return item_fit(offer, need) is not None
 
 
 def units_fit(a: Side, b: Side) -> bool:

@@ -1,0 +1,200 @@
+"""The tables item identity reads: what each word or phrase names, per language, as data.
+
+They ship as TOML files in `protocol/vocab/` (one per language); a committee adds its own
+words through the config (`[matching.synonyms]`, `[matching.categories]`), which the
+application passes in as `extra_synonyms` / `extra_categories`. Nothing here reads a file
+other than the package's own tables, and only when `Vocabulary.load()` is called.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from .vocab import fold, osa_distance
+
+LANGUAGES = ("en", "es")
+_TABLE_KEYS = frozenset({"language", "head", "stop", "modifiers", "activities", "specific", "generic", "purposes"})
+_IRREGULAR = {
+    "loaves": "loaf", "knives": "knife", "leaves": "leaf", "children": "child", "men": "man",
+    "women": "woman", "people": "person", "teeth": "tooth", "feet": "foot", "mice": "mouse",
+    "shelves": "shelf", "scarves": "scarf", "halves": "half", "panales": "panal",
+}
+_WORD = re.compile(r"[^\W_]+")
+
+
+def stem(word: str) -> str:
+    """A plural-blind stem of a folded word: `tomatoes`/`tomato` -> `tomato`,
+    `frijoles`/`frijol` -> `frijol`, `lápices`/`lápiz` -> `lapic`."""
+    word = _IRREGULAR.get(word, word)
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 4 and word.endswith("ie"):  # `beanie` and `beanies` alike
+        word = word[:-2] + "y"
+    elif len(word) > 4 and word.endswith("oes"):
+        word = word[:-2]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    if word.endswith("z"):
+        word = word[:-1] + "c"
+    return word
+
+
+def words_of(text: str) -> list[str]:
+    """Folded words of an item: `Ride-on` -> `rideon`, `men's` -> `mens`, `T-shirt` -> `tshirt`."""
+    folded = fold(text).replace("'", "").replace("’", "")
+    folded = re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", "", folded)
+    return _WORD.findall(folded)
+
+
+def phrase_key(text: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in words_of(text))
+
+
+@dataclass(frozen=True, eq=False)
+class Vocabulary:
+    """What words and phrases name, per language, and the words that never name a thing."""
+
+    phrases: Mapping[str, Mapping[tuple[str, ...], str]]
+    """Language -> stemmed phrase (one or more words) -> concept."""
+    category: Mapping[str, str]
+    """Concept -> category."""
+    generic: Mapping[str, Mapping[tuple[str, ...], str]]
+    """Language -> stemmed phrase naming only a category -> that category."""
+    purposes: Mapping[str, Mapping[tuple[str, ...], str]]
+    """Language -> stemmed phrase of a place or errand -> the kind of trip (`medical`...)."""
+    stop: Mapping[str, frozenset[str]]
+    modifiers: Mapping[str, frozenset[str]]
+    activities: frozenset[str]
+    specific: frozenset[str]
+    """Activities whose object must agree: math tutoring is not English lessons, a bike repair not a car's."""
+    head_first: Mapping[str, bool]
+    """Language -> whether its head noun comes first (Spanish) or last (English)."""
+    longest: int = 1
+    typo_index: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """A word, or it with one or two letters deleted -> the known single words it may be."""
+    known: frozenset[str] = frozenset()
+    """Every stemmed word any table lists: such a word is never read as a typo."""
+
+    @staticmethod
+    def load(
+        extra_synonyms: Mapping[str, Iterable[str]] | None = None,
+        extra_categories: Mapping[str, Iterable[str]] | None = None,
+    ) -> Vocabulary:
+        """The package's tables, plus a committee's words (concept -> words; category -> words)."""
+        key = (_freeze(extra_synonyms), _freeze(extra_categories))
+        return _load(*key)
+
+
+def _freeze(table: Mapping[str, Iterable[str]] | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple(sorted((k, tuple(v)) for k, v in (table or {}).items()))
+
+
+def _split(text: str) -> list[str]:
+    return [p.strip() for p in text.split(",") if p.strip()]
+
+
+def _read(lang: str) -> dict[str, object]:
+    text = resources.files("protocol").joinpath("vocab", f"items_{lang}.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+@lru_cache(maxsize=8)
+def _load(extra_synonyms: tuple[tuple[str, tuple[str, ...]], ...],
+          extra_categories: tuple[tuple[str, tuple[str, ...]], ...]) -> Vocabulary:
+    phrases: dict[str, dict[tuple[str, ...], str]] = {lang: {} for lang in (*LANGUAGES, "")}
+    category: dict[str, str] = {}
+    generic: dict[str, dict[tuple[str, ...], str]] = {lang: {} for lang in (*LANGUAGES, "")}
+    purposes: dict[str, dict[tuple[str, ...], str]] = {lang: {} for lang in (*LANGUAGES, "")}
+    stop: dict[str, frozenset[str]] = {"": frozenset()}
+    modifiers: dict[str, frozenset[str]] = {"": frozenset()}
+    head_first: dict[str, bool] = {"": False}
+    activities: set[str] = set()
+    specific: set[str] = set()
+    for lang in LANGUAGES:
+        table = _read(lang)
+        stop[lang] = frozenset(stem(w) for w in str(table.get("stop", "")).split())
+        modifiers[lang] = frozenset(stem(w) for w in str(table.get("modifiers", "")).split())
+        head_first[lang] = table.get("head") == "first"
+        activities.update(str(table.get("activities", "")).split())
+        specific.update(str(table.get("specific", "")).split())
+        for cat, text in dict(table.get("generic", {})).items():  # type: ignore[call-overload]
+            generic[lang].update((phrase_key(p), cat) for p in _split(text))
+        for kind, text in dict(table.get("purposes", {})).items():  # type: ignore[call-overload]
+            purposes[lang].update((phrase_key(p), kind) for p in _split(text))
+        for cat, concepts in table.items():
+            if cat in _TABLE_KEYS:
+                continue
+            for concept, text in dict(concepts).items():  # type: ignore[call-overload]
+                if category.setdefault(concept, cat) != cat:
+                    raise ValueError(f"{concept} is filed under {category[concept]} and {cat}")
+                for p in _split(text):
+                    phrases[lang].setdefault(phrase_key(p), concept)
+    unknown = activities - set(category)
+    if unknown:
+        raise ValueError(f"activities that are no concept: {sorted(unknown)}")
+    for concept, words in extra_synonyms:
+        cat = category.get(concept)
+        for p in words:
+            key = phrase_key(p)
+            if cat is None:  # a new thing: filed where its words point, else `other`
+                cat = next((category[c] for lang in LANGUAGES if (c := phrases[lang].get(key))), "other")
+                category[concept] = cat
+            phrases[""][key] = concept
+    for cat, words in extra_categories:
+        for p in words:
+            key = phrase_key(p)
+            concept = "_".join(key)
+            category.setdefault(concept, cat)
+            phrases[""].setdefault(key, concept)
+    known = {w for table in (*phrases.values(), *generic.values(), *purposes.values()) for key in table for w in key}
+    known |= {w for words in (*stop.values(), *modifiers.values()) for w in words}
+    longest = max(len(k) for table in (*phrases.values(), *generic.values(), *purposes.values()) for k in table)
+    singles = {key[0] for table in phrases.values() for key in table if len(key) == 1}
+    return Vocabulary(
+        phrases=phrases, category=category, generic=generic, purposes=purposes, stop=stop,
+        modifiers=modifiers, activities=frozenset(activities), specific=frozenset(specific), head_first=head_first, longest=longest,
+        typo_index=_typo_index(singles), known=frozenset(known),
+    )
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _typo_index(words: Iterable[str]) -> dict[str, frozenset[str]]:
+    index: dict[str, set[str]] = {}
+    for word in words:
+        if len(word) < 4:
+            continue
+        keys = {word} | _deletes(word)
+        if len(word) >= 6:
+            keys |= {d2 for d1 in _deletes(word) for d2 in _deletes(d1)}
+        for key in keys:
+            index.setdefault(key, set()).add(word)
+    return {k: frozenset(v) for k, v in index.items()}
+
+
+def edits_allowed(word: str) -> int:
+    """One edit for words of 5+ letters, two for 8+; none for shorter words."""
+    return 2 if len(word) >= 8 else 1 if len(word) >= 5 else 0
+
+
+def near_words(vocab: Vocabulary, word: str) -> set[str]:
+    """Known single words within the edits `word` is allowed (none when `word` is itself known)."""
+    limit = edits_allowed(word)
+    if not limit or word in vocab.known or not word.isalpha():
+        return set()
+    keys = {word} | _deletes(word)
+    if limit == 2:
+        keys |= {d2 for d1 in _deletes(word) for d2 in _deletes(d1)}
+    found: set[str] = set()
+    for key in keys:
+        found |= vocab.typo_index.get(key, frozenset())
+    return {w for w in found if osa_distance(word, w) <= limit}

@@ -1,0 +1,326 @@
+"""Item identity: what a posting's item *is*, so the matcher pairs the same thing, not the same word.
+
+An item is a head noun with its modifiers: "rice cooker" is a cooker, "egg cartons" are
+cartons, "silla de ruedas" is a wheelchair, "leche para bebé" is (baby) milk. English puts
+the head last, Spanish first; a phrase the tables know ("place to stay", "pasta de
+dientes") counts as one word; an activity ("moving", "repair", "tutoring") is the head
+wherever it stands and the thing it acts on is its object. Modifiers that say which one
+(size 3, Monday, to the market) block a match when both postings state them and they
+differ. A word one or two letters off a known word (`insuln`, `blankts`) is read as that
+word, never when it is itself a known word (`campera` is a coat, not a camper).
+
+Pure functions over text and the tables of `protocol.item_vocab`: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .item_vocab import LANGUAGES, Vocabulary, near_words, phrase_key, stem, words_of
+from .vocab import WEEKDAYS
+
+__all__ = ["Fit", "Identity", "Vocabulary", "category_of_item", "fit", "fit_items", "identify"]
+
+SCORES = {"same item": 1.0, "synonym": 0.9, "translation": 0.9, "typo": 0.7, "category": 0.3}
+"""How sure a match is, by why it was made; a category-only match is never sent unasked."""
+_CUT = {"en": frozenset("for to from of with in at on near by into".split()),
+        "es": frozenset("para por a al hacia con en desde cerca".split())}
+"""Words after which the rest says who it is for or where it goes, not what it is."""
+_AND = frozenset("and or y o plus".split())
+"""Between two things named in one item."""
+_PURPOSE_CUTS = frozenset("for to into para a al hacia".split())
+_SIZE_WORDS = frozenset("size sz talla talle numero num no".split())
+_WEEKEND = frozenset({"sat", "sun"})
+_WEEKDAYS = frozenset({"mon", "tue", "wed", "thu", "fri"})
+_DAY_GROUPS = {"weekend": _WEEKEND, "weekends": _WEEKEND, "finde": _WEEKEND, "weekday": _WEEKDAYS,
+               "weekdays": _WEEKDAYS}
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """What an item is. `concept` None: it names only its `category` ("food", "ropa")."""
+
+    concept: str | None
+    word: str
+    """The head as written (stemmed): the same word on both sides is the same item."""
+    lang: str
+    """The language of the head word (`en`, `es`; empty when it is in both or in neither)."""
+    typo: bool
+    category: str | None
+    sizes: frozenset[str] = frozenset()
+    days: frozenset[str] = frozenset()
+    purposes: frozenset[str] = frozenset()
+    objects: frozenset[str] = frozenset()
+    others: frozenset[str] = frozenset()
+    """The other things an item names (`notebooks and pencils`): each fits too."""
+
+    @property
+    def generic(self) -> bool:
+        return self.concept is None
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    """Why two items are taken for the same thing, and how sure that is (0..1)."""
+
+    score: float
+    reason: str
+
+
+@dataclass(slots=True)
+class _Unit:
+    """One word or known phrase of an item."""
+
+    words: tuple[str, ...]
+    concept: str | None = None
+    generic: str | None = None
+    lang: str = ""
+    typo: bool = False
+    role: str = "noun"  # noun, activity, generic, modifier, stop, cut, number
+
+
+def _lang_of(words: list[str], vocab: Vocabulary, default: str) -> str:
+    score = {lang: 0 for lang in LANGUAGES}
+    for w in words:
+        s = stem(w)
+        for lang in LANGUAGES:
+            if s in vocab.stop[lang] or s in vocab.modifiers[lang] or (s,) in vocab.phrases[lang]:
+                score[lang] += 1
+    best = max(score.values())
+    winners = [lang for lang, n in score.items() if n == best]
+    return default if len(winners) > 1 or not best else winners[0]
+
+
+def _lookup(table: object, key: tuple[str, ...], order: tuple[str, ...]) -> tuple[str, str] | None:
+    for lang in order:
+        found = table[lang].get(key)  # type: ignore[index]
+        if found is not None:
+            return found, lang
+    return None
+
+
+def _units(words: list[str], vocab: Vocabulary, lang: str) -> list[_Unit]:
+    """Known phrases as single units (longest first), each word or phrase with its role."""
+    order = ("", lang, *(other for other in LANGUAGES if other != lang))
+    stems = [stem(w) for w in words]
+    units: list[_Unit] = []
+    i = 0
+    while i < len(stems):
+        for size in range(min(vocab.longest, len(stems) - i), 0, -1):
+            key = tuple(stems[i:i + size])
+            if size > 1 and (words[i] in _CUT[lang] or words[i + size - 1] in _CUT[lang]):
+                continue
+            found = _lookup(vocab.phrases, key, order)
+            if found:
+                concept, where = found
+                role = "activity" if concept in vocab.activities else "noun"
+                units.append(_Unit(key, concept=concept, lang=where, role=role))
+                break
+            generic = _lookup(vocab.generic, key, order)
+            if generic:
+                units.append(_Unit(key, generic=generic[0], lang=generic[1], role="generic"))
+                break
+        else:
+            units.append(_plain(words[i], stems[i], vocab, lang))
+            size = 1
+        i += size
+    return units
+
+
+def _plain(word: str, s: str, vocab: Vocabulary, lang: str) -> _Unit:
+    if word in _AND:
+        return _Unit((s,), role="and")
+    if word in _CUT[lang] or (word in _CUT["en"] and lang != "en" and word not in vocab.stop["es"]):
+        return _Unit((s,), role="cut")
+    if word.isdigit() or not word.isalpha():
+        return _Unit((s,), role="number")
+    if any(s in vocab.stop[x] for x in LANGUAGES):
+        return _Unit((s,), role="stop")
+    if any(s in vocab.modifiers[x] for x in LANGUAGES) or (lang == "en" and len(s) > 4 and s.endswith("ed")):
+        return _Unit((s,), role="modifier")  # `unopened`, `boxed`: what state, not what thing
+    near = near_words(vocab, s)
+    concepts = {c for w in near for x in ("", *LANGUAGES) if (c := vocab.phrases[x].get((w,)))}
+    if len(concepts) == 1:  # one typo from exactly one known thing
+        concept = concepts.pop()
+        role = "activity" if concept in vocab.activities else "noun"
+        langs = {x for w in near for x in LANGUAGES if (w,) in vocab.phrases[x]}
+        return _Unit((s,), concept=concept, lang=langs.pop() if len(langs) == 1 else "", typo=True, role=role)
+    return _Unit((s,))
+
+
+def _take_sizes(words: list[str]) -> tuple[list[str], frozenset[str]]:
+    """`size 3`, `talla M`, `3T`: which size, taken out of the words."""
+    sizes: set[str] = set()
+    kept: list[str] = []
+    skip = False
+    for i, word in enumerate(words):
+        if skip:
+            skip = False
+            continue
+        if word in _SIZE_WORDS and i + 1 < len(words) and len(words[i + 1]) <= 4 and (
+                words[i + 1][0].isdigit() or words[i + 1] in ("xs", "s", "m", "l", "xl", "xxl", "g", "ch")):
+            sizes.add(words[i + 1])
+            skip = True
+        elif len(word) <= 3 and word[:-1].isdigit() and word[-1] == "t":
+            sizes.add(word)
+        else:
+            kept.append(word)
+    return kept, frozenset(sizes)
+
+
+def _days(when: str | None, words: list[str]) -> frozenset[str]:
+    """Weekdays a posting is for, from its time window (`mon 9-12`, `weekends`) and item."""
+    days: set[str] = set()
+    for w in words_of(when or ""):
+        days |= _DAY_GROUPS.get(w, frozenset())
+        if w in _WEEKEND | _WEEKDAYS or w in WEEKDAYS:
+            days.add(WEEKDAYS.get(w, w))
+    for w in words:
+        days |= _DAY_GROUPS.get(w, frozenset())
+        if w in WEEKDAYS and len(w) > 3:
+            days.add(WEEKDAYS[w])
+    return frozenset(days)
+
+
+def _purposes(units: list[_Unit], vocab: Vocabulary) -> frozenset[str]:
+    found: set[str] = set()
+    for unit in units:
+        for lang in ("", *LANGUAGES):
+            kind = vocab.purposes[lang].get(unit.words) or vocab.purposes[lang].get(unit.words[-1:])
+            if kind:
+                found.add(kind)
+                break
+        else:
+            if unit.concept and vocab.category.get(unit.concept) == "medical":
+                found.add("medical")
+    return frozenset(found)
+
+
+def identify(item: str, vocab: Vocabulary, when: str | None = None, lang: str = "en") -> Identity:
+    """What `item` is; `when` is the posting's time window, `lang` the language to assume."""
+    return _identify(item, vocab, when, lang)
+
+
+@lru_cache(maxsize=65536)
+def _identify(item: str, vocab: Vocabulary, when: str | None, default_lang: str) -> Identity:
+    words, sizes = _take_sizes(words_of(item))
+    days = _days(when, words)
+    words = [w for w in words if not (w in WEEKDAYS and len(w) > 3)]
+    lang = _lang_of(words, vocab, default_lang)
+    units = _units(words, vocab, lang)
+    main: list[_Unit] = []
+    tail: list[_Unit] = []
+    purpose_tail = False
+    for n, unit in enumerate(units):
+        if unit.role == "cut" and any(u.role in ("noun", "activity") for u in main):
+            tail = units[n + 1:]
+            purpose_tail = unit.words[0] in _PURPOSE_CUTS
+            break
+        if unit.role != "cut":
+            main.append(unit)
+    purposes = _purposes(tail, vocab) if purpose_tail else frozenset()
+    heads = [h for group in _groups(main) if (h := _head(group, tail, vocab, lang))[0] is not None]
+    if not heads:
+        generic = next((u.generic for u in main if u.role == "generic"), None)
+        if generic is not None or not main:
+            return Identity(None, "", "", False, generic, sizes, days, purposes)
+        rest = [u for u in main if u.role == "modifier"] or main  # only modifiers ("canned"): all there is
+        word = " ".join(rest[-1].words)
+        return Identity("~" + word, word, "", False, None, sizes, days, purposes)
+    (head, objects), *others = heads
+    assert head is not None
+    concept = _concept(head)
+    return Identity(concept, " ".join(head.words), head.lang, head.typo, vocab.category.get(concept),
+                    sizes, days, purposes, objects, frozenset(_concept(h) for h, _ in others if h) - {concept})
+
+
+def _concept(unit: _Unit) -> str:
+    return unit.concept or "~" + " ".join(unit.words)
+
+
+def _groups(units: list[_Unit]) -> list[list[_Unit]]:
+    """`notebooks and pencils`, `escoba y trapeador`: each thing named, in order."""
+    groups: list[list[_Unit]] = [[]]
+    for unit in units:
+        if unit.role == "and":
+            groups.append([])
+        else:
+            groups[-1].append(unit)
+    return [g for g in groups if g]
+
+
+def _head(units: list[_Unit], tail: list[_Unit], vocab: Vocabulary,
+          lang: str) -> tuple[_Unit | None, frozenset[str]]:
+    """The head of one thing named, and the objects of an activity (when they matter)."""
+    nouns = [u for u in units if u.role == "noun"]
+    activities = [u for u in units if u.role == "activity"]
+    if not activities and not [u for u in nouns if not u.typo]:  # "hands for unloading"
+        activities = [u for u in tail if u.role == "activity"]
+    if activities:
+        head = activities[0]
+        objects: frozenset[str] = frozenset()
+        if head.concept in vocab.specific:
+            around = [u for u in (*units, *tail) if u.role in ("noun", "activity") and u.concept != head.concept]
+            objects = frozenset(_concept(u) for u in around)
+        return head, objects
+    pool = [u for u in nouns if not u.typo] or nouns  # a word as written beats a guessed one
+    if not pool:
+        return None, frozenset()
+    return (pool[0] if vocab.head_first.get(lang) else pool[-1]), frozenset()
+
+
+def category_of_item(item: str, vocab: Vocabulary, lang: str = "en") -> str | None:
+    """The category of what `item` is (its head's), or None when the tables do not know it."""
+    return identify(item, vocab, None, lang).category
+
+
+def _contradict(a: frozenset[str], b: frozenset[str]) -> bool:
+    return bool(a) and bool(b) and a.isdisjoint(b)
+
+
+def fit(offer: Identity, need: Identity) -> Fit | None:
+    """Is `offer` the thing `need` asks for? How sure, and why; None when it is not.
+
+    The same head (word, synonym, translation, or a typo of one), with no modifier that
+    says otherwise; or one of them names only the category, which is a guess for the
+    committee. Sizes, days, the kind of trip and an activity's object must agree where
+    both postings state them.
+    """
+    if (_contradict(offer.sizes, need.sizes) or _contradict(offer.days, need.days)
+            or _contradict(offer.purposes, need.purposes)):
+        return None
+    if offer.generic or need.generic:
+        category = offer.category or need.category
+        if offer.category and need.category and offer.category != need.category:
+            return None
+        return Fit(SCORES["category"], "category") if category or offer.concept else None
+    if offer.concept != need.concept:
+        shared = ({offer.concept} | offer.others) & ({need.concept} | need.others)
+        if not shared:
+            return None
+        return Fit(SCORES["same item"], "same item")  # one of the things either names
+    if _contradict(offer.objects, need.objects):
+        return None
+    if offer.typo or need.typo:
+        reason = "typo"
+    elif offer.word == need.word:
+        reason = "same item"
+    elif offer.lang and need.lang and offer.lang != need.lang:
+        reason = "translation"
+    else:
+        reason = "synonym"
+    return Fit(SCORES[reason], reason)
+
+
+def fit_items(offer_item: str, need_item: str, vocab: Vocabulary | None = None,
+              offer_when: str | None = None, need_when: str | None = None) -> Fit | None:
+    """`fit` for two items as written: `fit_items("arroz 1kg", "leche para bebé")` is None."""
+    vocab = vocab or Vocabulary.load()
+    return fit(identify(offer_item, vocab, offer_when), identify(need_item, vocab, need_when))
+
+
+def known_phrase(text: str, vocab: Vocabulary) -> str | None:
+    """The concept a whole phrase names, in any language (for checks and the config)."""
+    found = _lookup(vocab.phrases, phrase_key(text), ("", *LANGUAGES))
+    return found[0] if found else None

@@ -1,0 +1,112 @@
+"""Item identity: what an item is (its head and modifiers), the category that follows from
+it, and when two items are the same thing (protocol/items.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from protocol import parse
+from protocol.commands import Need, Offer
+from protocol.items import Vocabulary, fit, fit_items, identify
+
+VOCAB = Vocabulary.load()
+
+CATEGORY_CASES = [
+    ("need an oil change, car is overdue", "repair"),
+    ("giving away a rice cooker", "other"),
+    ("can someone check my blood sugar?", "medical"),
+    ("need a place to sleep tonight, me and 2 kids", "shelter"),
+    ("necesito cargar mi celular", "power"),
+    ("necesito campera para mi hijo", "clothing"),
+    ("need motor oil for the car", "tools"),
+    ("offer egg cartons", "other"),
+    ("need help moving furniture", "labor"),
+    ("tengo silla de ruedas", "medical"),
+    ("necesito pasta de dientes", "hygiene"),
+    ("offer water filter", "water"),
+    ("need tent pegs", "shelter"),
+]
+
+
+@pytest.mark.parametrize(("text", "category"), CATEGORY_CASES, ids=[c[0] for c in CATEGORY_CASES])
+def test_category_comes_from_what_the_item_is(text: str, category: str) -> None:
+    command = parse(text)
+    assert isinstance(command, (Offer, Need)), command
+    assert command.category == category
+
+
+SAME = [  # (offer, need, reason)
+    ("rice", "arroz", "translation"),
+    ("wheelchair", "silla de ruedas", "translation"),
+    ("sleeping bag", "saco de dormir", "translation"),
+    ("toothpaste", "pasta de dientes", "translation"),
+    ("can help moving furniture", "ayuda con mudanza", "translation"),
+    ("power bank", "powerbank", "synonym"),
+    ("spare room", "place to stay", "synonym"),
+    ("habitación", "place to stay", "translation"),
+    ("insulin", "insuln", "typo"),
+    ("blankets", "blankts", "typo"),
+    ("rice", "rice", "same item"),
+    ("kids winter jackets", "jacket", "same item"),
+    ("diapers size 3", "size 3 diapers", "same item"),
+    ("rides monday", "ride to the clinic", "same item"),
+]
+
+
+@pytest.mark.parametrize(("offer", "need", "reason"), SAME, ids=[f"{o}~{n}" for o, n, _ in SAME])
+def test_the_same_thing_in_other_words_fits(offer: str, need: str, reason: str) -> None:
+    found = fit_items(offer, need, VOCAB)
+    assert found is not None
+    assert found.reason == reason
+    assert 0 < found.score <= 1
+
+
+DIFFERENT = [
+    ("rice", "rice cooker"),
+    ("eggs", "egg cartons"),
+    ("tent", "tent pegs"),
+    ("cooking oil", "motor oil"),
+    ("water filter", "water"),
+    ("rides", "ride-on mower"),
+    ("diapers size 3", "diapers size 5"),
+    ("arroz 1kg", "leche para bebé"),
+    ("math tutoring", "clases de inglés"),
+    ("rides to the market", "ride for dialysis"),
+    ("camper", "campera"),
+]
+
+
+@pytest.mark.parametrize(("offer", "need"), DIFFERENT, ids=[f"{o}~{n}" for o, n in DIFFERENT])
+def test_a_shared_word_is_not_the_same_thing(offer: str, need: str) -> None:
+    assert fit_items(offer, need, VOCAB) is None
+
+
+def test_days_of_a_ride_must_meet() -> None:
+    monday = identify("rides", VOCAB, when="mon")
+    thursday = identify("ride", VOCAB, when="thu")
+    weekends = identify("ride", VOCAB, when="weekends")
+    assert fit(monday, thursday) is None
+    assert fit(monday, identify("ride", VOCAB, when="every mon")) is not None
+    assert fit(identify("ride", VOCAB, when="sat"), weekends) is not None
+    assert fit(monday, identify("ride", VOCAB)) is not None  # a need that says no day takes any
+
+
+def test_an_item_naming_only_its_category_is_a_guess() -> None:
+    found = fit_items("rice", "comida", VOCAB)
+    assert found is not None and found.reason == "category" and found.score < 0.5
+    assert fit_items("blankets", "comida", VOCAB) is None
+
+
+def test_a_typo_never_lands_on_another_known_word() -> None:
+    assert identify("campera", VOCAB).concept == "coat"
+    assert not identify("campera", VOCAB).typo
+    assert identify("camper", VOCAB).concept == "camper"
+
+
+def test_a_committee_adds_words_in_the_config() -> None:
+    vocab = Vocabulary.load(extra_synonyms={"wheelchair": ["silla rodante"], "hoverboard": ["patineta electrica"]},
+                            extra_categories={"communication": ["ham radio license"]})
+    assert fit_items("wheelchair", "silla rodante", vocab) is not None
+    assert fit_items("wheelchair", "silla rodante", VOCAB) is None
+    assert identify("patineta electrica", vocab).concept == "hoverboard"
+    assert identify("ham radio license", vocab).category == "communication"
