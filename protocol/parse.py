@@ -142,10 +142,11 @@ def _verb_at(tokens: list[str], i: int) -> tuple[str, str, bool, list[str]] | No
 
 @lru_cache(maxsize=4096)
 def _typo(word: str) -> str | None:
-    """The one typo target one edit from `word` (4+ letters), when all such targets
+    """The one typo target one edit from `word` (3+ letters), when all such targets
     name one verb; None otherwise."""
-    if len(word) < TYPO_MIN_LEN or len(word) > 20 or word in NOT_TYPOS or not word.isalpha():
-        return None
+    if len(word) < TYPO_MIN_LEN or len(word) > 20 or word in NOT_TYPOS or not word.isalpha() \
+            or (len(word) == TYPO_MIN_LEN and word in _KNOWN):
+        return None  # `one`, `don`, `fin`: a short word that is a word is not a typo
     near = [t for t in _TYPO_INDEX.get(word, ()) if _distance(word, t, 1) <= 1]
     for key in _deletes(word):
         near += [t for t in _TYPO_INDEX.get(key, ()) if _distance(word, t, 1) <= 1]
