@@ -10,8 +10,7 @@ clause's edge (`two dozen tortillas, free`, `water needed`). Pure functions of t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from ._fields import is_wordish, max_urgency, strip_edges, urgency_word
 from ._ways import ABLE, ASKING, ASKING_FOR_SELF, CLAUSE_WORDS, NEED_CUES, OFFER_CUES, \
@@ -37,11 +36,10 @@ _CLAUSE_END = ",;.:!?"
 _DASHES = frozenset("- – — -- ...".split())
 
 
-@dataclass(frozen=True)
-class Lead:
+class Lead(NamedTuple):
     found: Found | None
     marks: str = "normal"
-    context: list[str] = field(default_factory=list)
+    context: tuple[str, ...] = ()
     """Words of a clause before the verb (`roof is leaking,`): the category may come
     from them when the item's words give none."""
     cue: bool = False
@@ -54,6 +52,9 @@ def _word(token: str) -> str:
 
 def read_lead(tokens: list[str], verb_at: VerbAt) -> Lead:
     """The verb of the message (or None), the urgency marked before it, and context."""
+    first = verb_at(tokens, 0)
+    if first is not None and not (first[0] == "offer" and first[1] in POSSESSION):
+        return Lead(first)  # the usual message: the verb comes first
     found, marks = _scan(tokens, 0, verb_at)
     if found is not None and not (found[0] == "offer" and found[1] in POSSESSION):
         return Lead(found, marks)
@@ -64,7 +65,7 @@ def read_lead(tokens: list[str], verb_at: VerbAt) -> Lead:
         later, later_marks = _scan(tokens, start, verb_at)
         if later is not None and later[0] in ("offer", "need") and later[3] \
                 and (found is None or later[0] == "need"):
-            return Lead(later, max_urgency(marks, later_marks), tokens[:start])
+            return Lead(later, max_urgency(marks, later_marks), tuple(tokens[:start]))
     if found is not None:
         return Lead(found, marks)
     cue = _cue(tokens, words)

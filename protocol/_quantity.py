@@ -7,7 +7,7 @@ Pure functions over the folded words of the arguments, used by `_fields.posting_
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .commands import MAX_QUANTITY
 from .vocab import (
@@ -32,8 +32,7 @@ _UNITS_1_9 = {w: v for w, v in NUMBER_WORDS.items() if 1 <= v <= 9 and w not in 
 _OF = frozenset(("of", "de"))
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(NamedTuple):
     value: float | None = None
     unit: str | None = None
     used: tuple[str, ...] = ()

@@ -380,7 +380,7 @@ def test_units_map_to_canonical_forms_only() -> None:
 
 
 def test_not_typos_are_really_one_edit_from_a_verb() -> None:
-    from protocol.parse import _distance
+    from protocol._typos import distance as _distance
 
     for word in NOT_TYPOS:
         assert any(_distance(word, a, 1) == 1 for a in TYPO_TARGETS), word
