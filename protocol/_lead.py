@@ -53,9 +53,12 @@ def _word(token: str) -> str:
 def read_lead(tokens: list[str], verb_at: VerbAt) -> Lead:
     """The verb of the message (or None), the urgency marked before it, and context."""
     first = verb_at(tokens, 0)
-    if first is not None and not (first[0] == "offer" and first[1] in POSSESSION):
-        return Lead(first)  # the usual message: the verb comes first
-    found, marks = _scan(tokens, 0, verb_at)
+    if first is not None:
+        if not (first[0] == "offer" and first[1] in POSSESSION):
+            return Lead(first)  # the usual message: the verb comes first
+        found, marks = first, "normal"
+    else:
+        found, marks = _scan(tokens, 0, verb_at, tried=True)
     if found is not None and not (found[0] == "offer" and found[1] in POSSESSION):
         return Lead(found, marks)
     words = [_word(t) for t in tokens]
@@ -72,14 +75,17 @@ def read_lead(tokens: list[str], verb_at: VerbAt) -> Lead:
     return Lead(cue, marks, cue=cue is not None)
 
 
-def _scan(tokens: list[str], start: int, verb_at: VerbAt) -> tuple[Found | None, str]:
-    """The verb at `start` after greetings, urgency, dashes and counts; and the urgency."""
+def _scan(tokens: list[str], start: int, verb_at: VerbAt,
+          tried: bool = False) -> tuple[Found | None, str]:
+    """The verb at `start` after greetings, urgency, dashes and counts; and the urgency.
+    `tried`: the word at `start` is known not to be a verb."""
     marks = "normal"
     held: list[str] = []
     for _ in range(MAX_LEAD_FILLERS + 3):
         if start >= len(tokens):
             break
-        found = verb_at(tokens, start)
+        found = None if tried else verb_at(tokens, start)
+        tried = False
         if found is None:
             word = _word(tokens[start])
             if word in ABLE:
