@@ -159,9 +159,9 @@ def reindex(ctx: click.Context) -> None:
     from meshbot.matcher import rebuild_index
     from store import session
 
-    _, engine = _context(ctx)
+    settings, engine = _context(ctx)
     with session(engine) as db, db.begin():
-        count = rebuild_index(db, time.time())
+        count = rebuild_index(db, time.time(), settings)
     click.echo(f"{count} open posting(s) indexed")
 
 

@@ -51,6 +51,8 @@ LIVE = "proposed"
 WRITE_BATCH = 500
 FEW_MATCHES = 8
 """Up to this many new matches are written one statement each, with RETURNING."""
+KEYS_VERSION = "i1"
+"""How index keys are made (item identity): an index made another way is rebuilt."""
 OFFER_LEVEL = 2
 """Offers have no urgency level in the index (only needs are served by level)."""
 INDEX = MatchKey.__table__  # type: ignore[attr-defined]
@@ -77,7 +79,7 @@ class Blinder:
     @property
     def marker(self) -> str:
         keyed = "" if self.secret is None else hmac.new(self.secret, b"marker", hashlib.sha256).hexdigest()[:8]
-        return f"{keyed}+{self.words}" if self.words else keyed
+        return f"{keyed}+{KEYS_VERSION}{self.words}"
 
     def __call__(self, word: str) -> str:
         if self.secret is None:

@@ -16,6 +16,7 @@ from meshbot import gate
 from meshbot.handlers import HANDLERS, Context, Reply
 from meshbot.identity import Proof, pinned_key, prove
 from meshbot.inbox import Inbound
+from meshbot.matcher import use_settings
 from meshbot.members import touch_members
 from meshbot.outbox import Outgoing, Priority, enqueue
 from meshbot.ratelimit import RateLimiter, Verdict
@@ -129,6 +130,7 @@ class Worker:
         failed: list[int] = []
         try:
             with session(self._engine, hold_loaded=True) as db, db.begin():
+                use_settings(db, self._settings)  # the committee's item words and zone names
                 handled = self._handled_among(db, messages)
                 # Everyone we hear from is a member (a visitor at first), whatever their text does.
                 nodes = {m.from_node for m in messages}

@@ -18,7 +18,8 @@ from importlib import resources
 from .vocab import fold, osa_distance
 
 LANGUAGES = ("en", "es")
-_TABLE_KEYS = frozenset({"language", "head", "stop", "modifiers", "activities", "specific", "generic", "purposes"})
+_TABLE_KEYS = frozenset({"language", "head", "stop", "modifiers", "activities", "specific", "generic",
+                         "purposes", "audiences"})
 _IRREGULAR = {
     "loaves": "loaf", "knives": "knife", "leaves": "leaf", "children": "child", "men": "man",
     "women": "woman", "people": "person", "teeth": "tooth", "feet": "foot", "mice": "mouse",
@@ -27,6 +28,7 @@ _IRREGULAR = {
 _WORD = re.compile(r"[^\W_]+")
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A plural-blind stem of a folded word: `tomatoes`/`tomato` -> `tomato`,
     `frijoles`/`frijol` -> `frijol`, `lápices`/`lápiz` -> `lapic`."""
@@ -35,11 +37,13 @@ def stem(word: str) -> str:
         word = word[:-3] + "y"
     elif len(word) > 4 and word.endswith("ie"):  # `beanie` and `beanies` alike
         word = word[:-2] + "y"
-    elif len(word) > 4 and word.endswith("oes"):
+    elif len(word) > 5 and word.endswith("oes"):  # `tomatoes`, not `shoes`
+        word = word[:-2]
+    elif len(word) > 4 and word.endswith(("xes", "ches", "shes", "sses", "zes")):  # `boxes`, `lunches`
         word = word[:-2]
     elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
-    if len(word) > 3 and word.endswith("e"):
+    if len(word) > 4 and word.endswith("e"):  # `frijoles`/`frijol`; not `care`, which is not `car`
         word = word[:-1]
     if word.endswith("z"):
         word = word[:-1] + "c"
@@ -69,6 +73,8 @@ class Vocabulary:
     """Language -> stemmed phrase naming only a category -> that category."""
     purposes: Mapping[str, Mapping[tuple[str, ...], str]]
     """Language -> stemmed phrase of a place or errand -> the kind of trip (`medical`...)."""
+    audiences: Mapping[str, str]
+    """Stemmed word saying who a thing is for -> `baby`, `child`, `women`, `men`."""
     stop: Mapping[str, frozenset[str]]
     modifiers: Mapping[str, frozenset[str]]
     activities: frozenset[str]
@@ -77,10 +83,19 @@ class Vocabulary:
     head_first: Mapping[str, bool]
     """Language -> whether its head noun comes first (Spanish) or last (English)."""
     longest: int = 1
+    starts: Mapping[str, int] = field(default_factory=dict)
+    """First word of a phrase of several words -> the longest such phrase (words)."""
     typo_index: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """A word, or it with one or two letters deleted -> the known single words it may be."""
     known: frozenset[str] = frozenset()
     """Every stemmed word any table lists: such a word is never read as a typo."""
+    entries: Mapping[str, Mapping[tuple[str, ...], tuple[str, str, str]]] = field(default_factory=dict)
+    """Item language -> stemmed phrase -> (`noun` or `generic`, concept or category, language):
+    `phrases` and `generic` in one lookup, the committee's words first, then the item's language."""
+    word_langs: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Stemmed word -> the languages whose tables list it (to tell an item's language)."""
+    stop_any: frozenset[str] = frozenset()
+    modifier_any: frozenset[str] = frozenset()
 
     @staticmethod
     def load(
@@ -88,8 +103,9 @@ class Vocabulary:
         extra_categories: Mapping[str, Iterable[str]] | None = None,
     ) -> Vocabulary:
         """The package's tables, plus a committee's words (concept -> words; category -> words)."""
-        key = (_freeze(extra_synonyms), _freeze(extra_categories))
-        return _load(*key)
+        if not extra_synonyms and not extra_categories:
+            return _load((), ())
+        return _load(_freeze(extra_synonyms), _freeze(extra_categories))
 
 
 def _freeze(table: Mapping[str, Iterable[str]] | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -117,6 +133,7 @@ def _load(extra_synonyms: tuple[tuple[str, tuple[str, ...]], ...],
     head_first: dict[str, bool] = {"": False}
     activities: set[str] = set()
     specific: set[str] = set()
+    audiences: dict[str, str] = {}
     for lang in LANGUAGES:
         table = _read(lang)
         stop[lang] = frozenset(stem(w) for w in str(table.get("stop", "")).split())
@@ -124,6 +141,8 @@ def _load(extra_synonyms: tuple[tuple[str, tuple[str, ...]], ...],
         head_first[lang] = table.get("head") == "first"
         activities.update(str(table.get("activities", "")).split())
         specific.update(str(table.get("specific", "")).split())
+        for who, text in dict(table.get("audiences", {})).items():  # type: ignore[call-overload]
+            audiences.update((stem(w), who) for w in text.split())
         for cat, text in dict(table.get("generic", {})).items():  # type: ignore[call-overload]
             generic[lang].update((phrase_key(p), cat) for p in _split(text))
         for kind, text in dict(table.get("purposes", {})).items():  # type: ignore[call-overload]
@@ -155,11 +174,31 @@ def _load(extra_synonyms: tuple[tuple[str, tuple[str, ...]], ...],
             phrases[""].setdefault(key, concept)
     known = {w for table in (*phrases.values(), *generic.values(), *purposes.values()) for key in table for w in key}
     known |= {w for words in (*stop.values(), *modifiers.values()) for w in words}
-    longest = max(len(k) for table in (*phrases.values(), *generic.values(), *purposes.values()) for k in table)
+    starts: dict[str, int] = {}
+    for table in (*phrases.values(), *generic.values(), *purposes.values()):
+        for k in table:
+            if len(k) > 1:
+                starts[k[0]] = max(starts.get(k[0], 1), len(k))
+    longest = max(starts.values(), default=1)
     singles = {key[0] for table in phrases.values() for key in table if len(key) == 1}
+    entries: dict[str, dict[tuple[str, ...], tuple[str, str, str]]] = {}
+    for pref in LANGUAGES:
+        order = [x for x in LANGUAGES if x != pref] + [pref, ""]  # later wins
+        merged: dict[tuple[str, ...], tuple[str, str, str]] = {}
+        for kind, tables in (("generic", generic), ("noun", phrases)):
+            for lang in order:
+                merged.update((k, (kind, v, lang)) for k, v in tables[lang].items())
+        entries[pref] = merged
+    word_langs: dict[str, set[str]] = {}
+    for lang in LANGUAGES:
+        for w in (*stop[lang], *modifiers[lang], *(k[0] for k in phrases[lang] if len(k) == 1)):
+            word_langs.setdefault(w, set()).add(lang)
     return Vocabulary(
+        entries=entries, word_langs={w: frozenset(v) for w, v in word_langs.items()},
+        stop_any=frozenset().union(*stop.values()), modifier_any=frozenset().union(*modifiers.values()),
         phrases=phrases, category=category, generic=generic, purposes=purposes, stop=stop,
-        modifiers=modifiers, activities=frozenset(activities), specific=frozenset(specific), head_first=head_first, longest=longest,
+        modifiers=modifiers, activities=frozenset(activities), specific=frozenset(specific),
+        audiences=audiences, head_first=head_first, longest=longest, starts=starts,
         typo_index=_typo_index(singles), known=frozenset(known),
     )
 

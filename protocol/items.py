@@ -54,6 +54,8 @@ class Identity:
     objects: frozenset[str] = frozenset()
     others: frozenset[str] = frozenset()
     """The other things an item names (`notebooks and pencils`): each fits too."""
+    audience: frozenset[str] = frozenset()
+    """Who it is for, where it says (`baby`, `child`, `women`, `men`)."""
 
     @property
     def generic(self) -> bool:
@@ -80,46 +82,35 @@ class _Unit:
     role: str = "noun"  # noun, activity, generic, modifier, stop, cut, number
 
 
-def _lang_of(words: list[str], vocab: Vocabulary, default: str) -> str:
-    score = {lang: 0 for lang in LANGUAGES}
-    for w in words:
-        s = stem(w)
-        for lang in LANGUAGES:
-            if s in vocab.stop[lang] or s in vocab.modifiers[lang] or (s,) in vocab.phrases[lang]:
-                score[lang] += 1
+def _lang_of(stems: list[str], vocab: Vocabulary, default: str) -> str:
+    score = dict.fromkeys(LANGUAGES, 0)
+    for s in stems:
+        for lang in vocab.word_langs.get(s, ()):
+            score[lang] += 1
     best = max(score.values())
     winners = [lang for lang, n in score.items() if n == best]
     return default if len(winners) > 1 or not best else winners[0]
 
 
-def _lookup(table: object, key: tuple[str, ...], order: tuple[str, ...]) -> tuple[str, str] | None:
-    for lang in order:
-        found = table[lang].get(key)  # type: ignore[index]
-        if found is not None:
-            return found, lang
-    return None
-
-
-def _units(words: list[str], vocab: Vocabulary, lang: str) -> list[_Unit]:
+def _units(words: list[str], stems: list[str], vocab: Vocabulary, lang: str) -> list[_Unit]:
     """Known phrases as single units (longest first), each word or phrase with its role."""
-    order = ("", lang, *(other for other in LANGUAGES if other != lang))
-    stems = [stem(w) for w in words]
+    entries = vocab.entries[lang if lang in vocab.entries else LANGUAGES[0]]
+    cuts = _CUT[lang]
     units: list[_Unit] = []
     i = 0
     while i < len(stems):
-        for size in range(min(vocab.longest, len(stems) - i), 0, -1):
+        for size in range(min(vocab.starts.get(stems[i], 1), len(stems) - i), 0, -1):
             key = tuple(stems[i:i + size])
-            if size > 1 and (words[i] in _CUT[lang] or words[i + size - 1] in _CUT[lang]):
+            if size > 1 and (words[i] in cuts or words[i + size - 1] in cuts):
                 continue
-            found = _lookup(vocab.phrases, key, order)
+            found = entries.get(key)
             if found:
-                concept, where = found
-                role = "activity" if concept in vocab.activities else "noun"
-                units.append(_Unit(key, concept=concept, lang=where, role=role))
-                break
-            generic = _lookup(vocab.generic, key, order)
-            if generic:
-                units.append(_Unit(key, generic=generic[0], lang=generic[1], role="generic"))
+                kind, value, where = found
+                if kind == "generic":
+                    units.append(_Unit(key, generic=value, lang=where, role="generic"))
+                else:
+                    role = "activity" if value in vocab.activities else "noun"
+                    units.append(_Unit(key, concept=value, lang=where, role=role))
                 break
         else:
             units.append(_plain(words[i], stems[i], vocab, lang))
@@ -135,9 +126,9 @@ def _plain(word: str, s: str, vocab: Vocabulary, lang: str) -> _Unit:
         return _Unit((s,), role="cut")
     if word.isdigit() or not word.isalpha():
         return _Unit((s,), role="number")
-    if any(s in vocab.stop[x] for x in LANGUAGES):
+    if s in vocab.stop_any:
         return _Unit((s,), role="stop")
-    if any(s in vocab.modifiers[x] for x in LANGUAGES) or (lang == "en" and len(s) > 4 and s.endswith("ed")):
+    if s in vocab.modifier_any or (lang == "en" and len(s) > 4 and s.endswith("ed")):
         return _Unit((s,), role="modifier")  # `unopened`, `boxed`: what state, not what thing
     near = near_words(vocab, s)
     concepts = {c for w in near for x in ("", *LANGUAGES) if (c := vocab.phrases[x].get((w,)))}
@@ -172,7 +163,7 @@ def _take_sizes(words: list[str]) -> tuple[list[str], frozenset[str]]:
 def _days(when: str | None, words: list[str]) -> frozenset[str]:
     """Weekdays a posting is for, from its time window (`mon 9-12`, `weekends`) and item."""
     days: set[str] = set()
-    for w in words_of(when or ""):
+    for w in words_of(when) if when else ():
         days |= _DAY_GROUPS.get(w, frozenset())
         if w in _WEEKEND | _WEEKDAYS or w in WEEKDAYS:
             days.add(WEEKDAYS.get(w, w))
@@ -207,8 +198,9 @@ def _identify(item: str, vocab: Vocabulary, when: str | None, default_lang: str)
     words, sizes = _take_sizes(words_of(item))
     days = _days(when, words)
     words = [w for w in words if not (w in WEEKDAYS and len(w) > 3)]
-    lang = _lang_of(words, vocab, default_lang)
-    units = _units(words, vocab, lang)
+    stems = [stem(w) for w in words]
+    lang = _lang_of(stems, vocab, default_lang)
+    units = _units(words, stems, vocab, lang)
     main: list[_Unit] = []
     tail: list[_Unit] = []
     purpose_tail = False
@@ -220,19 +212,20 @@ def _identify(item: str, vocab: Vocabulary, when: str | None, default_lang: str)
         if unit.role != "cut":
             main.append(unit)
     purposes = _purposes(tail, vocab) if purpose_tail else frozenset()
+    audience = frozenset(who for u in units for w in u.words if (who := vocab.audiences.get(w)))
     heads = [h for group in _groups(main) if (h := _head(group, tail, vocab, lang))[0] is not None]
     if not heads:
         generic = next((u.generic for u in main if u.role == "generic"), None)
         if generic is not None or not main:
-            return Identity(None, "", "", False, generic, sizes, days, purposes)
+            return Identity(None, "", "", False, generic, sizes, days, purposes, audience=audience)
         rest = [u for u in main if u.role == "modifier"] or main  # only modifiers ("canned"): all there is
         word = " ".join(rest[-1].words)
-        return Identity("~" + word, word, "", False, None, sizes, days, purposes)
+        return Identity("~" + word, word, "", False, None, sizes, days, purposes, audience=audience)
     (head, objects), *others = heads
     assert head is not None
     concept = _concept(head)
     return Identity(concept, " ".join(head.words), head.lang, head.typo, vocab.category.get(concept),
-                    sizes, days, purposes, objects, frozenset(_concept(h) for h, _ in others if h) - {concept})
+                    sizes, days, purposes, objects, frozenset(_concept(h) for h, _ in others if h) - {concept}, audience)
 
 
 def _concept(unit: _Unit) -> str:
@@ -288,9 +281,12 @@ def fit(offer: Identity, need: Identity) -> Fit | None:
     both postings state them.
     """
     if (_contradict(offer.sizes, need.sizes) or _contradict(offer.days, need.days)
-            or _contradict(offer.purposes, need.purposes)):
+            or _contradict(offer.purposes, need.purposes) or _contradict(offer.audience, need.audience)):
         return None
     if offer.generic or need.generic:
+        if any(side.generic and side.audience and not side.audience & other.audience
+               for side, other in ((offer, need), (need, offer))):
+            return None  # "ropa de bebé" is not any clothes: only what says it is for a baby
         category = offer.category or need.category
         if offer.category and need.category and offer.category != need.category:
             return None
@@ -322,5 +318,5 @@ def fit_items(offer_item: str, need_item: str, vocab: Vocabulary | None = None,
 
 def known_phrase(text: str, vocab: Vocabulary) -> str | None:
     """The concept a whole phrase names, in any language (for checks and the config)."""
-    found = _lookup(vocab.phrases, phrase_key(text), ("", *LANGUAGES))
-    return found[0] if found else None
+    found = vocab.entries[LANGUAGES[0]].get(phrase_key(text))
+    return found[1] if found and found[0] == "noun" else None

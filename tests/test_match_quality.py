@@ -59,3 +59,11 @@ def test_each_match_says_why(scores: tuple[Score, Score]) -> None:
     assert {"same item", "translation", "typo"} <= reasons
     assert scores[0].reasons[("g08a", "g08b")] == "typo"  # insuln
     assert scores[0].reasons[("g10a", "g10b")] == "translation"  # silla de ruedas
+
+
+def test_a_second_board_written_apart(tmp_path: Path) -> None:
+    """A board the word tables were not written for: a floor, not the target (see docs/matching.md)."""
+    board, truth = read_board(DATA / "heldout_board.txt"), read_truth(DATA / "heldout_truth.txt")
+    score = incremental(board, truth, tmp_path / "heldout.db", _settings())
+    assert score.self_matches == [] and score.over_allocated == []
+    assert score.precision >= 0.85 and score.recall >= 0.85, (score.wrong, score.missed)

@@ -104,6 +104,7 @@ def encode(identity: Identity) -> str:
     tokens += sorted("p=" + p for p in identity.purposes)
     tokens += sorted("o=" + o for o in identity.objects)
     tokens += sorted("a=" + o for o in identity.others)
+    tokens += sorted("u=" + o for o in identity.audience)
     return " ".join(tokens)
 
 
@@ -120,5 +121,5 @@ def decode(text: str) -> Identity:
         category=found.get("c", [None])[0],
         sizes=frozenset(found.get("s", ())), days=frozenset(found.get("d", ())),
         purposes=frozenset(found.get("p", ())), objects=frozenset(found.get("o", ())),
-        others=frozenset(found.get("a", ())),
+        others=frozenset(found.get("a", ())), audience=frozenset(found.get("u", ())),
     )
