@@ -29,6 +29,7 @@ MAX_CLAUSE_START = 16
 
 _ADVERBS = frozenset("also just really still definitely happily tambien si".split())
 _SELF = frozenset("i we yo nosotros".split())
+_PLEASE = frozenset("please pls plz porfa kindly".split())
 _NOT = frozenset("not no t".split())
 _URGENT = by_first(frozenset(URGENCY_PHRASES))
 _CUES = by_first(OFFER_CUES | NEED_CUES)
@@ -133,7 +134,13 @@ def _able(tokens: list[str], i: int, able: str, verb_at: VerbAt) -> Found | None
     if word in _NOT or _danger([_word(t) for t in tokens[i:]]):
         return None
     if word in ASKING:
-        return ("need", able, False, tokens[i + 1:]) if i + 1 < len(tokens) else None
+        j = i + 1
+        while j < len(tokens) and _word(tokens[j]) in _PLEASE:
+            j += 1
+        asked = verb_at(tokens, j) if j < len(tokens) else None
+        if asked is not None and asked[0] == "help":
+            return None  # `can you help me?` stays a HELP request (§6.1)
+        return "need", able, False, tokens[i + 1:]
     if word in _SELF:
         for phrase in sorted(ASKING_FOR_SELF, key=len, reverse=True):
             if tuple(_word(t) for t in tokens[i + 1:i + 1 + len(phrase)]) == phrase:

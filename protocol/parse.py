@@ -57,8 +57,7 @@ def parse(text: str, lang: str = "en") -> Command | ParseError:
         tokens.pop(0)
     if not tokens:
         return _fail("empty", lang)
-    lead = read_lead(tokens, _verb_at)
-    found, marks = lead.found, lead.marks
+    found, marks, context, cue = read_lead(tokens, _verb_at)
     if found is None:
         return _unknown(tokens, lang)
     verb, alias, asked, rest = found
@@ -83,9 +82,9 @@ def parse(text: str, lang: str = "en") -> Command | ParseError:
         posting = _posting(Offer if verb == "offer" else Need, " ".join(rest), lang)
         if isinstance(posting, ParseError):
             return posting
-        if (lead.cue or alias in POSSESSION) and _chatter(posting.item):
+        if (cue or alias in POSSESSION) and _chatter(posting.item):
             return _unknown(tokens, lang, near=False)  # `have a good night`, `tengo una pregunta`
-        return _with_context(posting, lead.context)
+        return _with_context(posting, context) if context else posting
     elif verb == "my" and any(w not in MY_WORDS for w in _plain_words(rest)):
         return _unknown(tokens, lang)  # `my dog got out`: chatter, not MY
     elif verb == "help":
