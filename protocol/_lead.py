@@ -47,6 +47,10 @@ class Lead(NamedTuple):
     """True when a cue, not a verb, made the posting: an item of chatter is no posting."""
 
 
+_USUAL = tuple.__new__
+"""Builds a Lead without NamedTuple's keyword handling: the usual message's fast path."""
+
+
 def _word(token: str) -> str:
     return fold(strip_edges(token).strip("!?").replace("’", "'"))
 
@@ -56,7 +60,7 @@ def read_lead(tokens: list[str], verb_at: VerbAt) -> Lead:
     first = verb_at(tokens, 0)
     if first is not None:
         if not (first[0] == "offer" and first[1] in POSSESSION):
-            return Lead(first)  # the usual message: the verb comes first
+            return _USUAL(Lead, (first, "normal", (), False))  # the verb comes first
         found, marks = first, "normal"
     else:
         found, marks = _scan(tokens, 0, verb_at, tried=True)

@@ -22,7 +22,7 @@ _TRANSLATE = str.maketrans({
     "“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"',
 })
 _NOISY = frozenset(_INVISIBLE + "¿¡‘’‚‛´`＇“”„‟«»")
-_TRIPLE = re.compile(r"(.)\1\1")
+TRIPLE = re.compile(r"(.)\1\1")
 """Any character three times in a row: a cheap first look, most messages have none."""
 _HELD_KEY = re.compile(r"([^\W\d_xX])\1\1+")
 """A letter typed three or more times in a row (`neeeed`). `x` is left alone: `XXXL`."""
@@ -37,7 +37,7 @@ def tidy(text: str, known: frozenset[str]) -> str:
     `coffee`, `need`, `llave` are untouched: only words with a run of three change."""
     if not text.isascii() and not _NOISY.isdisjoint(text):
         text = text.translate(_TRANSLATE)
-    if _TRIPLE.search(text) is None or _HELD_KEY.search(text) is None:
+    if TRIPLE.search(text) is None or _HELD_KEY.search(text) is None:
         return text
     return _HELD_WORD.sub(lambda m: _unheld(m.group(0), known), text)
 

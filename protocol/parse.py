@@ -22,7 +22,7 @@ from ._fields import (
     ref_of, strip_edges, utf8_len,
 )
 from ._lead import read_lead
-from ._noise import tidy
+from ._noise import TRIPLE as _TRIPLE, tidy
 from ._typos import KNOWN_WORDS, near_verbs, typo
 from ._ways import CHATTER, MY_WORDS, POSSESSION, WAY_LANG
 from .commands import LANGS, Cancel, Command, Done, Help, ListBoard, Need, Offer, ParseError, Take
@@ -52,7 +52,9 @@ def parse(text: str, lang: str = "en") -> Command | ParseError:
         return _fail("empty", lang)
     if len(text) > MAX_INPUT_BYTES or utf8_len(text) > MAX_INPUT_BYTES:
         return _fail("too_long", lang)
-    tokens = clean(tidy(text, KNOWN_WORDS)).split()
+    if not text.isascii() or _TRIPLE.search(text):
+        text = tidy(text, KNOWN_WORDS)
+    tokens = clean(text).split()
     while tokens and is_symbolic(tokens[0]):
         tokens.pop(0)
     if not tokens:
