@@ -98,8 +98,8 @@ def _scan(tokens: list[str], start: int, verb_at: VerbAt,
         if found is not None:
             verb, alias, asked, rest = found
             return (verb, alias, asked, held + rest) if held else found, marks
-        phrase = _urgency_phrase(tokens, start)
-        level = urgency_word(tokens[start])
+        phrase = _urgency_phrase(tokens, start, word) if word in _URGENT else None
+        level = URGENCY_WORDS.get(word) if word else urgency_word(tokens[start])
         if phrase is not None:
             marks = max_urgency(marks, phrase[1])
             start += phrase[0]
@@ -117,11 +117,8 @@ def _scan(tokens: list[str], start: int, verb_at: VerbAt,
     return None, marks
 
 
-def _urgency_phrase(tokens: list[str], start: int) -> tuple[int, str] | None:
-    entries = _URGENT.get(_word(tokens[start]))
-    if not entries:
-        return None
-    for phrase in entries:
+def _urgency_phrase(tokens: list[str], start: int, word: str) -> tuple[int, str] | None:
+    for phrase in _URGENT[word]:
         if tuple(_word(t) for t in tokens[start:start + len(phrase)]) == phrase:
             return len(phrase), URGENCY_PHRASES[phrase]
     return None
