@@ -1,7 +1,8 @@
 """How good the matcher's pairs are: precision and recall on boards whose right pairs are known.
 
 Covers: `meshbot.match_quality` over tests/data/matching_eval/ — board.txt (258 postings,
-en/es, traps) and heldout_board.txt (86 postings written apart from the word tables),
+en/es, traps), heldout_board.txt (86 postings written apart from the word tables) and
+blind_board.txt (46 postings, written last),
 each against the pairs a coordinator would make, written before the matcher ran.
 
 Scenario: each board fed through the real worker one message a minute (incremental, as
@@ -22,7 +23,8 @@ from meshbot.match_quality import incremental, read_board, read_truth, whole_boa
 from meshbot.settings import build_settings
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "matching_eval"
-BOARDS = {"main": ("board.txt", "truth.txt"), "heldout": ("heldout_board.txt", "heldout_truth.txt")}
+BOARDS = {"main": ("board.txt", "truth.txt"), "heldout": ("heldout_board.txt", "heldout_truth.txt"),
+          "blind": ("blind_board.txt", "blind_truth.txt")}
 ZONES = {"olmo": "elm", "roble": "oak", "pino": "pine", "arce": "maple"}
 
 
@@ -47,6 +49,8 @@ def main() -> None:
                   f"{score.precision:.3f} | {score.recall:.3f} | {len(score.over_allocated)} | "
                   f"{len(score.self_matches)} | {seconds:.1f} |")
             if args.show:
+                for label in score.not_postings:
+                    print(f"    not a posting: {text[label]}")
                 for offer, need in score.wrong:
                     print(f"    wrong: {text[offer]}  ->  {text[need]}  ({score.reasons.get((offer, need))})")
                 for offer, need in score.missed:

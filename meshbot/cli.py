@@ -222,7 +222,8 @@ def matches(ctx: click.Context, as_json: bool, live: bool) -> None:
         need = f"{m['need']['id']} {m['need']['item']}" if m["need"] else "-"
         taker = f" taker {m['taker']}" if m["taker"] else ""
         amount = f" {m['amount']}" if m["amount"] else ""
-        click.echo(f"{m['code']:<6} {m['state']:<9} offer {offer}{amount} | need {need}{taker}  ({m['created']})")
+        fit = f" [{m['fit_reason']} {m['fit_score']:g}]" if m.get("fit_reason") else ""
+        click.echo(f"{m['code']:<6} {m['state']:<9} offer {offer}{amount} | need {need}{taker}  ({m['created']}){fit}")
 
 
 @main.command("outbox")

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from hardware.link import parse_node_id
 from meshbot.inbox import Inbound
@@ -49,6 +49,8 @@ class Score:
     reasons: dict[tuple[str, str], str] = field(default_factory=dict)
     over_allocated: list[str] = field(default_factory=list)
     self_matches: list[tuple[str, str]] = field(default_factory=list)
+    not_postings: list[str] = field(default_factory=list)
+    """Lines the parser did not read as an offer or a need."""
 
     @property
     def precision(self) -> float:
@@ -91,39 +93,46 @@ def incremental(board: Iterable[Line], truth: set[tuple[str, str]], db: Path, se
     engine = open_engine(db)
     clock = _Clock()
     worker = Worker(engine, settings, clock)
-    labels: list[str] = []
+    labels: dict[int, str] = {}
     for n, line in enumerate(board):
         clock.now = START + n * STEP_S
         worker.process(Inbound(line.node, 0, n + 1, 0, line.text))
-        labels.append(line.label)
-    return _score(engine, labels, truth)
+        with session(engine) as s:
+            newest = s.exec(select(func.max(Posting.id))).one()
+        if newest is not None and newest not in labels:
+            labels[newest] = line.label
+    return _score(engine, labels, truth, [line.label for line in board if line.label not in labels.values()])
 
 
 def whole_board(board: Iterable[Line], truth: set[tuple[str, str]], db: Path, settings: Settings) -> Score:
     """All postings on the board first, then one whole-board pass from scratch."""
     settings = settings.model_copy(update={"db": str(db)})
     engine = open_engine(db)
-    labels: list[str] = []
+    labels: dict[int, str] = {}
+    not_postings: list[str] = []
     with session(engine) as s:
         for n, line in enumerate(board):
             command = parse(line.text)
             if not isinstance(command, (Offer, Need)):
-                raise ValueError(f"{line.label}: not a posting: {line.text!r}")
+                not_postings.append(line.label)
+                continue
             now = START + n * STEP_S
-            s.add(Posting(
+            posting = Posting(
                 kind=command.kind, category=category_for(command.item, command.category, settings),
                 item=command.item, quantity=command.quantity, unit=command.unit,
                 zone=zone_of(command.place, settings), urgency=command.urgency, author=line.node,
                 community=settings.community, created=now, updated=now,
                 expires=now + settings.posting_ttl_days * 86_400.0, remaining=command.quantity, window=command.when,
-            ))
-            labels.append(line.label)
-        s.flush()
-        now = START + len(labels) * STEP_S
+            )
+            s.add(posting)
+            s.flush()
+            assert posting.id is not None
+            labels[posting.id] = line.label
+        now = START + len(board) * STEP_S
         rebuild_index(s, now, settings)
         rematch_board(s, now, settings)
         s.commit()
-    return _score(engine, labels, truth)
+    return _score(engine, labels, truth, not_postings)
 
 
 class _Clock:
@@ -133,13 +142,11 @@ class _Clock:
         return self.now
 
 
-def _score(engine: object, labels: list[str], truth: set[tuple[str, str]]) -> Score:
+def _score(engine: object, label: dict[int, str], truth: set[tuple[str, str]], not_postings: list[str]) -> Score:
+    """The matches made, by label; a line that did not make a posting is listed, and its pairs are missed."""
     with session(engine) as s:  # type: ignore[arg-type]
         postings = {p.id: p for p in s.exec(select(Posting).order_by(col(Posting.id)))}
-        if len(postings) != len(labels):
-            raise ValueError(f"{len(labels)} lines made {len(postings)} postings: a line was not a posting")
-        label = dict(zip(sorted(postings), labels))  # type: ignore[arg-type]
-        score = Score(set(), truth)
+        score = Score(set(), truth, not_postings=not_postings)
         given: dict[int, list[float | None]] = defaultdict(list)
         got: dict[int, list[float | None]] = defaultdict(list)
         for m in s.exec(select(Match).where(col(Match.offer_id).is_not(None), col(Match.need_id).is_not(None))):

@@ -199,7 +199,9 @@ def _side_of_row(row: Sequence) -> Side:  # type: ignore[type-arg]
 # -- the index --------------------------------------------------------------------------------
 
 
-def index_rows(side: Side, marker: str = "") -> list[dict[str, object]]:
+def index_rows(side: Side, marker: str | None = None) -> list[dict[str, object]]:
+    """The index rows of `side`; `marker` says how its keys were made (default: plain words)."""
+    marker = Blinder().marker if marker is None else marker
     shared = {
         "blind": marker,
         "posting_id": side.id, "kind": side.kind, "community": side.community, "category": side.category,

@@ -18,7 +18,7 @@ from importlib import resources
 from .vocab import fold, osa_distance
 
 LANGUAGES = ("en", "es")
-_TABLE_KEYS = frozenset({"language", "head", "stop", "modifiers", "activities", "specific", "generic",
+_TABLE_KEYS = frozenset({"language", "head", "stop", "modifiers", "plain", "activities", "specific", "generic",
                          "purposes", "audiences"})
 _IRREGULAR = {
     "loaves": "loaf", "knives": "knife", "leaves": "leaf", "children": "child", "men": "man",
@@ -132,6 +132,7 @@ def _load(extra_synonyms: tuple[tuple[str, tuple[str, ...]], ...],
     modifiers: dict[str, frozenset[str]] = {"": frozenset()}
     head_first: dict[str, bool] = {"": False}
     activities: set[str] = set()
+    plain: set[str] = set()
     specific: set[str] = set()
     audiences: dict[str, str] = {}
     for lang in LANGUAGES:
@@ -141,6 +142,7 @@ def _load(extra_synonyms: tuple[tuple[str, tuple[str, ...]], ...],
         head_first[lang] = table.get("head") == "first"
         activities.update(str(table.get("activities", "")).split())
         specific.update(str(table.get("specific", "")).split())
+        plain.update(stem(w) for w in str(table.get("plain", "")).split())
         for who, text in dict(table.get("audiences", {})).items():  # type: ignore[call-overload]
             audiences.update((stem(w), who) for w in text.split())
         for cat, text in dict(table.get("generic", {})).items():  # type: ignore[call-overload]
@@ -173,7 +175,7 @@ def _load(extra_synonyms: tuple[tuple[str, tuple[str, ...]], ...],
             category.setdefault(concept, cat)
             phrases[""].setdefault(key, concept)
     known = {w for table in (*phrases.values(), *generic.values(), *purposes.values()) for key in table for w in key}
-    known |= {w for words in (*stop.values(), *modifiers.values()) for w in words}
+    known |= {w for words in (*stop.values(), *modifiers.values()) for w in words} | plain
     starts: dict[str, int] = {}
     for table in (*phrases.values(), *generic.values(), *purposes.values()):
         for k in table:

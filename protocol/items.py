@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .item_vocab import LANGUAGES, Vocabulary, near_words, phrase_key, stem, words_of
+from .item_vocab import LANGUAGES, Vocabulary, near_words, stem, words_of
 from .vocab import WEEKDAYS
 
 __all__ = ["Fit", "Identity", "Vocabulary", "category_of_item", "fit", "fit_items", "identify"]
@@ -128,7 +128,7 @@ def _plain(word: str, s: str, vocab: Vocabulary, lang: str) -> _Unit:
         return _Unit((s,), role="number")
     if s in vocab.stop_any:
         return _Unit((s,), role="stop")
-    if s in vocab.modifier_any or (lang == "en" and len(s) > 4 and s.endswith("ed")):
+    if s in vocab.modifier_any or s in vocab.audiences or (lang == "en" and len(s) > 4 and s.endswith("ed")):
         return _Unit((s,), role="modifier")  # `unopened`, `boxed`: what state, not what thing
     near = near_words(vocab, s)
     concepts = {c for w in near for x in ("", *LANGUAGES) if (c := vocab.phrases[x].get((w,)))}
@@ -314,9 +314,3 @@ def fit_items(offer_item: str, need_item: str, vocab: Vocabulary | None = None,
     """`fit` for two items as written: `fit_items("arroz 1kg", "leche para bebé")` is None."""
     vocab = vocab or Vocabulary.load()
     return fit(identify(offer_item, vocab, offer_when), identify(need_item, vocab, need_when))
-
-
-def known_phrase(text: str, vocab: Vocabulary) -> str | None:
-    """The concept a whole phrase names, in any language (for checks and the config)."""
-    found = vocab.entries[LANGUAGES[0]].get(phrase_key(text))
-    return found[1] if found and found[0] == "noun" else None

@@ -87,6 +87,8 @@ def test_ingest_then_board_and_matches(tmp_path: Path) -> None:
     matches = json.loads(meshbot("matches", "--json", db=db).stdout)
     assert [(m["offer"]["id"], m["need"]["id"], m["status"]) for m in matches] == [("o1", "n2", "proposed")]
     assert (matches[0]["code"], matches[0]["state"], matches[0]["amount"]) == ("m1", "waiting", "3.33kg")
+    assert (matches[0]["fit_reason"], matches[0]["fit_score"]) == ("same item", 1.0)
+    assert "[same item 1]" in meshbot("matches", db=db).stdout
     assert "rice" in meshbot("board", db=db).stdout
 
 
