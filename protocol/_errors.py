@@ -6,7 +6,10 @@ checks that it quotes them exactly.
 
 from __future__ import annotations
 
+from .commands import ParseError
 from .vocab import VERB_NAMES
+
+MAX_REPLY_BYTES = 200
 
 _TRY = {"en": "Try: OFFER rice 5kg @elm, NEED, LIST, HELP",
         "es": "Prueba: OFREZCO arroz 5kg @olmo, NECESITO, LISTA, AYUDA"}
@@ -88,3 +91,17 @@ def error_text(code: str, lang: str, verb: str | None = None, **details: object)
         "try": _TRY[lang], "word": details.get("word", ""), "near": near or "",
         "text": text, "verb": verb_name(verb or "", lang),
     })
+
+
+def quote(text: str, limit: int = 16) -> str:
+    text = text.replace('"', "'")
+    return f'"{text[:limit]}…"' if len(text) > limit else f'"{text}"'
+
+
+def fail(code: str, lang: str, verb: str | None = None, **details: object) -> ParseError:
+    """A ParseError whose reply is cut, on a UTF-8 boundary, to one packet."""
+    reply = error_text(code, lang, verb, **details)
+    data = reply.encode("utf-8", "replace")
+    if len(data) > MAX_REPLY_BYTES:
+        reply = data[:MAX_REPLY_BYTES].decode("utf-8", "ignore")
+    return ParseError(code=code, reply=reply, verb=verb, lang=lang)

@@ -1,6 +1,6 @@
-"""Field extraction for the argument parsers: cleaning, tokens, zones, urgency, time
-windows, expiry, quantities, category tags and refs. Pure functions over strings; no
-verbs here (see parse.py)."""
+"""Field extraction for the argument parsers: cleaning, tokens, zones, urgency, category
+tags and refs, and the OFFER/NEED fields (with quantities from `_quantity.py` and time
+windows and expiry from `_times.py`). Pure functions over strings; no verbs here."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .commands import CATEGORIES, MAX_QUANTITY
+from ._quantity import take_quantity
+from ._times import by_first as _by_first, take_times as _take_times
+from .commands import CATEGORIES
 from .items import Vocabulary, category_of_item
 from .vocab import (
-    BANG_CHARS, CALM_PHRASES, CLOCK_SUFFIXES, CURRENCY_SIGNS, DAY_PHRASES, DAY_WORDS,
-    DOZEN_WORDS, DURATION_PREPS, DURATION_UNITS, FRACTIONS, LABEL_WORDS, MONTHS, NUMBER_WORDS,
-    SPEC_UNITS, SYMBOL_UNITS, UNITS, UNTIL_PHRASES, UNTIL_WORDS, URGENCY_PHRASES,
-    URGENCY_RANK, URGENCY_WORDS, WEEKDAYS, WEEKDAYS_IN_CONTEXT, category_of, fold,
+    BANG_CHARS, CALM_PHRASES, SYMBOL_UNITS, URGENCY_PHRASES, URGENCY_RANK, URGENCY_WORDS,
+    category_of, fold,
 )
 
 MAX_INPUT_BYTES = 233
@@ -24,16 +24,6 @@ MAX_ZONE_CHARS = 24
 
 _ZONE_RE = re.compile(r"[\w-]{1,%d}" % MAX_ZONE_CHARS)
 _REF_RE = re.compile(r"#?(?:([onam])-?)?(\d{1,7})")
-_NUMBER_RE = re.compile(r"(\d{1,6})(?:([.,])(\d{1,3}))?")
-_GLUED_RE = re.compile(r"(\d{1,6}(?:[.,]\d{1,3})?)([^\W\d_]+|[$€%])")
-_CURRENCY_RE = re.compile(r"([$€])(\d{1,6}(?:[.,]\d{1,2})?)")
-_TIMES_RE = re.compile(r"x(\d{1,6})|(\d{1,6})x")
-_NEGATIVE_RE = re.compile(r"[-−–]\d+(?:[.,]\d+)?[^\W\d_]*")
-_LONG_NUMBER_RE = re.compile(r"\d{7,}")
-_RANGE_RE = re.compile(r"(\d{1,2})(?::(\d{2}))?(am|pm)?[-–](\d{1,2})(?::(\d{2}))?(am|pm|h|hrs)?")
-_CLOCK_RE = re.compile(r"(\d{1,2})(?::(\d{2}))?(am|pm|a\.m\.|p\.m\.)?")
-_DATE_RE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?")
-_ORDINAL_RE = re.compile(r"\d{1,2}(?:st|nd|rd|th|ro|do|to|vo|mo|no)")
 _UNIT_WORD_RE = re.compile(r"^[\d.,]+")
 _SEPARATOR_RE = re.compile(r"(?<!\d)[,;]|[,;](?!\d)")
 _WORDS_RE = re.compile(r"[^\W_]+")
@@ -47,33 +37,10 @@ _LEAD_FILLERS = frozenset("of de del x a an the some el la los las unos unas un 
 _TRAIL_FILLERS = frozenset("of de del x for para with con and y por to on at in en a".split())
 _POLITE = frozenset("please pls plz thanks thx gracias porfa".split())
 _POLITE_PAIRS = {("por", "favor"), ("thank", "you")}
-_ARTICLES = frozenset("a an un una".split())
-_DAY_LEADS = frozenset("on every each el los las cada this next este esta proximo".split())
-_CLOCK_LEADS = frozenset("at from after before around desde starting between entre".split())
-_CONNECT = frozenset("and y & or o to a - –".split())
-_EVERY = frozenset({"every", "each", "cada"})
-
-
-def _by_first(phrases: object) -> dict[str, list[tuple[tuple[str, ...], object]]]:
-    """Phrases (tuples of words, or a dict of them) indexed by their first word."""
-    items = phrases.items() if isinstance(phrases, dict) else ((p, None) for p in phrases)  # type: ignore[attr-defined]
-    index: dict[str, list[tuple[tuple[str, ...], object]]] = {}
-    for phrase, value in items:
-        index.setdefault(phrase[0], []).append((phrase, value))
-    for entries in index.values():
-        entries.sort(key=lambda e: -len(e[0]))
-    return index
 
 
 _CALM = _by_first(CALM_PHRASES)
 _URGENT = _by_first(URGENCY_PHRASES)
-_DAY_PHRASES = _by_first(DAY_PHRASES)
-_TIME_STARTS = frozenset(_DAY_PHRASES) | frozenset(WEEKDAYS) | frozenset(WEEKDAYS_IN_CONTEXT) \
-    | DAY_WORDS | MONTHS | {"de", "a"}
-_TIME_TRIGGERS = _TIME_STARTS | UNTIL_WORDS | DURATION_PREPS | _DAY_LEADS | _CLOCK_LEADS \
-    | frozenset(p[0] for p in UNTIL_PHRASES)
-
-
 def clean(text: str) -> str:
     """Drop control, format and surrogate characters, NFC-normalise, collapse spaces."""
     if text.isascii():
@@ -227,12 +194,15 @@ def posting_fields(args: str) -> PostingFields:
     calm, urgency = _take_urgency(texts, folded, urgency)
     until, when = _take_times(texts, folded)
     _drop_polite(texts, folded)
-    quantity, unit, used, bad = _take_quantity(texts, folded)
+    amount = take_quantity(texts, folded)
+    quantity, unit, used, bad = amount.value, amount.unit, amount.used, amount.bad
     item_words = _trim_fillers(texts, folded)
     item = " ".join(item_words).lower()
     if not item and unit and unit not in SYMBOL_UNITS and used:
         item, unit = _UNIT_WORD_RE.sub("", used[-1]).lower(), None  # OFFER 6 loaves
     category = tag or category_of_item(item, Vocabulary.load()) or category_of(_WORDS_RE.findall(fold(item))) or "other"
+    if amount.span and item:
+        item = f"{item} ({amount.span})"  # 2-3 blankets: 3, and the item says 2-3
     if calm:
         urgency = "normal"
     return PostingFields(item, quantity, unit, place, urgency, category, when, until, bad)
@@ -274,284 +244,6 @@ def _drop_polite(texts: list[str], folded: list[str]) -> None:
             del texts[i:i + 2], folded[i:i + 2]
         else:
             i += 1
-
-
-# --- time windows and expiry -----------------------------------------------------------
-
-def _take_times(texts: list[str], folded: list[str]) -> tuple[str | None, str | None]:
-    """Remove expiry (`until fri`, `for 3 days`) and time windows (`tue 9-12`) in place;
-    return them as (until, when), normalised (weekdays as `mon`..`sun`)."""
-    until: list[str] = []
-    when: list[str] = []
-    if not any(w in _TIME_TRIGGERS or w[0].isdigit() or "-" in w for w in folded):
-        return None, None
-    i = 0
-    while i < len(folded):
-        word = folded[i]
-        if word not in _TIME_TRIGGERS and not word[0].isdigit() and "-" not in word:
-            i += 1
-            continue
-        end = None
-        if word in UNTIL_WORDS or (i + 1 < len(folded) and (word, folded[i + 1]) in UNTIL_PHRASES):
-            start = i + (2 if word not in UNTIL_WORDS else 1)
-            body = _skip_articles(folded, start)
-            stop = _time_span(folded, body, True)
-            if stop is not None:
-                until.append(_normal(folded[body:stop]))
-                end = stop
-        elif word in DURATION_PREPS:
-            stop = _duration(folded, i + 1)
-            if stop is not None:
-                until.append(_duration_text(folded[i + 1:stop]))
-                end = stop
-            else:
-                stop = _time_span(folded, _skip_articles(folded, i + 1), False)
-                if stop is not None:  # `for tonight`
-                    when.append(_normal(folded[_skip_articles(folded, i + 1):stop]))
-                    end = stop
-        if end is None:
-            stop = _time_span(folded, i, False)
-            if stop is not None:
-                when.append(_normal(folded[i:stop]))
-                end = stop
-        if end is None:
-            lead = i
-            while lead < len(folded) and folded[lead] in _DAY_LEADS and lead - i < 2:
-                lead += 1
-            clock = lead < len(folded) and folded[lead] in _CLOCK_LEADS
-            stop = _time_span(folded, lead + clock, clock)
-            if stop is not None:
-                when.append(_normal(folded[lead:stop], every=folded[i] in _EVERY))
-                end = stop
-        if end is None:
-            i += 1
-        else:
-            del texts[i:end], folded[i:end]
-    return (" ".join(until) or None), (" ".join(when) or None)
-
-
-def _skip_articles(f: list[str], i: int) -> int:
-    while i < len(f) and f[i] in ("the", "el", "la", "los", "las", "this", "next", "este",
-                                  "esta", "proximo", "proxima", "end", "of"):
-        i += 1
-    return i
-
-
-def _time_span(f: list[str], i: int, context: bool) -> int | None:
-    """End of a run of time atoms starting at i (`tue 9-12`, `sat and sun mornings`);
-    `context` says a time word came just before (so `mon`, `5` and `9-12` are times)."""
-    end = None
-    while i < len(f):
-        stop = _time_atom(f, i, context or end is not None)
-        if stop is None:
-            if end is not None and f[i] in _CONNECT and i + 1 < len(f) \
-                    and _time_atom(f, i + 1, True) is not None:
-                i += 1
-                continue
-            break
-        end = i = stop
-    return end
-
-
-def _time_atom(f: list[str], i: int, context: bool) -> int | None:
-    """End of one time atom at i: a day phrase or word, weekday, date, clock or range."""
-    word = f[i]
-    if word not in _TIME_STARTS and not word[0].isdigit() and "-" not in word:
-        return None
-    for phrase, _ in _DAY_PHRASES.get(word, ()):
-        if tuple(f[i:i + len(phrase)]) == phrase:
-            return i + len(phrase)
-    if word in WEEKDAYS or word in DAY_WORDS:
-        return i + 1
-    if "-" in word and all(p in WEEKDAYS or p in WEEKDAYS_IN_CONTEXT or p in DAY_WORDS
-                           for p in word.split("-")):
-        return i + 1  # mon-fri
-    if word in WEEKDAYS_IN_CONTEXT and (context or i + 1 == len(f)
-                                        or _time_atom(f, i + 1, True) is not None):
-        return i + 1
-    nxt = f[i + 1] if i + 1 < len(f) else ""
-    if word == "de" and i + 3 < len(f) and f[i + 2] == "a" and _CLOCK_RE.fullmatch(f[i + 1]) \
-            and _CLOCK_RE.fullmatch(f[i + 3]) and (i + 4 >= len(f) or f[i + 4] not in UNITS):
-        return i + 4  # de 9 a 12
-    if word in MONTHS and _NUMBER_RE.fullmatch(nxt) and len(nxt) <= 2:
-        return i + 2
-    if word.isdigit() and len(word) <= 2:
-        if nxt in MONTHS:
-            return i + 2
-        if nxt == "de" and i + 2 < len(f) and f[i + 2] in MONTHS:
-            return i + 3
-    if _DATE_RE.fullmatch(word) and word not in FRACTIONS:
-        return i + 1
-    if _ORDINAL_RE.fullmatch(word) and (context or nxt in MONTHS):
-        return i + 1
-    if m := _RANGE_RE.fullmatch(word):
-        first, second = int(m.group(1)), int(m.group(4))
-        if first <= 24 and second <= 24 and (
-                context or m.group(2) or m.group(3) or m.group(5) or m.group(6)
-                or first > second or nxt in CLOCK_SUFFIXES):
-            return i + 2 if nxt in CLOCK_SUFFIXES else i + 1
-        return None
-    if m := _CLOCK_RE.fullmatch(word):
-        if int(m.group(1)) > 24:
-            return None
-        if m.group(2) or m.group(3):
-            return i + 1
-        if nxt in CLOCK_SUFFIXES and nxt != "h":
-            return i + 2
-        if context and nxt not in UNITS and nxt not in DOZEN_WORDS:
-            if nxt in _CONNECT and i + 2 < len(f) and _CLOCK_RE.fullmatch(f[i + 2]):
-                return i + 3 if not (i + 3 < len(f) and f[i + 3] in CLOCK_SUFFIXES) else i + 4
-            return i + 1
-    if word == "a" and nxt == "las" and i + 2 < len(f) and _CLOCK_RE.fullmatch(f[i + 2]):
-        return _time_atom(f, i + 2, True)
-    return None
-
-
-def _normal(words: list[str], every: bool = False) -> str:
-    """`Saturdays` -> `every sat`, `Tuesday 9-12` -> `tue 9-12`; the rest as written."""
-    out = []
-    for word in words:
-        day = WEEKDAYS.get(word) or (WEEKDAYS_IN_CONTEXT.get(word) if len(words) > 1 else None)
-        if day and (every or (word.endswith("s") and word not in ("tues", "thurs", "weds",
-                                                                   "lunes", "martes",
-                                                                   "miercoles", "jueves",
-                                                                   "viernes"))):
-            out.append(f"every {day}")
-        elif day:
-            out.append(day)
-        else:
-            out.append(word)
-    return " ".join(out)
-
-
-def _duration(f: list[str], i: int) -> int | None:
-    """End of `3 days`, `a week`, `dos semanas` at i, or None."""
-    if i + 1 >= len(f) or f[i + 1] not in DURATION_UNITS:
-        return None
-    word = f[i]
-    if word.isdigit() or word in NUMBER_WORDS or word in _ARTICLES:
-        return i + 2
-    return None
-
-
-def _duration_text(words: list[str]) -> str:
-    count, unit = words
-    value = 1.0 if count in _ARTICLES else NUMBER_WORDS.get(count) or float(count)
-    name = DURATION_UNITS[unit]
-    return f"{value:g} {name[:-1] if value == 1 else name}"
-
-
-# --- quantities --------------------------------------------------------------------------
-
-def _take_quantity(texts: list[str], folded: list[str]) -> tuple[
-        float | None, str | None, list[str], str | None]:
-    """Remove the quantity in place; return it, its unit, the words it used, and the
-    words of a refused quantity (negative, or more than `MAX_QUANTITY`) if one was found.
-
-    Preference: a number with a unit or `dozen` (`10kg`, `6 loaves`, `two dozen`), then
-    the first bare numeral that is not a label (`size 8`) or a spec (`2 kW`), then the
-    first number word.
-    """
-    best: tuple[int, int, int, float, str | None] | None = None  # rank, start, end, value, unit
-    for i, word in enumerate(folded):
-        if word[0] in "-−–" and _NEGATIVE_RE.fullmatch(word):
-            return None, None, [], texts[i]
-        if _LONG_NUMBER_RE.fullmatch(word):
-            return None, None, [], texts[i]
-        found = _quantity_at(folded, i)
-        if found is None:
-            continue
-        end, value, unit, rank = found
-        if rank >= 1 and _is_label(folded, i, end):
-            continue
-        if value > MAX_QUANTITY:
-            return None, None, [], " ".join(texts[i:end])
-        if value <= 0:
-            continue  # zero counts nothing: it stays in the item
-        if best is None or rank < best[0]:
-            best = (rank, i, end, value, unit)
-            if rank == 0:
-                break
-    if best is None:
-        return None, None, [], None
-    _, start, end, value, unit = best
-    used = texts[start:end]
-    del texts[start:end], folded[start:end]
-    if start < len(folded) and folded[start] in ("of", "de", "del"):
-        del texts[start], folded[start]
-    return value, unit, used, None
-
-
-def _quantity_at(f: list[str], i: int) -> tuple[int, float, str | None, int] | None:
-    """(end, value, unit, rank) for a quantity starting at word i; rank 0 has a unit."""
-    word = f[i]
-    first = word[0]
-    if first.isdigit():
-        if m := _NUMBER_RE.fullmatch(word):
-            value, rank = _number(m), 1
-        elif m := _TIMES_RE.fullmatch(word):
-            return i + 1, float(m.group(2)), None, 1
-        elif m := _GLUED_RE.fullmatch(word):
-            unit = UNITS.get(m.group(2))
-            if unit is None:
-                return None  # `2kW`, `3rd`, `9V`: a spec or an ordinal, part of the item
-            return i + 1, _number(_NUMBER_RE.fullmatch(m.group(1))), unit, 0  # type: ignore[arg-type]
-        elif word in FRACTIONS:
-            value, rank = FRACTIONS[word], 1
-        elif m := _RANGE_RE.fullmatch(word):  # `2-3 blankets`: at least the first
-            value, rank = float(m.group(1)), 1
-        else:
-            return None
-    elif first in CURRENCY_SIGNS and (m := _CURRENCY_RE.fullmatch(word)):
-        return i + 1, float(m.group(2).replace(",", ".")), UNITS[m.group(1)], 0
-    elif first == "x" and (m := _TIMES_RE.fullmatch(word)):
-        return i + 1, float(m.group(1)), None, 1
-    elif word in NUMBER_WORDS:
-        value, rank = NUMBER_WORDS[word], 2
-        if word in _ARTICLES:
-            rank = 3  # `una manta`: an article, unless a unit or dozen follows
-    elif word in DOZEN_WORDS:
-        return i + 1, 12.0, None, 0
-    elif word in _ARTICLES and i + 1 < len(f) and f[i + 1] in DOZEN_WORDS:
-        value, rank = 1.0, 3
-    elif word in FRACTIONS:
-        value, rank = FRACTIONS[word], 1
-    else:
-        return None
-    end = i + 1
-    nxt = f[end] if end < len(f) else ""
-    if nxt in _ARTICLES and value == 0.5 and end + 1 < len(f):
-        end += 1  # half a dozen, half a kilo
-        nxt = f[end]
-    if nxt == "x" and rank < 3 and end + 1 < len(f) and f[end + 1][:1].isdigit():
-        return end + 1, value, None, 0  # 2 x 20L jugs: two of them
-    if nxt in ("of", "de") and word == "couple":
-        end += 1
-        nxt = f[end] if end < len(f) else ""
-    if nxt in DOZEN_WORDS:
-        return end + 1, value * 12, None, 0
-    if nxt in UNITS:
-        return end + 1, value, UNITS[nxt], 0
-    if rank == 3:
-        return None
-    return i + 1, value, None, rank
-
-
-def _number(m: re.Match[str]) -> float:
-    whole, sep, frac = m.group(1), m.group(2), m.group(3)
-    if not sep:
-        return float(whole)
-    if sep == "," and len(frac) == 3:
-        return float(whole + frac)  # 1,000: a thousands separator
-    return float(f"{whole}.{frac}")
-
-
-def _is_label(f: list[str], start: int, end: int) -> bool:
-    """`size 8`, `route 5`, `5 years`, `2 kW`: a numeral that names rather than counts."""
-    before = f[start - 1] if start > 0 else ""
-    after = f[end] if end < len(f) else ""
-    return before in LABEL_WORDS or after in SPEC_UNITS or before.startswith("#") \
-        or (before.isdigit() and f[start].isdigit())
 
 
 def _trim_fillers(texts: list[str], folded: list[str]) -> list[str]:

@@ -265,9 +265,22 @@ def test_one_typo_on_long_verbs(typo: str, verb: str) -> None:
     assert parse(typo).verb == verb  # a command, or a ParseError about that verb's arguments
 
 
-@pytest.mark.parametrize("typo", ["ned", "lst", "myy", "sso", "oo", "nn", "l", "t"])
+@pytest.mark.parametrize("typo", ["myy", "sso", "oo", "nn", "l", "t"])
 def test_short_tokens_are_never_guessed(typo: str) -> None:
     result = parse(f"{typo} rice")
+    assert isinstance(result, ParseError) and result.code == "unknown_verb"
+
+
+@pytest.mark.parametrize(("typo", "verb"), [
+    ("ned", "need"), ("hlp", "help"), ("lst", "list"), ("fnd", "find"), ("tke", "take"),
+])
+def test_one_typo_on_three_letter_words(typo: str, verb: str) -> None:
+    assert parse(f"{typo} rice").verb == verb
+
+
+@pytest.mark.parametrize("word", ["one", "don", "doe", "fin", "ore", "nee", "lit", "the", "fix"])
+def test_three_letter_words_that_are_words_are_not_corrected(word: str) -> None:
+    result = parse(f"{word} rice")
     assert isinstance(result, ParseError) and result.code == "unknown_verb"
 
 
@@ -367,7 +380,7 @@ def test_units_map_to_canonical_forms_only() -> None:
 
 
 def test_not_typos_are_really_one_edit_from_a_verb() -> None:
-    from protocol.parse import _distance
+    from protocol._typos import distance as _distance
 
     for word in NOT_TYPOS:
         assert any(_distance(word, a, 1) == 1 for a in TYPO_TARGETS), word

@@ -1,0 +1,197 @@
+"""The quantity of an OFFER or NEED (SPEC §3.1): digits, number words, fractions, dozens,
+`a kilo`, `un par de`, ranges; and the numerals that are not quantities (§3.3).
+
+Pure functions over the folded words of the arguments, used by `_fields.posting_fields`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from .commands import MAX_QUANTITY
+from .vocab import (
+    CURRENCY_SIGNS, DOZEN_WORDS, FRACTIONS, LABEL_WORDS, NUMBER_WORDS, PAIRED, PART_WORDS,
+    SPEC_UNITS, TENS, UNITS,
+)
+
+_NUMBER_RE = re.compile(r"(\d{1,6})(?:([.,])(\d{1,3}))?")
+_GLUED_RE = re.compile(r"(\d{1,6}(?:[.,]\d{1,3})?)([^\W\d_]+|[$€%])")
+_CURRENCY_RE = re.compile(r"([$€])(\d{1,6}(?:[.,]\d{1,2})?)")
+_TIMES_RE = re.compile(r"x(\d{1,6})|(\d{1,6})x")
+_NEGATIVE_RE = re.compile(r"[-−–]\d+(?:[.,]\d+)?[^\W\d_]*")
+_LONG_NUMBER_RE = re.compile(r"\d{7,}")
+_SPAN_RE = re.compile(r"(\d{1,6}(?:[.,]\d{1,3})?)[-–](\d{1,6}(?:[.,]\d{1,3})?)([^\W\d_]*)")
+
+_ARTICLES = frozenset("a an un una".split())
+_ONE = frozenset("a an".split())
+"""`a kilo`, `an hour`: one, before a unit or dozen (`un`/`una` are number words)."""
+_RANGE_JOINS = frozenset("to or o a - –".split())
+_UNITS_1_9 = {w: v for w, v in NUMBER_WORDS.items() if 1 <= v <= 9 and w not in _ARTICLES
+              and v.is_integer() and w not in ("couple",)}
+_OF = frozenset(("of", "de"))
+
+
+class Quantity(NamedTuple):
+    value: float | None = None
+    unit: str | None = None
+    used: tuple[str, ...] = ()
+    """The words it was written with, as typed (`6loaves`)."""
+    span: str | None = None
+    """A range as written (`2-3`): the value is its upper bound; the item keeps it."""
+    bad: str | None = None
+    """The words of a refused quantity (negative, or more than `MAX_QUANTITY`)."""
+
+
+def take_quantity(texts: list[str], folded: list[str]) -> Quantity:
+    """Remove the quantity from `texts`/`folded` in place and return it.
+
+    Preference: a number with a unit or `dozen` (`10kg`, `6 loaves`, `two dozen`), then
+    the first bare numeral that is not a label (`size 8`) or a spec (`2 kW`), then the
+    first number word.
+    """
+    best: tuple[int, int, int, float, str | None, str | None] | None = None
+    for i, word in enumerate(folded):
+        if word[0] in "-−–" and _NEGATIVE_RE.fullmatch(word):
+            return Quantity(bad=texts[i])
+        if _LONG_NUMBER_RE.fullmatch(word):
+            return Quantity(bad=texts[i])
+        found = _quantity_at(folded, i)
+        if found is None:
+            continue
+        end, value, unit, rank, span = found
+        if rank >= 1 and _is_label(folded, i, end):
+            continue
+        if value > MAX_QUANTITY:
+            return Quantity(bad=" ".join(texts[i:end]))
+        if value <= 0:
+            continue  # zero counts nothing: it stays in the item
+        if best is None or rank < best[0]:
+            best = (rank, i, end, value, unit, span)
+            if rank == 0:
+                break
+    if best is None:
+        return Quantity()
+    _, start, end, value, unit, span = best
+    used = tuple(texts[start:end])
+    del texts[start:end], folded[start:end]
+    if start < len(folded) and folded[start] in ("of", "de", "del"):
+        del texts[start], folded[start]
+    return Quantity(value, unit, used, span)
+
+
+_Found = tuple[int, float, "str | None", int, "str | None"]
+
+
+def _quantity_at(f: list[str], i: int) -> _Found | None:
+    """(end, value, unit, rank, range) for a quantity starting at word i; rank 0 has a
+    unit or dozen, 1 is a numeral, 2 a number word; 3 and 4 (`a`, `un`, `cuarto`) count
+    only before a unit."""
+    word = f[i]
+    first = word[0]
+    span = None
+    base = i + 1
+    if first.isdigit():
+        if m := _NUMBER_RE.fullmatch(word):
+            value, rank = _number(m), 1
+            if i + 2 < len(f) and f[i + 1] in _RANGE_JOINS \
+                    and (high := _NUMBER_RE.fullmatch(f[i + 2])) and _number(high) > value:
+                span, value, base = f"{word}-{f[i + 2]}", _number(high), i + 3  # 2 to 3
+            elif i + 1 < len(f) and f[i + 1] in FRACTIONS and f[i + 1][0].isdigit():
+                value, base = value + FRACTIONS[f[i + 1]], i + 2  # 1 1/2
+        elif m := _TIMES_RE.fullmatch(word):
+            return i + 1, float(m.group(2)), None, 1, None
+        elif m := _GLUED_RE.fullmatch(word):
+            unit = UNITS.get(m.group(2))
+            if unit is None:
+                return None  # `2kW`, `3rd`, `9V`: a spec or an ordinal, part of the item
+            return i + 1, _number(_NUMBER_RE.fullmatch(m.group(1))), unit, 0, None  # type: ignore[arg-type]
+        elif word in FRACTIONS:
+            value, rank = FRACTIONS[word], 1
+        elif (m := _SPAN_RE.fullmatch(word)) and (not m.group(3) or m.group(3) in UNITS):
+            low, high = _number(_NUMBER_RE.fullmatch(m.group(1))), \
+                _number(_NUMBER_RE.fullmatch(m.group(2)))  # type: ignore[arg-type]
+            span, value, rank = f"{m.group(1)}-{m.group(2)}", max(low, high), 1
+            if m.group(3):
+                return i + 1, value, UNITS[m.group(3)], 0, span  # 2-3kg
+        else:
+            return None
+    elif first in CURRENCY_SIGNS and (m := _CURRENCY_RE.fullmatch(word)):
+        return i + 1, float(m.group(2).replace(",", ".")), UNITS[m.group(1)], 0, None
+    elif first == "x" and (m := _TIMES_RE.fullmatch(word)):
+        return i + 1, float(m.group(1)), None, 1, None
+    elif word in NUMBER_WORDS:
+        value, rank = NUMBER_WORDS[word], 2
+        if word in _ARTICLES:
+            rank = 3  # `una manta`: an article, unless a unit or dozen follows
+        elif word in TENS:
+            value, base = _tens(f, i, value)
+        if rank == 2 and base + 1 < len(f) and f[base] in _RANGE_JOINS \
+                and NUMBER_WORDS.get(f[base + 1], 0) > value and f[base + 1] not in _ARTICLES:
+            span, value, base = f"{word}-{f[base + 1]}", NUMBER_WORDS[f[base + 1]], base + 2
+    elif word in DOZEN_WORDS:
+        return i + 1, 12.0, None, 0, None
+    elif word in _ONE:
+        value, rank = 1.0, 3  # `a kilo`, `a dozen`, `a pair of boots`
+    elif word in PART_WORDS:
+        value, rank = 1.0, 4  # `quarter kilo`: see the part below
+        base = i
+    elif word in FRACTIONS:
+        value, rank = FRACTIONS[word], 1
+    else:
+        return None
+    end = base
+    nxt = f[end] if end < len(f) else ""
+    if nxt in _ARTICLES and value == 0.5 and end + 1 < len(f):
+        end += 1  # half a dozen, half a kilo
+        nxt = f[end]
+    if nxt in PART_WORDS:  # un cuarto de kilo, a quarter kilo, a third of a cup
+        j = end + 1 + (end + 1 < len(f) and f[end + 1] in _OF)
+        j += j < len(f) and f[j] in _ONE
+        if j < len(f) and f[j] in UNITS:
+            return j + 1, value * PART_WORDS[nxt], UNITS[f[j]], 0, span
+        return None if rank >= 3 else (base, value, None, rank, span)
+    if nxt == "x" and rank < 3 and end + 1 < len(f) and f[end + 1][:1].isdigit():
+        return end + 1, value, None, 0, span  # 2 x 20L jugs: two of them
+    if nxt in _OF and word == "couple":
+        end += 1
+        nxt = f[end] if end < len(f) else ""
+    if nxt in ("par", "pares") and end + 2 < len(f) and f[end + 1] == "de":
+        thing = f[end + 2]  # un par de latas: two cans; un par de zapatos: one pair
+        if thing in UNITS and UNITS[thing] != "pairs":
+            return end + 3, value * 2, UNITS[thing], 0, span
+        if thing not in PAIRED:
+            return end + 2, value * 2, None, 0, span
+    if nxt in DOZEN_WORDS:
+        return end + 1, value * 12, None, 0, span
+    if nxt in UNITS:
+        return end + 1, value, UNITS[nxt], 0, span
+    if rank >= 3:
+        return None
+    return base, value, None, rank, span
+
+
+def _tens(f: list[str], i: int, value: float) -> tuple[float, int]:
+    """`twenty five` (en) and `treinta y cinco` (es): the tens plus a units word."""
+    if i + 1 < len(f) and f[i + 1] in _UNITS_1_9:
+        return value + _UNITS_1_9[f[i + 1]], i + 2
+    if i + 2 < len(f) and f[i + 1] == "y" and f[i + 2] in _UNITS_1_9:
+        return value + _UNITS_1_9[f[i + 2]], i + 3
+    return value, i + 1
+
+
+def _number(m: re.Match[str]) -> float:
+    whole, sep, frac = m.group(1), m.group(2), m.group(3)
+    if not sep:
+        return float(whole)
+    if sep == "," and len(frac) == 3:
+        return float(whole + frac)  # 1,000: a thousands separator
+    return float(f"{whole}.{frac}")
+
+
+def _is_label(f: list[str], start: int, end: int) -> bool:
+    """`size 8`, `route 5`, `5 years`, `2 kW`: a numeral that names rather than counts."""
+    before = f[start - 1] if start > 0 else ""
+    after = f[end] if end < len(f) else ""
+    return before in LABEL_WORDS or after in SPEC_UNITS or before.startswith("#") \
+        or (before.isdigit() and f[start].isdigit())
