@@ -133,7 +133,8 @@ def _backup(settings: Settings, path: Any) -> str:
 
 def _rebuild_derived(db: Any) -> None:
     """The match index is derived from the postings: an older board may have none yet."""
-    from meshbot.matcher import index_in_step, rebuild_index
+    from meshbot.board_pass import index_in_step
+    from meshbot.matcher import rebuild_index
 
     if not index_in_step(db):
         rebuild_index(db, time.time())
