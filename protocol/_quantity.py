@@ -60,7 +60,7 @@ def take_quantity(texts: list[str], folded: list[str]) -> Quantity:
         if found is None:
             continue
         end, value, unit, rank, span = found
-        if rank >= 1 and _is_label(folded, i, end):
+        if (rank >= 1 or unit == "people") and _is_label(folded, i, end if rank >= 1 else end - 1):
             continue
         if value > MAX_QUANTITY:
             return Quantity(bad=" ".join(texts[i:end]))
@@ -189,9 +189,23 @@ def _number(m: re.Match[str]) -> float:
     return float(f"{whole}.{frac}")
 
 
+_HOUSEHOLD = frozenset("family familia household hogar".split())
+"""`family of 3`, `familia de 5`: who the posting is for, not how many things."""
+_CAPACITY = frozenset("person seater persona".split())
+"""`tent 4 person`, `4 person tent`: a size of the thing (singular after a count), not people."""
+_FOR_WHOM = frozenset("for para of de".split())
+"""`ride for 2 person`: people after all."""
+
+
 def _is_label(f: list[str], start: int, end: int) -> bool:
-    """`size 8`, `route 5`, `5 years`, `2 kW`: a numeral that names rather than counts."""
+    """`size 8`, `route 5`, `5 years`, `2 kW`, `family of 3`, `tent 4 person`: a numeral that
+    names rather than counts."""
     before = f[start - 1] if start > 0 else ""
     after = f[end] if end < len(f) else ""
+    if before in _OF and start > 1 and f[start - 2] in _HOUSEHOLD:
+        return True
+    if end == start + 1 and after in _CAPACITY and f[start].isdigit() and f[start] != "1" \
+            and before not in _FOR_WHOM:
+        return True
     return before in LABEL_WORDS or after in SPEC_UNITS or before.startswith("#") \
         or (before.isdigit() and f[start].isdigit())

@@ -228,7 +228,11 @@ def edits_allowed(word: str) -> int:
 
 
 def near_words(vocab: Vocabulary, word: str) -> set[str]:
-    """Known single words within the edits `word` is allowed (none when `word` is itself known)."""
+    """Known single words within the edits `word` is allowed (none when `word` is itself known).
+
+    The first letter is never swapped for another: people slip inside a word, and a real word
+    with another first letter is usually another word (`litter` is not `sitter`); a letter
+    added or lost at the front is a slip (`iphone`)."""
     limit = edits_allowed(word)
     if not limit or word in vocab.known or not word.isalpha():
         return set()
@@ -238,4 +242,4 @@ def near_words(vocab: Vocabulary, word: str) -> set[str]:
     found: set[str] = set()
     for key in keys:
         found |= vocab.typo_index.get(key, frozenset())
-    return {w for w in found if osa_distance(word, w) <= limit}
+    return {w for w in found if (w[0] == word[0] or w == word[1:] or word == w[1:]) and osa_distance(word, w) <= limit}

@@ -55,7 +55,10 @@ class Identity:
     others: frozenset[str] = frozenset()
     """The other things an item names (`notebooks and pencils`): each fits too."""
     audience: frozenset[str] = frozenset()
-    """Who it is for, where it says (`baby`, `child`, `women`, `men`)."""
+    """Who it is for, where it says (`baby`, `child`, `women`, `men`, `pet`)."""
+    kinds: frozenset[str] = frozenset()
+    """The nouns that say which kind of the head it is (`bed` frame, `tire` pump, calentador
+    de `agua`): a known concept, or `~lang:word` for a word the tables do not know."""
 
     @property
     def generic(self) -> bool:
@@ -213,7 +216,7 @@ def _identify(item: str, vocab: Vocabulary, when: str | None, default_lang: str)
             main.append(unit)
     purposes = _purposes(tail, vocab) if purpose_tail else frozenset()
     audience = frozenset(who for u in units for w in u.words if (who := vocab.audiences.get(w)))
-    heads = [h for group in _groups(main) if (h := _head(group, tail, vocab, lang))[0] is not None]
+    heads = [(h, group) for group in _groups(main) if (h := _head(group, tail, vocab, lang))[0] is not None]
     if not heads:
         generic = next((u.generic for u in main if u.role == "generic"), None)
         if generic is not None or not main:
@@ -221,11 +224,36 @@ def _identify(item: str, vocab: Vocabulary, when: str | None, default_lang: str)
         rest = [u for u in main if u.role == "modifier"] or main  # only modifiers ("canned"): all there is
         word = " ".join(rest[-1].words)
         return Identity("~" + word, word, "", False, None, sizes, days, purposes, audience=audience)
-    (head, objects), *others = heads
+    ((head, objects), _), *rest = heads
     assert head is not None
     concept = _concept(head)
+    others = frozenset(_concept(h) for (h, _), _ in rest if h) - {concept}
+    if head.role == "activity" and others:  # `bike repair, flats and brakes`: what it repairs
+        objects, others = (objects | others if head.concept in vocab.specific else objects), frozenset()
+    kinds = frozenset().union(*(_kinds(h, group, concept, vocab, lang) for (h, _), group in heads
+                                if h is not None and _concept(h) == concept))
     return Identity(concept, " ".join(head.words), head.lang, head.typo, vocab.category.get(concept),
-                    sizes, days, purposes, objects, frozenset(_concept(h) for h, _ in others if h) - {concept}, audience)
+                    sizes, days, purposes, objects, others, audience, kinds)
+
+
+def _kinds(head: _Unit, group: list[_Unit], concept: str, vocab: Vocabulary, lang: str) -> frozenset[str]:
+    """The nouns beside the head that say which kind of it this is: `bed frame`, `tire pump`,
+    `calentador de agua`, and inside a known phrase the words that are things of their own
+    (`rice cooker`, `water filter`). An activity's words are its objects, not kinds."""
+    if head.role == "activity":
+        return frozenset()
+    found: set[str] = set()
+    for unit in group:
+        if unit is head or unit.role != "noun" or unit.typo:
+            continue
+        found.add(unit.concept if unit.concept else f"~{lang}:{' '.join(unit.words)}")
+    if len(head.words) > 1:
+        for word in head.words:
+            inner = next((c for x in ("", *LANGUAGES) if (c := vocab.phrases[x].get((word,)))), None)
+            if inner is not None and inner not in vocab.activities:
+                found.add(inner)
+    found.discard(concept)
+    return frozenset(found)
 
 
 def _concept(unit: _Unit) -> str:
@@ -272,6 +300,21 @@ def _contradict(a: frozenset[str], b: frozenset[str]) -> bool:
     return bool(a) and bool(b) and a.isdisjoint(b)
 
 
+def _other_kind(one: Identity, other: Identity) -> bool:
+    """Both say which kind, and the kinds differ: `tire pump` is not a `breast pump`, a `car
+    battery charger` not an `iphone charger`. A word the tables do not know is compared only
+    with words of its own language (`rain boots` may be `botas de lluvia`)."""
+    a, b = one.kinds, other.kinds
+    if not a or not b or not a.isdisjoint(b):
+        return False
+    known_a, known_b = {k for k in a if k[0] != "~"}, {k for k in b if k[0] != "~"}
+    if known_a and known_b:
+        return True
+    langs_a = {k[1:].split(":", 1)[0] for k in a - known_a} or {other.lang or "en"}
+    langs_b = {k[1:].split(":", 1)[0] for k in b - known_b} or {one.lang or "en"}
+    return bool(langs_a & langs_b)
+
+
 def fit(offer: Identity, need: Identity) -> Fit | None:
     """Is `offer` the thing `need` asks for? How sure, and why; None when it is not.
 
@@ -296,7 +339,7 @@ def fit(offer: Identity, need: Identity) -> Fit | None:
         if not shared:
             return None
         return Fit(SCORES["same item"], "same item")  # one of the things either names
-    if _contradict(offer.objects, need.objects):
+    if _contradict(offer.objects, need.objects) or _other_kind(offer, need):
         return None
     if offer.typo or need.typo:
         reason = "typo"

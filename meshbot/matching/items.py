@@ -78,6 +78,8 @@ def blind_identity(identity: Identity, blind: Callable[[str], str]) -> Identity:
         sizes=frozenset(hide("s:", s) for s in identity.sizes),
         objects=frozenset(hide("o:", o) for o in identity.objects),
         others=frozenset(hide("", o) for o in identity.others),
+        kinds=frozenset(k.split(":", 1)[0] + ":" + hide("k:", k) if k[0] == "~" else hide("k:", k)
+                        for k in identity.kinds),
     )
 
 
@@ -105,6 +107,7 @@ def encode(identity: Identity) -> str:
     tokens += sorted("o=" + o for o in identity.objects)
     tokens += sorted("a=" + o for o in identity.others)
     tokens += sorted("u=" + o for o in identity.audience)
+    tokens += sorted("k=" + k.replace(" ", "_") for k in identity.kinds)
     return " ".join(tokens)
 
 
@@ -122,4 +125,5 @@ def decode(text: str) -> Identity:
         sizes=frozenset(found.get("s", ())), days=frozenset(found.get("d", ())),
         purposes=frozenset(found.get("p", ())), objects=frozenset(found.get("o", ())),
         others=frozenset(found.get("a", ())), audience=frozenset(found.get("u", ())),
+        kinds=frozenset(k.replace("_", " ") if k[0] == "~" else k for k in found.get("k", ())),
     )
