@@ -244,7 +244,7 @@ def _kinds(head: _Unit, group: list[_Unit], concept: str, vocab: Vocabulary, lan
         return frozenset()
     found: set[str] = set()
     for unit in group:
-        if unit is head or unit.role != "noun" or unit.typo:
+        if unit is head or unit.role != "noun":
             continue
         found.add(unit.concept if unit.concept else f"~{lang}:{' '.join(unit.words)}")
     if len(head.words) > 1:

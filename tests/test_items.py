@@ -110,3 +110,26 @@ def test_a_committee_adds_words_in_the_config() -> None:
     assert fit_items("wheelchair", "silla rodante", VOCAB) is None
     assert identify("patineta electrica", vocab).concept == "hoverboard"
     assert identify("ham radio license", vocab).category == "communication"
+
+
+KIND_CASES = [  # (offer, need, pairs?): the nouns beside the head say which kind it is
+    ("bed frame", "picture frame", False),
+    ("breast pump", "tire pump", False),
+    ("car battery charger", "iphone charger", False),
+    ("reading glasses", "wine glasses", False),
+    ("calentador de agua", "space heater", False),
+    ("queen bed frame", "marco de cama", True),
+    ("rain boots", "botas de lluvia", True),  # unknown words of two languages are not compared
+    ("kids bike 16 inch", "bicicleta para niño", True),  # inches are a size, not the thing
+    ("nebulizer machine", "nebulizador", True),
+    ("cordless drill", "drill to hang shelves", True),
+    ("cat litter", "babysitter", False),  # a typo never swaps the first letter
+    ("cuidar niños", "sitter for my dog", False),  # pets are an audience of their own
+    ("bike repair, flats and brakes", "fix my bike brakes", True),
+    ("bike repair, flats and brakes", "brake pads", False),  # what a repair works on is no second item
+]
+
+
+@pytest.mark.parametrize(("offer", "need", "pairs"), KIND_CASES, ids=[f"{o} / {n}" for o, n, _ in KIND_CASES])
+def test_the_kind_of_a_thing_must_agree(offer: str, need: str, pairs: bool) -> None:
+    assert (fit_items(offer, need, VOCAB) is not None) == pairs
