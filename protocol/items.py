@@ -310,8 +310,8 @@ def _other_kind(one: Identity, other: Identity) -> bool:
     known_a, known_b = {k for k in a if k[0] != "~"}, {k for k in b if k[0] != "~"}
     if known_a and known_b:
         return True
-    langs_a = {k[1:].split(":", 1)[0] for k in a - known_a} or {other.lang or "en"}
-    langs_b = {k[1:].split(":", 1)[0] for k in b - known_b} or {one.lang or "en"}
+    langs_a = {k[1:].split(":", 1)[0] for k in a - known_a} or {one.lang or "en"}
+    langs_b = {k[1:].split(":", 1)[0] for k in b - known_b} or {other.lang or "en"}
     return bool(langs_a & langs_b)
 
 
