@@ -65,7 +65,7 @@ FLOORS = {
     # board: (precision, recall) reached by both passes, where below the target; see docs/matching.md
     "heldout": (0.909, 0.937),
     "blind": (0.933, 0.933),
-    "fresh_b": (0.850, 0.377),
+    "fresh_b": (0.857, 0.399),
 }
 """Boards where the target is not met yet: the figures reached are floors, never to fall below."""
 GAPS = {"heldout": 0.032}
