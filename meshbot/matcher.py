@@ -51,8 +51,8 @@ LIVE = "proposed"
 WRITE_BATCH = 500
 FEW_MATCHES = 8
 """Up to this many new matches are written one statement each, with RETURNING."""
-KEYS_VERSION = "i1"
-"""How index keys are made (item identity): an index made another way is rebuilt."""
+KEYS_VERSION = "i2"
+"""How index keys are made (item identity, with its kinds since i2): an index made another way is rebuilt."""
 OFFER_LEVEL = 2
 """Offers have no urgency level in the index (only needs are served by level)."""
 INDEX = MatchKey.__table__  # type: ignore[attr-defined]
