@@ -76,6 +76,10 @@ class NodeInfo:
     snr: float | None = None
     last_heard: float | None = None
     hops_away: int | None = None
+    channel_utilization: float | None = None
+    """Percent of the last minute the node heard the channel busy (its device metrics)."""
+    air_util_tx: float | None = None
+    """Percent of the last hour the node itself transmitted (its device metrics)."""
 
     @property
     def id(self) -> str:
@@ -145,6 +149,12 @@ class RadioLink(ABC):
         """One node the radio has heard of (None: not heard of). Links that hold their node
         database by number answer this without building all of `nodes()`."""
         return self.nodes().get(num)
+
+    def channel_utilization(self) -> float | None:
+        """How busy our radio hears the channel, in percent, as its device metrics report it
+        (firmware sends them to its client now and then); None until it has said."""
+        info = self.node_info(self.my_node_num)
+        return info.channel_utilization if info is not None else None
 
     @property
     @abstractmethod

@@ -227,7 +227,7 @@ def matches(ctx: click.Context, as_json: bool, live: bool) -> None:
 
 @main.command("outbox")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--state", type=click.Choice(["pending", "sending", "sent", "relayed", "acked", "failed", "dropped", "merged"]),
+@click.option("--state", type=click.Choice(["pending", "sending", "sent", "relayed", "acked", "failed", "dropped", "merged", "superseded"]),
               help="Only rows in this state.")
 @click.option("--limit", default=50, show_default=True, help="How many rows, newest first.")
 @click.pass_context
