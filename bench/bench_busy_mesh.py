@@ -147,6 +147,7 @@ def measure(scenario_name: str, burst: int, seed: int = 7) -> dict[str, Any]:
     q = statistics.quantiles(latencies, n=20) if len(latencies) >= 2 else latencies * 19
     return {
         "scenario": scenario_name, "burst": burst, "commands": len(sent),
+        "answered": sum(1 for _, w, p in sent if (w, p) in answers),
         "delivered": len(latencies), "bot_tx": len(bot_tx), "bot_retx": len(bot_retx),
         "p50": statistics.median(latencies) if latencies else None,
         "p95": q[18] if latencies else None,
@@ -187,15 +188,15 @@ def _fmt(value: float | None, unit: str = " s") -> str:
 
 def table(before: list[dict[str, Any]], after: list[dict[str, Any]], ref: str) -> str:
     lines = [
-        "| scenario | burst | code | delivered | bot tx / reply (with radio retx) | p50 | p95 | channel busy | drain / need |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| scenario | burst | code | reached the bot | replies delivered | bot tx / reply (with radio retx) | p50 | p95 | channel busy | drain / need |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for b, a in zip(before, after):
         for label, r in ((f"before ({ref})", b), ("after", a)):
-            n = max(r["commands"], 1)
+            n = max(r["answered"], 1)
             lines.append(
-                f"| {r['scenario']} | {r['burst']} | {label} | {r['delivered']} of {r['commands']} | "
-                f"{r['bot_tx'] / n:.2f} ({(r['bot_tx'] + r['bot_retx']) / n:.2f}) | {_fmt(r['p50'])} | "
+                f"| {r['scenario']} | {r['burst']} | {label} | {r['answered']} of {r['commands']} | "
+                f"{r['delivered']} of {r['answered']} | {r['bot_tx'] / n:.2f} ({(r['bot_tx'] + r['bot_retx']) / n:.2f}) | {_fmt(r['p50'])} | "
                 f"{_fmt(r['p95'])} | {r['busy_pct']:.0f} % | {r['drained_s']:.0f} s / {r['need_s']:.0f} s |"
             )
     return "\n".join(lines)

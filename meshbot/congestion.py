@@ -9,9 +9,9 @@ retry on top of that, or its own copies take the channel the ACKs need. So:
   between them) gives its NAK after three retransmission timeouts; the packets queued
   ahead of ours delay the first try, and the destination's ACK crosses every hop back.
   Only when nothing at all came by then is a packet taken as lost.
-* `Pace`: the gap between two texts, AIMD-style. A NAK or a timeout doubles it (up to a
-  ceiling); a verdict that came back within the firmware's first try narrows it by a
-  step, down to the pacing floor. While the radio reports the channel busier than a
+* `Pace`: the gap between two texts, AIMD on the sending rate. A NAK or a timeout
+  doubles the gap (halves the rate, up to a ceiling); a verdict that came back within
+  the firmware's first try adds a step to the rate, back down to the pacing floor. While the radio reports the channel busier than a
   threshold, the gap stretches in proportion and only one DM is in flight.
 """
 
@@ -71,20 +71,29 @@ class Pace:
 
     floor_s: float
     ceiling_s: float = 60.0
-    step_s: float = 1.0
+    rate_step: float = 0.05
+    """Texts per second the rate grows by with each quick verdict."""
     busy_pct: float = 25.0
     gap_s: float = field(init=False)
+    _widened_at: float = field(init=False, default=float("-inf"))
 
     def __post_init__(self) -> None:
         self.gap_s = self.floor_s
 
-    def widen(self) -> None:
-        """A NAK or a verdict that never came: the channel is losing packets."""
+    def widen(self, sent_at: float, now: float) -> None:
+        """A NAK or a verdict that never came for a text sent at `sent_at`: the channel is
+        losing packets. Only a text sent since the last widening counts, so a burst of
+        failures of texts that were already out doubles the gap once, not once each."""
+        if sent_at < self._widened_at:
+            return
+        self._widened_at = now
         self.gap_s = min(self.ceiling_s, max(self.gap_s, self.floor_s) * 2.0)
 
     def narrow(self) -> None:
-        """A verdict within the firmware's first try: the channel carries us."""
-        self.gap_s = max(self.floor_s, self.gap_s - self.step_s)
+        """A verdict within the firmware's first try: the channel carries us. The sending
+        rate (1 / gap) grows by a fixed step, so a gap at the ceiling is back near the
+        floor after a handful of quick verdicts, while a doubling halves the rate at once."""
+        self.gap_s = max(self.floor_s, 1.0 / (1.0 / self.gap_s + self.rate_step))
 
     def busy(self, utilisation: float | None) -> bool:
         """The radio says the channel is busier than the threshold (unknown is not busy)."""

@@ -161,7 +161,7 @@ class Sender:
                 if current and item.state in (*IN_FLIGHT, "relayed"):
                     log.info("#%s not delivered (%s)", item.id, ack.error)
                     item.error = ack.error
-                    self.pace.widen()
+                    self.pace.widen(item.sent_at or now, now)
                     # Relays with a learned route retry a hop on their own: let them finish.
                     self._resend_or_fail(item, now, wait=first_try_s(item.text, self._preset, self._utilisation()))
             db.add(item)
@@ -191,7 +191,7 @@ class Sender:
             db.add(attempt)
             if item.state == "sent" and item.packet_id == attempt.packet_id:
                 item.error = "no ack"
-                self.pace.widen()
+                self.pace.widen(attempt.sent_at, now)
                 self._resend_or_fail(item, now, wait=0.0)
                 db.add(item)
 
