@@ -292,7 +292,6 @@ class MeshtasticLink(RadioLink):
 def _as_node_info(num: int, node: dict[str, Any]) -> NodeInfo:
     """One entry of the library's node database (`nodesByNum`), as the link reports it."""
     user = node.get("user") or {}
-    metrics = node.get("deviceMetrics") or {}  # the library keeps a node's last TELEMETRY_APP figures here
     return NodeInfo(
         num=num,
         short_name=user.get("shortName"),
@@ -300,6 +299,5 @@ def _as_node_info(num: int, node: dict[str, Any]) -> NodeInfo:
         snr=node.get("snr"),
         last_heard=node.get("lastHeard"),
         hops_away=node.get("hopsAway"),
-        channel_utilization=metrics.get("channelUtilization"),
-        air_util_tx=metrics.get("airUtilTx"),
+        device_metrics=node.get("deviceMetrics"),
     )

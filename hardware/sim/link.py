@@ -13,15 +13,24 @@ for an ACK (else `MAX_RETRANSMIT`, ...), and `from` the node that acked, or our 
 for an implicit ack (a neighbour was heard rebroadcasting it) and for a NAK after the
 last retransmission.
 
+Our own node's device metrics (channel utilisation, air_util_tx) are what the node last
+reported to its client, as the library keeps them in `nodesByNum`: read at connect (the
+config download) and updated by each TELEMETRY_APP report, every minute
+(`node_info(link.my_node_num)["deviceMetrics"]["channelUtilization"]`).
+
 Listeners run inside the simulation step: they must only record and queue, never block.
 Texts that arrive while the link is closed stay in `node.received` and are not replayed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
+from typing import Any
 
-from meshtastic.protobuf import portnums_pb2
+import google.protobuf.json_format
+
+from meshtastic.protobuf import portnums_pb2, telemetry_pb2
 from pubsub import pub
 
 from hardware.airtime import DATA_PAYLOAD_LEN
@@ -39,6 +48,7 @@ from hardware.sim.mesh import SimMesh, SimNode
 from hardware.sim.packet import topic_for
 
 ALERT_PORT = portnums_pb2.PortNum.ALERT_APP
+TELEMETRY_PORT = portnums_pb2.PortNum.TELEMETRY_APP
 
 
 class SimLink(RadioLink):
@@ -51,6 +61,7 @@ class SimLink(RadioLink):
         self.node: SimNode = mesh.nodes[node_num]
         self._connected = False
         self._lock = threading.Lock()
+        self._metrics: dict[str, Any] = {}
         define_topics()
 
     def __repr__(self) -> str:
@@ -74,6 +85,7 @@ class SimLink(RadioLink):
             if self._connected:
                 return
             self._connected = True
+            self._metrics = self.node.device_metrics()
             self.node.add_packet_listener(self._on_packet)
         pub.sendMessage(TOPIC_ESTABLISHED, interface=self.interface)
 
@@ -107,6 +119,22 @@ class SimLink(RadioLink):
         """This node and every node a flood from it reaches, as its node database would hold them."""
         return self.mesh.node_db(self.node.num)
 
+    def node_info(self, num: int) -> NodeInfo | None:
+        info = self.nodes().get(num)
+        if info is not None and num == self.node.num:
+            info = dataclasses.replace(info, device_metrics=dict(self._metrics))
+        return info
+
     def _on_packet(self, packet: dict) -> None:
+        raw = packet["raw"]
+        if raw.decoded.portnum == TELEMETRY_PORT and getattr(raw, "from") == self.node.num:
+            self._note_telemetry(raw.decoded.payload)
         if self._connected:
             pub.sendMessage(topic_for(packet["raw"].decoded.portnum), packet=packet, interface=self.interface)
+
+    def _note_telemetry(self, payload: bytes) -> None:
+        """As the library's `_onTelemetryReceive`: merge the report into our node's entry."""
+        report = telemetry_pb2.Telemetry()
+        report.ParseFromString(payload)
+        if report.HasField("device_metrics"):
+            self._metrics = {**self._metrics, **google.protobuf.json_format.MessageToDict(report.device_metrics)}

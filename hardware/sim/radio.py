@@ -29,7 +29,7 @@ from hardware.sim.channel import Airing, Channel, Reception
 from hardware.sim.contention import own_tx_delay, rebroadcast_delay
 from hardware.sim.packet import SimPacket
 from hardware.sim.propagation import Antenna
-from hardware.sim.usage import ChannelUtilisation, TxWindow
+from hardware.sim.usage import ChannelUtilisation, TxWindow, tx_utilisation
 
 TX_QUEUE_LEN = 16
 """The firmware's MAX_TX_QUEUE."""
@@ -90,6 +90,9 @@ class Radio:
         self.enabled = True
         self.window = TxWindow(duty_cycle)
         self.util = ChannelUtilisation()
+        """Receiving or transmitting, the last minute: the firmware's channel_utilization."""
+        self.tx_util = tx_utilisation()
+        """Transmitting, the last hour: the firmware's air_util_tx."""
         self.stats = RadioStats()
         self.queue: list[TxItem] = []
         self.sending: TxItem | None = None
@@ -202,6 +205,7 @@ class Radio:
         airing = self.channel.begin(self.num, item.packet, duration)
         self.window.add(env.now, duration)
         self.util.add(env.now, duration)
+        self.tx_util.add(env.now, duration)
         self.stats.transmissions += 1
         self.stats.airtime_s += duration
         if item.on_start is not None:

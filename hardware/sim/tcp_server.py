@@ -29,6 +29,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 
+import google.protobuf.json_format
 from google.protobuf.message import DecodeError
 from meshtastic.protobuf import channel_pb2, config_pb2, mesh_pb2
 
@@ -56,6 +57,8 @@ def _node_info_pb(info: NodeInfo) -> mesh_pb2.NodeInfo:
         pb.last_heard = int(info.last_heard)
     if info.hops_away is not None:
         pb.hops_away = info.hops_away
+    if info.device_metrics:
+        google.protobuf.json_format.ParseDict(dict(info.device_metrics), pb.device_metrics)
     return pb
 
 
