@@ -124,8 +124,8 @@ def measure(scenario_name: str, burst: int, seed: int = 7) -> dict[str, Any]:
             if env.now < last_command + 5 or len(sent) < burst:
                 continue
             answers = replies()
-            if len(answers) >= burst and all(arrival(w, answers.get((w, p), "\0")) is not None for _, w, p in sent):
-                break
+            if all(arrival(w, answers[(w, p)]) is not None for _, w, p in sent if (w, p) in answers):
+                break  # every command that reached the bot is answered (a lost one never will be)
         answers = replies()
         latencies: list[float] = []
         for t, who, pid in sent:
@@ -136,7 +136,8 @@ def measure(scenario_name: str, burst: int, seed: int = 7) -> dict[str, Any]:
                 start = min((e.time for e in mesh.log if e.kind == "tx" and e.node == who and e.packet_id == pid), default=t)
                 latencies.append(got - start)
         first = min(t for t, _, _ in sent)
-        end = first + max(latencies) if len(latencies) == len(sent) else env.now
+        answered = sum(1 for _, w, p in sent if (w, p) in answers)
+        end = first + max(latencies) if latencies and len(latencies) == answered else env.now
         txs = [e for e in mesh.log if e.duration > 0 and e.time >= first]
         bot_tx = [e for e in mesh.log if e.kind == "tx" and e.node == bot and e.to != 0xFFFFFFFF]
         bot_retx = [e for e in mesh.log if e.kind == "retx" and e.node == bot]
@@ -147,7 +148,7 @@ def measure(scenario_name: str, burst: int, seed: int = 7) -> dict[str, Any]:
     q = statistics.quantiles(latencies, n=20) if len(latencies) >= 2 else latencies * 19
     return {
         "scenario": scenario_name, "burst": burst, "commands": len(sent),
-        "answered": sum(1 for _, w, p in sent if (w, p) in answers),
+        "answered": answered,
         "delivered": len(latencies), "bot_tx": len(bot_tx), "bot_retx": len(bot_retx),
         "p50": statistics.median(latencies) if latencies else None,
         "p95": q[18] if latencies else None,

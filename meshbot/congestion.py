@@ -6,8 +6,10 @@ retry on top of that, or its own copies take the channel the ACKs need. So:
 
 * `verdict_wait_s`: the longest the radio can be busy with one packet. The firmware
   (`NextHopRouter::NUM_RELIABLE_RETX` = 3 tries, `RadioInterface::getRetransmissionMsec`
-  between them) gives its NAK after three retransmission timeouts; the packets queued
-  ahead of ours delay the first try, and the destination's ACK crosses every hop back.
+  between them) gives its NAK after three retransmission timeouts, each pushed back by
+  the air time of every packet it hears meanwhile (`ReliableRouter::shouldFilterReceived`);
+  the packets queued ahead of ours delay the first try, and the destination's ACK
+  crosses every hop back.
   Only when nothing at all came by then is a packet taken as lost.
 * `Pace`: the gap between two texts, AIMD on the sending rate. A NAK or a timeout
   doubles the gap (halves the rate, up to a ceiling); a verdict that came back within
@@ -29,6 +31,10 @@ ACK_PHY_BYTES = 27
 request_id): 11 bytes, as the meshtastic protobufs encode it."""
 RELAY_WAIT_SLOTS = 2 * CW_MAX + 2 ** ((CW_MIN + CW_MAX) // 2)
 """A client's rebroadcast wait at a middling SNR (`getTxDelayMsecWeighted`), in slots."""
+MAX_HEARD_PCT = 80.0
+"""Past this utilisation the stretch of the firmware's timer is taken as at this one."""
+UNKNOWN_HEARD_SHARE = 0.5
+"""The share of time spent hearing others assumed when the radio has not reported."""
 PATIENT_UTILISATION = 100.0
 """The channel utilisation assumed when the radio has not reported one: the widest
 contention window, so a missing figure errs towards waiting, never towards resending."""
@@ -55,7 +61,11 @@ def verdict_wait_s(
     waiting its contention slots first.
     """
     p = get_preset(preset)
-    radio = FIRMWARE_TRIES * first_try_s(text, preset, utilisation)
+    # Firmware pushes a pending packet's timer back by the air time of every packet it
+    # hears (it cannot hear an ACK meanwhile), so on a channel busy a share u of the
+    # time its tries take 1 / (1 - u) as long.
+    heard = UNKNOWN_HEARD_SHARE if utilisation is None else min(utilisation, MAX_HEARD_PCT) / 100.0
+    radio = FIRMWARE_TRIES * first_try_s(text, preset, utilisation) / (1.0 - heard)
     per_hop = time_on_air(_phy_bytes(text, True), p) + time_on_air(ACK_PHY_BYTES, p) + 2 * RELAY_WAIT_SLOTS * slot_time(p)
     return ahead_s + radio + max(hops, 1) * per_hop
 

@@ -20,7 +20,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, update
+from sqlalchemy import func, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -180,18 +180,24 @@ class Sender:
             log.warning("#%s to %08x failed after %d tries", item.id, item.destination, item.attempts)
 
     def _expire_overdue(self, db: Session, now: float) -> None:
-        """A DM whose try got no verdict by its due time (the radio's own tries long over)."""
+        """A DM whose try got no verdict by its due time (the radio's own tries long over),
+        or only a relay's implicit ack and never the destination's own: sent again."""
         overdue = db.exec(
             select(DeliveryAttempt, OutboxItem)
             .join(OutboxItem, col(OutboxItem.id) == DeliveryAttempt.outbox_id)
-            .where(col(DeliveryAttempt.verdict).is_(None), DeliveryAttempt.verdict_due <= now)
+            .where(
+                or_(col(DeliveryAttempt.verdict).is_(None), DeliveryAttempt.verdict == "relayed"),
+                DeliveryAttempt.verdict_due <= now,
+            )
         ).all()
         for attempt, item in overdue:
-            attempt.verdict, attempt.verdict_at = "timeout", now
+            relayed = attempt.verdict == "relayed"
+            attempt.verdict, attempt.verdict_at = ("relayed, no ack" if relayed else "timeout"), now
             db.add(attempt)
-            if item.state == "sent" and item.packet_id == attempt.packet_id:
-                item.error = "no ack"
-                self.pace.widen(attempt.sent_at, now)
+            if item.state in ("sent", "relayed") and item.packet_id == attempt.packet_id:
+                item.error = "relayed, no ack from the destination" if relayed else "no ack"
+                if not relayed:
+                    self.pace.widen(attempt.sent_at, now)
                 self._resend_or_fail(item, now, wait=0.0)
                 db.add(item)
 
@@ -226,6 +232,15 @@ class Sender:
             )
         ).all())
 
+    def _relayed_open(self, db: Session) -> list[int]:
+        """Destinations of texts a relay carried whose own ACK may still come: the radio is
+        done with them, but the next text to that node waits, so texts arrive in order."""
+        return list(db.exec(
+            select(OutboxItem.destination)
+            .join(DeliveryAttempt, col(DeliveryAttempt.packet_id) == OutboxItem.packet_id)
+            .where(OutboxItem.state == "relayed", DeliveryAttempt.verdict == "relayed")
+        ).all())
+
     def _resend_waiting(self, db: Session) -> dict[int, int]:
         """destination -> the oldest row of it that waits to be sent again: later texts wait too."""
         rows = db.exec(
@@ -235,7 +250,9 @@ class Sender:
         ).all()
         return {destination: first for destination, first in rows}
 
-    def _blocked(self, item: OutboxItem, flying: list[OutboxItem], resend: dict[int, int], window: int) -> bool:
+    def _blocked(
+        self, item: OutboxItem, flying: list[OutboxItem], relayed: list[int], resend: dict[int, int], window: int
+    ) -> bool:
         """Must this DM wait for a verdict on another one first?"""
         if not item.want_ack or item.destination == BROADCAST_NUM or item.priority == Priority.ALERT:
             return False
@@ -243,7 +260,7 @@ class Sender:
             return True  # an earlier text to this node goes again first
         if len(flying) >= window:
             return True
-        same = sum(1 for f in flying if f.destination == item.destination)
+        same = sum(1 for f in flying if f.destination == item.destination) + relayed.count(item.destination)
         return same >= self._policy.in_flight_per_node
 
     def _next_due(self, db: Session, now: float, utilisation: float | None) -> OutboxItem | None:
@@ -255,10 +272,11 @@ class Sender:
             .limit(CANDIDATES)
         ).all()
         flying = self._in_flight(db)
+        relayed = self._relayed_open(db)
         resend = self._resend_waiting(db)
         window = self.pace.window(self._policy.in_flight_total, utilisation)
         for item in candidates:
-            if self._blocked(item, flying, resend, window) or superseded(db, item):
+            if self._blocked(item, flying, relayed, resend, window) or superseded(db, item):
                 continue
             if item.after_id is None:
                 return item

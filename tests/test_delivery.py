@@ -202,17 +202,25 @@ def test_the_committee_sees_what_was_acked_relayed_or_failed_and_what_waits(tmp_
     air = Air(tmp_path / "m.db", reply_want_ack=True)
     air.queue("your rice is at the hall", to=ANA, want_ack=True)
     air.queue("are you there?", to=GHOST, want_ack=True)  # only a neighbour's relay is ever heard
+    air.mesh.advance(20)
+    early = {item["text"]: item for item in json.loads(_meshbot_outbox(air.db, "--json"))["items"]}
+    assert early["are you there?"]["state"] == "relayed" and early["are you there?"]["tries"][0]["verdict"] == "relayed"
     air.mesh.advance(900)
     air.daemon.link.close()  # the radio goes away: what is queued now waits
     air.queue("see you at six", to=BEN, want_ack=True)
     air.mesh.advance(5)
     view = json.loads(_meshbot_outbox(air.db, "--json"))
-    assert view["counts"] == {"acked": 1, "relayed": 1, "pending": 1}
+    assert view["counts"] == {"acked": 1, "failed": 1, "pending": 1}
     by_text = {item["text"]: item for item in view["items"]}
     assert by_text["your rice is at the hall"]["state"] == "acked" and by_text["your rice is at the hall"]["acked"]
-    assert (by_text["are you there?"]["state"], by_text["are you there?"]["to"]) == ("relayed", "!00000099")
+    assert [t["verdict"] for t in by_text["your rice is at the hall"]["tries"]] == ["acked"]
+    # A relay carried it each time, the destination never confirmed: sent with a new id twice more, then failed.
+    ghost = by_text["are you there?"]
+    assert (ghost["state"], ghost["to"], ghost["attempts"]) == ("failed", "!00000099", 3)
+    assert [t["verdict"] for t in ghost["tries"]] == ["relayed, no ack"] * 3
+    assert len({t["packet"] for t in ghost["tries"]}) == 3
     assert (by_text["see you at six"]["state"], by_text["see you at six"]["attempts"]) == ("pending", 0)
-    assert _meshbot_outbox(air.db).splitlines()[0] == "acked: 1  pending: 1  relayed: 1"
+    assert _meshbot_outbox(air.db).splitlines()[0] == "acked: 1  failed: 1  pending: 1"
 
     alone = Air(tmp_path / "alone.db", alone=True)  # nobody hears the bot: resent after each NAK, then failed
     alone.queue("are you there?", to=ANA, want_ack=True)
