@@ -192,7 +192,8 @@ class Sender:
         ).all()
         for attempt, item in overdue:
             relayed = attempt.verdict == "relayed"
-            attempt.verdict, attempt.verdict_at = ("relayed, no ack" if relayed else "timeout"), now
+            attempt.verdict = "relayed, no ack" if relayed else "timeout"
+            attempt.verdict_at = attempt.verdict_at or now  # a relay's implicit ack keeps its time
             db.add(attempt)
             if item.state in ("sent", "relayed") and item.packet_id == attempt.packet_id:
                 item.error = "relayed, no ack from the destination" if relayed else "no ack"
