@@ -105,6 +105,8 @@ class SimPacket:
     """For a routing ACK/NAK (or any reply): the id of the packet it answers."""
     error_reason: int = ROUTING_NONE
     priority: int = Priority.DEFAULT
+    next_hop: int = 0
+    """Last byte of the one node asked to relay this copy; 0 = anyone (flooding)."""
 
     @property
     def key(self) -> tuple[int, int]:
@@ -133,13 +135,21 @@ class SimPacket:
         size = MESHTASTIC_HEADER_LENGTH + data_bytes(self.portnum, len(self.payload), bool(self.request_id))
         return size + (PKI_OVERHEAD if self.pki_encrypted else 0)
 
-    def relayed_by(self, num: int) -> SimPacket:
-        """The copy `num` rebroadcasts: one hop spent, relay byte set."""
+    def relayed_by(self, num: int, next_hop: int = 0) -> SimPacket:
+        """The copy `num` rebroadcasts: one hop spent, relay byte set, its own next hop."""
         # the constructor, not dataclasses.replace: this runs for every rebroadcast
         return SimPacket(
             self.sender, self.to, self.id, self.text, self.hop_limit - 1, self.hop_start, self.channel,
             self.want_ack, self.pki_encrypted, self.public_key, num & 0xFF, self.portnum, self.data,
-            self.request_id, self.error_reason, self.priority,
+            self.request_id, self.error_reason, self.priority, next_hop,
+        )
+
+    def sent_by(self, num: int, next_hop: int) -> SimPacket:
+        """This packet as `num` transmits it (again) itself: relay byte and next hop set."""
+        return SimPacket(
+            self.sender, self.to, self.id, self.text, self.hop_limit, self.hop_start, self.channel,
+            self.want_ack, self.pki_encrypted, self.public_key, num & 0xFF, self.portnum, self.data,
+            self.request_id, self.error_reason, self.priority, next_hop,
         )
 
 
@@ -182,6 +192,7 @@ def mesh_packet(
         mp.rx_snr = rx_snr
         mp.rx_rssi = rx_rssi
         mp.relay_node = packet.relay_node
+        mp.next_hop = packet.next_hop
         mp.transport_mechanism = mesh_pb2.MeshPacket.TransportMechanism.TRANSPORT_LORA
     if packet.pki_encrypted:
         mp.pki_encrypted = True
