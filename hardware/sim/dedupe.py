@@ -75,7 +75,8 @@ class PacketHistory:
             and old.our_tx_hop_limit is not None
             and hop_limit in (old.our_tx_hop_limit, old.our_tx_hop_limit - 1)
         ):  # a neighbour rebroadcasting our copy
-            found = PacketRecord(now, old.next_hop, ([relay_node] + old.relayed_by)[:NUM_RELAYERS], old.our_tx_hop_limit)
+            relayers = ([relay_node] + old.relayed_by)[:NUM_RELAYERS]
+            found = PacketRecord(now, old.next_hop, relayers, old.our_tx_hop_limit)
         else:
             found = PacketRecord(now, old.next_hop, old.relayed_by, old.our_tx_hop_limit)
         ring[key] = found

@@ -137,4 +137,5 @@ class SimLink(RadioLink):
         report = telemetry_pb2.Telemetry()
         report.ParseFromString(payload)
         if report.HasField("device_metrics"):
-            self._metrics = {**self._metrics, **google.protobuf.json_format.MessageToDict(report.device_metrics)}
+            figures = google.protobuf.json_format.MessageToDict(report.device_metrics)
+            self._metrics = {**self._metrics, **figures}

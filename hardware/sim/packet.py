@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import google.protobuf.json_format
+from google.protobuf.message import DecodeError
 from meshtastic import protocols
 from meshtastic.protobuf import mesh_pb2, portnums_pb2
 
@@ -115,7 +116,7 @@ class SimPacket:
 
     @property
     def payload(self) -> bytes:
-        if self.portnum == TEXT_PORT:
+        if self.portnum == TEXT_PORT and not self.data:
             return self.text.encode("utf-8")
         if self.portnum == ROUTING_PORT and not self.data:
             return routing_payload(self.error_reason)
@@ -225,7 +226,10 @@ def packet_dict(mp: mesh_pb2.MeshPacket, node_ids: Mapping[int, str]) -> dict:
             handler = protocols.get(mp.decoded.portnum)
             if handler is not None and handler.protobufFactory is not None:
                 pb = handler.protobufFactory()
-                pb.ParseFromString(mp.decoded.payload)
+                try:
+                    pb.ParseFromString(mp.decoded.payload)
+                except DecodeError:
+                    return d  # not what the port says: handed on as the bytes it is
                 d["decoded"][handler.name] = google.protobuf.json_format.MessageToDict(pb)
                 d["decoded"][handler.name]["raw"] = pb
     return d
