@@ -31,7 +31,8 @@ from hardware.sim import SimMesh
 from hardware.sim.admin import admin_reply, local_node
 from hardware.sim.framing import FrameDecoder, encode_frame
 from hardware.sim.serve import attach_server
-from hardware.sim.tcp_server import MAX_RX_TOPHONE, TX_QUEUE_LEN, StreamApiServer
+from hardware.sim.tcp_server import TX_QUEUE_LEN, StreamApiServer
+from hardware.sim.tophone import MAX_RX_TOPHONE
 
 BIN = Path(sys.executable).parent
 A, B = 0xA0000001, 0xB0000002

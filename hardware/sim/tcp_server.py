@@ -5,7 +5,7 @@ TCPInterface to connect, download its config and exchange text packets:
 
 * `ToRadio.want_config_id` -> my_info, our node_info, metadata, 8 channels, lora and
   device config, the other node_infos, `config_complete_id` (the firmware's order), then
-  the packets kept while no client was configured (at most MAX_RX_TOPHONE, see `_keep`).
+  the packets kept while no client was configured (at most MAX_RX_TOPHONE, `tophone.py`).
 * `ToRadio.packet` -> recorded in `received`; an admin request to this node is answered
   here (`admin.py`), anything else goes to `on_packet`, which says (res, free) whether
   the TX queue took it; then a `QueueStatus` (res 32, free 0: refused) as the firmware.
@@ -37,16 +37,14 @@ from hardware.airtime import get_preset
 from hardware.link import BROADCAST_NUM, NodeInfo, node_id
 from hardware.sim.framing import FrameDecoder, encode_frame
 from hardware.sim.admin import LocalNode, admin_reply, is_admin_for_us, local_node, node_info_pb
-from hardware.sim.packet import TEXT_PORT, SimPacket, mesh_packet
-from hardware.sim.telemetry import TELEMETRY_PORT
+from hardware.sim.packet import SimPacket, mesh_packet
+from hardware.sim.tophone import keep_for_client
 
 log = logging.getLogger(__name__)
 POLL_S = 0.2
 """How often blocking socket calls wake up to notice close()."""
 TX_QUEUE_LEN = 16
 """MAX_TX_QUEUE."""
-MAX_RX_TOPHONE = 32
-"""Packets a node keeps for a client that is not connected (MAX_RX_TOPHONE, ESP32-S3/nRF52)."""
 ERRNO_OK = 0
 ERRNO_UNKNOWN = 32
 """What `QueueStatus.res` says when the TX queue refused a client's packet."""
@@ -211,25 +209,10 @@ class StreamApiServer:
         with self._lock:
             targets = [c for c in self._clients if c.configured and not c.closed]
             if not targets:
-                self._keep(packet)
+                keep_for_client(self._backlog, packet, packet.decoded.portnum)
                 return
         for c in targets:
             self._send(c, mesh_pb2.FromRadio(packet=packet))
-
-    def _keep(self, packet: mesh_pb2.MeshPacket) -> None:
-        """No client: queue for the next one, at most MAX_RX_TOPHONE (`MeshService::sendToPhone`).
-
-        When full, a text pushes out the oldest packet and anything else is dropped; device
-        telemetry is only produced while the queue is empty, as the firmware does."""
-        backlog = self._backlog
-        port = packet.decoded.portnum
-        if port == TELEMETRY_PORT and backlog:
-            return
-        if len(backlog) >= MAX_RX_TOPHONE:
-            if port != TEXT_PORT:
-                return
-            del backlog[0]
-        backlog.append(packet)
 
     def push_text(
         self,
