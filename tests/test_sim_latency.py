@@ -20,7 +20,7 @@ from hardware.sim import SimMesh
 SLOT_S = 0.028
 CW_MIN, CW_MAX = 3, 8
 NODES = [0xA0 + i for i in range(4)]
-TEXT = "TAKEN m12: rice 10kg from ANA @elm, say DONE m12 when you have it"  # 66 bytes
+TEXT = "TAKEN m12: rice 10kg from ANA @elm, say DONE m12 when you have it"  # 65 bytes
 ACK_BYTES = 29
 
 
