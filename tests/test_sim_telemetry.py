@@ -152,3 +152,42 @@ def test_the_library_updates_nodes_by_num_from_the_reports() -> None:
         runner.stop.set()
         runner.thread.join(timeout=5)
         server.close()
+
+
+def test_simlink_replays_what_came_while_it_was_closed() -> None:
+    """As a node keeps packets for an absent phone: published after the next connect."""
+    from hardware.link import TOPIC_ESTABLISHED, TOPIC_TEXT, define_topics
+
+    define_topics()
+    mesh = pair()
+    link = SimLink(mesh, B)
+    seen: list[tuple[str, str | None]] = []
+
+    def on_text(packet: dict, interface: object) -> None:
+        if interface is link:
+            seen.append(("text", packet["decoded"]["text"]))
+
+    def on_up(interface: object) -> None:
+        if interface is link:
+            seen.append(("up", None))
+
+    pub.subscribe(on_text, TOPIC_TEXT)
+    pub.subscribe(on_up, TOPIC_ESTABLISHED)
+    try:
+        link.connect()
+        mesh.node(A).send_text("while connected", destination=B)
+        mesh.advance(30)
+        link.close()
+        mesh.node(A).send_text("while away 1", destination=B)
+        mesh.advance(30)
+        mesh.node(A).send_text("while away 2", destination=B)
+        mesh.advance(30)
+        assert seen == [("up", None), ("text", "while connected")]
+        link.connect()
+        assert seen == [
+            ("up", None), ("text", "while connected"), ("up", None),
+            ("text", "while away 1"), ("text", "while away 2"),
+        ]
+    finally:
+        pub.unsubscribe(on_text, TOPIC_TEXT)
+        pub.unsubscribe(on_up, TOPIC_ESTABLISHED)

@@ -19,7 +19,9 @@ config download) and updated by each TELEMETRY_APP report, every minute
 (`node_info(link.my_node_num)["deviceMetrics"]["channelUtilization"]`).
 
 Listeners run inside the simulation step: they must only record and queue, never block.
-Texts that arrive while the link is closed stay in `node.received` and are not replayed.
+What the node gets while the link is closed is kept as the firmware keeps it for an
+absent phone (at most 32 packets, `tophone.py`) and published on the next `connect`,
+after `connection.established`, oldest first (a radio replays its backlog).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from hardware.link import (
 )
 from hardware.sim.mesh import SimMesh, SimNode
 from hardware.sim.packet import topic_for
+from hardware.sim.tophone import keep_for_client
 
 ALERT_PORT = portnums_pb2.PortNum.ALERT_APP
 TELEMETRY_PORT = portnums_pb2.PortNum.TELEMETRY_APP
@@ -62,7 +65,9 @@ class SimLink(RadioLink):
         self._connected = False
         self._lock = threading.Lock()
         self._metrics: dict[str, Any] = {}
+        self._backlog: list[dict] = []
         define_topics()
+        self.node.add_packet_listener(self._on_packet)  # for good: the node keeps what comes
 
     def __repr__(self) -> str:
         state = "connected" if self._connected else "closed"
@@ -86,15 +91,16 @@ class SimLink(RadioLink):
                 return
             self._connected = True
             self._metrics = self.node.device_metrics()
-            self.node.add_packet_listener(self._on_packet)
+            backlog, self._backlog = self._backlog, []
         pub.sendMessage(TOPIC_ESTABLISHED, interface=self.interface)
+        for packet in backlog:
+            self._publish(packet)
 
     def close(self) -> None:
         with self._lock:
             if not self._connected:
                 return
             self._connected = False
-            self.node.remove_packet_listener(self._on_packet)
         pub.sendMessage(TOPIC_LOST, interface=self.interface)
 
     def send_text(
@@ -126,15 +132,22 @@ class SimLink(RadioLink):
         return info
 
     def _on_packet(self, packet: dict) -> None:
+        with self._lock:
+            if not self._connected:
+                keep_for_client(self._backlog, packet, packet["raw"].decoded.portnum)
+                return
+        self._publish(packet)
+
+    def _publish(self, packet: dict) -> None:
         raw = packet["raw"]
         if raw.decoded.portnum == TELEMETRY_PORT and getattr(raw, "from") == self.node.num:
             self._note_telemetry(raw.decoded.payload)
-        if self._connected:
-            pub.sendMessage(topic_for(packet["raw"].decoded.portnum), packet=packet, interface=self.interface)
+        pub.sendMessage(topic_for(packet["raw"].decoded.portnum), packet=packet, interface=self.interface)
 
     def _note_telemetry(self, payload: bytes) -> None:
         """As the library's `_onTelemetryReceive`: merge the report into our node's entry."""
         report = telemetry_pb2.Telemetry()
         report.ParseFromString(payload)
         if report.HasField("device_metrics"):
-            self._metrics = {**self._metrics, **google.protobuf.json_format.MessageToDict(report.device_metrics)}
+            figures = google.protobuf.json_format.MessageToDict(report.device_metrics)
+            self._metrics = {**self._metrics, **figures}

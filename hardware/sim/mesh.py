@@ -228,7 +228,13 @@ class SimNode:
     ) -> int:
         """Transmit a packet of any port (what a client may hand its radio); returns its id."""
         if portnum == TEXT_PORT:
-            text = payload.decode("utf-8", errors="replace")
+            try:
+                text = payload.decode("utf-8")
+            except UnicodeDecodeError:  # sent on as the bytes it is; shown with U+FFFD in logs
+                shown = payload.decode("utf-8", errors="replace")
+                return self.mesh._send(
+                    self, TEXT_PORT, shown, payload, destination, channel_index, want_ack, packet_id, hop_limit
+                )
             return self.send_text(text, destination, channel_index, want_ack, packet_id, hop_limit=hop_limit)
         # an alert carries a text too: keep it readable in the log and transcripts
         shown = payload.decode("utf-8", errors="replace") if portnum == ALERT_PORT else ""
@@ -385,6 +391,7 @@ class SimMesh:
         self._lock = threading.Lock()
         self.realtime = isinstance(env, simpy.rt.RealtimeEnvironment)
         self._pending: queue.SimpleQueue[tuple[SimNode, SimPacket]] = queue.SimpleQueue()
+        self._waiting: collections.Counter[int] = collections.Counter()
         self.report_clock = ReportClock(env)
         """Every minute, each node with a client reports its device metrics to it."""
         if self.realtime:
@@ -575,7 +582,7 @@ class SimMesh:
         packet_id: int | None,
         hop_limit: int | None,
     ) -> int:
-        payload = text.encode("utf-8") if portnum == TEXT_PORT else data
+        payload = data if data else text.encode("utf-8")
         if len(payload) > DATA_PAYLOAD_LEN:
             raise ValueError(f"payload is {len(payload)} bytes, the radio takes {DATA_PAYLOAD_LEN}")
         if not 0 < destination <= BROADCAST_NUM:
@@ -610,14 +617,21 @@ class SimMesh:
             pki_encrypted=pki,
             public_key=node.public_key if pki else b"",
             portnum=portnum,
-            data=b"" if portnum == TEXT_PORT else data,
+            data=data,
             priority=Priority.RELIABLE if want_ack else Priority.DEFAULT,
         )
         if self.realtime:
+            with self._lock:
+                self._waiting[node.num] += 1
             self._pending.put((node, packet))
         else:
             self._originate(node, packet)
         return packet.id
+
+    def waiting(self, node: SimNode) -> int:
+        """Realtime: packets other threads handed `node` that are not in its TX queue yet."""
+        with self._lock:
+            return self._waiting[node.num]
 
     def _originate(self, node: SimNode, packet: SimPacket) -> None:
         self.stats.on_originate(packet)
@@ -632,6 +646,8 @@ class SimMesh:
                     node, packet = self._pending.get_nowait()
                 except queue.Empty:
                     break
+                with self._lock:
+                    self._waiting[node.num] -= 1
                 self._originate(node, packet)
             yield self.env.timeout(REALTIME_POLL_S)
 
