@@ -31,10 +31,10 @@ ACK_PHY_BYTES = 27
 request_id): 11 bytes, as the meshtastic protobufs encode it."""
 RELAY_WAIT_SLOTS = 2 * CW_MAX + 2 ** ((CW_MIN + CW_MAX) // 2)
 """A client's rebroadcast wait at a middling SNR (`getTxDelayMsecWeighted`), in slots."""
+MIN_HEARD_PCT = 50.0
 MAX_HEARD_PCT = 80.0
-"""Past this utilisation the stretch of the firmware's timer is taken as at this one."""
-UNKNOWN_HEARD_SHARE = 0.5
-"""The share of time spent hearing others assumed when the radio has not reported."""
+"""The share of the time the radio is taken to spend hearing others, between these:
+a missing or stale figure errs towards waiting for the radio's own verdict."""
 PATIENT_UTILISATION = 100.0
 """The channel utilisation assumed when the radio has not reported one: the widest
 contention window, so a missing figure errs towards waiting, never towards resending."""
@@ -63,8 +63,10 @@ def verdict_wait_s(
     p = get_preset(preset)
     # Firmware pushes a pending packet's timer back by the air time of every packet it
     # hears (it cannot hear an ACK meanwhile), so on a channel busy a share u of the
-    # time its tries take 1 / (1 - u) as long.
-    heard = UNKNOWN_HEARD_SHARE if utilisation is None else min(utilisation, MAX_HEARD_PCT) / 100.0
+    # time its tries take 1 / (1 - u) as long. The reported figure is a minute's
+    # average and a burst starts before it shows, so u is taken as at least a half.
+    heard = max(utilisation or 0.0, MIN_HEARD_PCT)
+    heard = min(heard, MAX_HEARD_PCT) / 100.0
     radio = FIRMWARE_TRIES * first_try_s(text, preset, utilisation) / (1.0 - heard)
     per_hop = time_on_air(_phy_bytes(text, True), p) + time_on_air(ACK_PHY_BYTES, p) + 2 * RELAY_WAIT_SLOTS * slot_time(p)
     return ahead_s + radio + max(hops, 1) * per_hop
