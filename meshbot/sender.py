@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 
 from hardware.link import BROADCAST_NUM, LinkDown, RadioLink
 from meshbot.budget import AirtimeBudget
-from meshbot.congestion import Pace, first_try_s, radio_owes_s, verdict_wait_s
+from meshbot.congestion import Pace, first_try_s, radio_owes_s, relayed_wait_s, verdict_wait_s
 from meshbot.merging import merge_waiting, superseded
 from meshbot.outbox import Priority
 from store import DeliveryAttempt, OutboxItem, Transmission, session
@@ -154,6 +154,10 @@ class Sender:
                 self._settle(attempt, "relayed", now)
                 if current and item.state in IN_FLIGHT:
                     item.state = "relayed"
+                    if attempt is not None:  # the radio is done; the destination's ACK is due soon
+                        onward = relayed_wait_s(item.text, self._preset, self._utilisation(), self._hops(item))
+                        attempt.verdict_due = min(attempt.verdict_due, now + onward)
+                        db.add(attempt)
                     if quick:
                         self.pace.narrow()
             else:
@@ -290,11 +294,14 @@ class Sender:
                 return item
         return None
 
-    def _verdict_due(self, item: OutboxItem, flying: list[OutboxItem], now: float, utilisation: float | None) -> float:
+    def _hops(self, item: OutboxItem) -> int:
+        """Links to the destination as the radio's node list says (the hop limit when unknown)."""
         info = self._link.node_info(item.destination)
-        hops = info.hops_away if info is not None and info.hops_away is not None else self._policy.hop_limit
+        return info.hops_away if info is not None and info.hops_away is not None else self._policy.hop_limit
+
+    def _verdict_due(self, item: OutboxItem, flying: list[OutboxItem], now: float, utilisation: float | None) -> float:
         ahead = sum(radio_owes_s(f.text, self._preset) for f in flying if f.id != item.id)
-        return now + verdict_wait_s(item.text, self._preset, utilisation, hops, ahead)
+        return now + verdict_wait_s(item.text, self._preset, utilisation, self._hops(item), ahead)
 
     def _new_packet_id(self) -> int:
         return self._rng.randrange(1, 2**32)
