@@ -243,7 +243,15 @@ def main() -> None:
         f"{SECTION}\n\nBursts of DMs to the bot on the simulated scenarios (virtual clock, seed 7; "
         f"`bench/bench_busy_mesh.py` says how each figure is taken). Before: meshbot at {args.ref}; "
         f"after: this tree; both on this tree's simulator, one run ({took:.0f} s of wall time).\n\n"
-        f"    .venv/bin/python bench/bench_busy_mesh.py --write\n\n{body}\n"
+        f"    .venv/bin/python bench/bench_busy_mesh.py --write\n\n{body}\n\n"
+        "*Reached the bot*: commands whose DM got through at all (these simulated residents do not "
+        "send again). *Replies delivered*: of those, answers that reached the resident's node. "
+        "*Bot tx / reply*: packets meshbot handed its radio per command answered (answers that "
+        "share a packet make it less than 1), in brackets with the radio's own retransmissions. "
+        "*p50/p95*: from the resident's radio starting to send the command to the answer arriving. "
+        "*Channel busy*: share of that span any transmission was on air. *Drain / need*: that span "
+        "against the sum of the air time of every transmission in it (1.0: a channel busy back to "
+        "back; a run that never delivered everything shows the whole run).\n"
     )
     print(text)
     if args.write:
