@@ -253,24 +253,24 @@ def _bot_transmissions(run: Run, air: list[dict], to: set[int]) -> int:
 @pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_twelve_commands_with_a_kill_9_midway_every_reply_delivered(run: Run, residents: Residents) -> None:
-    jon, hostport = run.hostport("ANA")  # one link from the base
+    ana, hostport = run.hostport("ANA")  # one link from the base
     run.start_bot()
-    residents.join(jon, hostport)
+    residents.join(ana, hostport)
     for k in range(12):  # canned messages, 0.5 s apart
-        residents.send(jon, f"OFFER {k + 1} tins of beans")
+        residents.send(ana, f"OFFER {k + 1} tins of beans")
         time.sleep(0.5)
     time.sleep(8)
     run.kill_bot()
     run.start_bot()
     _wait_for_replies(run, residents)
 
-    mine = [p for p in run.postings() if p.author == jon]
+    mine = [p for p in run.postings() if p.author == ana]
     assert sorted(p.quantity or 0 for p in mine) == list(range(1, 13))  # every command stored once
     air = run.air()
     answers = run.answers(residents.commands)
-    assert _bot_transmissions(run, air, {jon}) / 12 <= 1.3
-    last_command = _sent_at(air, jon, residents.commands[-1].ids[0])
-    last_reply = max(_arrival(air, jon, run.bot, answers[i]) for i in range(12))
+    assert _bot_transmissions(run, air, {ana}) / 12 <= 1.3
+    last_command = _sent_at(air, ana, residents.commands[-1].ids[0])
+    last_reply = max(_arrival(air, ana, run.bot, answers[i]) for i in range(12))
     assert last_reply - last_command <= 180.0
 
 
