@@ -184,8 +184,11 @@ class Sender:
             log.warning("#%s to %08x failed after %d tries", item.id, item.destination, item.attempts)
 
     def _expire_overdue(self, db: Session, now: float) -> None:
-        """A DM whose try got no verdict by its due time (the radio's own tries long over),
-        or only a relay's implicit ack and never the destination's own: sent again."""
+        """A DM whose try got no verdict by its due time (the radio's own tries long over) is
+        sent again. One a relay carried but whose destination never confirmed stays
+        `relayed` and frees its resident's turn: sent again under a new id it would show
+        twice wherever only the ACK was lost, and a repeated id goes no further than the
+        relays that saw it."""
         overdue = db.exec(
             select(DeliveryAttempt, OutboxItem)
             .join(OutboxItem, col(OutboxItem.id) == DeliveryAttempt.outbox_id)
@@ -195,14 +198,15 @@ class Sender:
             )
         ).all()
         for attempt, item in overdue:
-            relayed = attempt.verdict == "relayed"
-            attempt.verdict = "relayed, no ack" if relayed else "timeout"
-            attempt.verdict_at = attempt.verdict_at or now  # a relay's implicit ack keeps its time
+            if attempt.verdict == "relayed":
+                attempt.verdict = "relayed, no ack"
+                db.add(attempt)
+                continue
+            attempt.verdict, attempt.verdict_at = "timeout", now
             db.add(attempt)
-            if item.state in ("sent", "relayed") and item.packet_id == attempt.packet_id:
-                item.error = "relayed, no ack from the destination" if relayed else "no ack"
-                if not relayed:
-                    self.pace.widen(attempt.sent_at, now)
+            if item.state == "sent" and item.packet_id == attempt.packet_id:
+                item.error = "no ack"
+                self.pace.widen(attempt.sent_at, now)
                 self._resend_or_fail(item, now, wait=0.0)
                 db.add(item)
 
