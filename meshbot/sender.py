@@ -185,10 +185,9 @@ class Sender:
 
     def _expire_overdue(self, db: Session, now: float) -> None:
         """A DM whose try got no verdict by its due time (the radio's own tries long over) is
-        sent again. One a relay carried but whose destination never confirmed stays
-        `relayed` and frees its resident's turn: sent again under a new id it would show
-        twice wherever only the ACK was lost, and a repeated id goes no further than the
-        relays that saw it."""
+        sent again under a new id. One a relay carried but whose destination never
+        confirmed goes once more under the same id (a new id would show twice wherever
+        only the ACK was lost), then stays `relayed` and frees its resident's turn."""
         overdue = db.exec(
             select(DeliveryAttempt, OutboxItem)
             .join(OutboxItem, col(OutboxItem.id) == DeliveryAttempt.outbox_id)
@@ -201,6 +200,13 @@ class Sender:
             if attempt.verdict == "relayed":
                 attempt.verdict = "relayed, no ack"
                 db.add(attempt)
+                same_id = db.exec(select(func.count()).select_from(DeliveryAttempt).where(
+                    DeliveryAttempt.outbox_id == item.id, DeliveryAttempt.packet_id == attempt.packet_id)).one()
+                if item.state == "relayed" and item.packet_id == attempt.packet_id and same_id == 1:
+                    # Once more under the same id, as the radio's own retransmission: a
+                    # destination that has it drops the copy and acks again.
+                    item.state, item.not_before = "pending", now
+                    db.add(item)
                 continue
             attempt.verdict, attempt.verdict_at = "timeout", now
             db.add(attempt)

@@ -214,11 +214,12 @@ def test_the_committee_sees_what_was_acked_relayed_or_failed_and_what_waits(tmp_
     by_text = {item["text"]: item for item in view["items"]}
     assert by_text["your rice is at the hall"]["state"] == "acked" and by_text["your rice is at the hall"]["acked"]
     assert [t["verdict"] for t in by_text["your rice is at the hall"]["tries"]] == ["acked"]
-    # A relay carried it, the destination never confirmed: the radio's work was done, so it
-    # went once; a copy under a new id would show twice wherever only the ACK was lost.
+    # A relay carried it, the destination never confirmed: once more under the same id (a
+    # new id would show twice wherever only the ACK was lost), then it stays relayed.
     ghost = by_text["are you there?"]
-    assert (ghost["state"], ghost["to"], ghost["attempts"]) == ("relayed", "!00000099", 1)
-    assert [t["verdict"] for t in ghost["tries"]] == ["relayed, no ack"]
+    assert (ghost["state"], ghost["to"], ghost["attempts"]) == ("relayed", "!00000099", 2)
+    assert [t["verdict"] for t in ghost["tries"]] == ["relayed, no ack"] * 2
+    assert len({t["packet"] for t in ghost["tries"]}) == 1
     assert (by_text["see you at six"]["state"], by_text["see you at six"]["attempts"]) == ("pending", 0)
     assert _meshbot_outbox(air.db).splitlines()[0] == "acked: 1  pending: 1  relayed: 1"
 
