@@ -165,6 +165,14 @@ class RadioLink(ABC):
         database by number answer this without building all of `nodes()`."""
         return self.nodes().get(num)
 
+    def channel_utilization(self) -> float | None:
+        """How busy our radio hears the channel, in percent, from its device metrics
+        (firmware reports them to its client now and then); None until it has said."""
+        info = self.node_info(self.my_node_num)
+        metrics = info.device_metrics if info is not None else None
+        value = (metrics or {}).get("channelUtilization")
+        return float(value) if value is not None else None
+
     @property
     @abstractmethod
     def is_connected(self) -> bool:
