@@ -34,6 +34,9 @@ RUN_FOR_S = 900.0
 RESEND_AFTER_S = 60.0
 """How long a resident waits at least for the app's ACK before sending the same text again."""
 RESEND_JITTER_S = 30.0
+REF_POLL_S = 5.0
+REF_PATIENCE_S = 180.0
+"""A resident who must quote an id (TAKE o5) waits this long for one to reach their screen."""
 MAX_RESENDS = 2
 
 # (virtual second, resident (index into the scenario's residents), text sent to the bot by DM).
@@ -184,6 +187,10 @@ def resident_process(
 ) -> Iterator[simpy.Event]:
     """Send one scripted text; without the bot's ACK a minute later, send it again (twice at most)."""
     yield env.timeout(at)
+    waited = 0.0
+    while "{ref}" in template and _last_ref(mesh, who.num, bot) == "?" and waited < REF_PATIENCE_S:
+        yield env.timeout(REF_POLL_S)  # no id on the screen yet: a person waits for the answer
+        waited += REF_POLL_S
     text = template.format(name=who.long_name.split()[0], zone=who.zone, ref=_last_ref(mesh, who.num, bot))
     node = mesh.node(who.num)
     patience = random.Random(f"{mesh.seed}:{who.num}:{at}")
