@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hardware.airtime import get_preset, text_packet_bytes, time_on_air
+from hardware.airtime import Preset, get_preset, text_packet_bytes, time_on_air
 from hardware.sim.contention import CW_MAX, CW_MIN, retransmission_timeout, slot_time
 
 FIRMWARE_TRIES = 3
@@ -31,10 +31,10 @@ ACK_PHY_BYTES = 27
 request_id): 11 bytes, as the meshtastic protobufs encode it."""
 RELAY_WAIT_SLOTS = 2 * CW_MAX + 2 ** ((CW_MIN + CW_MAX) // 2)
 """A client's rebroadcast wait at a middling SNR (`getTxDelayMsecWeighted`), in slots."""
+MIN_HEARD_PCT = 50.0
 MAX_HEARD_PCT = 80.0
-"""Past this utilisation the stretch of the firmware's timer is taken as at this one."""
-UNKNOWN_HEARD_SHARE = 0.5
-"""The share of time spent hearing others assumed when the radio has not reported."""
+"""The share of the time the radio is taken to spend hearing others, between these:
+a missing or stale figure errs towards waiting for the radio's own verdict."""
 PATIENT_UTILISATION = 100.0
 """The channel utilisation assumed when the radio has not reported one: the widest
 contention window, so a missing figure errs towards waiting, never towards resending."""
@@ -61,13 +61,37 @@ def verdict_wait_s(
     waiting its contention slots first.
     """
     p = get_preset(preset)
-    # Firmware pushes a pending packet's timer back by the air time of every packet it
-    # hears (it cannot hear an ACK meanwhile), so on a channel busy a share u of the
-    # time its tries take 1 / (1 - u) as long.
-    heard = UNKNOWN_HEARD_SHARE if utilisation is None else min(utilisation, MAX_HEARD_PCT) / 100.0
-    radio = FIRMWARE_TRIES * first_try_s(text, preset, utilisation) / (1.0 - heard)
-    per_hop = time_on_air(_phy_bytes(text, True), p) + time_on_air(ACK_PHY_BYTES, p) + 2 * RELAY_WAIT_SLOTS * slot_time(p)
-    return ahead_s + radio + max(hops, 1) * per_hop
+    radio = FIRMWARE_TRIES * first_try_s(text, preset, utilisation) * _stretch(utilisation)
+    return ahead_s + radio + max(hops, 1) * _per_hop_s(text, p)
+
+
+def relayed_wait_s(text: str, preset: str, utilisation: float | None, hops: int) -> float:
+    """Seconds after a relay's implicit ack by which the destination's own ACK must come.
+
+    The radio is done with it; what remains is the text's way on over the other hops and
+    the ACK's way back, and the tries a relay on a learned route makes itself (firmware's
+    NUM_INTERMEDIATE_RETX, one retransmission timeout each).
+    """
+    p = get_preset(preset)
+    onward = max(hops, 1) * _per_hop_s(text, p) + (max(hops, 1) - 1) * 2 * first_try_s(text, preset, utilisation)
+    return onward * _stretch(utilisation)
+
+
+def _per_hop_s(text: str, p: Preset) -> float:
+    """The text out and its ACK back over one link, each after a relay's contention wait."""
+    return time_on_air(_phy_bytes(text, True), p) + time_on_air(ACK_PHY_BYTES, p) + 2 * RELAY_WAIT_SLOTS * slot_time(p)
+
+
+def _stretch(utilisation: float | None) -> float:
+    """How much longer firmware's timers run on a busy channel.
+
+    Firmware pushes a pending packet's timer back by the air time of every packet it
+    hears (it cannot hear an ACK meanwhile), so on a channel busy a share u of the time
+    its tries take 1 / (1 - u) as long. The reported figure is a minute's average and a
+    burst starts before it shows, so u is taken as at least a half.
+    """
+    heard = max(utilisation or 0.0, MIN_HEARD_PCT)
+    return 1.0 / (1.0 - min(heard, MAX_HEARD_PCT) / 100.0)
 
 
 def radio_owes_s(text: str, preset: str) -> float:

@@ -26,7 +26,8 @@ from sqlmodel import Session, col, select
 
 from hardware.link import BROADCAST_NUM, LinkDown, RadioLink
 from meshbot.budget import AirtimeBudget
-from meshbot.congestion import Pace, first_try_s, radio_owes_s, verdict_wait_s
+from meshbot.congestion import Pace, first_try_s, radio_owes_s, relayed_wait_s, verdict_wait_s
+from meshbot.inflight import IN_FLIGHT, Window, in_flight, still_talking
 from meshbot.merging import merge_waiting, superseded
 from meshbot.outbox import Priority
 from store import DeliveryAttempt, OutboxItem, Transmission, session
@@ -35,7 +36,6 @@ log = logging.getLogger(__name__)
 IDLE_POLL_S = 1.0
 UNKNOWN_HOPS = 3
 CANDIDATES = 50
-IN_FLIGHT = ("sending", "sent")
 # A later part of a split text may go once the part before it reached one of these.
 _PART_DONE = {"acked", "relayed", "merged", "superseded"}
 _PART_DEAD = {"failed", "dropped"}
@@ -154,6 +154,10 @@ class Sender:
                 self._settle(attempt, "relayed", now)
                 if current and item.state in IN_FLIGHT:
                     item.state = "relayed"
+                    if attempt is not None:  # the radio is done; the destination's ACK is due soon
+                        onward = relayed_wait_s(item.text, self._preset, self._utilisation(), self._hops(item))
+                        attempt.verdict_due = min(attempt.verdict_due, now + onward)
+                        db.add(attempt)
                     if quick:
                         self.pace.narrow()
             else:
@@ -224,46 +228,6 @@ class Sender:
 
     # -- choosing and sending -------------------------------------------------------------
 
-    def _in_flight(self, db: Session) -> list[OutboxItem]:
-        """Direct messages handed to the radio and still awaiting its verdict."""
-        return list(db.exec(
-            select(OutboxItem).where(
-                col(OutboxItem.state).in_(IN_FLIGHT), col(OutboxItem.want_ack).is_(True),
-                OutboxItem.destination != BROADCAST_NUM,
-            )
-        ).all())
-
-    def _relayed_open(self, db: Session) -> list[int]:
-        """Destinations of texts a relay carried whose own ACK may still come: the radio is
-        done with them, but the next text to that node waits, so texts arrive in order."""
-        return list(db.exec(
-            select(OutboxItem.destination)
-            .join(DeliveryAttempt, col(DeliveryAttempt.packet_id) == OutboxItem.packet_id)
-            .where(OutboxItem.state == "relayed", DeliveryAttempt.verdict == "relayed")
-        ).all())
-
-    def _resend_waiting(self, db: Session) -> dict[int, int]:
-        """destination -> the oldest row of it that waits to be sent again: later texts wait too."""
-        rows = db.exec(
-            select(OutboxItem.destination, func.min(OutboxItem.id))
-            .where(OutboxItem.state == "pending", OutboxItem.attempts > 0, col(OutboxItem.want_ack).is_(True))
-            .group_by(OutboxItem.destination)
-        ).all()
-        return {destination: first for destination, first in rows}
-
-    def _blocked(
-        self, item: OutboxItem, flying: list[OutboxItem], relayed: list[int], resend: dict[int, int], window: int
-    ) -> bool:
-        """Must this DM wait for a verdict on another one first?"""
-        if not item.want_ack or item.destination == BROADCAST_NUM or item.priority == Priority.ALERT:
-            return False
-        if resend.get(item.destination, item.id) < item.id:
-            return True  # an earlier text to this node goes again first
-        if len(flying) >= window:
-            return True
-        same = sum(1 for f in flying if f.destination == item.destination) + relayed.count(item.destination)
-        return same >= self._policy.in_flight_per_node
-
     def _next_due(self, db: Session, now: float, utilisation: float | None) -> OutboxItem | None:
         """The most urgent pending row whose earlier parts are through and whose node is free."""
         candidates = db.exec(
@@ -272,12 +236,14 @@ class Sender:
             .order_by(OutboxItem.priority, OutboxItem.id)
             .limit(CANDIDATES)
         ).all()
-        flying = self._in_flight(db)
-        relayed = self._relayed_open(db)
-        resend = self._resend_waiting(db)
-        window = self.pace.window(self._policy.in_flight_total, utilisation)
+        window = Window.read(db, self.pace.window(self._policy.in_flight_total, utilisation),
+                             self._policy.in_flight_per_node)
         for item in candidates:
-            if self._blocked(item, flying, relayed, resend, window) or superseded(db, item):
+            if window.blocked(item) or superseded(db, item):
+                continue
+            if item.priority in (Priority.REPLY, Priority.NOTICE) and still_talking(
+                db, item.destination, now, first_try_s(item.text, self._preset, utilisation or 0.0)
+            ):
                 continue
             if item.after_id is None:
                 return item
@@ -290,11 +256,14 @@ class Sender:
                 return item
         return None
 
-    def _verdict_due(self, item: OutboxItem, flying: list[OutboxItem], now: float, utilisation: float | None) -> float:
+    def _hops(self, item: OutboxItem) -> int:
+        """Links to the destination as the radio's node list says (the hop limit when unknown)."""
         info = self._link.node_info(item.destination)
-        hops = info.hops_away if info is not None and info.hops_away is not None else self._policy.hop_limit
+        return info.hops_away if info is not None and info.hops_away is not None else self._policy.hop_limit
+
+    def _verdict_due(self, item: OutboxItem, flying: list[OutboxItem], now: float, utilisation: float | None) -> float:
         ahead = sum(radio_owes_s(f.text, self._preset) for f in flying if f.id != item.id)
-        return now + verdict_wait_s(item.text, self._preset, utilisation, hops, ahead)
+        return now + verdict_wait_s(item.text, self._preset, utilisation, self._hops(item), ahead)
 
     def _new_packet_id(self) -> int:
         return self._rng.randrange(1, 2**32)
@@ -331,7 +300,7 @@ class Sender:
             item.state = "sending"
             item.attempts += 1
             db.add(item)
-            due = self._verdict_due(item, self._in_flight(db), now, utilisation)
+            due = self._verdict_due(item, in_flight(db), now, utilisation)
             db.commit()
             sent = self._transmit(db, item, now, due)
         if sent:
