@@ -5,7 +5,9 @@ simulation process, so an hour of mesh time takes a second or two of wall time.
 
 A resident whose app shows no ACK from the bot (a routing ACK from the bot's node) a
 minute or so after sending does what a person does: sends the same text again, at most
-twice (after 60 to 90 s: people do not keep time to the second).
+three times (after 60 to 90 s: people do not keep time to the second). A resident one
+weak link from a busy base can see three tries in a row lost to the relays of the bot's
+own replies (firmware's managed flooding), so a person keeps trying a little longer.
 The summary counts each scripted message once, however many times it was sent, and says
 how many never reached the bot.
 """
@@ -37,7 +39,8 @@ RESEND_JITTER_S = 30.0
 REF_POLL_S = 5.0
 REF_PATIENCE_S = 180.0
 """A resident who must quote an id (TAKE o5) waits this long for one to reach their screen."""
-MAX_RESENDS = 2
+MAX_RESENDS = 3
+"""Resends of one text without the bot's ACK: four tries in all, over four to six minutes."""
 
 # (virtual second, resident (index into the scenario's residents), text sent to the bot by DM).
 # `{name}` and `{zone}` are the resident's own; `{ref}` is the first id (`o4`, `n3`) in the
@@ -185,7 +188,7 @@ def resident_process(
     template: str,
     sent: list[int],
 ) -> Iterator[simpy.Event]:
-    """Send one scripted text; without the bot's ACK a minute later, send it again (twice at most)."""
+    """Send one scripted text; without the bot's ACK a minute later, send it again (MAX_RESENDS times at most)."""
     yield env.timeout(at)
     waited = 0.0
     while "{ref}" in template and _last_ref(mesh, who.num, bot) == "?" and waited < REF_PATIENCE_S:

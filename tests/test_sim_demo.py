@@ -1,7 +1,7 @@
 """`meshbot demo` loses nothing: a resident with no ACK resends as a person would.
 
 The demo's fifteen scripted messages are each handled by the bot with any seed; a
-resident resends only after a minute without the bot's ACK, at most twice.
+resident resends only after a minute without the bot's ACK, at most MAX_RESENDS times.
 """
 
 from __future__ import annotations
