@@ -128,7 +128,7 @@ def demo(as_json: bool, seed: int) -> None:
         click.echo(line)
     click.echo("")
     for key, value in result.summary().items():
-        click.echo(f"{key}: {value}")
+        click.echo(f"{key}: {result.verdict() if key == 'messages_in' else value}")
 
 
 @main.command("parse")

@@ -57,7 +57,9 @@ def ack_latency(mesh: SimMesh, dest: int) -> float:
     pid = mesh.node(origin).send_text(TEXT, destination=dest, want_ack=True)
     sent = mesh.env.now
     mesh.env.run()
-    acks = [e for e in mesh.log if e.kind == "routing" and e.node == origin and e.request_id == pid and e.sender == dest]
+    acks = [
+        e for e in mesh.log if e.kind == "routing" and e.node == origin and e.request_id == pid and e.sender == dest
+    ]
     assert acks, "no ACK from the destination"
     return acks[0].time - sent
 

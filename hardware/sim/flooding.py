@@ -99,10 +99,11 @@ class FloodingRouter:
 
     # -- sending --------------------------------------------------------------------
 
-    def send(self, packet: SimPacket, kind: str = "tx") -> None:
+    def send(self, packet: SimPacket, kind: str = "tx") -> bool:
         """Queue a packet this node originates; its own later echoes are duplicates."""
         self.history.record(packet.key, self.env.now)
         self.radio.transmit(packet, kind=kind, on_start=self._hook(kind, self.env.now))
+        return True
 
     def originate(self, packet: SimPacket) -> None:
         self.send(packet, "tx")

@@ -23,6 +23,9 @@ Covers, on top of managed flooding (broadcasts are flooded as before):
   hears meanwhile: it could not have heard an ack while the radio was busy.
 * Hearing an answer to a DM it is not part of, a node cancels its queued rebroadcast
   of the DM and stops retransmitting it: the destination has it.
+* Over the region's duty cycle (no room left in the last hour's airtime) every send
+  is refused, as `Router::send` does: relays and resends are dropped, and the client is
+  told of its own packet with a routing NAK, DUTY_CYCLE_LIMIT.
 
 Nodes are known by the last byte of their number, as on air; two nodes sharing a byte
 both act on it, as firmware 2.7 does.
@@ -40,7 +43,7 @@ from hardware.sim.channel import Reception
 from hardware.sim.contention import retransmission_timeout
 from hardware.sim.dedupe import Key, PacketHistory
 from hardware.sim.flooding import REBROADCAST_FIRST, FloodingRouter, Host
-from hardware.sim.packet import ROUTING_NONE, SimPacket, routing_packet
+from hardware.sim.packet import DUTY_CYCLE_LIMIT, ROUTING_NONE, SimPacket, routing_packet
 from hardware.sim.radio import Radio
 
 NO_NEXT_HOP = 0
@@ -105,12 +108,24 @@ class NextHopRouter(FloodingRouter):
 
     # -- sending --------------------------------------------------------------------
 
-    def send(self, packet: SimPacket, kind: str = "tx") -> None:
-        """Queue a packet this node originates (an ack, a text, a resend)."""
+    def send(self, packet: SimPacket, kind: str = "tx") -> bool:
+        """Queue a packet this node originates (an ack, a text); False: refused (duty cycle)."""
+        if self._refused(packet):
+            if kind == "tx" and packet.sender == self.num:  # `abortSendAndNak`: the client is told
+                self.send_ack_nak(DUTY_CYCLE_LIMIT, self.num, packet.id, self.hop_limit)
+            return False
         for pend in self.pending.values():  # busy sending it: no ack can be heard meanwhile
             if pend.packet.key != packet.key:
                 pend.due += self._airtime(packet)
         self._transmit(packet, kind, None, flood=False)
+        return True
+
+    def _refused(self, packet: SimPacket) -> bool:
+        """Over the region's duty cycle, `Router::send` refuses every packet (ours and relays)."""
+        if not self.radio.over_duty_cycle(self.env.now, packet):
+            return False
+        self.radio.stats.duty_refused += 1
+        return True
 
     def _transmit(
         self, packet: SimPacket, kind: str, rx_snr: float | None, *, flood: bool, resend: bool = False
@@ -159,7 +174,7 @@ class NextHopRouter(FloodingRouter):
         if flood and pend.packet.to != BROADCAST_NUM:
             self.next_hops.pop(pend.packet.to, None)  # the route failed: forget it, flood
         pend.tries_left -= 1
-        if not self.radio.queued(key):  # the last copy still waiting: no point in another
+        if not self.radio.queued(key) and not self._refused(pend.packet):  # no second copy waiting
             self.nexthop.retransmissions += 1
             kind = "retx" if pend.rx_snr is None else "relay"
             self._transmit(pend.packet, kind, pend.rx_snr, flood=flood, resend=True)
@@ -268,6 +283,8 @@ class NextHopRouter(FloodingRouter):
             return False
         if packet.next_hop not in (NO_NEXT_HOP, self.byte):
             self.nexthop.not_chosen += 1
+            return False
+        if self._refused(packet):
             return False
         self.stats.relays_queued += 1
         relay = packet.relayed_by(self.num)

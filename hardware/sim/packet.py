@@ -33,6 +33,7 @@ ROUTING_PORT = portnums_pb2.PortNum.ROUTING_APP
 ALERT_PORT = portnums_pb2.PortNum.ALERT_APP
 ROUTING_NONE = mesh_pb2.Routing.Error.NONE
 MAX_RETRANSMIT = mesh_pb2.Routing.Error.MAX_RETRANSMIT
+DUTY_CYCLE_LIMIT = mesh_pb2.Routing.Error.DUTY_CYCLE_LIMIT
 
 
 class Priority:

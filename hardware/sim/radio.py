@@ -63,6 +63,8 @@ class RadioStats:
     """Times a packet was held back by the duty cycle."""
     held_s: float = 0.0
     queue_drops: int = 0
+    duty_refused: int = 0
+    """Packets refused because the last hour's TX share was over the duty cycle."""
 
 
 class Radio:
@@ -155,6 +157,15 @@ class Radio:
     def queued(self, key: tuple[int, int]) -> bool:
         """Whether a packet with this (from, id) waits in the queue."""
         return any(i.packet.key == key for i in self.queue)
+
+    def over_duty_cycle(self, now: float, packet: SimPacket) -> bool:
+        """`Router::send`'s check: the last hour leaves no room for `packet` under the limit.
+
+        (The firmware refuses once the hour's share is over the limit, so it may end one
+        packet over; here the hour must have room for the packet, as the hold keeps it.)"""
+        if self.window.duty_cycle >= 1:
+            return False
+        return self.window.hold_s(now, time_on_air(packet.phy_bytes, self.preset)) > 0
 
     def switch(self, on: bool) -> None:
         """Power the radio on or off (off: deaf and silent, the queue waits)."""

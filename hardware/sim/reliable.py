@@ -73,10 +73,12 @@ class ReliableRouter(NextHopRouter):
         super().__init__(env, host, radio, role=role, hop_limit=hop_limit, history=history)
         self.reliable = ReliableStats()
 
-    def send(self, packet: SimPacket, kind: str = "tx") -> None:
-        super().send(packet, kind)
+    def send(self, packet: SimPacket, kind: str = "tx") -> bool:
+        if not super().send(packet, kind):
+            return False
         if kind == "tx" and packet.want_ack and packet.sender == self.num:
             self.start_retransmission(packet, NUM_RELIABLE_TRIES)
+        return True
 
     def _transmit(
         self, packet: SimPacket, kind: str, rx_snr: float | None, *, flood: bool, resend: bool = False
