@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 IDLE_POLL_S = 1.0
 UNKNOWN_HOPS = 3
 CANDIDATES = 50
+NOT_ON_AIR = ("DUTY_CYCLE_LIMIT",)
+"""NAKs for a packet the radio never transmitted."""
+DUTY_CYCLE_WAIT_S = 60.0
 # A later part of a split text may go once the part before it reached one of these.
 _PART_DONE = {"acked", "relayed", "merged", "superseded"}
 _PART_DEAD = {"failed", "dropped"}
@@ -160,6 +163,14 @@ class Sender:
                         db.add(attempt)
                     if quick:
                         self.pace.narrow()
+            elif ack.error in NOT_ON_AIR:
+                # The radio refused it (its duty cycle is spent): nothing went on air, so
+                # the same id goes again once the hour has room, and it is no try.
+                self._settle(attempt, ack.error, now)
+                if current and item.state in IN_FLIGHT:
+                    item.state, item.error = "pending", ack.error
+                    item.not_before, item.attempts = now + DUTY_CYCLE_WAIT_S, max(item.attempts - 1, 0)
+                    self.pace.widen(item.sent_at or now, now)
             else:
                 self._settle(attempt, ack.error, now)
                 if current and item.state in (*IN_FLIGHT, "relayed"):

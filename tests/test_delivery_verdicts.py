@@ -13,7 +13,7 @@ import simpy
 from sqlmodel import select
 
 from hardware.link import BROADCAST_NUM
-from hardware.sim.packet import ROUTING_NONE, routing_packet
+from hardware.sim.packet import DUTY_CYCLE_LIMIT, ROUTING_NONE, routing_packet
 from meshbot.congestion import Pace
 from meshbot.outbox import Priority
 from store import DeliveryAttempt, OutboxItem, SeenPacket, session
@@ -163,3 +163,17 @@ def test_a_repeated_answer_supersedes_its_older_queued_copy(tmp_path: Path) -> N
     older, need, newer = air.rows()
     assert (older.state, older.merged_into, older.attempts) == ("superseded", newer.id, 0)
     assert (need.state, newer.state, newer.merged_into) == ("acked", "merged", need.id)
+
+
+def test_a_text_the_radio_refused_for_its_duty_cycle_waits_and_costs_no_try(tmp_path: Path) -> None:
+    air = Air(tmp_path / "m.db", alone=True)
+    air.queue("see you at six", to=ANA, want_ack=True)
+    air.mesh.advance(0.5)
+    [row] = air.rows()
+    assert (row.state, row.attempts) == ("sent", 1)
+    # The radio's answer when the hour has no room left for it (Router::send).
+    air.mesh.node(BOT).deliver(routing_packet(BOT, BOT, 0x5EED, row.packet_id, DUTY_CYCLE_LIMIT, 0), None)
+    air.mesh.advance(1)
+    [waiting] = air.rows()
+    assert (waiting.state, waiting.attempts, waiting.packet_id, waiting.error) == ("pending", 0, row.packet_id, "DUTY_CYCLE_LIMIT")
+    assert waiting.not_before >= air.mesh.now() + 50
