@@ -13,8 +13,9 @@ retry on top of that, or its own copies take the channel the ACKs need. So:
   Only when nothing at all came by then is a packet taken as lost.
 * `Pace`: the gap between two texts, AIMD on the sending rate. A NAK or a timeout
   doubles the gap (halves the rate, up to a ceiling); a verdict that came back within
-  the firmware's first try adds a step to the rate, back down to the pacing floor. While the radio reports the channel busier than a
-  threshold, the gap stretches in proportion and only one DM is in flight.
+  the firmware's first try adds a step to the rate, back down to the pacing floor.
+  While the radio reports the channel busier than a threshold, the gap stretches in
+  proportion.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def radio_owes_s(text: str, preset: str) -> float:
 
 @dataclass
 class Pace:
-    """The gap between two texts (AIMD) and how many DMs may await a verdict at once."""
+    """The gap between two texts: AIMD, stretched while the channel is busy."""
 
     floor_s: float
     ceiling_s: float = 60.0
@@ -139,6 +140,3 @@ class Pace:
             return self.gap_s
         return min(self.ceiling_s, max(self.gap_s * utilisation / self.busy_pct, self.floor_s * 2))  # type: ignore[operator]
 
-    def window(self, total: int, utilisation: float | None) -> int:
-        """DMs that may await a verdict at once: one while the channel is busy."""
-        return 1 if self.busy(utilisation) else total

@@ -65,6 +65,11 @@ def merge_waiting(db: Session, item: OutboxItem, now: float) -> None:
         ).order_by(OutboxItem.priority, OutboxItem.id)
     ).all()
     for other in others:
+        if other.text in item.text.split(MERGE_SEPARATOR):
+            # the same answer again (a repeated command): once in the packet is enough
+            other.state, other.merged_into = "superseded", item.id
+            db.add(other)
+            continue
         merged = item.text + MERGE_SEPARATOR + other.text
         if utf8_len(merged) > REPLY_LIMIT or _starts_a_split_text(db, other):
             if other.priority == Priority.REPLY:

@@ -257,8 +257,7 @@ class Sender:
             .order_by(OutboxItem.priority, OutboxItem.id)
             .limit(CANDIDATES)
         ).all()
-        window = Window.read(db, self.pace.window(self._policy.in_flight_total, utilisation),
-                             self._policy.in_flight_per_node)
+        window = Window.read(db, self._policy.in_flight_total, self._policy.in_flight_per_node)
         for item in candidates:
             if window.blocked(item) or superseded(db, item):
                 continue

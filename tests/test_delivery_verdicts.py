@@ -102,9 +102,9 @@ def test_the_pace_doubles_on_loss_once_per_round_and_comes_back_to_the_floor() -
         pace.narrow()
         quick += 1
     assert pace.gap_s == 2.0 and 5 <= quick <= 12
-    assert pace.gap_for(None) == 2.0 and pace.window(2, None) == 2  # no figure: not busy
-    assert pace.gap_for(50.0) == 4.0 and pace.window(2, 50.0) == 1
-    assert pace.gap_for(20.0) == 2.0 and pace.window(2, 20.0) == 2
+    assert pace.gap_for(None) == 2.0  # no figure: not busy
+    assert pace.gap_for(50.0) == 4.0  # twice the threshold: twice the gap
+    assert pace.gap_for(20.0) == 2.0
 
 
 def _chatter(env: simpy.Environment, air: Air, until: float):  # type: ignore[no-untyped-def]
@@ -114,7 +114,7 @@ def _chatter(env: simpy.Environment, air: Air, until: float):  # type: ignore[no
         yield env.timeout(3.0)
 
 
-def test_a_busy_channel_slows_texts_to_one_in_flight_but_not_alerts(tmp_path: Path) -> None:
+def test_a_busy_channel_stretches_the_gap_between_texts_but_not_for_alerts(tmp_path: Path) -> None:
     air = Air(tmp_path / "m.db")
     air.env.process(_chatter(air.env, air, until=400.0))
     air.mesh.advance(130)  # the radio's device metrics (every minute) now say how busy it is
@@ -126,7 +126,7 @@ def test_a_busy_channel_slows_texts_to_one_in_flight_but_not_alerts(tmp_path: Pa
     air.queue("ALERT a1 flood on elm", to=BROADCAST_NUM, priority=Priority.ALERT)
     air.mesh.advance(250)
     tries = [t for t in attempts(air) if t.sent_at >= start]
-    assert _most_at_once([(t.sent_at, t.verdict_at or float("inf")) for t in tries]) == 1
+    assert _most_at_once([(t.sent_at, t.verdict_at or float("inf")) for t in tries]) <= 2
     alert = next(r for r in air.rows() if r.priority == Priority.ALERT)
     handed = sorted(t.sent_at for t in tries)
     assert alert.sent_at is not None and alert.sent_at < handed[0]  # the alert was handed over first
