@@ -65,7 +65,7 @@ def merge_waiting(db: Session, item: OutboxItem, now: float) -> None:
         ).order_by(OutboxItem.priority, OutboxItem.id)
     ).all()
     for other in others:
-        if other.text in item.text.split(MERGE_SEPARATOR):
+        if other.priority == Priority.REPLY and other.text in item.text.split(MERGE_SEPARATOR):
             # the same answer again (a repeated command): once in the packet is enough
             other.state, other.merged_into = "superseded", item.id
             db.add(other)
