@@ -9,7 +9,9 @@ passing `interface=link.interface` so a listener can tell links apart.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 BROADCAST_NUM = 0xFFFFFFFF
 TOPIC_TEXT = "meshtastic.receive.text"
@@ -76,10 +78,27 @@ class NodeInfo:
     snr: float | None = None
     last_heard: float | None = None
     hops_away: int | None = None
+    device_metrics: Mapping[str, Any] | None = field(default=None, hash=False)
+    """The node's last device telemetry as the library keeps it (`channelUtilization`,
+    `airUtilTx`, ... in percent); for our own node, how busy the radio finds the mesh."""
 
     @property
     def id(self) -> str:
         return node_id(self.num)
+
+    def __getitem__(self, key: str) -> Any:
+        """The library's `nodesByNum` keys, so `info["deviceMetrics"]["channelUtilization"]`
+        reads the same from a real and a simulated link; KeyError when not known."""
+        value = {
+            "num": self.num,
+            "snr": self.snr,
+            "lastHeard": self.last_heard,
+            "hopsAway": self.hops_away,
+            "deviceMetrics": self.device_metrics,
+        }.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
 
 
 class RadioLink(ABC):
@@ -145,6 +164,14 @@ class RadioLink(ABC):
         """One node the radio has heard of (None: not heard of). Links that hold their node
         database by number answer this without building all of `nodes()`."""
         return self.nodes().get(num)
+
+    def channel_utilization(self) -> float | None:
+        """How busy our radio hears the channel, in percent, from its device metrics
+        (firmware reports them to its client now and then); None until it has said."""
+        info = self.node_info(self.my_node_num)
+        metrics = info.device_metrics if info is not None else None
+        value = (metrics or {}).get("channelUtilization")
+        return float(value) if value is not None else None
 
     @property
     @abstractmethod

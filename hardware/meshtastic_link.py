@@ -317,4 +317,5 @@ def _as_node_info(num: int, node: dict[str, Any]) -> NodeInfo:
         snr=node.get("snr"),
         last_heard=node.get("lastHeard"),
         hops_away=node.get("hopsAway"),
+        device_metrics=node.get("deviceMetrics"),
     )

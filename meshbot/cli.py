@@ -186,7 +186,7 @@ def demo(as_json: bool, seed: int) -> None:
         click.echo(line)
     click.echo("")
     for key, value in result.summary().items():
-        click.echo(f"{key}: {value}")
+        click.echo(f"{key}: {result.verdict() if key == 'messages_in' else value}")
 
 
 @main.command("parse")
@@ -290,7 +290,7 @@ def matches(ctx: click.Context, as_json: bool, live: bool) -> None:
 
 @main.command("outbox")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--state", type=click.Choice(["pending", "sending", "sent", "relayed", "acked", "failed", "dropped", "merged"]),
+@click.option("--state", type=click.Choice(["pending", "sending", "sent", "relayed", "acked", "failed", "dropped", "merged", "superseded"]),
               help="Only rows in this state.")
 @click.option("--limit", default=50, show_default=True, help="How many rows, newest first.")
 @click.pass_context
@@ -305,7 +305,8 @@ def outbox_command(ctx: click.Context, as_json: bool, state: str | None, limit: 
     click.echo("  ".join(f"{k}: {v}" for k, v in sorted(view["counts"].items())) or "The outbox is empty.")
     for o in view["items"]:
         error = f"  ({o['error']})" if o["error"] else ""
-        click.echo(f"#{o['id']:<5} {o['state']:<8} {o['priority']:<6} to {o['to']:<10} x{o['attempts']} "
+        verdicts = f" [{', '.join(t['verdict'] or 'waiting' for t in o['tries'])}]" if o["tries"] else ""
+        click.echo(f"#{o['id']:<5} {o['state']:<8} {o['priority']:<6} to {o['to']:<10} x{o['attempts']}{verdicts} "
                    f"{o['created']}  {o['text']}{error}")
 
 

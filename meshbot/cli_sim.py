@@ -5,11 +5,13 @@ Thin: the maths is `hardware.airtime`, the simulator `hardware.sim`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import signal
 import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 import click
@@ -89,8 +91,11 @@ def sim() -> None:
 @click.option("--loss", type=_loss, help="Probability that a reception is lost (default: the scenario's).")
 @click.option("--traffic/--no-traffic", default=False, show_default=True,
               help="Let the scenario's residents post to the bot on their own.")
+@click.option("--air-log", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write every event on the air (tx, retx, relay, ack, rx, routing) to this file, "
+                   "one JSON object a line, with the simulator's time in seconds.")
 def serve(scenario: str, bot_port: int, port_base: int | None, host: str, seed: int,
-          loss: float | None, traffic: bool) -> None:
+          loss: float | None, traffic: bool, air_log: Path | None) -> None:
     """Run a scenario in real time; real Meshtastic clients connect to its nodes over TCP."""
     from hardware.sim.serve import SimServer
 
@@ -112,15 +117,22 @@ def serve(scenario: str, bot_port: int, port_base: int | None, host: str, seed: 
         signal.signal(sig, lambda *_: stop.set())
     mesh = server.mesh
 
+    journal = air_log.open("a", encoding="utf-8") if air_log is not None else None
+
     def on_air(entry: Any) -> None:
         if entry.kind == "tx":
             to = "all" if entry.to == 0xFFFFFFFF else mesh.name(entry.to)
             log.info("air: %s -> %s: %s", mesh.name(entry.node), to, entry.text)
+        if journal is not None:
+            journal.write(json.dumps(dataclasses.asdict(entry)) + "\n")
+            journal.flush()
 
     try:
         server.run(stop, on_air)
     finally:
         server.close()
+        if journal is not None:
+            journal.close()
 
 
 @sim.command("run")

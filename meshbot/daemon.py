@@ -39,7 +39,11 @@ BATCH_MAX = 64  # texts handled in one transaction when a burst is waiting
 def delivery_policy(settings: Settings) -> DeliveryPolicy:
     return DeliveryPolicy(
         min_gap_s=settings.min_gap_s,
-        retry_delays_s=settings.retry_delays_s,
+        max_gap_s=settings.max_gap_s,
+        max_resends=settings.max_resends,
+        in_flight_per_node=settings.in_flight_per_node,
+        in_flight_total=settings.in_flight_total,
+        busy_channel_pct=settings.busy_channel_pct,
         stale_after_s=settings.stale_notice_hours * 3600.0,
         broadcast_gap_s=settings.broadcast_gap_s,
         budget=AirtimeBudget(

@@ -2,10 +2,19 @@
 
 Everything runs on SimPy's virtual clock in this one thread: the daemon's `step` is a
 simulation process, so an hour of mesh time takes a second or two of wall time.
+
+A resident whose app shows no ACK from the bot (a routing ACK from the bot's node) a
+minute or so after sending does what a person does: sends the same text again, at most
+three times (after 60 to 90 s: people do not keep time to the second). A resident one
+weak link from a busy base can see three tries in a row lost to the relays of the bot's
+own replies (firmware's managed flooding), so a person keeps trying a little longer.
+The summary counts each scripted message once, however many times it was sent, and says
+how many never reached the bot.
 """
 
 from __future__ import annotations
 
+import random
 import re
 import time
 from collections.abc import Iterator
@@ -24,6 +33,14 @@ from store import Match, OutboxItem, SeenPacket, open_engine, session
 SCENARIO = "block"
 STEP_MAX_S = 1.0  # the bot looks at its outbox at least this often; texts in wake it at once
 RUN_FOR_S = 900.0
+RESEND_AFTER_S = 60.0
+"""How long a resident waits at least for the app's ACK before sending the same text again."""
+RESEND_JITTER_S = 30.0
+REF_POLL_S = 5.0
+REF_PATIENCE_S = 180.0
+"""A resident who must quote an id (TAKE o5) waits this long for one to reach their screen."""
+MAX_RESENDS = 3
+"""Resends of one text without the bot's ACK: four tries in all, over four to six minutes."""
 
 # (virtual second, resident (index into the scenario's residents), text sent to the bot by DM).
 # `{name}` and `{zone}` are the resident's own; `{ref}` is the first id (`o4`, `n3`) in the
@@ -48,12 +65,15 @@ SCRIPT: tuple[tuple[float, int, str], ...] = (
 _REF = re.compile(r"\b[on]\d+\b")
 
 
-def schedule_script(env: simpy.Environment, mesh: SimMesh, scenario: Scenario) -> None:
-    """Start one process per scripted message."""
+def schedule_script(
+    env: simpy.Environment, mesh: SimMesh, scenario: Scenario, attempts: dict[int, list[int]] | None = None
+) -> None:
+    """Start one process per scripted message; `attempts[i]` collects the packet ids of message i."""
     residents = scenario.residents
-    for at, index, template in SCRIPT:
+    for i, (at, index, template) in enumerate(SCRIPT):
         who = residents[index % len(residents)]
-        env.process(resident_process(env, mesh, who, scenario.base, at, template))
+        sent = attempts.setdefault(i, []) if attempts is not None else []
+        env.process(resident_process(env, mesh, who, scenario.base, at, template, sent))
 
 
 def _last_ref(mesh: SimMesh, num: int, bot: int) -> str:
@@ -71,6 +91,18 @@ class DemoResult:
     virtual_seconds: float
     wall_seconds: float
     names: dict[int, str] = field(default_factory=dict)
+    attempts: dict[int, list[int]] = field(default_factory=dict)
+    """Scripted message index -> packet ids of every time its resident sent it."""
+    senders: dict[int, int] = field(default_factory=dict)
+    """Scripted message index -> the resident's node number."""
+
+    def verdict(self) -> str:
+        """`15 of 15, none lost` (or how many never reached the bot)."""
+        figures = self.summary()
+        lost = figures["lost"]
+        return f"{figures['messages_in']} of {figures['messages_sent']}, " + (
+            "none lost" if not lost else f"{lost} lost"
+        )
 
     def _name(self, num: int) -> str:
         return "all" if num == BROADCAST_NUM else self.names.get(num, f"!{num:08x}")
@@ -88,7 +120,9 @@ class DemoResult:
     def summary(self) -> dict[str, Any]:
         engine = self.daemon.engine
         with session(engine) as db:
-            messages_in = db.exec(select(func.count()).select_from(SeenPacket)).one()
+            handled = set(
+                db.exec(select(SeenPacket.from_node, SeenPacket.packet_id).where(SeenPacket.handled)).all()
+            )
             replies_sent = db.exec(
                 select(func.count()).select_from(OutboxItem).where(OutboxItem.sent_at.is_not(None))  # type: ignore[union-attr]
             ).one()
@@ -100,6 +134,9 @@ class DemoResult:
                 )
             ).all()
         bot = self.daemon.link.my_node_num
+        messages_in = sum(
+            1 for i, ids in self.attempts.items() if any((self.senders[i], pid) in handled for pid in ids)
+        )
         reachable = self.mesh.reachable(bot) - {bot}
         reached = {
             num for num in reachable
@@ -107,7 +144,10 @@ class DemoResult:
         }
         return {
             "nodes": len(self.mesh.nodes),
+            "messages_sent": len(self.attempts),
             "messages_in": messages_in,
+            "lost": len(self.attempts) - messages_in,
+            "resends": sum(len(ids) - 1 for ids in self.attempts.values()),
             "replies_sent": replies_sent,
             "matches": matches,
             "alert_reach": {"reached": len(reached), "reachable": len(reachable)},
@@ -140,11 +180,43 @@ def bot_process(env: simpy.Environment, daemon: Daemon) -> Iterator[simpy.Event]
 
 
 def resident_process(
-    env: simpy.Environment, mesh: SimMesh, who: ScenarioNode, bot: int, at: float, template: str
+    env: simpy.Environment,
+    mesh: SimMesh,
+    who: ScenarioNode,
+    bot: int,
+    at: float,
+    template: str,
+    sent: list[int],
 ) -> Iterator[simpy.Event]:
+    """Send one scripted text; without the bot's ACK a minute later, send it again (MAX_RESENDS times at most)."""
     yield env.timeout(at)
+    waited = 0.0
+    while "{ref}" in template and _last_ref(mesh, who.num, bot) == "?" and waited < REF_PATIENCE_S:
+        yield env.timeout(REF_POLL_S)  # no id on the screen yet: a person waits for the answer
+        waited += REF_POLL_S
     text = template.format(name=who.long_name.split()[0], zone=who.zone, ref=_last_ref(mesh, who.num, bot))
-    mesh.node(who.num).send_text(text, destination=bot, want_ack=True)
+    node = mesh.node(who.num)
+    patience = random.Random(f"{mesh.seed}:{who.num}:{at}")
+    for _ in range(1 + MAX_RESENDS):
+        acked = env.event()
+
+        def on_packet(packet: dict, ids: list[int] = sent, acked: simpy.Event = acked) -> None:
+            decoded = packet.get("decoded", {})
+            routing = decoded.get("routing", {})
+            if (
+                packet.get("from") == bot
+                and decoded.get("requestId") == ids[-1]
+                and routing.get("errorReason", "NONE") == "NONE"
+                and not acked.triggered
+            ):
+                acked.succeed()
+
+        node.add_packet_listener(on_packet)
+        sent.append(node.send_text(text, destination=bot, want_ack=True))
+        yield acked | env.timeout(RESEND_AFTER_S + patience.uniform(0, RESEND_JITTER_S))
+        node.remove_packet_listener(on_packet)
+        if acked.triggered:
+            return
 
 
 def run_demo(seed: int = 42, run_for_s: float = RUN_FOR_S) -> DemoResult:
@@ -159,7 +231,10 @@ def run_demo(seed: int = 42, run_for_s: float = RUN_FOR_S) -> DemoResult:
     daemon = Daemon(settings, SimLink(mesh, bot), open_engine(settings.db), clock=mesh.now)
     daemon.open()
     env.process(bot_process(env, daemon))
-    schedule_script(env, mesh, scenario)
+    attempts: dict[int, list[int]] = {}
+    schedule_script(env, mesh, scenario, attempts)
     env.run(until=run_for_s)
     daemon.close()
-    return DemoResult(mesh, daemon, env.now, time.perf_counter() - started, names)
+    residents = scenario.residents
+    senders = {i: residents[index % len(residents)].num for i, (_at, index, _t) in enumerate(SCRIPT)}
+    return DemoResult(mesh, daemon, env.now, time.perf_counter() - started, names, attempts, senders)

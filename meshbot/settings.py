@@ -102,9 +102,23 @@ class Settings(BaseModel):
         20.0, ge=0, lt=100,
         description="Share of the airtime budget kept for alerts and direct replies, in percent.",
     )
-    retry_delays_s: tuple[float, ...] = Field(
-        (4.0, 8.0, 16.0),
-        description="Waits for a direct message's ack before each retry; their count is the retries (at most 3).",
+    max_resends: int = Field(
+        2, ge=0, le=2,
+        description="Times a direct message is sent again (with a new packet id) after the radio's NAK or no verdict at all; the radio itself retries first.",
+    )
+    in_flight_per_node: int = Field(
+        1, ge=1, le=4, description="Direct messages to one node that may await the radio's verdict at once."
+    )
+    in_flight_total: int = Field(
+        2, ge=1, le=8, description="Direct messages that may await the radio's verdict at once, all nodes together."
+    )
+    max_gap_s: float = Field(
+        60.0, gt=0,
+        description="Widest gap between two texts while NAKs and timeouts say the mesh is losing packets (it narrows back to min_gap_s).",
+    )
+    busy_channel_pct: float = Field(
+        25.0, gt=0, le=100,
+        description="Channel utilisation (as the radio reports it) above which the bot slows down, alerts excepted.",
     )
     stale_notice_hours: float = Field(
         6.0, gt=0, description="Hours after which an unsent notice or digest is dropped as stale."
@@ -233,13 +247,6 @@ class Settings(BaseModel):
     def _gap_is_safe(cls, value: float) -> float:
         if value < MIN_SAFE_GAP_S:
             raise ValueError(f"must be at least {MIN_SAFE_GAP_S} s: the radio drops faster texts")
-        return value
-
-    @field_validator("retry_delays_s")
-    @classmethod
-    def _few_retries(cls, value: tuple[float, ...]) -> tuple[float, ...]:
-        if len(value) > 3 or any(d <= 0 for d in value):
-            raise ValueError("give at most 3 positive delays, e.g. [4, 8, 16]")
         return value
 
     @field_validator("alert_repeat_minutes")

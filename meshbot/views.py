@@ -88,7 +88,7 @@ def outbox(engine: Engine, state: str | None = None, limit: int = 200) -> dict[s
     """Counts per state and the newest rows: what is waiting, what went, what failed."""
     from sqlalchemy import func
 
-    from store import OutboxItem
+    from store import DeliveryAttempt, OutboxItem
 
     with session(engine) as db:
         counts = dict(db.exec(select(OutboxItem.state, func.count()).group_by(OutboxItem.state)).all())
@@ -96,6 +96,14 @@ def outbox(engine: Engine, state: str | None = None, limit: int = 200) -> dict[s
         if state:
             query = query.where(OutboxItem.state == state)
         rows = db.exec(query).all()
+        tries: dict[int, list[dict[str, Any]]] = {}
+        attempts = db.exec(select(DeliveryAttempt).where(
+            DeliveryAttempt.outbox_id.in_([o.id for o in rows])).order_by(DeliveryAttempt.id))  # type: ignore[attr-defined]
+        for a in attempts:
+            tries.setdefault(a.outbox_id, []).append({
+                "packet": f"{a.packet_id:08x}", "sent": _iso(a.sent_at), "verdict": a.verdict,
+                "after_s": None if a.verdict_at is None else round(a.verdict_at - a.sent_at, 1),
+            })
     return {
         "counts": counts,
         "items": [
@@ -104,6 +112,7 @@ def outbox(engine: Engine, state: str | None = None, limit: int = 200) -> dict[s
                 "to": "all" if o.destination == 0xFFFFFFFF else node_id(o.destination),
                 "channel": o.channel, "attempts": o.attempts, "created": _iso(o.created),
                 "sent": _iso(o.sent_at), "acked": _iso(o.acked_at), "error": o.error, "text": o.text,
+                "tries": tries.get(o.id or 0, []),
             }
             for o in rows
         ],

@@ -9,6 +9,7 @@ from store.models import (
     POSTING_STATES,
     ROLES,
     Alert,
+    DeliveryAttempt,
     Match,
     Member,
     OutboxItem,
@@ -21,7 +22,7 @@ from store.models import (
 
 __all__ = [
     "ALERT_STATES", "MATCH_STATES", "OUTBOX_STATES", "POSTING_STATES", "ROLES",
-    "Alert", "Match", "Member", "OutboxItem", "Posting", "SeenPacket", "Transmission",
+    "Alert", "DeliveryAttempt", "Match", "Member", "OutboxItem", "Posting", "SeenPacket", "Transmission",
     "DEFAULT_COMMUNITY", "ReportNote", "SuccessStory",
     "database_url", "open_engine", "session",
 ]

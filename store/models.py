@@ -24,12 +24,12 @@ ALERT_STATES = ("pending", "active", "cancelled", "expired")
 window) before it goes on air; active: broadcast; cancelled; expired."""
 DEFAULT_COMMUNITY = "main"
 """The community of members and postings a base station has not been told otherwise about."""
-OUTBOX_STATES = ("pending", "sending", "sent", "relayed", "acked", "failed", "dropped", "merged")
+OUTBOX_STATES = ("pending", "sending", "sent", "relayed", "acked", "failed", "dropped", "merged", "superseded")
 """pending: waiting its turn; sending: handed to the radio, not yet recorded as sent (a
 crash here resends with the same packet id, which receivers drop as a duplicate);
 sent: on air (final for broadcasts and texts without want_ack); relayed: our radio heard
 the mesh carry it (an implicit ack); acked: the destination confirmed; failed: no ack after every retry; dropped: too old to matter; merged: carried
-inside another row's text."""
+inside another row's text; superseded: a newer copy of the same reply went instead (`merged_into`)."""
 
 
 def _node_column(**kwargs: object) -> Column:
@@ -270,6 +270,22 @@ class Transmission(SQLModel, table=True):
     time: float = Field(index=True)
     airtime_s: float
     outbox_id: int | None = None
+
+
+class DeliveryAttempt(SQLModel, table=True):
+    """One packet meshbot handed the radio for a direct message, and the radio's verdict on it.
+
+    A resend carries a new packet id (relays drop an id they have seen), so a late ACK
+    for an earlier try is matched here to the row it delivered.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    outbox_id: int = Field(index=True)
+    packet_id: int = Field(sa_column=_node_column(nullable=False, index=True))
+    sent_at: float
+    verdict_due: float = Field(description="no verdict by then: the radio's own tries are long over")
+    verdict: str | None = Field(default=None, description="acked, relayed, a NAK's reason, or timeout")
+    verdict_at: float | None = None
 
 
 class ReportNote(SQLModel, table=True):

@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 
 PARSE_KEYS = {"ok", "verb", "category", "item", "quantity", "unit", "place", "urgency", "reply", "error"}
-DEMO_KEYS = {"nodes", "messages_in", "replies_sent", "matches", "alert_reach", "virtual_seconds", "wall_seconds"}
+DEMO_KEYS = {
+    "nodes", "messages_sent", "messages_in", "lost", "resends", "replies_sent", "matches", "alert_reach",
+    "virtual_seconds", "wall_seconds",
+}
 
 
 def meshbot(*args: str, stdin: str | None = None, db: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -70,6 +73,7 @@ def test_demo_transcript_shows_the_air() -> None:
     assert " -> bot " in out and "bot -> all   ALERT a1" in out
     assert "Match m" in out and "BANANA" in out
     assert "alert_reach:" in out
+    assert "messages_in: 15 of 15, none lost" in out
 
 
 def test_ingest_then_board_and_matches(tmp_path: Path) -> None:

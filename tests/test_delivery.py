@@ -72,8 +72,9 @@ def air(tmp_path: Path) -> Air:
 
 
 def test_texts_are_never_closer_than_the_gap(air: Air) -> None:
-    for i in range(12):
-        air.queue(f"reply number {i}")
+    texts = [f"reply number {i} " + "x" * 110 for i in range(12)]  # too long for two to share a packet
+    for text in texts:
+        air.queue(text)
     air.mesh.advance(120)
     handed = sorted(r.sent_at for r in air.rows() if r.sent_at is not None)
     assert len(handed) == 12
@@ -84,7 +85,7 @@ def test_texts_are_never_closer_than_the_gap(air: Air) -> None:
     gaps = [b - a for a, b in zip(starts, starts[1:])]
     assert len(starts) == 12 and min(gaps) >= 1.0
     assert sum(gaps) / len(gaps) >= air.settings.min_gap_s - 0.05
-    assert [t for t in air.mesh.node(ANA).texts()] == [f"reply number {i}" for i in range(12)]
+    assert air.mesh.node(ANA).texts() == texts
 
 
 def test_an_alert_goes_before_waiting_replies_and_digests(air: Air) -> None:
@@ -93,7 +94,8 @@ def test_an_alert_goes_before_waiting_replies_and_digests(air: Air) -> None:
         air.queue(f"reply {i}")
     air.queue("ALERT a1 flood", to=BROADCAST_NUM, priority=Priority.ALERT)
     air.mesh.advance(60)
-    assert [e.text for e in air.bot_tx()] == ["ALERT a1 flood", "reply 0", "reply 1", "reply 2", "digest"]
+    # The replies waiting for one resident share a packet, in order; the digest keeps its own.
+    assert [e.text for e in air.bot_tx()] == ["ALERT a1 flood", "reply 0 | reply 1 | reply 2", "digest"]
 
 
 def test_airtime_budget_holds_over_every_sliding_hour(tmp_path: Path) -> None:
@@ -146,15 +148,22 @@ def test_a_long_text_arrives_in_numbered_parts_in_order(tmp_path: Path) -> None:
     assert sent_at == sorted(sent_at)  # each part left only after the one before it
 
 
-def test_a_direct_message_nobody_answers_is_retried_then_failed(tmp_path: Path) -> None:
+def test_a_direct_message_nobody_answers_is_resent_after_each_nak_then_failed(tmp_path: Path) -> None:
     air = Air(tmp_path / "m.db", alone=True)
     air.queue("are you there?", to=ANA, want_ack=True)
     air.mesh.advance(900)
     [row] = air.rows()
-    assert (row.state, row.attempts) == ("failed", 4)  # the first try and three retries
+    assert (row.state, row.attempts) == ("failed", 3)  # the first send and two resends
     sends = [e for e in air.bot_tx() if e.text == "are you there?"]
-    assert len({e.packet_id for e in sends}) == 1  # one id throughout: a receiver would drop copies
-    assert row.error in ("no ack", "MAX_RETRANSMIT")
+    assert len(sends) == 3 and len({e.packet_id for e in sends}) == 3  # a relay drops an id it has seen
+    # Each went once from meshbot; the radio retransmitted it itself, and only after its
+    # NAK (its own tries over) did meshbot hand it over again.
+    on_air = [e for e in air.mesh.log if e.node == BOT and e.kind in ("tx", "retx")]
+    naks = [e for e in air.mesh.log if e.kind == "routing" and e.node == BOT]
+    for send in sends[1:]:
+        earlier = [e for e in on_air if e.time < send.time]
+        assert earlier[-1].kind == "retx" and any(n.time < send.time and n.request_id == earlier[-1].packet_id for n in naks)
+    assert row.error == "MAX_RETRANSMIT"
     assert air.mesh.node(ANA).texts() == []
 
 
@@ -178,7 +187,7 @@ def test_nothing_is_sent_while_the_radio_is_away_and_all_of_it_after(air: Air) -
     assert air.bot_tx() == []
     air.daemon.link.connect()
     air.mesh.advance(30)
-    assert air.mesh.node(ANA).texts() == ["r0", "r1", "r2"]
+    assert air.mesh.node(ANA).texts() == ["r0 | r1 | r2"]  # what waited for one resident, in one packet
 
 
 def _meshbot_outbox(db: Path, *args: str) -> str:
@@ -193,6 +202,9 @@ def test_the_committee_sees_what_was_acked_relayed_or_failed_and_what_waits(tmp_
     air = Air(tmp_path / "m.db", reply_want_ack=True)
     air.queue("your rice is at the hall", to=ANA, want_ack=True)
     air.queue("are you there?", to=GHOST, want_ack=True)  # only a neighbour's relay is ever heard
+    air.mesh.advance(20)
+    early = {item["text"]: item for item in json.loads(_meshbot_outbox(air.db, "--json"))["items"]}
+    assert early["are you there?"]["state"] == "relayed" and early["are you there?"]["tries"][0]["verdict"] == "relayed"
     air.mesh.advance(900)
     air.daemon.link.close()  # the radio goes away: what is queued now waits
     air.queue("see you at six", to=BEN, want_ack=True)
@@ -201,15 +213,21 @@ def test_the_committee_sees_what_was_acked_relayed_or_failed_and_what_waits(tmp_
     assert view["counts"] == {"acked": 1, "relayed": 1, "pending": 1}
     by_text = {item["text"]: item for item in view["items"]}
     assert by_text["your rice is at the hall"]["state"] == "acked" and by_text["your rice is at the hall"]["acked"]
-    assert (by_text["are you there?"]["state"], by_text["are you there?"]["to"]) == ("relayed", "!00000099")
+    assert [t["verdict"] for t in by_text["your rice is at the hall"]["tries"]] == ["acked"]
+    # A relay carried it, the destination never confirmed: once more under the same id (a
+    # new id would show twice wherever only the ACK was lost), then it stays relayed.
+    ghost = by_text["are you there?"]
+    assert (ghost["state"], ghost["to"], ghost["attempts"]) == ("relayed", "!00000099", 2)
+    assert [t["verdict"] for t in ghost["tries"]] == ["relayed, no ack"] * 2
+    assert len({t["packet"] for t in ghost["tries"]}) == 1
     assert (by_text["see you at six"]["state"], by_text["see you at six"]["attempts"]) == ("pending", 0)
     assert _meshbot_outbox(air.db).splitlines()[0] == "acked: 1  pending: 1  relayed: 1"
 
-    alone = Air(tmp_path / "alone.db", alone=True)  # nobody hears the bot: retried, then failed
+    alone = Air(tmp_path / "alone.db", alone=True)  # nobody hears the bot: resent after each NAK, then failed
     alone.queue("are you there?", to=ANA, want_ack=True)
     alone.mesh.advance(900)
     [failed] = json.loads(_meshbot_outbox(alone.db, "--json", "--state", "failed"))["items"]
-    assert (failed["state"], failed["attempts"], failed["to"]) == ("failed", 4, "!00000020") and failed["error"]
+    assert (failed["state"], failed["attempts"], failed["to"]) == ("failed", 3, "!00000020") and failed["error"]
     text = _meshbot_outbox(alone.db)
     assert text.splitlines()[0] == "failed: 1"
     assert "failed" in text.splitlines()[1] and f"are you there?  ({failed['error']})" in text

@@ -82,10 +82,10 @@ def test_the_config_file_is_found_by_variable_or_in_the_user_config_dir(tmp_path
 
 
 def test_list_settings_come_from_the_environment_in_toml_syntax(tmp_path: Path) -> None:
-    s = load_settings(None, {"MESHBOT_RETRY_DELAYS_S": "[3, 6]"}, db=":memory:")
-    assert s.retry_delays_s == (3.0, 6.0)
-    with pytest.raises(SettingsError, match="MESHBOT_RETRY_DELAYS_S: write the value in TOML syntax"):
-        load_settings(None, {"MESHBOT_RETRY_DELAYS_S": "3, 6,"}, db=":memory:")
+    s = load_settings(None, {"MESHBOT_ALERT_REPEAT_MINUTES": "[3, 6]"}, db=":memory:")
+    assert s.alert_repeat_minutes == (3.0, 6.0)
+    with pytest.raises(SettingsError, match="MESHBOT_ALERT_REPEAT_MINUTES: write the value in TOML syntax"):
+        load_settings(None, {"MESHBOT_ALERT_REPEAT_MINUTES": "3, 6,"}, db=":memory:")
 
 
 @pytest.mark.parametrize(

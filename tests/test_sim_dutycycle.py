@@ -55,10 +55,9 @@ def test_a_radio_keeps_to_ten_percent_of_any_hour_in_eu_868():
     for t0, _ in starts:
         in_hour = sum(d for t, d in starts if t0 <= t < t0 + 3600)
         assert in_hour <= 360.0 + 1e-6
-    assert mesh.node(1).radio.stats.held > 0
+    assert mesh.node(1).radio.stats.duty_refused > 0  # Router::send refuses what does not fit
     first_hour = [t for t, _ in starts if t < 3600]
     assert 360 / air - 2 < len(first_hour) <= 360 / air
-    assert mesh.node(1).radio.stats.queue_drops > 0  # the firmware's 16-packet queue overflows
     assert mesh.summary()["worst_hour_duty_cycle_percent"]["!00000001"] <= 10.0 + 1e-6
 
 
@@ -70,3 +69,22 @@ def test_without_a_region_nothing_is_held():
     mesh.env.run()
     assert mesh.node(1).radio.stats.held == 0
     assert mesh.node(1).airtime_s == pytest.approx(30 * text_time_on_air("y" * 200))
+
+
+def test_over_the_duty_cycle_the_client_gets_a_duty_cycle_nak() -> None:
+    """`Router::send`: with no room left under 10 % of the last hour, the node refuses the
+    client's packet and tells it with a routing NAK DUTY_CYCLE_LIMIT; nothing goes on air."""
+    mesh = SimMesh(simpy.Environment(), region="EU_868", seed=2)
+    mesh.add_node(1, "BOT", "Bot", 0, 0)
+    mesh.add_node(2, "ANA", "Ana", 300, 0, role="client_mute")
+    ids: list[int] = []
+    for i in range(300):  # a 200-byte DM every 10 s: 19 % of the hour
+        mesh.call_later(i * 10.0, lambda: ids.append(mesh.node(1).send_text("x" * 200, destination=2, want_ack=True)))
+    mesh.advance(3000)
+    naks = {p["decoded"]["requestId"] for p in mesh.node(1).routing
+            if p["from"] == 1 and p["decoded"]["routing"]["errorReason"] == "DUTY_CYCLE_LIMIT"}
+    on_air = {e.packet_id for e in mesh.log if e.node == 1 and e.kind in ("tx", "retx")}
+    assert naks and naks <= set(ids)
+    assert not naks & on_air  # a refused packet never keys the radio
+    assert mesh.node(1).radio.stats.duty_refused >= len(naks)
+    assert mesh.node(1).radio.window.peak_s <= 360.0 + 1e-6

@@ -157,8 +157,9 @@ def test_the_far_node_rebroadcasts_first():
 
 def test_contention_windows_follow_the_firmware():
     preset = get_preset("LONG_FAST")
-    assert slot_time(preset) == pytest.approx(8.5 * 2**11 / 250_000 + 0.0076)  # ~77.2 ms
-    assert (cw_for_snr(-20), cw_for_snr(-3), cw_for_snr(15), cw_for_snr(30)) == (CW_MIN, 5, CW_MAX, CW_MAX)
+    # computeSlotTimeMsec: 2.5 symbols of CAD (8.192 ms each) + 7.6 ms, in whole ms
+    assert slot_time(preset) == pytest.approx(0.028)
+    assert (cw_for_snr(-20), cw_for_snr(-8), cw_for_snr(10), cw_for_snr(30)) == (CW_MIN, 5, CW_MAX, CW_MAX)
     assert (cw_for_utilisation(0), cw_for_utilisation(50), cw_for_utilisation(100)) == (3, 5, 8)
     import random
 

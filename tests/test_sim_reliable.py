@@ -156,7 +156,8 @@ def test_a_lost_ack_is_sent_again_when_the_message_is_repeated():
     mesh = pair()
     pid = mesh.node(A).send_text("first try", destination=B, want_ack=True)
     # B decodes it, then A goes deaf so B's ACK is lost; A retries with the same id
-    mesh.advance(1.5)
+    # (B's contention wait is at most 7 slots of 28 ms: its ACK is not on air yet at 0.8 s)
+    mesh.advance(0.8)
     assert mesh.node(B).texts() == ["first try"]
     mesh.node(A).radio_off()
     mesh.advance(2.0)

@@ -3,11 +3,12 @@
 Covers: `RadioInterface::getTxDelayMsec`, `getTxDelayMsecWeighted` and
 `getRetransmissionMsec` (firmware 2.x), as pure functions of a seeded RNG.
 
-* A slot is 8.5 symbols of channel-activity detection plus 7.6 ms of propagation,
-  TX/RX turnaround and MAC processing (`slotTimeMsec`): 77 ms on LONG_FAST.
+* A slot is 2.5 symbols of channel-activity detection (NUM_SYM_CAD = 2, plus half a
+  symbol, since RadioLib 6.3) plus 7.6 ms of propagation, TX/RX turnaround and MAC
+  processing, in whole milliseconds (`computeSlotTimeMsec`): 28 ms on LONG_FAST.
 * A node's own packet waits `random(0, 2**CW)` slots, CW growing with the channel
   utilisation it hears from CW_MIN (3) at 0 % to CW_MAX (8) at 100 %.
-* A rebroadcast waits by the SNR it heard the packet at: CW = map(snr, -20..15 dB, 3..8).
+* A rebroadcast waits by the SNR it heard the packet at: CW = map(snr, -20..10 dB, 3..8).
   A far node (low SNR) gets a small window and goes first, so floods spread outwards
   fast; near nodes wait longer and usually hear someone else rebroadcast first, which
   cancels theirs. Clients add `2 * CW_MAX` slots so routers always go before them;
@@ -25,15 +26,17 @@ from hardware.airtime import Preset, time_on_air
 CW_MIN = 3
 CW_MAX = 8
 SNR_MIN_DB = -20
-SNR_MAX_DB = 15
-SLOT_OVERHEAD_S = 0.0076
+SNR_MAX_DB = 10
+SLOT_OVERHEAD_MS = 7.6
 """Propagation (0.2 ms) + TX/RX turnaround (0.4 ms) + MAC processing (7 ms)."""
+CAD_SYMBOLS = 2.5
+"""max(2.25, NUM_SYM_CAD + 0.5) with NUM_SYM_CAD = 2 (firmware 2.3 and later)."""
 PROCESSING_TIME_S = 4.5
 
 
 def slot_time(preset: Preset) -> float:
-    """Seconds of one contention slot on `preset`."""
-    return 8.5 * preset.symbol_time + SLOT_OVERHEAD_S
+    """Seconds of one contention slot on `preset` (the firmware keeps whole milliseconds)."""
+    return int(CAD_SYMBOLS * preset.symbol_time * 1000 + SLOT_OVERHEAD_MS) / 1000
 
 
 def _arduino_map(x: float, in_min: int, in_max: int, out_min: int, out_max: int) -> int:

@@ -99,10 +99,11 @@ class FloodingRouter:
 
     # -- sending --------------------------------------------------------------------
 
-    def send(self, packet: SimPacket, kind: str = "tx") -> None:
+    def send(self, packet: SimPacket, kind: str = "tx") -> bool:
         """Queue a packet this node originates; its own later echoes are duplicates."""
         self.history.record(packet.key, self.env.now)
         self.radio.transmit(packet, kind=kind, on_start=self._hook(kind, self.env.now))
+        return True
 
     def originate(self, packet: SimPacket) -> None:
         self.send(packet, "tx")
@@ -122,11 +123,14 @@ class FloodingRouter:
     def filter(self, reception: Reception) -> bool:
         """True for a packet already handled (FloodingRouter::shouldFilterReceived)."""
         packet = reception.packet
-        if not self.history.check_and_record(packet.key, self.env.now):
+        history = self.history
+        if not history.check_and_record(
+            packet.key, self.env.now, packet.relay_node, packet.next_hop, packet.hop_limit, self.num & 0xFF
+        ):
             return False
         self.stats.duplicates += 1
-        if self.role not in REBROADCAST_FIRST:
-            self.radio.cancel(packet.key)
+        if self.role not in REBROADCAST_FIRST and self.radio.cancel(packet.key):
+            history.remove_relayer(packet.key, self.num & 0xFF, self.env.now)
         if packet.hop_start > 0 and packet.hop_start == packet.hop_limit:
             self.on_repeated(reception)
         return True

@@ -13,15 +13,26 @@ for an ACK (else `MAX_RETRANSMIT`, ...), and `from` the node that acked, or our 
 for an implicit ack (a neighbour was heard rebroadcasting it) and for a NAK after the
 last retransmission.
 
+Our own node's device metrics (channel utilisation, air_util_tx) are what the node last
+reported to its client, as the library keeps them in `nodesByNum`: read at connect (the
+config download) and updated by each TELEMETRY_APP report, every minute
+(`node_info(link.my_node_num)["deviceMetrics"]["channelUtilization"]`).
+
 Listeners run inside the simulation step: they must only record and queue, never block.
-Texts that arrive while the link is closed stay in `node.received` and are not replayed.
+What the node gets while the link is closed is kept as the firmware keeps it for an
+absent phone (at most 32 packets, `tophone.py`) and published on the next `connect`,
+after `connection.established`, oldest first (a radio replays its backlog).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
+from typing import Any
 
-from meshtastic.protobuf import portnums_pb2
+import google.protobuf.json_format
+
+from meshtastic.protobuf import portnums_pb2, telemetry_pb2
 from pubsub import pub
 
 from hardware.airtime import DATA_PAYLOAD_LEN
@@ -37,8 +48,10 @@ from hardware.link import (
 )
 from hardware.sim.mesh import SimMesh, SimNode
 from hardware.sim.packet import topic_for
+from hardware.sim.tophone import keep_for_client
 
 ALERT_PORT = portnums_pb2.PortNum.ALERT_APP
+TELEMETRY_PORT = portnums_pb2.PortNum.TELEMETRY_APP
 
 
 class SimLink(RadioLink):
@@ -51,7 +64,10 @@ class SimLink(RadioLink):
         self.node: SimNode = mesh.nodes[node_num]
         self._connected = False
         self._lock = threading.Lock()
+        self._metrics: dict[str, Any] = {}
+        self._backlog: list[dict] = []
         define_topics()
+        self.node.add_packet_listener(self._on_packet)  # for good: the node keeps what comes
 
     def __repr__(self) -> str:
         state = "connected" if self._connected else "closed"
@@ -74,15 +90,17 @@ class SimLink(RadioLink):
             if self._connected:
                 return
             self._connected = True
-            self.node.add_packet_listener(self._on_packet)
+            self._metrics = self.node.device_metrics()
+            backlog, self._backlog = self._backlog, []
         pub.sendMessage(TOPIC_ESTABLISHED, interface=self.interface)
+        for packet in backlog:
+            self._publish(packet)
 
     def close(self) -> None:
         with self._lock:
             if not self._connected:
                 return
             self._connected = False
-            self.node.remove_packet_listener(self._on_packet)
         pub.sendMessage(TOPIC_LOST, interface=self.interface)
 
     def send_text(
@@ -107,6 +125,29 @@ class SimLink(RadioLink):
         """This node and every node a flood from it reaches, as its node database would hold them."""
         return self.mesh.node_db(self.node.num)
 
+    def node_info(self, num: int) -> NodeInfo | None:
+        info = self.nodes().get(num)
+        if info is not None and num == self.node.num:
+            info = dataclasses.replace(info, device_metrics=dict(self._metrics))
+        return info
+
     def _on_packet(self, packet: dict) -> None:
-        if self._connected:
-            pub.sendMessage(topic_for(packet["raw"].decoded.portnum), packet=packet, interface=self.interface)
+        with self._lock:
+            if not self._connected:
+                keep_for_client(self._backlog, packet, packet["raw"].decoded.portnum)
+                return
+        self._publish(packet)
+
+    def _publish(self, packet: dict) -> None:
+        raw = packet["raw"]
+        if raw.decoded.portnum == TELEMETRY_PORT and getattr(raw, "from") == self.node.num:
+            self._note_telemetry(raw.decoded.payload)
+        pub.sendMessage(topic_for(packet["raw"].decoded.portnum), packet=packet, interface=self.interface)
+
+    def _note_telemetry(self, payload: bytes) -> None:
+        """As the library's `_onTelemetryReceive`: merge the report into our node's entry."""
+        report = telemetry_pb2.Telemetry()
+        report.ParseFromString(payload)
+        if report.HasField("device_metrics"):
+            figures = google.protobuf.json_format.MessageToDict(report.device_metrics)
+            self._metrics = {**self._metrics, **figures}

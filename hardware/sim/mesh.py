@@ -57,6 +57,7 @@ from hardware.sim.propagation import (
 from hardware.sim.radio import Radio
 from hardware.sim.reliable import ReliableRouter
 from hardware.sim.stats import MeshStats
+from hardware.sim.telemetry import MetricsReporter, ReportClock, metrics_dict
 
 if TYPE_CHECKING:
     from hardware.sim.scenario import Scenario
@@ -157,6 +158,16 @@ class SimNode:
         )
         self.radio.hear = self._hear
         mesh.channel.attach(self.radio, x, y)
+        self.reporter = MetricsReporter(
+            mesh.env,
+            num,
+            self.radio,
+            epoch=mesh.start_epoch,
+            deliver=lambda packet: self.deliver(packet, None),
+            has_client=lambda: bool(self._packet_listeners),
+            seed=mesh.seed,
+        )
+        mesh.report_clock.reporters.append(self.reporter)
 
     def __repr__(self) -> str:
         return f"SimNode({node_id(self.num)} {self.short_name!r})"
@@ -217,7 +228,13 @@ class SimNode:
     ) -> int:
         """Transmit a packet of any port (what a client may hand its radio); returns its id."""
         if portnum == TEXT_PORT:
-            text = payload.decode("utf-8", errors="replace")
+            try:
+                text = payload.decode("utf-8")
+            except UnicodeDecodeError:  # sent on as the bytes it is; shown with U+FFFD in logs
+                shown = payload.decode("utf-8", errors="replace")
+                return self.mesh._send(
+                    self, TEXT_PORT, shown, payload, destination, channel_index, want_ack, packet_id, hop_limit
+                )
             return self.send_text(text, destination, channel_index, want_ack, packet_id, hop_limit=hop_limit)
         # an alert carries a text too: keep it readable in the log and transcripts
         shown = payload.decode("utf-8", errors="replace") if portnum == ALERT_PORT else ""
@@ -234,6 +251,8 @@ class SimNode:
     def add_packet_listener(self, listener: PacketListener) -> None:
         """Call `listener(packet_dict)` for every packet the client gets: texts, ACK/NAKs, others."""
         self._packet_listeners.append(listener)
+        if not self.mesh.realtime:  # (realtime: the clock runs already, in its own thread)
+            self.mesh.report_clock.wake()
 
     def remove_packet_listener(self, listener: PacketListener) -> None:
         if listener in self._packet_listeners:
@@ -254,7 +273,12 @@ class SimNode:
     def new_packet_id(self) -> int:
         return self.mesh.new_packet_id()
 
+    def device_metrics(self) -> dict[str, Any]:
+        """This node's channel figures now, as its client's node database holds them."""
+        return metrics_dict(self.reporter.current())
+
     def _hear(self, reception: Reception) -> None:
+        self.mesh.report_clock.wake()
         packet = reception.airing.packet
         if packet.key not in self.router.history:
             self.last_heard[packet.sender] = self.mesh.start_epoch + self.mesh.env.now
@@ -367,8 +391,12 @@ class SimMesh:
         self._lock = threading.Lock()
         self.realtime = isinstance(env, simpy.rt.RealtimeEnvironment)
         self._pending: queue.SimpleQueue[tuple[SimNode, SimPacket]] = queue.SimpleQueue()
+        self._waiting: collections.Counter[int] = collections.Counter()
+        self.report_clock = ReportClock(env)
+        """Every minute, each node with a client reports its device metrics to it."""
         if self.realtime:
             env.process(self._pump())
+            self.report_clock.wake()  # the pump never stops, so neither does the clock
 
     @property
     def loss(self) -> float:
@@ -508,6 +536,7 @@ class SimMesh:
                 snr=mine.snr.get(other_num),
                 last_heard=mine.last_heard.get(other_num),
                 hops_away=None if other_num == num or links is None else links - 1,
+                device_metrics=mine.device_metrics() if other_num == num else None,
             )
         return out
 
@@ -553,7 +582,7 @@ class SimMesh:
         packet_id: int | None,
         hop_limit: int | None,
     ) -> int:
-        payload = text.encode("utf-8") if portnum == TEXT_PORT else data
+        payload = data if data else text.encode("utf-8")
         if len(payload) > DATA_PAYLOAD_LEN:
             raise ValueError(f"payload is {len(payload)} bytes, the radio takes {DATA_PAYLOAD_LEN}")
         if not 0 < destination <= BROADCAST_NUM:
@@ -588,17 +617,25 @@ class SimMesh:
             pki_encrypted=pki,
             public_key=node.public_key if pki else b"",
             portnum=portnum,
-            data=b"" if portnum == TEXT_PORT else data,
+            data=data,
             priority=Priority.RELIABLE if want_ack else Priority.DEFAULT,
         )
         if self.realtime:
+            with self._lock:
+                self._waiting[node.num] += 1
             self._pending.put((node, packet))
         else:
             self._originate(node, packet)
         return packet.id
 
+    def waiting(self, node: SimNode) -> int:
+        """Realtime: packets other threads handed `node` that are not in its TX queue yet."""
+        with self._lock:
+            return self._waiting[node.num]
+
     def _originate(self, node: SimNode, packet: SimPacket) -> None:
         self.stats.on_originate(packet)
+        self.report_clock.wake()
         node.router.send(packet)
 
     def _pump(self) -> Generator[simpy.Event, object, None]:
@@ -609,6 +646,8 @@ class SimMesh:
                     node, packet = self._pending.get_nowait()
                 except queue.Empty:
                     break
+                with self._lock:
+                    self._waiting[node.num] -= 1
                 self._originate(node, packet)
             yield self.env.timeout(REALTIME_POLL_S)
 

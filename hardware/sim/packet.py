@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import google.protobuf.json_format
+from google.protobuf.message import DecodeError
 from meshtastic import protocols
 from meshtastic.protobuf import mesh_pb2, portnums_pb2
 
@@ -32,6 +33,7 @@ ROUTING_PORT = portnums_pb2.PortNum.ROUTING_APP
 ALERT_PORT = portnums_pb2.PortNum.ALERT_APP
 ROUTING_NONE = mesh_pb2.Routing.Error.NONE
 MAX_RETRANSMIT = mesh_pb2.Routing.Error.MAX_RETRANSMIT
+DUTY_CYCLE_LIMIT = mesh_pb2.Routing.Error.DUTY_CYCLE_LIMIT
 
 
 class Priority:
@@ -105,6 +107,8 @@ class SimPacket:
     """For a routing ACK/NAK (or any reply): the id of the packet it answers."""
     error_reason: int = ROUTING_NONE
     priority: int = Priority.DEFAULT
+    next_hop: int = 0
+    """Last byte of the one node asked to relay this copy; 0 = anyone (flooding)."""
 
     @property
     def key(self) -> tuple[int, int]:
@@ -113,7 +117,7 @@ class SimPacket:
 
     @property
     def payload(self) -> bytes:
-        if self.portnum == TEXT_PORT:
+        if self.portnum == TEXT_PORT and not self.data:
             return self.text.encode("utf-8")
         if self.portnum == ROUTING_PORT and not self.data:
             return routing_payload(self.error_reason)
@@ -133,13 +137,21 @@ class SimPacket:
         size = MESHTASTIC_HEADER_LENGTH + data_bytes(self.portnum, len(self.payload), bool(self.request_id))
         return size + (PKI_OVERHEAD if self.pki_encrypted else 0)
 
-    def relayed_by(self, num: int) -> SimPacket:
-        """The copy `num` rebroadcasts: one hop spent, relay byte set."""
+    def relayed_by(self, num: int, next_hop: int = 0) -> SimPacket:
+        """The copy `num` rebroadcasts: one hop spent, relay byte set, its own next hop."""
         # the constructor, not dataclasses.replace: this runs for every rebroadcast
         return SimPacket(
             self.sender, self.to, self.id, self.text, self.hop_limit - 1, self.hop_start, self.channel,
             self.want_ack, self.pki_encrypted, self.public_key, num & 0xFF, self.portnum, self.data,
-            self.request_id, self.error_reason, self.priority,
+            self.request_id, self.error_reason, self.priority, next_hop,
+        )
+
+    def sent_by(self, num: int, next_hop: int) -> SimPacket:
+        """This packet as `num` transmits it (again) itself: relay byte and next hop set."""
+        return SimPacket(
+            self.sender, self.to, self.id, self.text, self.hop_limit, self.hop_start, self.channel,
+            self.want_ack, self.pki_encrypted, self.public_key, num & 0xFF, self.portnum, self.data,
+            self.request_id, self.error_reason, self.priority, next_hop,
         )
 
 
@@ -182,6 +194,7 @@ def mesh_packet(
         mp.rx_snr = rx_snr
         mp.rx_rssi = rx_rssi
         mp.relay_node = packet.relay_node
+        mp.next_hop = packet.next_hop
         mp.transport_mechanism = mesh_pb2.MeshPacket.TransportMechanism.TRANSPORT_LORA
     if packet.pki_encrypted:
         mp.pki_encrypted = True
@@ -214,7 +227,10 @@ def packet_dict(mp: mesh_pb2.MeshPacket, node_ids: Mapping[int, str]) -> dict:
             handler = protocols.get(mp.decoded.portnum)
             if handler is not None and handler.protobufFactory is not None:
                 pb = handler.protobufFactory()
-                pb.ParseFromString(mp.decoded.payload)
+                try:
+                    pb.ParseFromString(mp.decoded.payload)
+                except DecodeError:
+                    return d  # not what the port says: handed on as the bytes it is
                 d["decoded"][handler.name] = google.protobuf.json_format.MessageToDict(pb)
                 d["decoded"][handler.name]["raw"] = pb
     return d

@@ -29,7 +29,7 @@ from hardware.sim.channel import Airing, Channel, Reception
 from hardware.sim.contention import own_tx_delay, rebroadcast_delay
 from hardware.sim.packet import SimPacket
 from hardware.sim.propagation import Antenna
-from hardware.sim.usage import ChannelUtilisation, TxWindow
+from hardware.sim.usage import ChannelUtilisation, TxWindow, tx_utilisation
 
 TX_QUEUE_LEN = 16
 """The firmware's MAX_TX_QUEUE."""
@@ -63,6 +63,8 @@ class RadioStats:
     """Times a packet was held back by the duty cycle."""
     held_s: float = 0.0
     queue_drops: int = 0
+    duty_refused: int = 0
+    """Packets refused because the last hour's TX share was over the duty cycle."""
 
 
 class Radio:
@@ -90,6 +92,9 @@ class Radio:
         self.enabled = True
         self.window = TxWindow(duty_cycle)
         self.util = ChannelUtilisation()
+        """Receiving or transmitting, the last minute: the firmware's channel_utilization."""
+        self.tx_util = tx_utilisation()
+        """Transmitting, the last hour: the firmware's air_util_tx."""
         self.stats = RadioStats()
         self.queue: list[TxItem] = []
         self.sending: TxItem | None = None
@@ -153,6 +158,15 @@ class Radio:
         """Whether a packet with this (from, id) waits in the queue."""
         return any(i.packet.key == key for i in self.queue)
 
+    def over_duty_cycle(self, now: float, packet: SimPacket) -> bool:
+        """`Router::send`'s check: the last hour leaves no room for `packet` under the limit.
+
+        (The firmware refuses once the hour's share is over the limit, so it may end one
+        packet over; here the hour must have room for the packet, as the hold keeps it.)"""
+        if self.window.duty_cycle >= 1:
+            return False
+        return self.window.hold_s(now, time_on_air(packet.phy_bytes, self.preset)) > 0
+
     def switch(self, on: bool) -> None:
         """Power the radio on or off (off: deaf and silent, the queue waits)."""
         self.enabled = on
@@ -202,6 +216,7 @@ class Radio:
         airing = self.channel.begin(self.num, item.packet, duration)
         self.window.add(env.now, duration)
         self.util.add(env.now, duration)
+        self.tx_util.add(env.now, duration)
         self.stats.transmissions += 1
         self.stats.airtime_s += duration
         if item.on_start is not None:

@@ -1,18 +1,21 @@
 """Reliable delivery as the firmware does it: routing ACKs, implicit acks, retransmissions.
 
-Covers: `ReliableRouter` of firmware 2.x, on top of managed flooding.
+Covers: `ReliableRouter` of firmware 2.6/2.7, on top of next-hop routing
+(`nexthop.py`, which floods broadcasts and DMs to nodes it has no route to).
 
 * A packet this node originates with `want_ack` is kept as pending and sent again when
-  no ack came within the retransmission timeout (`contention.retransmission_timeout`),
-  NUM_RELIABLE_TRIES tries in all. After the last one the node gives its client a NAK
-  (`MAX_RETRANSMIT`) from itself.
+  no ack came within the retransmission timeout (`contention.retransmission_timeout`,
+  pushed back by the airtime of whatever the node sends or hears meanwhile),
+  NUM_RELIABLE_TRIES transmissions in all, the last one flooded. When the last one too
+  goes unanswered the node gives its client a NAK (`MAX_RETRANSMIT`) from itself.
 * Implicit ack: hearing a neighbour rebroadcast one of our pending packets proves it left
   us; retransmissions stop and the client gets an ACK whose `from` is our own node. For a
   broadcast that is all the ack there is; a direct message also gets a real one.
 * A direct message with `want_ack` addressed to this node is answered with a routing ACK
-  (`requestId` = its id) that floods back with just enough hops
-  (`hop_limit_for_response`). A routing packet addressed to us with a `requestId` stops
-  the retransmission of that packet and goes to the client (the ACK the sender's app sees).
+  (`requestId` = its id) with just enough hops (`hop_limit_for_response`); a reply
+  (a packet that itself answers one) is acked only when heard straight from its sender,
+  with hop limit 0. A routing packet addressed to us with a `requestId` stops the
+  retransmission of that packet and goes to the client (the ACK the sender's app sees).
 * A retransmission heard straight from its originator that we would not rebroadcast and
   that is for us gets its ACK again, to the originator only (hop limit 0): our first ACK
   was evidently lost.
@@ -25,14 +28,13 @@ from dataclasses import dataclass
 import simpy
 
 from hardware.sim.channel import Reception
-from hardware.sim.contention import retransmission_timeout
 from hardware.sim.dedupe import PacketHistory
-from hardware.sim.flooding import FloodingRouter, Host
-from hardware.sim.packet import MAX_RETRANSMIT, ROUTING_NONE, SimPacket, routing_packet
+from hardware.sim.flooding import Host
+from hardware.sim.nexthop import NUM_RELIABLE_TRIES, NextHopRouter
+from hardware.sim.packet import MAX_RETRANSMIT, ROUTING_NONE, SimPacket
 from hardware.sim.radio import Radio
 
-NUM_RELIABLE_TRIES = 3
-"""The first send and two retransmissions (the firmware's NUM_RETRANSMISSIONS)."""
+__all__ = ["NUM_RELIABLE_TRIES", "ReliableRouter", "ReliableStats", "hop_limit_for_response"]
 
 
 def hop_limit_for_response(hop_start: int, hop_limit: int, configured: int) -> int:
@@ -47,13 +49,6 @@ def hop_limit_for_response(hop_start: int, hop_limit: int, configured: int) -> i
 
 
 @dataclass
-class _Pending:
-    packet: SimPacket
-    tries_left: int
-    generation: int = 0
-
-
-@dataclass
 class ReliableStats:
     retransmissions: int = 0
     implicit_acks: int = 0
@@ -62,8 +57,8 @@ class ReliableStats:
     naks: int = 0
 
 
-class ReliableRouter(FloodingRouter):
-    """Managed flooding plus acks and retransmissions."""
+class ReliableRouter(NextHopRouter):
+    """Next-hop routing plus acks and retransmissions of our own want_ack packets."""
 
     def __init__(
         self,
@@ -76,53 +71,29 @@ class ReliableRouter(FloodingRouter):
         history: PacketHistory | None = None,
     ) -> None:
         super().__init__(env, host, radio, role=role, hop_limit=hop_limit, history=history)
-        self.pending: dict[tuple[int, int], _Pending] = {}
         self.reliable = ReliableStats()
 
-    # -- sending --------------------------------------------------------------------
-
-    def send(self, packet: SimPacket, kind: str = "tx") -> None:
-        super().send(packet, kind)
+    def send(self, packet: SimPacket, kind: str = "tx") -> bool:
+        if not super().send(packet, kind):
+            return False
         if kind == "tx" and packet.want_ack and packet.sender == self.num:
-            self.pending[packet.key] = _Pending(packet, NUM_RELIABLE_TRIES - 1)
-            self._arm(packet.key)
+            self.start_retransmission(packet, NUM_RELIABLE_TRIES)
+        return True
 
-    def _arm(self, key: tuple[int, int]) -> None:
-        pend = self.pending[key]
-        pend.generation += 1
-        generation = pend.generation
-        timeout = retransmission_timeout(
-            self.radio.preset, pend.packet.phy_bytes, self.radio.util.percent(self.env.now)
-        )
-        event = self.env.timeout(timeout)
-        event.callbacks.append(lambda _event: self._on_timeout(key, generation))
-
-    def _on_timeout(self, key: tuple[int, int], generation: int) -> None:
-        pend = self.pending.get(key)
-        if pend is None or pend.generation != generation:
-            return  # acked meanwhile
-        if pend.tries_left <= 0:
-            del self.pending[key]
-            self.reliable.naks += 1
-            self.send_ack_nak(MAX_RETRANSMIT, self.num, pend.packet.id, self.hop_limit)
-            return
-        pend.tries_left -= 1
-        if not self.radio.queued(key):  # the last copy still waiting: no point in another
+    def _transmit(
+        self, packet: SimPacket, kind: str, rx_snr: float | None, *, flood: bool, resend: bool = False
+    ) -> SimPacket:
+        if resend and packet.sender == self.num:
             self.reliable.retransmissions += 1
-            super().send(pend.packet, "retx")
-        self._arm(key)
+        return super()._transmit(packet, kind, rx_snr, flood=flood, resend=resend)
 
-    def stop_retransmission(self, key: tuple[int, int]) -> bool:
-        return self.pending.pop(key, None) is not None
+    def gave_up(self, packet: SimPacket) -> None:
+        if packet.sender == self.num:
+            self.reliable.naks += 1
+            self.send_ack_nak(MAX_RETRANSMIT, self.num, packet.id, self.hop_limit)
 
-    def send_ack_nak(self, error_reason: int, to: int, request_id: int, hop_limit: int) -> None:
-        """An ACK/NAK for packet `request_id`; to ourselves it goes straight to the client."""
-        packet = routing_packet(self.num, to, self.host.new_packet_id(), request_id, error_reason, hop_limit)
-        if to == self.num:
-            self.host.deliver(packet, None)
-            return
+    def on_ack_sent(self) -> None:
         self.reliable.acks_sent += 1
-        self.send(packet, "ack")
 
     # -- receiving ------------------------------------------------------------------
 
@@ -133,19 +104,15 @@ class ReliableRouter(FloodingRouter):
             self.send_ack_nak(ROUTING_NONE, self.num, packet.id, self.hop_limit)
         return super().filter(reception)
 
-    def on_repeated(self, reception: Reception) -> None:
-        packet = reception.packet
-        if self.perhaps_rebroadcast(reception):
-            self.stats.repeated_rebroadcasts += 1
-        elif packet.to == self.num and packet.want_ack:
-            self.send_ack_nak(ROUTING_NONE, packet.sender, packet.id, 0)
-
     def sniff(self, reception: Reception) -> None:
         packet = reception.packet
-        if packet.to != self.num:
-            return
-        if packet.want_ack:
-            hops = hop_limit_for_response(packet.hop_start, packet.hop_limit, self.hop_limit)
-            self.send_ack_nak(ROUTING_NONE, packet.sender, packet.id, hops)
-        if packet.request_id and self.stop_retransmission((self.num, packet.request_id)):
-            self.reliable.acks_received += 1
+        if packet.to == self.num:
+            if packet.want_ack:
+                if not packet.request_id:
+                    hops = hop_limit_for_response(packet.hop_start, packet.hop_limit, self.hop_limit)
+                    self.send_ack_nak(ROUTING_NONE, packet.sender, packet.id, hops)
+                elif packet.hop_start > 0 and packet.hop_start == packet.hop_limit:
+                    self.send_ack_nak(ROUTING_NONE, packet.sender, packet.id, 0)
+            if packet.request_id and self.stop_retransmission((self.num, packet.request_id)):
+                self.reliable.acks_received += 1
+        super().sniff(reception)

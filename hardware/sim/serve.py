@@ -26,7 +26,8 @@ from meshtastic.protobuf import mesh_pb2
 from hardware.link import BROADCAST_NUM, node_id
 from hardware.sim.mesh import LogEntry, SimMesh, SimNode
 from hardware.sim.scenario import Scenario
-from hardware.sim.tcp_server import StreamApiServer
+from hardware.sim.radio import TX_QUEUE_LEN
+from hardware.sim.tcp_server import ERRNO_OK, ERRNO_UNKNOWN, StreamApiServer
 from hardware.sim.traffic import Traffic
 
 log = logging.getLogger(__name__)
@@ -42,8 +43,8 @@ def attach_server(
         raise ValueError("a TCP API server needs the mesh on a simpy.rt.RealtimeEnvironment")
     node = mesh.node(num)
 
-    def from_client(packet: mesh_pb2.MeshPacket) -> None:
-        _send_for_client(node, packet)
+    def from_client(packet: mesh_pb2.MeshPacket) -> tuple[int, int]:
+        return _send_for_client(node, packet)
 
     server = StreamApiServer(
         num,
@@ -54,16 +55,25 @@ def attach_server(
         region=mesh.region.name if mesh.region else "US",
         on_packet=from_client,
         node_source=lambda: mesh.node_db(num).values(),
+        queue_free=lambda: _free(node),
     )
     node.add_packet_listener(lambda packet: server.push_packet(packet["raw"]))
     return server
 
 
-def _send_for_client(node: SimNode, packet: mesh_pb2.MeshPacket) -> None:
-    """Put a client's packet on the node's radio; runs on the server's client thread."""
+def _send_for_client(node: SimNode, packet: mesh_pb2.MeshPacket) -> tuple[int, int]:
+    """Put a client's packet on the node's radio; (QueueStatus res, free) for the client.
+
+    Runs on the server's client thread. As `RadioLibInterface::send`: a full TX queue
+    (MAX_TX_QUEUE, counting what other clients handed over and is not queued yet)
+    refuses it, and the client is told (res ERRNO_UNKNOWN, free 0)."""
     if packet.to == node.num or not packet.HasField("decoded"):
         log.debug("%s: ignoring a packet for the radio itself (id %08x)", node.id, packet.id)
-        return
+        return ERRNO_OK, _free(node)
+    free = _free(node)
+    if free <= 0:
+        log.warning("%s: TX queue full, a client's packet %08x was refused", node.id, packet.id)
+        return ERRNO_UNKNOWN, 0
     try:
         node.send_data(
             packet.decoded.portnum,
@@ -76,6 +86,12 @@ def _send_for_client(node: SimNode, packet: mesh_pb2.MeshPacket) -> None:
         )
     except ValueError as e:
         log.warning("%s: a client's packet was refused: %s", node.id, e)
+        return ERRNO_UNKNOWN, free
+    return ERRNO_OK, free - 1
+
+
+def _free(node: SimNode) -> int:
+    return TX_QUEUE_LEN - len(node.radio.queue) - node.mesh.waiting(node)
 
 
 @dataclass(frozen=True)

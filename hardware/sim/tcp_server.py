@@ -5,9 +5,10 @@ TCPInterface to connect, download its config and exchange text packets:
 
 * `ToRadio.want_config_id` -> my_info, our node_info, metadata, 8 channels, lora and
   device config, the other node_infos, `config_complete_id` (the firmware's order), then
-  any packets queued while no client was configured (a radio replays its backlog).
-* `ToRadio.packet` -> recorded in `received` (and handed to `on_packet`), answered with a
-  `QueueStatus` as the firmware does.
+  the packets kept while no client was configured (at most MAX_RX_TOPHONE, `tophone.py`).
+* `ToRadio.packet` -> recorded in `received`; an admin request to this node is answered
+  here (`admin.py`), anything else goes to `on_packet`, which says (res, free) whether
+  the TX queue took it; then a `QueueStatus` (res 32, free 0: refused) as the firmware.
 * `ToRadio.disconnect` -> the connection is closed; heartbeats are ignored.
 * `push_text` / `push_packet` send a received MeshPacket to every configured client.
 
@@ -30,33 +31,24 @@ import time
 from collections.abc import Callable, Iterable
 
 from google.protobuf.message import DecodeError
-from meshtastic.protobuf import channel_pb2, config_pb2, mesh_pb2
+from meshtastic.protobuf import config_pb2, mesh_pb2
 
 from hardware.airtime import get_preset
 from hardware.link import BROADCAST_NUM, NodeInfo, node_id
 from hardware.sim.framing import FrameDecoder, encode_frame
+from hardware.sim.admin import LocalNode, admin_reply, is_admin_for_us, local_node, node_info_pb
 from hardware.sim.packet import SimPacket, mesh_packet
+from hardware.sim.tophone import keep_for_client
 
 log = logging.getLogger(__name__)
 POLL_S = 0.2
 """How often blocking socket calls wake up to notice close()."""
 TX_QUEUE_LEN = 16
-NUM_CHANNELS = 8
+"""MAX_TX_QUEUE."""
+ERRNO_OK = 0
+ERRNO_UNKNOWN = 32
+"""What `QueueStatus.res` says when the TX queue refused a client's packet."""
 FIRMWARE_VERSION = "2.7.11.sim"
-
-
-def _node_info_pb(info: NodeInfo) -> mesh_pb2.NodeInfo:
-    pb = mesh_pb2.NodeInfo(num=info.num)
-    pb.user.id = node_id(info.num)
-    pb.user.long_name = info.long_name or f"Meshtastic {node_id(info.num)[-4:]}"
-    pb.user.short_name = info.short_name or node_id(info.num)[-4:]
-    if info.snr is not None:
-        pb.snr = info.snr
-    if info.last_heard is not None:
-        pb.last_heard = int(info.last_heard)
-    if info.hops_away is not None:
-        pb.hops_away = info.hops_away
-    return pb
 
 
 class _Client:
@@ -68,6 +60,7 @@ class _Client:
         self.write_lock = threading.Lock()
         self.configured = False
         self.closed = False
+        self.told_full = False
 
     def send(self, from_radio: mesh_pb2.FromRadio) -> None:
         data = encode_frame(from_radio.SerializeToString())
@@ -100,9 +93,10 @@ class StreamApiServer:
         preset: str = "LONG_FAST",
         firmware_version: str = FIRMWARE_VERSION,
         seed: int | None = None,
-        on_packet: Callable[[mesh_pb2.MeshPacket], None] | None = None,
+        on_packet: Callable[[mesh_pb2.MeshPacket], tuple[int, int] | None] | None = None,
         node_source: Callable[[], Iterable[NodeInfo]] | None = None,
         region: str = "US",
+        queue_free: Callable[[], int] | None = None,
     ) -> None:
         self._static_nodes = list(nodes)
         self.node_source = node_source
@@ -113,10 +107,13 @@ class StreamApiServer:
         self.preset = get_preset(preset)
         self.firmware_version = firmware_version
         self.on_packet = on_packet
+        self.queue_free = queue_free
+        """Room left in the node's TX queue, polled after a client was told it was full."""
         self.received: queue.Queue[mesh_pb2.MeshPacket] = queue.Queue()
         """MeshPackets clients asked the radio to send, in order."""
         self._host, self._port = host, port
         self._rng = random.Random(seed)
+        self._passkey = self._rng.randbytes(8)
         self._from_radio_ids = itertools.count(1)
         self._listener: socket.socket | None = None
         self._clients: list[_Client] = []
@@ -212,7 +209,7 @@ class StreamApiServer:
         with self._lock:
             targets = [c for c in self._clients if c.configured and not c.closed]
             if not targets:
-                self._backlog.append(packet)
+                keep_for_client(self._backlog, packet, packet.decoded.portnum)
                 return
         for c in targets:
             self._send(c, mesh_pb2.FromRadio(packet=packet))
@@ -276,6 +273,7 @@ class StreamApiServer:
                 try:
                     data = client.sock.recv(4096)
                 except TimeoutError:
+                    self._perhaps_report_space(client)
                     continue
                 if not data:
                     break
@@ -299,16 +297,33 @@ class StreamApiServer:
         if which == "want_config_id":
             self._send_config(client, msg.want_config_id)
         elif which == "packet":
-            self.received.put(msg.packet)
-            if self.on_packet is not None:
-                self.on_packet(msg.packet)
-            status = mesh_pb2.QueueStatus(
-                res=0, free=TX_QUEUE_LEN, maxlen=TX_QUEUE_LEN, mesh_packet_id=msg.packet.id
-            )
-            self._send(client, mesh_pb2.FromRadio(queueStatus=status))
+            self._from_client(client, msg.packet)
         elif which == "disconnect":
             log.info("%s: a client disconnected from %s", node_id(self.my_node_num), self.hostport)
             client.close()
+
+    def _from_client(self, client: _Client, packet: mesh_pb2.MeshPacket) -> None:
+        """`MeshService::handleToRadio`: answer it here (admin) or queue it; then a QueueStatus."""
+        self.received.put(packet)
+        reply = None
+        res, free = ERRNO_OK, TX_QUEUE_LEN
+        if is_admin_for_us(packet, self.my_node_num):
+            reply = admin_reply(packet, self.local_node(), lambda: self._rng.randrange(1, 2**32))
+        elif self.on_packet is not None:
+            res, free = self.on_packet(packet) or (ERRNO_OK, TX_QUEUE_LEN)
+        status = mesh_pb2.QueueStatus(res=res, free=free, maxlen=TX_QUEUE_LEN, mesh_packet_id=packet.id)
+        client.told_full = free <= 0
+        self._send(client, mesh_pb2.FromRadio(queueStatus=status))
+        if reply is not None:
+            self._send(client, mesh_pb2.FromRadio(packet=reply))
+
+    def _perhaps_report_space(self, client: _Client) -> None:
+        """`MeshService::loop`: a client told the queue was full hears when it has room again."""
+        free = self.queue_free() if client.told_full and self.queue_free is not None else 0
+        if free > 0:
+            client.told_full = False
+            status = mesh_pb2.QueueStatus(res=ERRNO_OK, free=free, maxlen=TX_QUEUE_LEN)
+            self._send(client, mesh_pb2.FromRadio(queueStatus=status))
 
     def _send(self, client: _Client, from_radio: mesh_pb2.FromRadio) -> None:
         from_radio.id = next(self._from_radio_ids)
@@ -317,37 +332,32 @@ class StreamApiServer:
         except OSError:
             client.close()
 
+    def local_node(self, mine: NodeInfo | None = None) -> LocalNode:
+        """What this node tells its client about itself (config download, admin)."""
+        return local_node(
+            mine or self.my_info,
+            preset=self.preset.name,
+            hop_limit=self.hop_limit,
+            region=self.region,
+            firmware_version=self.firmware_version,
+            passkey=self._passkey,
+        )
+
     def _send_config(self, client: _Client, config_id: int) -> None:
         def send(**fields: object) -> None:
             self._send(client, mesh_pb2.FromRadio(**fields))
 
         mine, others = self._node_infos()
+        local = self.local_node(mine)
         send(my_info=mesh_pb2.MyNodeInfo(my_node_num=self.my_node_num, nodedb_count=1 + len(others)))
-        send(node_info=_node_info_pb(mine))
-        send(
-            metadata=mesh_pb2.DeviceMetadata(
-                firmware_version=self.firmware_version, device_state_version=24, hasPKC=True
-            )
-        )
-        for index in range(NUM_CHANNELS):
-            ch = channel_pb2.Channel(index=index)
-            if index == 0:
-                ch.role = channel_pb2.Channel.Role.PRIMARY
-                ch.settings.psk = b"\x01"
-            else:
-                ch.role = channel_pb2.Channel.Role.DISABLED
+        send(node_info=node_info_pb(mine))
+        send(metadata=local.metadata)
+        for ch in local.channels:
             send(channel=ch)
-        lora = config_pb2.Config.LoRaConfig(
-            use_preset=True,
-            modem_preset=config_pb2.Config.LoRaConfig.ModemPreset.Value(self.preset.name),
-            hop_limit=self.hop_limit,
-            tx_enabled=True,
-            region=config_pb2.Config.LoRaConfig.RegionCode.Value(self.region),
-        )
-        send(config=config_pb2.Config(lora=lora))
+        send(config=config_pb2.Config(lora=local.lora))
         send(config=config_pb2.Config(device=config_pb2.Config.DeviceConfig()))
         for info in others:
-            send(node_info=_node_info_pb(info))
+            send(node_info=node_info_pb(info))
         send(config_complete_id=config_id)
         with self._lock:
             client.configured = True

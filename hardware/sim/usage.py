@@ -12,6 +12,9 @@ Covers: the firmware's `AirTime` class, with its two figures —
 * channel utilisation: the share of the last minute (6 periods of 10 s, as
   CHANNEL_UTILIZATION_PERIODS) the radio was receiving or transmitting. It sizes the
   contention window of the node's own packets (busier channel, longer waits).
+* air_util_tx: the share of the last hour (60 periods of a minute, as `utilizationTX`)
+  the radio transmitted. Both are what the node reports to its client in its device
+  metrics (`hardware.sim.telemetry`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from collections import deque
 HOUR_S = 3600.0
 UTIL_PERIOD_S = 10.0
 UTIL_PERIODS = 6
+TX_UTIL_PERIOD_S = 60.0
+TX_UTIL_PERIODS = 60
 
 
 class TxWindow:
@@ -73,16 +78,22 @@ class TxWindow:
 
 
 class ChannelUtilisation:
-    """Busy seconds (receiving or transmitting) in the last minute, in 10 s periods."""
+    """Busy seconds logged in the last `periods` periods of `period_s`: the firmware's ring.
 
-    def __init__(self) -> None:
-        self._busy = [0.0] * UTIL_PERIODS
-        self._period = [-1] * UTIL_PERIODS
+    As `AirTime::logAirtime`, a packet's whole airtime counts in the period it ended in;
+    a period is cleared when the clock enters it again.
+    """
+
+    def __init__(self, period_s: float = UTIL_PERIOD_S, periods: int = UTIL_PERIODS) -> None:
+        self.period_s = period_s
+        self.periods = periods
+        self._busy = [0.0] * periods
+        self._period = [-1] * periods
         self.total_busy_s = 0.0
 
     def add(self, now: float, busy_s: float) -> None:
-        period = int(now // UTIL_PERIOD_S)
-        slot = period % UTIL_PERIODS
+        period = int(now // self.period_s)
+        slot = period % self.periods
         if self._period[slot] != period:
             self._period[slot] = period
             self._busy[slot] = 0.0
@@ -90,7 +101,12 @@ class ChannelUtilisation:
         self.total_busy_s += busy_s
 
     def percent(self, now: float) -> float:
-        """Share of the last minute the channel was busy, 0..100."""
-        period = int(now // UTIL_PERIOD_S)
-        busy = sum(b for b, p in zip(self._busy, self._period) if period - p < UTIL_PERIODS)
-        return min(100.0, 100.0 * busy / (UTIL_PERIODS * UTIL_PERIOD_S))
+        """Share of the window the channel was busy, 0..100 (the last minute by default)."""
+        period = int(now // self.period_s)
+        busy = sum(b for b, p in zip(self._busy, self._period) if period - p < self.periods)
+        return min(100.0, 100.0 * busy / (self.periods * self.period_s))
+
+
+def tx_utilisation() -> ChannelUtilisation:
+    """The ring behind air_util_tx: seconds transmitted per minute over the last hour."""
+    return ChannelUtilisation(TX_UTIL_PERIOD_S, TX_UTIL_PERIODS)
