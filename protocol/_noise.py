@@ -26,7 +26,9 @@ TRIPLE = re.compile(r"(.)\1\1")
 """Any character three times in a row: a cheap first look, most messages have none."""
 _HELD_KEY = re.compile(r"([^\W\d_xX])\1\1+")
 """A letter typed three or more times in a row (`neeeed`). `x` is left alone: `XXXL`."""
-_HELD_WORD = re.compile(r"[^\W\d_]*([^\W\d_xX])\1\1[^\W\d_]*")
+_HELD_WORD = re.compile(r"(?<![\w!#@])[^\W\d_]*([^\W\d_xX])\1\1[^\W\d_]*(?!\w)")
+"""A whole word of letters with a held key: never part of a node id (`!00000fff`), a
+posting id or a place."""
 _DOUBLE = re.compile(r"([^\W\d_])\1")
 
 
