@@ -8,7 +8,6 @@ and stops cleanly on Ctrl-C.
 from __future__ import annotations
 
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -17,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from meshtastic.protobuf import mesh_pb2, portnums_pb2
 
 from hardware.link import NodeInfo
 from hardware.sim.tcp_server import StreamApiServer
@@ -27,28 +25,11 @@ ANA = 0x000000A1
 BEN = 0x000000B2
 
 
-def _acknowledge(server: StreamApiServer) -> None:
-    """Every DM the daemon sends is acknowledged by its destination, as the mesh would:
-    the daemon waits for that verdict before its next text to the same resident."""
-    rng = random.Random(5)
-
-    def on_packet(packet: mesh_pb2.MeshPacket) -> None:
-        if packet.want_ack and packet.to != 0xFFFFFFFF:
-            ack = mesh_pb2.MeshPacket(to=BOT, id=rng.randrange(1, 2**32))
-            setattr(ack, "from", packet.to)
-            ack.decoded.portnum = portnums_pb2.PortNum.ROUTING_APP
-            ack.decoded.payload = mesh_pb2.Routing(error_reason=mesh_pb2.Routing.Error.NONE).SerializeToString()
-            ack.decoded.request_id = packet.id
-            server.push_packet(ack)
-
-    server.on_packet = on_packet
-
-
 @pytest.fixture
 def radio() -> Iterator[StreamApiServer]:
     nodes = [NodeInfo(BOT, "BASE", "Mutual Aid Base"), NodeInfo(ANA, "ANA", "Ana"), NodeInfo(BEN, "BEN", "Ben")]
     with StreamApiServer(BOT, nodes, seed=1) as server:
-        _acknowledge(server)
+        server.acknowledge_direct_messages()  # the daemon waits for each verdict
         yield server
 
 

@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable, Iterable
 
 from google.protobuf.message import DecodeError
-from meshtastic.protobuf import config_pb2, mesh_pb2
+from meshtastic.protobuf import config_pb2, mesh_pb2, portnums_pb2
 
 from hardware.airtime import get_preset
 from hardware.link import BROADCAST_NUM, NodeInfo, node_id
@@ -201,6 +201,22 @@ class StreamApiServer:
             return self.received.get(timeout=timeout)
         except queue.Empty:
             raise TimeoutError(f"no packet from a client within {timeout} s") from None
+
+    def acknowledge_direct_messages(self) -> None:
+        """Every DM a client sends is acknowledged at once by its destination, as a mesh
+        where everyone is in reach would: a client that waits for the radio's verdict on
+        one text before its next to the same node (meshbot does) can go on."""
+
+        def on_packet(packet: mesh_pb2.MeshPacket) -> None:
+            if packet.want_ack and packet.to != BROADCAST_NUM:
+                ack = mesh_pb2.MeshPacket(to=self.my_node_num, id=self._rng.randrange(1, 2**32))
+                setattr(ack, "from", packet.to)
+                ack.decoded.portnum = portnums_pb2.PortNum.ROUTING_APP
+                ack.decoded.payload = mesh_pb2.Routing(error_reason=mesh_pb2.Routing.Error.NONE).SerializeToString()
+                ack.decoded.request_id = packet.id
+                self.push_packet(ack)
+
+        self.on_packet = on_packet
 
     # -- radio -> client ------------------------------------------------------------
 
