@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from meshbot.matching.policy import (
-    ELSEWHERE, LEVELS, NEIGHBOUR, SAME, Allocation, Policy, Side, alive, enough_waiting, item_fit, share_out,
+    ELSEWHERE, LEVELS, NEIGHBOUR, SAME, Allocation, FitMemo, Policy, Side, alive, enough_waiting, share_out,
 )
 from meshbot.matching.units import EPSILON, LOT
 
@@ -149,7 +149,8 @@ def _waiting(buckets: list[_Bucket], offer: Side, distance: int, policy: Policy,
     return _in_order(cursors) if cursors else iter(())
 
 
-def _give(offer: Side, needs: Iterator[Side], banned: set[tuple[int, int]], policy: Policy) -> list[Allocation]:
+def _give(offer: Side, needs: Iterator[Side], banned: set[tuple[int, int]], policy: Policy,
+          fits: FitMemo) -> list[Allocation]:
     """Share `offer` out among `needs` (in order), a page at a time, until it runs dry.
 
     A page ends early once its first round would give everything away (`enough_waiting`):
@@ -157,8 +158,9 @@ def _give(offer: Side, needs: Iterator[Side], banned: set[tuple[int, int]], poli
     """
     made: list[Allocation] = []
     page: list[Side] = []
+    author, offer_id = offer.author, offer.id
     for need in needs:
-        if need.author == offer.author or (offer.id, need.id) in banned or item_fit(offer, need) is None:
+        if need.author == author or (banned and (offer_id, need.id) in banned) or fits(offer, need) is None:
             continue
         page.append(need)
         if len(page) == PAGE or enough_waiting(offer, page, policy):
@@ -173,10 +175,13 @@ def _give(offer: Side, needs: Iterator[Side], banned: set[tuple[int, int]], poli
 
 def match_board(
     offers: Iterable[Side], needs: Iterable[Side], policy: Policy, now: float,
-    excluded: Iterable[tuple[int, int]] = (),
+    excluded: Iterable[tuple[int, int]] = (), fits: FitMemo | None = None,
 ) -> list[Allocation]:
-    """New allocations for the open postings given (their `available` is updated)."""
+    """New allocations for the open postings given (their `available` is updated).
+
+    `fits` remembers which items fit; pass one to read the fits of the allocations after."""
     banned = set(excluded)
+    fits = fits if fits is not None else FitMemo()
     aged_before = now - policy.aging_s
     offers_by_part: dict[tuple[str, str], list[Side]] = defaultdict(list)
     needs_by_part: dict[tuple[str, str], list[Side]] = defaultdict(list)
@@ -204,7 +209,7 @@ def match_board(
                 for distance in (SAME, NEIGHBOUR, ELSEWHERE):
                     if distance == NEIGHBOUR and not policy.near(offer.zone):
                         continue
-                    allocations.extend(_give(offer, _waiting(buckets, offer, distance, policy, aged_before), banned, policy))
+                    allocations.extend(_give(offer, _waiting(buckets, offer, distance, policy, aged_before), banned, policy, fits))
                     if not offer.open:
                         break
     return allocations

@@ -96,6 +96,32 @@ def item_fit(offer: Side, need: Side) -> Fit | None:
     return None if offer.keys.isdisjoint(need.keys) else Fit(SCORES["same item"], "same item")
 
 
+class FitMemo:
+    """`item_fit`, remembered per pair of item identities.
+
+    A board has far fewer distinct items than postings (200,000 postings name a few
+    hundred things), so the whole-board pass asks `protocol.items.fit` once per pair of
+    identities and looks the answer up for every other posting naming the same pair.
+    Keyed by object identity (`Side`s of one load share their `Identity` objects); the
+    identities are kept with the answer, so a key is never reused by another object.
+    """
+
+    __slots__ = ("_known",)
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[int, int], tuple[Identity, Identity, Fit | None]] = {}
+
+    def __call__(self, offer: Side, need: Side) -> Fit | None:
+        offer_ident, need_ident = offer.ident, need.ident
+        if offer_ident is None or need_ident is None:
+            return item_fit(offer, need)
+        key = (id(offer_ident), id(need_ident))
+        known = self._known.get(key)
+        if known is None:
+            known = self._known[key] = (offer_ident, need_ident, fit(offer_ident, need_ident))
+        return known[2]
+
+
 def items_fit(a: Side, b: Side) -> bool:
     offer, need = (a, b) if a.kind == "offer" else (b, a)
     return item_fit(offer, need) is not None
