@@ -22,7 +22,8 @@ import gc
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from operator import attrgetter
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, delete, func, insert, or_, update
 from sqlalchemy import select as core_select
@@ -38,7 +39,7 @@ from meshbot.matching.items import decode, index_keys
 from meshbot.matching.policy import Allocation, FitMemo, Side
 from meshbot.matching.units import EPSILON
 from meshbot.settings import Settings
-from protocol.items import Identity
+from protocol.items import Fit, Identity
 from store import Match, Posting
 
 log = logging.getLogger(__name__)
@@ -58,8 +59,7 @@ _MATCHED = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class NewMatch:
+class NewMatch(NamedTuple):
     """A match the pass made: its id and its two postings (`held`: waiting for the committee)."""
 
     id: int
@@ -71,12 +71,15 @@ class NewMatch:
 def open_sides(db: Session, now: float) -> tuple[list[Side], list[Side]]:
     """Every open posting with something left, from the index: (offers, needs).
 
-    Rows are read as they come (no list of 200,000 tuples), and a board's repeated key
-    lists (item identities) are read once."""
-    result = db.connection().execute(
-        core_select(*_COLUMNS).where(
-            KEYS.key == ALL_ITEMS, KEYS.available > EPSILON, or_(KEYS.expires.is_(None), KEYS.expires > now))
-    )
+    Rows are read as they come (no list of 200,000 tuples) from the driver's own cursor
+    (no per-row wrapping on the way), and a board's repeated key lists (item identities)
+    are read once."""
+    statement = core_select(*_COLUMNS).where(
+        KEYS.key == ALL_ITEMS, KEYS.available > EPSILON, or_(KEYS.expires.is_(None), KEYS.expires > now))
+    conn = db.connection()
+    sql = str(statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    result = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    result.execute(sql)
     offers: list[Side] = []
     needs: list[Side] = []
     idents: dict[str, tuple[Identity, frozenset[str]]] = {}
@@ -145,17 +148,26 @@ def _rematch_board(db: Session, now: float, settings: Settings) -> list[NewMatch
         policy_for(db, settings), now, ((o, n) for o, n in banned), fits)
     if not allocations:
         return []
-    allocations.sort(key=lambda a: (a.offer_id, a.need_id))  # written in key order: the indexes grow in order
+    allocations.sort(key=attrgetter("offer_id", "need_id"))  # written in key order: the indexes grow in order
     log.info("whole-board pass: %d new matches", len(allocations))
     db.flush()
     made = _insert(db.connection(), allocations, sides, fits, now, settings)
     touched = sorted({a.offer_id for a in allocations} | {a.need_id for a in allocations})
     spent = [i for i in touched if not sides[i].open]
-    left = [{"pid": i, "left": sides[i].available} for i in touched if sides[i].open]
-    if left:
-        db.connection().execute(_SET_AVAILABLE, left)
+    _set_available(db.connection(), [sides[i] for i in touched if sides[i].open])
     _spend(db, spent, now, rebuild=len(spent) >= REBUILD_SHARE * indexed)
     return made
+
+
+def _set_available(conn: Connection, sides: Sequence[Side]) -> None:
+    """The index rows of postings with something left get what is left (SQLite: plain tuples)."""
+    if not sides:
+        return
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("UPDATE matchkey SET available = ? WHERE posting_id = ?",
+                             [(s.available, s.id) for s in sides])
+    else:
+        conn.execute(_SET_AVAILABLE, [{"pid": s.id, "left": s.available} for s in sides])
 
 
 def _insert(conn: Connection, allocations: Sequence[Allocation], sides: dict[int, Side], fits: FitMemo,
@@ -167,13 +179,17 @@ def _insert(conn: Connection, allocations: Sequence[Allocation], sides: dict[int
     SQLite numbers new rows on from the largest id, and this transaction holds the write
     lock, so the ids are the next ones (checked). Other databases say them (RETURNING)."""
     lapse_s = settings.match_lapse_hours * 3600.0
+    verdicts: dict[Fit | None, tuple[bool, float | None, float | None, str | None]] = {}
     rows = []
     for a in allocations:
         found = fits(sides[a.offer_id], sides[a.need_id])
-        score, reason = (found.score, found.reason) if found else (None, None)
-        held = settings.match_approval or reason == "category" or (score or 0.0) < settings.match_min_score
-        rows.append((a.offer_id, a.need_id, a.offer_amount, a.need_amount, now, held,
-                     None if held else now + lapse_s, LIVE, score, reason))
+        verdict = verdicts.get(found)
+        if verdict is None:  # a few distinct fits on a whole board: each judged once
+            score, reason = (found.score, found.reason) if found else (None, None)
+            held = settings.match_approval or reason == "category" or (score or 0.0) < settings.match_min_score
+            verdict = verdicts[found] = (held, None if held else now + lapse_s, score, reason)
+        held, expires, score, reason = verdict
+        rows.append((a.offer_id, a.need_id, a.offer_amount, a.need_amount, now, held, expires, LIVE, score, reason))
     if conn.dialect.name == "sqlite":  # plain tuples straight to the driver: no per-row work on our side
         before = conn.execute(core_select(func.max(MATCHES.c.id))).scalar() or 0
         conn.exec_driver_sql(

@@ -24,9 +24,10 @@ import bisect
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from operator import attrgetter
 
 from meshbot.matching.policy import (
-    ELSEWHERE, LEVELS, NEIGHBOUR, SAME, Allocation, FitMemo, Policy, Side, alive, enough_waiting, share_out,
+    ELSEWHERE, LEVELS, NEIGHBOUR, SAME, Allocation, FirstRound, FitMemo, Policy, Side, alive, share_out,
 )
 from meshbot.matching.units import EPSILON, LOT
 
@@ -36,6 +37,9 @@ GENERIC = "*"
 """The bucket of postings that name only their category (they fit every item of it)."""
 PAGE = 32
 """Needs shared one offer at a time, at most; the same page as one-at-a-time matching reads."""
+_AGE = attrgetter("created", "id")
+"""Oldest first (a C function: it runs for every need read)."""
+_CREATED = attrgetter("created")
 
 
 class _Cursor:
@@ -64,7 +68,7 @@ class _Cursor:
             return
         items, i = self.items, self.head
         if self.split < 0:
-            self.split = bisect.bisect_right(items, aged_before, key=lambda n: n.created)
+            self.split = bisect.bisect_right(items, aged_before, key=_CREATED)
         end = len(items)
         if aged is True:
             end = self.split
@@ -91,7 +95,7 @@ class NeedIndex:
     def __init__(self, needs: Iterable[Side], now: float) -> None:
         # level -> item key -> unit dimension -> bucket
         self.buckets: dict[int, dict[str, dict[str, _Bucket]]] = {level: defaultdict(dict) for level in LEVELS}
-        for need in sorted(needs, key=lambda n: (n.created, n.id)):
+        for need in sorted(needs, key=_AGE):
             if not need.open or not alive(need, now):
                 continue
             keys = (GENERIC,) if need.generic else tuple(need.keys)
@@ -127,7 +131,7 @@ class NeedIndex:
 
 def _in_order(cursors: list[Iterator[Side]]) -> Iterator[Side]:
     """Needs from several cursors, oldest first, each once."""
-    stream = cursors[0] if len(cursors) == 1 else heapq.merge(*cursors, key=lambda n: (n.created, n.id))
+    stream = cursors[0] if len(cursors) == 1 else heapq.merge(*cursors, key=_AGE)
     seen: set[int] = set()
     for need in stream:
         if need.id not in seen:
@@ -153,19 +157,21 @@ def _give(offer: Side, needs: Iterator[Side], banned: set[tuple[int, int]], poli
           fits: FitMemo) -> list[Allocation]:
     """Share `offer` out among `needs` (in order), a page at a time, until it runs dry.
 
-    A page ends early once its first round would give everything away (`enough_waiting`):
+    A page ends early once its first round would give everything away (`FirstRound`):
     the needs after it would get nothing, so they are not read.
     """
     made: list[Allocation] = []
     page: list[Side] = []
     author, offer_id = offer.author, offer.id
+    first_round = FirstRound(offer, policy)
     for need in needs:
         if need.author == author or (banned and (offer_id, need.id) in banned) or fits(offer, need) is None:
             continue
         page.append(need)
-        if len(page) == PAGE or enough_waiting(offer, page, policy):
+        if first_round.add(need) or len(page) == PAGE:
             made.extend(share_out(offer, page, policy))
             page = []
+            first_round.restart()
             if not offer.open:
                 return made
     if page:
@@ -196,7 +202,7 @@ def match_board(
         if not part_needs:
             continue
         index = NeedIndex(part_needs, now)
-        part_offers.sort(key=lambda o: (o.created, o.id))
+        part_offers.sort(key=_AGE)
         for level in LEVELS:
             for offer in part_offers:
                 if not index.buckets[level]:

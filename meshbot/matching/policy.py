@@ -186,20 +186,30 @@ def demand(need: Side, offer: Side, policy: Policy) -> float:
     return need.available if wanted is None else wanted
 
 
-def enough_waiting(offer: Side, needs: Sequence[Side], policy: Policy) -> bool:
-    """Would the first round of `share_out` over `needs` give all of `offer` away?
+class FirstRound:
+    """Would the first round of `share_out` over the needs read so far give all of `offer` away?
 
     Reading more waiting needs would then change nothing, so callers stop reading there.
+    Kept as a running sum, one need at a time (a page of 32 is not summed 32 times).
     """
-    if offer.lot:
-        return bool(needs)
-    cap = share(offer, policy)
-    wanted = 0.0
-    for need in needs:
-        wanted += min(demand(need, offer, policy), cap)
-        if wanted >= offer.available - EPSILON:
-            return True
-    return False
+
+    __slots__ = ("offer", "policy", "cap", "wanted")
+
+    def __init__(self, offer: Side, policy: Policy) -> None:
+        self.offer, self.policy = offer, policy
+        self.cap = None if offer.lot else share(offer, policy)
+        self.wanted = 0.0
+
+    def add(self, need: Side) -> bool:
+        """Count `need` in; True once the needs counted would take everything."""
+        if self.cap is None:
+            return True  # a lot goes whole to the first need
+        self.wanted += min(demand(need, self.offer, self.policy), self.cap)
+        return self.wanted >= self.offer.available - EPSILON
+
+    def restart(self) -> None:
+        """A new page: nothing counted yet (what the offer has left may have changed)."""
+        self.wanted = 0.0
 
 
 def _whole(amount: float) -> float:
