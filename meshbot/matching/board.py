@@ -131,9 +131,11 @@ class NeedIndex:
 
 def _in_order(cursors: list[Iterator[Side]]) -> Iterator[Side]:
     """Needs from several cursors, oldest first, each once."""
-    stream = cursors[0] if len(cursors) == 1 else heapq.merge(*cursors, key=_AGE)
+    if len(cursors) == 1:  # one cursor lists each need once
+        yield from cursors[0]
+        return
     seen: set[int] = set()
-    for need in stream:
+    for need in heapq.merge(*cursors, key=_AGE):
         if need.id not in seen:
             seen.add(need.id)
             yield need
@@ -204,6 +206,7 @@ def match_board(
         index = NeedIndex(part_needs, now)
         part_offers.sort(key=_AGE)
         for level in LEVELS:
+            part_offers = [o for o in part_offers if o.available > EPSILON]  # those given out are done
             for offer in part_offers:
                 if not index.buckets[level]:
                     break  # every need of this level is filled
