@@ -215,7 +215,7 @@ def main() -> None:
             engine = open_engine(Path(tmp) / "bench.db")
             build_board(engine, n, Neighbourhood(RANDOM_SEED))
             if n >= args.skip_incremental:
-                incremental_cells = "| - | - | - | - "
+                incremental_cells = "| - | - | - "
             else:
                 times = sorted(incremental(engine, Neighbourhood(RANDOM_SEED + 1), settings, args.new))
                 p99 = times[int(0.99 * (len(times) - 1))]

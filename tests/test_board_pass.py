@@ -4,6 +4,7 @@ its old foreign key to `posting`)."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from sqlalchemy import text
@@ -54,6 +55,9 @@ def _board(path: Path, old_index: bool) -> list[tuple[int, int, float | None, fl
                    for m in db.exec(select(Match).order_by(Match.id)).all()]
         statuses = [p.status for p in db.exec(select(Posting).order_by(Posting.id)).all()]
         indexed = sorted({(k.posting_id, k.available) for k in db.exec(select(MatchKey)).all()})
+        index_names = {row[1] for row in db.connection().exec_driver_sql("PRAGMA index_list(matchkey)")}
+    assert {"ix_matchkey_age", "ix_matchkey_zone"} <= index_names  # made again after the rebuild
+    assert gc.isenabled()  # the pass paused the cycle collector only while it ran
     assert statuses == ["matched", "matched", "matched", "matched", "open", "matched", "matched"]
     assert indexed == [(5, 1.0)]  # only the beans need still waits, for 1 kg
     with session(engine) as db, db.begin():

@@ -24,9 +24,10 @@ import bisect
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from operator import attrgetter
 
 from meshbot.matching.policy import (
-    ELSEWHERE, LEVELS, NEIGHBOUR, SAME, Allocation, Policy, Side, alive, enough_waiting, item_fit, share_out,
+    ELSEWHERE, LEVELS, NEIGHBOUR, SAME, Allocation, FirstRound, FitMemo, Policy, Side, alive, share_out,
 )
 from meshbot.matching.units import EPSILON, LOT
 
@@ -36,6 +37,9 @@ GENERIC = "*"
 """The bucket of postings that name only their category (they fit every item of it)."""
 PAGE = 32
 """Needs shared one offer at a time, at most; the same page as one-at-a-time matching reads."""
+_AGE = attrgetter("created", "id")
+"""Oldest first (a C function: it runs for every need read)."""
+_CREATED = attrgetter("created")
 
 
 class _Cursor:
@@ -64,7 +68,7 @@ class _Cursor:
             return
         items, i = self.items, self.head
         if self.split < 0:
-            self.split = bisect.bisect_right(items, aged_before, key=lambda n: n.created)
+            self.split = bisect.bisect_right(items, aged_before, key=_CREATED)
         end = len(items)
         if aged is True:
             end = self.split
@@ -91,7 +95,7 @@ class NeedIndex:
     def __init__(self, needs: Iterable[Side], now: float) -> None:
         # level -> item key -> unit dimension -> bucket
         self.buckets: dict[int, dict[str, dict[str, _Bucket]]] = {level: defaultdict(dict) for level in LEVELS}
-        for need in sorted(needs, key=lambda n: (n.created, n.id)):
+        for need in sorted(needs, key=_AGE):
             if not need.open or not alive(need, now):
                 continue
             keys = (GENERIC,) if need.generic else tuple(need.keys)
@@ -127,9 +131,11 @@ class NeedIndex:
 
 def _in_order(cursors: list[Iterator[Side]]) -> Iterator[Side]:
     """Needs from several cursors, oldest first, each once."""
-    stream = cursors[0] if len(cursors) == 1 else heapq.merge(*cursors, key=lambda n: (n.created, n.id))
+    if len(cursors) == 1:  # one cursor lists each need once
+        yield from cursors[0]
+        return
     seen: set[int] = set()
-    for need in stream:
+    for need in heapq.merge(*cursors, key=_AGE):
         if need.id not in seen:
             seen.add(need.id)
             yield need
@@ -149,21 +155,25 @@ def _waiting(buckets: list[_Bucket], offer: Side, distance: int, policy: Policy,
     return _in_order(cursors) if cursors else iter(())
 
 
-def _give(offer: Side, needs: Iterator[Side], banned: set[tuple[int, int]], policy: Policy) -> list[Allocation]:
+def _give(offer: Side, needs: Iterator[Side], banned: set[tuple[int, int]], policy: Policy,
+          fits: FitMemo) -> list[Allocation]:
     """Share `offer` out among `needs` (in order), a page at a time, until it runs dry.
 
-    A page ends early once its first round would give everything away (`enough_waiting`):
+    A page ends early once its first round would give everything away (`FirstRound`):
     the needs after it would get nothing, so they are not read.
     """
     made: list[Allocation] = []
     page: list[Side] = []
+    author, offer_id = offer.author, offer.id
+    first_round = FirstRound(offer, policy)
     for need in needs:
-        if need.author == offer.author or (offer.id, need.id) in banned or item_fit(offer, need) is None:
+        if need.author == author or (banned and (offer_id, need.id) in banned) or fits(offer, need) is None:
             continue
         page.append(need)
-        if len(page) == PAGE or enough_waiting(offer, page, policy):
+        if first_round.add(need) or len(page) == PAGE:
             made.extend(share_out(offer, page, policy))
             page = []
+            first_round.restart()
             if not offer.open:
                 return made
     if page:
@@ -173,10 +183,13 @@ def _give(offer: Side, needs: Iterator[Side], banned: set[tuple[int, int]], poli
 
 def match_board(
     offers: Iterable[Side], needs: Iterable[Side], policy: Policy, now: float,
-    excluded: Iterable[tuple[int, int]] = (),
+    excluded: Iterable[tuple[int, int]] = (), fits: FitMemo | None = None,
 ) -> list[Allocation]:
-    """New allocations for the open postings given (their `available` is updated)."""
+    """New allocations for the open postings given (their `available` is updated).
+
+    `fits` remembers which items fit; pass one to read the fits of the allocations after."""
     banned = set(excluded)
+    fits = fits if fits is not None else FitMemo()
     aged_before = now - policy.aging_s
     offers_by_part: dict[tuple[str, str], list[Side]] = defaultdict(list)
     needs_by_part: dict[tuple[str, str], list[Side]] = defaultdict(list)
@@ -191,8 +204,9 @@ def match_board(
         if not part_needs:
             continue
         index = NeedIndex(part_needs, now)
-        part_offers.sort(key=lambda o: (o.created, o.id))
+        part_offers.sort(key=_AGE)
         for level in LEVELS:
+            part_offers = [o for o in part_offers if o.available > EPSILON]  # those given out are done
             for offer in part_offers:
                 if not index.buckets[level]:
                     break  # every need of this level is filled
@@ -204,7 +218,7 @@ def match_board(
                 for distance in (SAME, NEIGHBOUR, ELSEWHERE):
                     if distance == NEIGHBOUR and not policy.near(offer.zone):
                         continue
-                    allocations.extend(_give(offer, _waiting(buckets, offer, distance, policy, aged_before), banned, policy))
+                    allocations.extend(_give(offer, _waiting(buckets, offer, distance, policy, aged_before), banned, policy, fits))
                     if not offer.open:
                         break
     return allocations

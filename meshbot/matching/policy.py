@@ -96,6 +96,32 @@ def item_fit(offer: Side, need: Side) -> Fit | None:
     return None if offer.keys.isdisjoint(need.keys) else Fit(SCORES["same item"], "same item")
 
 
+class FitMemo:
+    """`item_fit`, remembered per pair of item identities.
+
+    A board has far fewer distinct items than postings (200,000 postings name a few
+    hundred things), so the whole-board pass asks `protocol.items.fit` once per pair of
+    identities and looks the answer up for every other posting naming the same pair.
+    Keyed by object identity (`Side`s of one load share their `Identity` objects); the
+    identities are kept with the answer, so a key is never reused by another object.
+    """
+
+    __slots__ = ("_known",)
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[int, int], tuple[Identity, Identity, Fit | None]] = {}
+
+    def __call__(self, offer: Side, need: Side) -> Fit | None:
+        offer_ident, need_ident = offer.ident, need.ident
+        if offer_ident is None or need_ident is None:
+            return item_fit(offer, need)
+        key = (id(offer_ident), id(need_ident))
+        known = self._known.get(key)
+        if known is None:
+            known = self._known[key] = (offer_ident, need_ident, fit(offer_ident, need_ident))
+        return known[2]
+
+
 def items_fit(a: Side, b: Side) -> bool:
     offer, need = (a, b) if a.kind == "offer" else (b, a)
     return item_fit(offer, need) is not None
@@ -160,20 +186,30 @@ def demand(need: Side, offer: Side, policy: Policy) -> float:
     return need.available if wanted is None else wanted
 
 
-def enough_waiting(offer: Side, needs: Sequence[Side], policy: Policy) -> bool:
-    """Would the first round of `share_out` over `needs` give all of `offer` away?
+class FirstRound:
+    """Would the first round of `share_out` over the needs read so far give all of `offer` away?
 
     Reading more waiting needs would then change nothing, so callers stop reading there.
+    Kept as a running sum, one need at a time (a page of 32 is not summed 32 times).
     """
-    if offer.lot:
-        return bool(needs)
-    cap = share(offer, policy)
-    wanted = 0.0
-    for need in needs:
-        wanted += min(demand(need, offer, policy), cap)
-        if wanted >= offer.available - EPSILON:
-            return True
-    return False
+
+    __slots__ = ("offer", "policy", "cap", "wanted")
+
+    def __init__(self, offer: Side, policy: Policy) -> None:
+        self.offer, self.policy = offer, policy
+        self.cap = None if offer.lot else share(offer, policy)
+        self.wanted = 0.0
+
+    def add(self, need: Side) -> bool:
+        """Count `need` in; True once the needs counted would take everything."""
+        if self.cap is None:
+            return True  # a lot goes whole to the first need
+        self.wanted += min(demand(need, self.offer, self.policy), self.cap)
+        return self.wanted >= self.offer.available - EPSILON
+
+    def restart(self) -> None:
+        """A new page: nothing counted yet (what the offer has left may have changed)."""
+        self.wanted = 0.0
 
 
 def _whole(amount: float) -> float:
