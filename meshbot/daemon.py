@@ -24,6 +24,7 @@ from hardware.link import LinkDown, RadioLink
 from meshbot.alert_rounds import chores as alert_chores
 from meshbot.barrier import ErrorLog, FaultPlan, Heartbeats, run_guarded
 from meshbot.housekeeping import expire_due, purge_old
+from meshbot.held_status import HeldNote, note_path, remove_note, write_note
 from meshbot.inbox import Inbox
 from meshbot.journal import RETRY_S, Journal
 from meshbot.mesh_digest import send_due_digests
@@ -86,6 +87,7 @@ class Daemon:
         self.faults = FaultPlan(settings.fault_injection)
         self.watchdog = Watchdog(self.heartbeats, settings.watchdog_stall_s, environ, self._status)
         self._next_unhandled_retry = 0.0
+        self._held_note = note_path(settings.db, environ)
         self._next_housekeeping = 0.0
         self._next_forget = 0.0
         self.match_chores = MatchChores(engine, settings)
@@ -188,6 +190,7 @@ class Daemon:
         self.process_acks()  # acks that arrived while stopping still count
         self.close()
         self.journal.write_waiting()  # what arrived while closing is written down for the next start
+        remove_note(self._held_note)
         log.info("meshbot stopped")
 
     def _status(self) -> str | None:
@@ -202,9 +205,18 @@ class Daemon:
             was_failing = self.journal.failing
             self.journal.write_waiting()
             if self.journal.failing:
+                self._leave_held_note()
                 self._stop.wait(RETRY_S)
             elif was_failing:
+                remove_note(self._held_note)
                 self._next_unhandled_retry = 0.0  # handle at once what could not be handled meanwhile
+
+    def _leave_held_note(self) -> None:
+        """Tell `meshbot doctor` what is held in memory, outside the database's disk."""
+        state = self.journal.state()
+        failing_for = time.monotonic() - (state.failing_since or time.monotonic())
+        write_note(self._held_note, HeldNote(os.getpid(), state.held, state.dropped,
+                                             self.clock() - failing_for, state.last_error or ""))
 
     def _work_pass(self) -> None:
         if self.journal.failing:  # nothing can be recorded: hold everything until it can
