@@ -170,6 +170,17 @@ def _dm(radio: StreamApiServer, sender: int, text: str, packet_id: int) -> None:
     radio.push_packet(packet)
 
 
+def _wait_for_sent(db: Path, count: int) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+            (sent,) = con.execute("SELECT count(*) FROM outboxitem WHERE state NOT IN ('pending', 'sending')").fetchone()
+        if sent >= count:
+            return
+        assert time.monotonic() < deadline, f"only {sent} text(s) recorded as sent"
+        time.sleep(0.05)
+
+
 def _replies(radio: StreamApiServer, count: int) -> list[str]:
     return [radio.wait_for_packet(timeout=20).decoded.payload.decode("utf-8") for _ in range(count)]
 
@@ -194,7 +205,7 @@ def test_the_daemon_never_writes_the_residents_words_to_disk(radio: StreamApiSer
         radio.push_text(CARO, "ALERT fire at 4721 Wobblestone Lane @oak", packet_id=705)
         texts = _replies(radio, 5)
         assert any(t.startswith("Welcome Quetzalcoatl @elm") for t in texts), texts
-        time.sleep(1.0)  # let the sender record what it sent
+        _wait_for_sent(db, 5)  # what the sender recorded is on disk too
         while_running = raw_bytes(db)
         assert db.with_name(db.name + "-wal").exists()
         assert leaked(while_running) == []
