@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -109,3 +110,23 @@ def test_systemd_hears_ready_then_watchdog_pings_then_stopping(radio: Radio, tmp
             heard.append(listener.recv(256))
         daemon.stop()
     assert heard[0] == b"READY=1"
+
+
+@pytest.mark.timeout(240)
+def test_after_a_hung_worker_the_restarted_daemon_answers_what_was_written_down(radio: Radio, tmp_path: Path) -> None:
+    """What systemd does after exit 70, by hand: start it again; the journal gives the text back."""
+    db = tmp_path / "m.db"
+    daemon = _start(radio, db, MESHBOT_FAULT_INJECTION="meshbot-worker:stall", MESHBOT_WATCHDOG_STALL_S="10")
+    radio.server.push_text(RESIDENT_BASE, "OFFER thing0", to=BOT, want_ack=True, packet_id=5000)
+    assert daemon.wait_exit(timeout=120) == EXIT_THREAD_LOST, daemon.log
+    assert "thread meshbot-worker has hung for" in daemon.log
+    with sqlite3.connect(db) as con:  # written down on arrival, never handled by the hung worker
+        assert con.execute("select handled from seenpacket where packet_id = 5000").fetchall() == [(0,)]
+    assert radio.delivered() == {}
+    daemon = _start(radio, db)
+    try:
+        radio.wait_for(1, timeout=60)
+    finally:
+        daemon.stop()
+    [text] = radio.delivered()[RESIDENT_BASE].values()
+    assert "thing0 (other) posted" in text
