@@ -4,6 +4,7 @@ go on, dead or hung threads named, and sd_notify datagrams on a real unix socket
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import threading
 from pathlib import Path
@@ -96,7 +97,7 @@ def test_sd_notify_sends_datagrams_to_the_socket_systemd_names(tmp_path: Path) -
 
 
 def test_sd_notify_reaches_an_abstract_socket() -> None:
-    name = f"meshbot-test-{threading.get_ident()}"
+    name = f"meshbot-test-{os.getpid()}-{threading.get_ident()}"
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as listener:
         listener.bind("\0" + name)
         listener.settimeout(5)
