@@ -2,8 +2,8 @@
 
 `bench_ingest.py` measures the worker alone. This one runs `meshbot run --host` as its
 own process against the simulator's TCP node (Meshtastic's stream API on 127.0.0.1),
-so every text passes the real `meshtastic` library, its pubsub, the journal written on
-the radio's thread, and the worker taking what waits in bursts, on a fresh SQLite file
+so every text passes the real `meshtastic` library, its pubsub, the journal thread's
+group commits, and the worker taking what waits in bursts, on a fresh SQLite file
 (WAL, synchronous=FULL). The node pushes the texts as fast as the socket takes them;
 the rate is texts handled (marked in the journal) per second from the first push.
 

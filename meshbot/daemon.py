@@ -1,29 +1,38 @@
 """Wires a radio link, the inbox, the worker and the sender, in threads or in virtual time.
 
-Threads (a real radio): the library's thread publishes packets -> `Inbox` queues them;
-one worker thread processes them in order; one sender thread drains the outbox and
-reconnects the radio when it drops. Virtual time (the simulator): the caller calls
-`step()` from its own clock's process, and everything runs in that one thread.
+Threads (a real radio): the library's thread publishes packets -> `Inbox` hands them to
+the `Journal`, whose thread writes them down in group commits and passes them on; one
+worker thread processes them in order; one sender thread drains the outbox and
+reconnects the radio when it drops; one housekeeping thread runs the timed chores. Each
+loop runs behind a crash barrier (`meshbot.barrier`), and a watchdog ends the process
+when one dies or hangs, for systemd to restart it. Virtual time (the simulator): the
+caller calls `step()` from its own clock's process, and everything runs in that one
+thread.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from sqlalchemy.engine import Engine
 
 from hardware.link import LinkDown, RadioLink
 from meshbot.alert_rounds import chores as alert_chores
+from meshbot.barrier import ErrorLog, FaultPlan, Heartbeats, run_guarded
 from meshbot.housekeeping import expire_due, purge_old
+from meshbot.held_status import HeldNote, note_path, remove_note, write_note
 from meshbot.inbox import Inbox
+from meshbot.journal import RETRY_S, Journal
 from meshbot.mesh_digest import send_due_digests
 from meshbot.budget import AirtimeBudget
 from meshbot.claims import MatchChores
 from meshbot.sender import Ack, DeliveryPolicy, Sender
 from meshbot.settings import Settings
+from meshbot.watchdog import Watchdog
 from meshbot.worker import Worker
 from store import session
 from store.schema import require_current
@@ -33,6 +42,9 @@ HOUSEKEEPING_EVERY_S = 60.0
 RECONNECT_FIRST_S = 1.0
 RECONNECT_MAX_S = 30.0
 WORKER_POLL_S = 0.5
+JOURNAL_POLL_S = 1.0
+HOUSEKEEPING_POLL_S = 1.0
+UNHANDLED_RETRY_S = 30.0  # texts written down whose handling could not be committed: try again
 BATCH_MAX = 64  # texts handled in one transaction when a burst is waiting
 
 
@@ -63,15 +75,26 @@ class Daemon:
         link: RadioLink,
         engine: Engine,
         clock: Callable[[], float] = time.time,
+        environ: Mapping[str, str] = os.environ,
     ) -> None:
+        """`environ` is where systemd's NOTIFY_SOCKET and WATCHDOG_USEC are looked up."""
         self.settings = settings
         self.link = link
         self.engine = engine
         self.clock = clock
         self.worker = Worker(engine, settings, clock, self._short_name_of)
-        self.inbox = Inbox(link, journal=self.worker.record)
+        self.inbox = Inbox(link)
+        self.journal = Journal(engine, clock, self.inbox.hand_over, max_held=settings.journal_memory_texts)
+        self.inbox.journal = self.journal.put
         self.sender = Sender(engine, link, clock, delivery_policy(settings))
+        self.heartbeats = Heartbeats()
+        self.errors = ErrorLog()
+        self.faults = FaultPlan(settings.fault_injection)
+        self.watchdog = Watchdog(self.heartbeats, settings.watchdog_stall_s, environ, self._status)
+        self._next_unhandled_retry = 0.0
+        self._held_note = note_path(settings.db, environ)
         self._next_housekeeping = 0.0
+        self._next_forget = 0.0
         self.match_chores = MatchChores(engine, settings)
         self._stop = threading.Event()
         self._wake_sender = threading.Event()
@@ -100,6 +123,7 @@ class Daemon:
 
     def process_inbox(self) -> int:
         """Process everything received so far; returns how many texts were handled."""
+        self.journal.write_waiting()
         messages = [m for m in self.inbox.drain() if m.from_node != self.link.my_node_num]
         for start in range(0, len(messages), BATCH_MAX):
             self.worker.process_batch(messages[start:start + BATCH_MAX])
@@ -108,15 +132,21 @@ class Daemon:
     def process_acks(self) -> None:
         for packet in self.inbox.routing_packets():
             ack = Ack.from_packet(packet)
-            if ack is not None:
+            if ack is None:
+                continue
+            try:
                 self.sender.record_ack(ack)
+            except Exception as exc:  # crash barrier: one ack not recorded costs a retry, not the thread
+                self.errors.report("record_ack", exc)
 
-    def housekeeping(self) -> None:
+    def housekeeping(self, forget_idle: bool = True) -> None:
+        """The timed chores, once a minute; `forget_idle` touches the worker's state (its thread only)."""
         now = self.clock()
         if now < self._next_housekeeping:
             return
         self._next_housekeeping = now + HOUSEKEEPING_EVERY_S
-        self.worker.forget_idle(now)
+        if forget_idle:
+            self.worker.forget_idle(now)
         self.sender.tidy()
         self.match_chores.run(now)  # lapses, expiry with notices, the whole-board pass
         with session(self.engine) as db, db.begin():
@@ -139,20 +169,26 @@ class Daemon:
     # -- threads, for a real radio ------------------------------------------------
 
     def start(self) -> None:
-        """Open the link and start the worker and sender threads (on a board whose schema
-        is the one this code expects: `SchemaMismatch` otherwise)."""
+        """Open the link and start the journal, worker, sender and housekeeping threads (on
+        a board whose schema is the one this code expects: `SchemaMismatch` otherwise)."""
         require_current(self.engine)
         self.inbox.on_arrival = self._wake_sender.set
         self.open()
         self._stop.clear()
-        for name, target in (("meshbot-worker", self._work), ("meshbot-sender", self._send)):
-            thread = threading.Thread(target=target, name=name, daemon=True)
+        loops = (("meshbot-journal", self._journal_pass), ("meshbot-worker", self._work_pass),
+                 ("meshbot-sender", self._send_pass), ("meshbot-housekeeping", self._housekeeping_pass))
+        for name, step in loops:
+            thread = threading.Thread(target=run_guarded, name=name, daemon=True,
+                                      args=(name, step, self._stop, self.heartbeats, self.errors, self.faults))
             thread.start()
             self._threads.append(thread)
+            self.watchdog.watch(thread)
+        self.watchdog.start()
         log.info("meshbot running as node %08x", self.link.my_node_num)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop the threads after their current item and close the link."""
+        self.watchdog.stop()
         self._stop.set()
         self._wake_sender.set()
         for thread in self._threads:
@@ -160,25 +196,76 @@ class Daemon:
         self._threads.clear()
         self.process_acks()  # acks that arrived while stopping still count
         self.close()
+        self.journal.write_waiting()  # what arrived while closing is written down for the next start
+        remove_note(self._held_note)
         log.info("meshbot stopped")
 
-    def _work(self) -> None:
-        while not self._stop.is_set():
-            first = self.inbox.get(timeout=WORKER_POLL_S)
-            if first is not None:
-                burst = [first, *self.inbox.drain(BATCH_MAX - 1)]
-                mine = self.link.my_node_num
-                self.worker.process_batch([m for m in burst if m.from_node != mine])
-                self._wake_sender.set()
-            self.housekeeping()
+    def _status(self) -> str | None:
+        """One line for systemd's status while something is wrong; None when all is well."""
+        state = self.journal.state()
+        if state.failing_since is None:
+            return None
+        return f"database not writable ({state.last_error}): {state.held} received text(s) held in memory"
 
-    def _send(self) -> None:
-        while not self._stop.is_set():
-            self._keep_connected()
-            self.process_acks()
-            wait = self.sender.tick()
-            self._wake_sender.wait(timeout=max(0.05, wait))
-            self._wake_sender.clear()
+    def _journal_pass(self) -> None:
+        if self.journal.wait_for_arrivals(JOURNAL_POLL_S):
+            was_failing = self.journal.failing
+            self.journal.write_waiting()
+            if self.journal.failing:
+                self._leave_held_note()
+                self._stop.wait(RETRY_S)
+            elif was_failing:
+                remove_note(self._held_note)
+                self._next_unhandled_retry = 0.0  # handle at once what could not be handled meanwhile
+
+    def _leave_held_note(self) -> None:
+        """Tell `meshbot doctor` what is held in memory, outside the database's disk."""
+        state = self.journal.state()
+        failing_for = time.monotonic() - (state.failing_since or time.monotonic())
+        write_note(self._held_note, HeldNote(os.getpid(), state.held, state.dropped,
+                                             self.clock() - failing_for, state.last_error or ""))
+
+    def _work_pass(self) -> None:
+        if self.journal.failing:  # nothing can be recorded: hold everything until it can
+            self._stop.wait(WORKER_POLL_S)
+            return
+        first = self.inbox.get(timeout=WORKER_POLL_S)
+        if first is not None:
+            burst = [first, *self.inbox.drain(BATCH_MAX - 1)]
+            mine = self.link.my_node_num
+            self.worker.process_batch([m for m in burst if m.from_node != mine])
+            self._wake_sender.set()
+        elif self.worker.needs_retry and time.monotonic() >= self._next_unhandled_retry:
+            self._retry_unhandled()
+        now = self.clock()
+        if now >= self._next_forget:
+            self._next_forget = now + HOUSEKEEPING_EVERY_S
+            self.worker.forget_idle(now)
+
+    def _retry_unhandled(self) -> None:
+        """Texts written down whose handling failed to commit (locked, disk full): again, once."""
+        self._next_unhandled_retry = time.monotonic() + UNHANDLED_RETRY_S
+        self.worker.needs_retry = False
+        waiting = self.worker.unhandled()
+        if waiting:
+            log.info("handling %d text(s) written down earlier but not yet handled", len(waiting))
+        for start in range(0, len(waiting), BATCH_MAX):
+            self.worker.process_batch(waiting[start:start + BATCH_MAX])
+        self._wake_sender.set()
+
+    def _send_pass(self) -> None:
+        self._keep_connected()
+        self.process_acks()
+        # While received texts cannot be written down, the sender's own records cannot
+        # be either: send nothing whose sending could not be recorded.
+        wait = RETRY_S if self.journal.failing else self.sender.tick()
+        self._wake_sender.wait(timeout=max(0.05, wait))
+        self._wake_sender.clear()
+
+    def _housekeeping_pass(self) -> None:
+        if not self.journal.failing:
+            self.housekeeping(forget_idle=False)
+        self._stop.wait(HOUSEKEEPING_POLL_S)
 
     def _keep_connected(self) -> None:
         """Reconnect with backoff (1 s doubling to 30 s) when the radio dropped.

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from hardware.link import LinkDown, node_id
+from meshbot.held_status import note_path, read_note
 from meshbot.settings import MIN_SAFE_GAP_S, Settings
 from store import database_url
 
@@ -329,6 +330,20 @@ def check_disk(db: str, min_free_mb: int) -> Finding:
     return Finding("disk", Status.OK, text)
 
 
+def check_held(db: str, environ: Mapping[str, str], now: float) -> Finding:
+    """Received texts a running daemon holds in memory because the database refuses writes."""
+    if not database_url(db).startswith("sqlite:///"):
+        return Finding("held", Status.SKIP, "database not on this machine's disk")
+    note = read_note(note_path(database_url(db).removeprefix("sqlite:///"), environ))
+    if note is None:
+        return Finding("held", Status.OK, "no received text waiting in memory")
+    refused = f"; {note.dropped} refused, the memory queue being full" if note.dropped else ""
+    return Finding("held", Status.FAIL,
+                   f"meshbot (pid {note.pid}) cannot write the database for {now - note.since:.0f} s ({note.error}): "
+                   f"holding {note.held} received text(s) in memory, sending paused{refused}",
+                   "free space on the database's disk; meshbot writes them down and answers by itself")
+
+
 KEY_FILE_SETTINGS = ("key_file",)
 """Settings that may name the at-rest encryption key file (present once encryption exists)."""
 PASSPHRASE_VARIABLE = "MESHBOT_PASSPHRASE"
@@ -438,6 +453,7 @@ def run_checks(
 
     findings.append(check_schema(settings.db))
     findings.append(check_disk(settings.db, settings.min_free_disk_mb))
+    findings.append(check_held(settings.db, environ, clock()))
     findings.append(check_key(settings, environ))
     return findings
 

@@ -1,7 +1,7 @@
 """The pubsub listener: turns a received packet into an `Inbound` and queues it.
 
-It runs on the radio library's thread, so it only records and queues: no parsing,
-no database, no sending, no sleeping.
+It runs on the radio library's thread, so it only hands the text to the journal (an
+append to a queue): no parsing, no database, no sending, no sleeping.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from pubsub import pub
-from sqlalchemy.exc import SQLAlchemyError
 
 from hardware.link import (
     BROADCAST_NUM, TOPIC_ESTABLISHED, TOPIC_LOST, TOPIC_ROUTING, TOPIC_TEXT, RadioLink,
@@ -76,10 +75,11 @@ def _public_key(value: object) -> str | None:
 class Inbox:
     """Subscribes to one link's packets and hands them to the worker through a queue."""
 
-    def __init__(self, link: RadioLink, journal: Callable[[Inbound], bool] | None = None) -> None:
-        """`journal` writes a text down as it arrives and says whether it is new."""
+    def __init__(self, link: RadioLink, journal: Callable[[Inbound], None] | None = None) -> None:
+        """`journal` takes each arrival to be written down (and hands it back through
+        `hand_over` once it is); without one, arrivals are queued for the worker at once."""
         self._link = link
-        self._journal = journal
+        self.journal = journal
         self._queue: queue.Queue[Inbound] = queue.Queue()
         self._routing: queue.Queue[dict[str, Any]] = queue.Queue()
         self.connected = threading.Event()
@@ -111,15 +111,17 @@ class Inbox:
         if inbound is None:
             log.debug("ignored a text packet without usable fields: %r", packet.get("id"))
             return
-        if self._journal is not None:
-            try:
-                if not self._journal(inbound):
-                    return  # a packet replayed by the radio: already written down
-            except SQLAlchemyError:
-                log.exception("could not write down packet %s; processing it from memory", inbound.packet_id)
-        self._queue.put(inbound)
+        if self.journal is not None:
+            self.journal(inbound)
+        else:
+            self._queue.put(inbound)
         if self.on_arrival is not None:
             self.on_arrival()
+
+    def hand_over(self, messages: list[Inbound]) -> None:
+        """Queue texts for the worker (the journal calls this once they are written down)."""
+        for message in messages:
+            self._queue.put(message)
 
     def _on_routing(self, packet: dict[str, Any], interface: object) -> None:
         if self._link.owns(interface):

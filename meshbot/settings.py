@@ -210,6 +210,18 @@ class Settings(BaseModel):
     min_free_disk_mb: int = Field(
         200, ge=0, description="`doctor` fails when the database's disk has less free space than this, in MB."
     )
+    journal_memory_texts: int = Field(
+        10_000, ge=1,
+        description="Received texts kept in memory while the database cannot be written (disk full); beyond this, new ones are refused and counted in the log.",
+    )
+    watchdog_stall_s: float = Field(
+        120.0, gt=0,
+        description="A daemon thread silent this long is taken as hung: meshbot logs it and exits non-zero for systemd to restart it.",
+    )
+    fault_injection: str = Field(
+        "",
+        description="For testing the watchdog only: `THREAD:die` or `THREAD:stall` (e.g. meshbot-worker:die) makes that daemon thread fail.",
+    )
     community: str = Field(
         "main", min_length=1, max_length=40,
         description="Name of the community this base station serves (digests, reports and maps group by it).",
@@ -247,6 +259,14 @@ class Settings(BaseModel):
     def _gap_is_safe(cls, value: float) -> float:
         if value < MIN_SAFE_GAP_S:
             raise ValueError(f"must be at least {MIN_SAFE_GAP_S} s: the radio drops faster texts")
+        return value
+
+    @field_validator("fault_injection")
+    @classmethod
+    def _known_faults(cls, value: str) -> str:
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            if part.partition(":")[2] not in ("die", "stall"):
+                raise ValueError(f"{part!r}: write THREAD:die or THREAD:stall, e.g. meshbot-worker:die")
         return value
 
     @field_validator("alert_repeat_minutes")

@@ -61,6 +61,8 @@ class Worker:
         self._clock = clock
         self._short_name_of = short_name_of
         self._limiter = RateLimiter(settings.rate_limit_per_minute)
+        self.needs_retry = False
+        """A text written down could not be handled nor its failure recorded: `unhandled` has it."""
 
     def forget_idle(self, now: float) -> None:
         """Let go of rate-limit state for quiet nodes (called from housekeeping)."""
@@ -238,7 +240,9 @@ class Worker:
                 if not self._handled_among(db, [message]):
                     self._mark_handled(db, message, text, now)
                     self._queue(db, message.from_node, Reply(text), now)
-        except SQLAlchemyError:
-            log.exception("could not record the failure of packet %s", message.packet_id)
+        except SQLAlchemyError as exc:
+            log.error("could not record the failure of packet %s (%s); it is tried again later",
+                      message.packet_id, exc.orig if getattr(exc, "orig", None) is not None else exc)
+            self.needs_retry = True
             return None
         return text

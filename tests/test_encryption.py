@@ -8,6 +8,7 @@ reads the raw database file and its WAL while the daemon is writing them.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -41,8 +42,16 @@ def raw_bytes(db: Path) -> bytes:
 
 
 def leaked(data: bytes) -> list[str]:
+    """The secrets readable in `data`. A number counts only standing alone: "4721" turns up
+    by chance in the random hex of hashes and key ids about once in 170 rekeyed files."""
     low = data.lower()
-    return [s for s in SECRETS if s.lower().encode() in low]
+    return [s for s in SECRETS if re.search(_standing_alone(s.lower().encode()), low)]
+
+
+def _standing_alone(secret: bytes) -> bytes:
+    if not secret.isdigit():
+        return re.escape(secret)
+    return rb"(?<![0-9a-z+/])" + re.escape(secret) + rb"(?![0-9a-z])"
 
 
 def test_a_value_is_sealed_with_a_fresh_nonce_and_tampering_shows() -> None:
@@ -171,6 +180,17 @@ def _dm(radio: StreamApiServer, sender: int, text: str, packet_id: int) -> None:
     radio.push_packet(packet)
 
 
+def _wait_for_sent(db: Path, count: int) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+            (sent,) = con.execute("SELECT count(*) FROM outboxitem WHERE state NOT IN ('pending', 'sending')").fetchone()
+        if sent >= count:
+            return
+        assert time.monotonic() < deadline, f"only {sent} text(s) recorded as sent"
+        time.sleep(0.05)
+
+
 def _replies(radio: StreamApiServer, count: int) -> list[str]:
     """The first `count` answers the daemon sends; answers to one node may share a packet."""
     parts: list[str] = []
@@ -199,7 +219,7 @@ def test_the_daemon_never_writes_the_residents_words_to_disk(radio: StreamApiSer
         radio.push_text(CARO, "ALERT fire at 4721 Wobblestone Lane @oak", packet_id=705)
         texts = _replies(radio, 5)
         assert any(t.startswith("Welcome Quetzalcoatl @elm") for t in texts), texts
-        time.sleep(1.0)  # let the sender record what it sent
+        _wait_for_sent(db, 5)  # what the sender recorded is on disk too
         while_running = raw_bytes(db)
         assert db.with_name(db.name + "-wal").exists()
         assert leaked(while_running) == []

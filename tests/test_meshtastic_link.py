@@ -79,10 +79,8 @@ def inbox():
 
 @pytest.fixture
 def link(server, inbox):
-    lnk = MeshtasticLink(host=server.hostport, config_timeout_s=5, connect_timeout_s=2)
-    started = time.monotonic()
-    lnk.connect()
-    assert time.monotonic() - started < 3
+    lnk = MeshtasticLink(host=server.hostport, config_timeout_s=30, connect_timeout_s=30)
+    lnk.connect()  # how fast is a benchmark's business (bench/), not a test's on a shared machine
     inbox.interface = lnk.interface
     yield lnk
     lnk.close()  # also cancels the library's heartbeat timer thread
@@ -197,15 +195,16 @@ def test_the_backlog_a_radio_replays_while_connecting_reaches_the_inbox(server):
         lnk.close()
 
 
-def test_connect_to_a_closed_port_raises_linkdown_quickly():
+@pytest.mark.timeout(60)
+def test_connect_to_a_closed_port_raises_linkdown_without_waiting_out_the_timeouts():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    lnk = MeshtasticLink(host=f"127.0.0.1:{port}", config_timeout_s=5, connect_timeout_s=2)
-    started = time.monotonic()
-    with pytest.raises(LinkDown):
+    # Timeouts far beyond the test's own: waiting either of them out fails the test,
+    # a refused connection must end the attempt at once, however loaded the machine.
+    lnk = MeshtasticLink(host=f"127.0.0.1:{port}", config_timeout_s=3600, connect_timeout_s=3600)
+    with pytest.raises(LinkDown, match="refused"):
         lnk.connect()
-    assert time.monotonic() - started < 2
     assert not lnk.is_connected
     with pytest.raises(LinkDown):
         lnk.send_text("nobody home")

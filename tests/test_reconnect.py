@@ -68,11 +68,10 @@ def test_three_outages_leave_one_subscription_one_log_line_each_and_one_answer(
             assert _wait(lambda: _said(caplog, "radio link is back") == outage, 30)
         radio.push_text(ANA, "OFFER soup 4 bowls @elm", to=BOT, packet_id=701)
         assert _wait(lambda: len(_outbox(engine)) == 1, 30)
-        time.sleep(1.0)  # time for a doubled handler to show itself
         for topic in (TOPIC_TEXT, TOPIC_ROUTING, TOPIC_ESTABLISHED, TOPIC_LOST):
             assert _listeners_of(daemon, topic) == 1, topic
     finally:
-        daemon.stop()
+        daemon.stop()  # the threads are joined: anything a doubled handler did is in the database now
         radio.close()
     [reply] = _outbox(engine)
     assert reply.startswith("Offer o1 soup bowls 4 @elm")

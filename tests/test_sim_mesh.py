@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 
 import pytest
@@ -316,14 +315,20 @@ def test_realtime_send_from_another_thread():
     link = SimLink(mesh, A)
     link.connect()
     ids = []
+    running = threading.Event()
 
     def send_later():
-        time.sleep(0.02)  # real seconds: env.run below is sleeping towards its next event
+        running.wait(timeout=60)  # env.run below is sleeping towards its next event
         ids.append(link.send_text("from a thread", destination=C))
+
+    def until_received(env):  # however slow the machine: the run ends when C has it
+        running.set()
+        while not mesh.node(C).received:
+            yield env.timeout(1)
 
     sender = threading.Thread(target=send_later)
     sender.start()
-    env.run(until=10)  # 0.2 s of real time at factor 0.02
+    env.run(until=env.process(until_received(env)))
     sender.join()
     assert [p["id"] for p in mesh.node(C).received] == ids
 
