@@ -68,9 +68,9 @@ class Radio:
         self.server.close()
 
 
-def start_daemon(radio: Radio, db: Path) -> subprocess.Popen[str]:
+def start_daemon(radio: Radio, db: Path, gap_s: float = 1.5) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MESHBOT_")}
-    env.update(MESHBOT_DB=str(db), MESHBOT_MIN_GAP_S="1.5")
+    env.update(MESHBOT_DB=str(db), MESHBOT_MIN_GAP_S=str(gap_s))
     proc = subprocess.Popen(
         [sys.executable, "-m", "meshbot.cli", "--create", "run", "--host", f"127.0.0.1:{radio.port}"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
@@ -143,9 +143,9 @@ def test_kill_9_in_a_burst_of_200(radio: Radio, tmp_path: Path) -> None:
 
 def test_sigterm_keeps_the_outbox_and_the_next_start_sends_it(radio: Radio, tmp_path: Path) -> None:
     db = tmp_path / "m.db"
-    proc = start_daemon(radio, db)
+    proc = start_daemon(radio, db, gap_s=30)  # slow enough that replies still wait at SIGTERM
     _burst(radio, 6)
-    radio.wait_for(1, timeout=30)
+    radio.wait_for(1, timeout=60)
     stop(proc, signal.SIGTERM)
     with sqlite3.connect(db) as con:
         waiting = con.execute("select count(*) from outboxitem where state = 'pending'").fetchone()[0]
