@@ -252,9 +252,9 @@ def _sent_at(air: list[dict], resident: int, packet_id: int) -> float:
 def _bot_transmissions(run: Run, air: list[dict], to: set[int]) -> int:
     """The bot's texts to these residents that took the channel, however the air log labels them.
 
-    A resend under an id already handed over (after a restart) is logged as `retx` when
-    the node sends it again, and the firmware's own retransmissions are `retx` too: all
-    of them are airtime the bot caused. Every packet id on air must be one of the
+    A resend under an id already handed over (after a restart, or once more after a relay
+    but no ACK) is a second `tx` of that id, the firmware's own retransmissions are
+    `retx`: all of them are airtime the bot caused. Every packet id on air must be one of the
     outbox's attempts (none sent behind its back); the larger of the two counts is
     what the reply cost.
     """
