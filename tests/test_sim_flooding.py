@@ -8,6 +8,7 @@ import pytest
 import simpy
 
 from hardware.sim import SimMesh
+from hardware.sim.channel import Airing, Reception
 from hardware.sim.contention import (
     CW_MAX,
     CW_MIN,
@@ -18,6 +19,7 @@ from hardware.sim.contention import (
     slot_time,
 )
 from hardware.sim.dedupe import PacketHistory
+from hardware.sim.packet import SimPacket
 from hardware.airtime import get_preset
 
 SPACING_M = 800.0
@@ -171,3 +173,21 @@ def test_contention_windows_follow_the_firmware():
     assert max(router) < 2 * CW_MIN  # routers go before every client
     # 2 * airtime + (8 + 16 + 32) slots + 4.5 s for a 62-byte packet on an idle channel
     assert retransmission_timeout(preset, 62) == pytest.approx(2 * 0.722944 + 56 * slot + 4.5)
+
+
+def test_a_copy_with_more_hops_left_replaces_the_queued_rebroadcast():
+    """Firmware 2.7.11: a client waiting to rebroadcast a copy heard with hop limit 1 that
+    then hears one with hop limit 2 rebroadcasts once, with 1 hop left, not 0 (and does
+    not cancel, as an ordinary duplicate would make it)."""
+    mesh = line(1)
+    node = mesh.node(1)
+    far = SimPacket(sender=99, to=0xFFFFFFFF, id=7, text="water at the school", hop_limit=1, hop_start=3,
+                    relay_node=0x42)
+    near = SimPacket(sender=99, to=0xFFFFFFFF, id=7, text="water at the school", hop_limit=2, hop_start=3,
+                     relay_node=0x43)
+    node.router.receive(Reception(1, Airing(0x42, far, 0.0, 0.0), snr_db=-5.0, rssi_dbm=-110))
+    node.router.receive(Reception(1, Airing(0x43, near, 0.0, 0.0), snr_db=-5.0, rssi_dbm=-110))
+    mesh.env.run(until=60)
+    relays = [e.hop_limit for e in kinds(mesh, "relay") if e.packet_id == 7]
+    assert relays == [1]
+    assert node.texts() == ["water at the school"]  # the client got it once

@@ -189,3 +189,23 @@ def test_retries_recover_what_twenty_percent_loss_takes():
     # try again: the firmware only retries until some neighbour is heard relaying.
     assert plain < reliable and reliable >= 0.75 * 40
     assert acked >= 0.5 * reliable
+
+
+def test_an_ack_sent_towards_a_learned_next_hop_is_acked_back_and_never_floods():
+    """Firmware 2.7.11: a packet whose next hop is us gets a 0-hop ACK, so its sender's
+    retransmission timer (started for every packet directed at a next hop) stops; else
+    every ACK went out a second time as a flood over the whole street."""
+    mesh = line()
+    first = mesh.node(A).send_text("rice at noon", destination=B, want_ack=True)
+    mesh.env.run()
+    assert routing(mesh, A, first) == [(B, "NONE")]
+    assert mesh.node(A).router.next_hops[B] == B & 0xFF  # learned from B's ACK, heard direct
+    pid = mesh.node(B).send_text("thanks, coming", destination=A, want_ack=True)
+    mesh.env.run()
+    assert mesh.node(A).texts() == ["thanks, coming"] and routing(mesh, B, pid) == [(A, "NONE")]
+    ack = next(e for e in mesh.log if e.node == A and e.kind == "ack" and e.request_id == pid)
+    assert ack.next_hop == B & 0xFF
+    again = [e.kind for e in mesh.log if e.packet_id == ack.packet_id and e.duration > 0 and e.kind != "ack"]
+    assert again == []  # neither resent by A nor relayed by C and D
+    assert any(e.node == B and e.kind == "ack" and e.request_id == ack.packet_id and e.hop_limit == 0
+               for e in mesh.log)

@@ -12,6 +12,8 @@ Covers: `FloodingRouter` of firmware 2.x.
 * A duplicate heard straight from its originator (hopStart == hopLimit: a
   retransmission, the originator missed every rebroadcast) is rebroadcast again so the
   originator gets its implicit ack.
+* Hop-limit upgrade (firmware 2.7.11+): a copy heard with more hops left than the one
+  waiting in the TX queue replaces it, so the rebroadcast carries the most hops.
 * Roles: `client` (the default), `client_mute` (never rebroadcasts), `router` and
   `repeater` (rebroadcast first, never cancelled).
 """
@@ -53,6 +55,8 @@ class RouterStats:
     duplicates: int = 0
     relays_queued: int = 0
     repeated_rebroadcasts: int = 0
+    upgrades: int = 0
+    """Queued rebroadcasts replaced by a copy heard with more hops left."""
 
 
 class FloodingRouter:
@@ -124,6 +128,8 @@ class FloodingRouter:
         """True for a packet already handled (FloodingRouter::shouldFilterReceived)."""
         packet = reception.packet
         history = self.history
+        if self.upgraded(reception):
+            return True
         if not history.check_and_record(
             packet.key, self.env.now, packet.relay_node, packet.next_hop, packet.hop_limit, self.num & 0xFF
         ):
@@ -133,6 +139,22 @@ class FloodingRouter:
             history.remove_relayer(packet.key, self.num & 0xFF, self.env.now)
         if packet.hop_start > 0 and packet.hop_start == packet.hop_limit:
             self.on_repeated(reception)
+        return True
+
+    def upgraded(self, reception: Reception) -> bool:
+        """`perhapsHandleUpgradedPacket`: a copy with more hops left than our queued rebroadcast
+        replaces it (the queued one goes, this one is rebroadcast); True if so."""
+        packet = reception.packet
+        if self.role == "client_mute" or packet.hop_limit <= 0 or packet.key not in self.history:
+            return False
+        if not self.radio.drop_lower_relay(packet.key, packet.hop_limit):
+            return False
+        self.stats.duplicates += 1
+        self.stats.upgrades += 1
+        self.history.record(
+            packet.key, self.env.now, packet.relay_node, packet.next_hop, packet.hop_limit, self.num & 0xFF
+        )
+        self.perhaps_rebroadcast(reception)
         return True
 
     def on_repeated(self, reception: Reception) -> None:

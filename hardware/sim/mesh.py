@@ -101,6 +101,8 @@ class LogEntry:
     duration: float = 0.0
     request_id: int = 0
     queued: float | None = None
+    next_hop: int = 0
+    """Last byte of the node asked to relay a transmitted DM (0: anyone may)."""
 
 
 class SimNode:
@@ -676,6 +678,7 @@ class SimMesh:
                     duration,
                     packet.request_id,
                     queued,
+                    packet.next_hop,
                 )
             )
 

@@ -212,6 +212,8 @@ class NextHopRouter(FloodingRouter):
             pend.due += reception.airing.end - reception.airing.start
         if packet.to == BROADCAST_NUM:
             return super().filter(reception)
+        if self.upgraded(reception):
+            return True
         now = self.env.now
         found = self.history.find(packet.key, now)
         fallback = found is not None and self._is_fallback(packet, found.next_hop, now)

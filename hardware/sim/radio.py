@@ -154,6 +154,16 @@ class Radio:
         self.queue[:] = kept
         return True
 
+    def drop_lower_relay(self, key: tuple[int, int], heard_hop_limit: int) -> bool:
+        """`removePendingTXPacket`: drop a queued rebroadcast of `key` made from a copy heard
+        with fewer hops left than `heard_hop_limit`; True if one was dropped."""
+        kept = [i for i in self.queue
+                if not (i.packet.key == key and i.kind == "relay" and i.packet.hop_limit + 1 < heard_hop_limit)]
+        if len(kept) == len(self.queue):
+            return False
+        self.queue[:] = kept
+        return True
+
     def queued(self, key: tuple[int, int]) -> bool:
         """Whether a packet with this (from, id) waits in the queue."""
         return any(i.packet.key == key for i in self.queue)

@@ -14,8 +14,10 @@ Covers: `ReliableRouter` of firmware 2.6/2.7, on top of next-hop routing
 * A direct message with `want_ack` addressed to this node is answered with a routing ACK
   (`requestId` = its id) with just enough hops (`hop_limit_for_response`); a reply
   (a packet that itself answers one) is acked only when heard straight from its sender,
-  with hop limit 0. A routing packet addressed to us with a `requestId` stops the
-  retransmission of that packet and goes to the client (the ACK the sender's app sees).
+  with hop limit 0, as is one that came through a next hop; a packet without `want_ack`
+  whose next hop is this node (an ACK, directed to its destination) gets a 0-hop ACK so
+  that its sender stops retransmitting it (firmware 2.7.11+). A routing packet
+  addressed to us with a `requestId` stops the retransmission of that packet and goes to the client (the ACK the sender's app sees).
 * A retransmission heard straight from its originator that we would not rebroadcast and
   that is for us gets its ACK again, to the originator only (hop limit 0): our first ACK
   was evidently lost.
@@ -30,7 +32,7 @@ import simpy
 from hardware.sim.channel import Reception
 from hardware.sim.dedupe import PacketHistory
 from hardware.sim.flooding import Host
-from hardware.sim.nexthop import NUM_RELIABLE_TRIES, NextHopRouter
+from hardware.sim.nexthop import NO_NEXT_HOP, NUM_RELIABLE_TRIES, NextHopRouter
 from hardware.sim.packet import MAX_RETRANSMIT, ROUTING_NONE, SimPacket
 from hardware.sim.radio import Radio
 
@@ -107,12 +109,17 @@ class ReliableRouter(NextHopRouter):
     def sniff(self, reception: Reception) -> None:
         packet = reception.packet
         if packet.to == self.num:
+            directed = packet.next_hop != NO_NEXT_HOP
             if packet.want_ack:
                 if not packet.request_id:
                     hops = hop_limit_for_response(packet.hop_start, packet.hop_limit, self.hop_limit)
                     self.send_ack_nak(ROUTING_NONE, packet.sender, packet.id, hops)
-                elif packet.hop_start > 0 and packet.hop_start == packet.hop_limit:
+                elif (packet.hop_start > 0 and packet.hop_start == packet.hop_limit) or directed:
                     self.send_ack_nak(ROUTING_NONE, packet.sender, packet.id, 0)
+            elif packet.next_hop == self.byte and packet.hop_limit > 0:
+                # We were its next hop: without this 0-hop ACK its sender (or relay) would
+                # retransmit it, the last time as a flood over the whole mesh.
+                self.send_ack_nak(ROUTING_NONE, packet.sender, packet.id, 0)
             if packet.request_id and self.stop_retransmission((self.num, packet.request_id)):
                 self.reliable.acks_received += 1
         super().sniff(reception)
