@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hardware.airtime import Preset, get_preset, text_packet_bytes, time_on_air
-from hardware.sim.contention import CW_MAX, CW_MIN, retransmission_timeout, slot_time
+from hardware.contention import CW_MAX, CW_MIN, retransmission_timeout, slot_time
 
 FIRMWARE_TRIES = 3
 """The first send and two retransmissions (`NUM_RELIABLE_RETX`), then the NAK."""

@@ -24,7 +24,7 @@ import simpy
 
 from hardware.airtime import text_time_on_air
 from hardware.sim import Scenario
-from hardware.sim.contention import CW_MAX, slot_time
+from hardware.contention import CW_MAX, slot_time
 from hardware.sim.mesh import SimMesh
 
 

@@ -9,7 +9,7 @@ import simpy
 
 from hardware.sim import SimMesh
 from hardware.sim.channel import Airing, Reception
-from hardware.sim.contention import (
+from hardware.contention import (
     CW_MAX,
     CW_MIN,
     cw_for_snr,

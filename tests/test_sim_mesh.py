@@ -21,7 +21,7 @@ from hardware.link import (
     node_id,
 )
 from hardware.sim import SimLink, SimMesh, load_scenario
-from hardware.sim.contention import CW_MAX, CW_MIN, slot_time
+from hardware.contention import CW_MAX, CW_MIN, slot_time
 from hardware.sim.scenario import ScenarioError, parse_scenario
 
 A, B, C, D = 0xA0000001, 0xB0000002, 0xC0000003, 0xD0000004

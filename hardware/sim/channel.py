@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 import simpy
 
 from hardware.airtime import MAX_LORA_PAYLOAD_LEN, Preset, time_on_air
-from hardware.sim.contention import slot_time
+from hardware.contention import slot_time
 from hardware.sim.packet import SimPacket
 from hardware.sim.propagation import PathLoss, noise_floor_dbm, reported_snr, rx_power_dbm, sensitivity_dbm
 

@@ -40,7 +40,7 @@ import simpy
 from hardware.airtime import time_on_air
 from hardware.link import BROADCAST_NUM
 from hardware.sim.channel import Reception
-from hardware.sim.contention import retransmission_timeout
+from hardware.contention import retransmission_timeout
 from hardware.sim.dedupe import Key, PacketHistory
 from hardware.sim.flooding import REBROADCAST_FIRST, FloodingRouter, Host
 from hardware.sim.packet import DUTY_CYCLE_LIMIT, ROUTING_NONE, SimPacket, routing_packet

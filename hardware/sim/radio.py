@@ -26,7 +26,7 @@ import simpy
 
 from hardware.airtime import Preset, time_on_air
 from hardware.sim.channel import Airing, Channel, Reception
-from hardware.sim.contention import own_tx_delay, rebroadcast_delay
+from hardware.contention import own_tx_delay, rebroadcast_delay
 from hardware.sim.packet import SimPacket
 from hardware.sim.propagation import Antenna
 from hardware.sim.usage import ChannelUtilisation, TxWindow, tx_utilisation
