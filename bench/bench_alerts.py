@@ -21,8 +21,10 @@ import logging
 import statistics
 import time
 
-from meshbot import flood_figures, outage
-from meshbot.outage import Line, Script
+from meshbot.alerts import flood_figures
+
+from meshbot.simulation import outage
+from meshbot.simulation.outage import Line, Script
 
 SCENARIO = "neighbourhood"
 FAR = "ELIO"

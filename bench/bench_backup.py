@@ -19,10 +19,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from meshbot.backup import backup, restore
-from meshbot.inbox import Inbound
+from meshbot.ops.backup import backup, restore
+from meshbot.inbound.inbox import Inbound
 from meshbot.settings import Settings
-from meshbot.worker import Worker
+from meshbot.inbound.worker import Worker
 from store import OutboxItem, Posting, SeenPacket, open_engine, session
 
 BOT = 0x0B0B0B0B

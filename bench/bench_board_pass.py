@@ -41,9 +41,9 @@ from pathlib import Path
 sys.path.insert(0, "bench")
 from bench_matcher import NOW
 try:
-    from meshbot.board_pass import rematch_board
+    from meshbot.board.board_pass import rematch_board
 except ImportError:
-    from meshbot.matcher import rematch_board
+    from meshbot.board.matcher import rematch_board
 from meshbot.settings import Settings
 from store import open_engine, session
 engine = open_engine(Path(sys.argv[1]))

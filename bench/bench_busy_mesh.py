@@ -87,7 +87,7 @@ def measure(scenario_name: str, burst: int, seed: int = 7) -> dict[str, Any]:
 
     from hardware.sim import SimLink, SimMesh, load_scenario
     from meshbot.daemon import Daemon
-    from meshbot.demo import bot_process
+    from meshbot.simulation.demo import bot_process
     from meshbot.settings import Settings
     from store import SeenPacket, open_engine, session
 

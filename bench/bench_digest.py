@@ -17,11 +17,11 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from meshbot.digest import build_digest
-from meshbot.mesh_digest import mesh_digest
-from meshbot.needs_map import build_map, render
-from meshbot.periods import month_window, rolling
-from meshbot.reports import build_report
+from meshbot.papers.digest import build_digest
+from meshbot.papers.mesh_digest import mesh_digest
+from meshbot.papers.needs_map import build_map, render
+from meshbot.papers.periods import month_window, rolling
+from meshbot.papers.reports import build_report
 from store import Match, Member, Posting, open_engine, session
 
 RANDOM_SEED = 42

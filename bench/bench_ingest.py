@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 
 from meshbot.daemon import BATCH_MAX
-from meshbot.inbox import Inbound
+from meshbot.inbound.inbox import Inbound
 from meshbot.settings import Settings
-from meshbot.worker import Worker
+from meshbot.inbound.worker import Worker
 from store import Posting, open_engine, session
 
 RANDOM_SEED = 42

@@ -24,10 +24,10 @@ import time
 from pathlib import Path
 
 from meshbot.daemon import JOURNAL_POLL_S
-from meshbot.inbox import Inbound
-from meshbot.journal import Journal
+from meshbot.inbound.inbox import Inbound
+from meshbot.inbound.journal import Journal
 from meshbot.settings import Settings
-from meshbot.worker import Worker
+from meshbot.inbound.worker import Worker
 from store import open_engine
 
 SERIAL_PACE_S = 0.0065

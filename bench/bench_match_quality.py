@@ -1,6 +1,6 @@
 """How good the matcher's pairs are: precision and recall on boards whose right pairs are known.
 
-Covers: `meshbot.match_quality` over tests/data/matching_eval/ — board.txt (258 postings,
+Covers: `meshbot.board.match_quality` over tests/data/matching_eval/ — board.txt (258 postings,
 en/es, traps), heldout_board.txt (86 postings written apart from the word tables) and
 blind_board.txt (46 postings), fresh_a_board.txt (137) and fresh_b_board.txt (122,
 held out: scored once, after the word tables were last changed),
@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from meshbot.match_quality import incremental, read_board, read_truth, whole_board
+from meshbot.board.match_quality import incremental, read_board, read_truth, whole_board
 from meshbot.settings import build_settings
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "matching_eval"

@@ -1,6 +1,6 @@
 """How fast the matcher is on a big board: one new posting at a time, and the whole board at once.
 
-Covers: `meshbot.matcher.match_posting` (what OFFER/NEED runs, inside the worker's
+Covers: `meshbot.board.matcher.match_posting` (what OFFER/NEED runs, inside the worker's
 transaction) and `rematch_board` (the daemon's periodic whole-board pass), on a real
 SQLite file.
 
@@ -41,9 +41,9 @@ from pathlib import Path
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
-from meshbot.board_pass import open_sides, rematch_board
-from meshbot.matcher import index_rows, policy_for, side_of
-from meshbot.matching.board import match_board
+from meshbot.board.board_pass import open_sides, rematch_board
+from meshbot.board.matcher import index_rows, policy_for, side_of
+from meshbot.board.matching.board import match_board
 from meshbot.settings import Settings
 from store import Posting, open_engine, session
 from store.models import MatchKey, ZoneLink
@@ -132,7 +132,7 @@ def build_board(engine: Engine, n: int, hood: Neighbourhood) -> None:
 
 def incremental(engine: Engine, hood: Neighbourhood, settings: Settings, count: int) -> list[float]:
     """Seconds `match_posting` took for each of `count` new postings."""
-    from meshbot.matcher import match_posting
+    from meshbot.board.matcher import match_posting
 
     times = []
     for i in range(count):

@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_parse import corpus  # noqa: E402
 
-from meshbot.tryout import explain  # noqa: E402
+from meshbot.simulation.tryout import explain  # noqa: E402
 
 LINES = 20_000
 SAMPLE = 200
@@ -35,7 +35,7 @@ def stream_rate(lines: list[str]) -> float:
     """Lines per second through `meshbot parse -`, process start included."""
     text = "\n".join(lines) + "\n"
     start = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", "meshbot.cli", "parse", "-"], input=text, capture_output=True,
+    out = subprocess.run([sys.executable, "-m", "meshbot.cli.main", "parse", "-"], input=text, capture_output=True,
                          text=True, check=True)
     seconds = time.perf_counter() - start
     read = text.replace("\r\n", "\n").replace("\r", "\n").count("\n")  # as stdin splits it

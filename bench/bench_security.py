@@ -21,10 +21,10 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from meshbot.daemon import BATCH_MAX
-from meshbot.inbox import Inbound
-from meshbot.keys import NewKey, init
+from meshbot.inbound.inbox import Inbound
+from meshbot.security.keys import NewKey, init
 from meshbot.settings import Settings
-from meshbot.worker import Worker
+from meshbot.inbound.worker import Worker
 from store import Posting, open_engine
 
 RANDOM_SEED = 42

@@ -4,7 +4,7 @@ Threads (a real radio): the library's thread publishes packets -> `Inbox` hands 
 the `Journal`, whose thread writes them down in group commits and passes them on; one
 worker thread processes them in order; one sender thread drains the outbox and
 reconnects the radio when it drops; one housekeeping thread runs the timed chores. Each
-loop runs behind a crash barrier (`meshbot.barrier`), and a watchdog ends the process
+loop runs behind a crash barrier (`meshbot.threads.barrier`), and a watchdog ends the process
 when one dies or hangs, for systemd to restart it. Virtual time (the simulator): the
 caller calls `step()` from its own clock's process, and everything runs in that one
 thread.
@@ -21,19 +21,19 @@ from collections.abc import Callable, Mapping
 from sqlalchemy.engine import Engine
 
 from hardware.link import LinkDown, RadioLink
-from meshbot.alert_rounds import chores as alert_chores
-from meshbot.barrier import ErrorLog, FaultPlan, Heartbeats, run_guarded
-from meshbot.housekeeping import expire_due, purge_old
-from meshbot.held_status import HeldNote, note_path, remove_note, write_note
-from meshbot.inbox import Inbox
-from meshbot.journal import RETRY_S, Journal
-from meshbot.mesh_digest import send_due_digests
-from meshbot.budget import AirtimeBudget
-from meshbot.claims import MatchChores
-from meshbot.sender import Ack, DeliveryPolicy, Sender
+from meshbot.alerts.rounds import chores as alert_chores
+from meshbot.threads.barrier import ErrorLog, FaultPlan, Heartbeats, run_guarded
+from meshbot.threads.housekeeping import expire_due, purge_old
+from meshbot.inbound.held_status import HeldNote, note_path, remove_note, write_note
+from meshbot.inbound.inbox import Inbox
+from meshbot.inbound.journal import RETRY_S, Journal
+from meshbot.papers.mesh_digest import send_due_digests
+from meshbot.delivery.budget import AirtimeBudget
+from meshbot.board.claims import MatchChores
+from meshbot.delivery.sender import Ack, DeliveryPolicy, Sender
 from meshbot.settings import Settings
-from meshbot.watchdog import Watchdog
-from meshbot.worker import Worker
+from meshbot.threads.watchdog import Watchdog
+from meshbot.inbound.worker import Worker
 from store import session
 from store.schema import require_current
 

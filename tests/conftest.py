@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from meshbot.inbox import Inbound
+from meshbot.inbound.inbox import Inbound
 from meshbot.settings import Settings
-from meshbot.worker import Worker
+from meshbot.inbound.worker import Worker
 from store import OutboxItem, Posting, open_engine, session
 
 BOT = 0x0B0B0B0B
@@ -90,7 +90,7 @@ def _child_daemons() -> list[int]:
             cmdline = (stat.parent / "cmdline").read_bytes()
         except (OSError, IndexError):
             continue
-        if fields[1] == me and b"meshbot.cli" in cmdline:
+        if fields[1] == me and b"meshbot.cli.main" in cmdline:
             found.append(int(stat.parent.name))
     return found
 

@@ -19,7 +19,7 @@ class DaemonProcess:
         environ = {k: v for k, v in os.environ.items() if not k.startswith("MESHBOT_")}
         environ.update(MESHBOT_DB=str(db), MESHBOT_MIN_GAP_S="1.5", **env)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "meshbot.cli", "--create", "run", "--host", hostport],
+            [sys.executable, "-m", "meshbot.cli.main", "--create", "run", "--host", hostport],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=environ,
         )
         self.lines: list[str] = []

@@ -13,7 +13,7 @@ KEYS = {"preset", "sf", "bw_khz", "cr", "payload_bytes", "airtime_ms"}
 
 def airtime(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "meshbot.cli", "airtime", *args], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "meshbot.cli.main", "airtime", *args], capture_output=True, text=True, timeout=60
     )
 
 

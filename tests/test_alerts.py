@@ -7,11 +7,13 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import col, select
 
-from meshbot import alert_rounds, alerts
-from meshbot.alert_cap import read
-from meshbot.cli import main
-from meshbot.housekeeping import expire_due
-from meshbot.members import touch_member
+from meshbot.alerts import rounds as alert_rounds
+
+from meshbot.alerts import policy as alerts
+from meshbot.alerts.cap import read
+from meshbot.cli.main import main
+from meshbot.threads.housekeeping import expire_due
+from meshbot.people.members import touch_member
 from protocol import replies
 from store import Alert, OutboxItem, session
 from store.models import AlertCopy, AlertMessage, AlertResponse

@@ -13,12 +13,13 @@ from sqlmodel import select
 
 from hardware.link import BROADCAST_NUM
 from hardware.sim import SimLink, load_scenario
-from meshbot import flood_figures, outage
-from meshbot.alerts import FLOOD_CLEAR_S
+from meshbot.alerts import flood_figures
+from meshbot.simulation import outage
+from meshbot.alerts.policy import FLOOD_CLEAR_S
 from meshbot.daemon import delivery_policy
-from meshbot.outage import Line, Run, Script
-from meshbot.outbox import Outgoing, Priority, enqueue
-from meshbot.sender import Sender
+from meshbot.simulation.outage import Line, Run, Script
+from meshbot.delivery.outbox import Outgoing, Priority, enqueue
+from meshbot.delivery.sender import Sender
 from meshbot.settings import Settings
 from store import open_engine, session
 from store.models import AlertResponse

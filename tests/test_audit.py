@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from meshbot.audit import verify
-from meshbot.keys import NewKey, init, unlocker
+from meshbot.security.audit import verify
+from meshbot.security.keys import NewKey, init, unlocker
 from meshbot.settings import Settings
 from store import Member, open_engine, session
 
@@ -25,7 +25,7 @@ PASS = "correct horse battery staple"
 def cli(db: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MESHBOT_")}
     env.update(MESHBOT_DB=str(db), MESHBOT_PASSPHRASE=PASS, MESHBOT_KDF_STRENGTH="interactive")
-    return subprocess.run([sys.executable, "-m", "meshbot.cli", "--create", *args], input=stdin, text=True,
+    return subprocess.run([sys.executable, "-m", "meshbot.cli.main", "--create", *args], input=stdin, text=True,
                           capture_output=True, env=env, timeout=60)
 
 
@@ -118,7 +118,7 @@ def test_a_recomputed_unkeyed_chain_does_not_pass_for_the_keyed_one(logged: Path
 
 
 def test_a_plain_database_keeps_an_unkeyed_log_that_still_catches_edits(tmp_path: Path) -> None:
-    from meshbot import membership
+    from meshbot.people import membership
 
     engine = open_engine(tmp_path / "plain.db")
     with session(engine) as s, s.begin():

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from meshbot.backup import backups_in
-from meshbot.inbox import Inbound
-from meshbot.progress import progress
+from meshbot.ops.backup import backups_in
+from meshbot.inbound.inbox import Inbound
+from meshbot.ops.progress import progress
 from meshbot.settings import Settings
-from meshbot.worker import Worker
+from meshbot.inbound.worker import Worker
 from store import OutboxItem, Posting, SeenPacket, open_engine, session
 
 BOT = 0x0B0B0B0B
@@ -32,7 +32,7 @@ SEED_ROWS = 6000
 def meshbot(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MESHBOT_")}
     env["XDG_CONFIG_HOME"] = str(db.parent / "config")
-    return subprocess.run([sys.executable, "-m", "meshbot.cli", "--create", "--db", str(db), *args],
+    return subprocess.run([sys.executable, "-m", "meshbot.cli.main", "--create", "--db", str(db), *args],
                           capture_output=True, text=True, env=env, timeout=120)
 
 

@@ -26,13 +26,13 @@ def env_without_settings(tmp_path: Path) -> dict[str, str]:
 
 
 def meshbot(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "meshbot.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "meshbot.cli.main", *args], capture_output=True, text=True,
                           env=env_without_settings(tmp_path), timeout=120)
 
 
 def start_daemon(tmp_path: Path, db: Path) -> subprocess.Popen[str]:
     """`meshbot run --sim` on `db`, returned once it says it is running."""
-    daemon = subprocess.Popen([sys.executable, "-m", "meshbot.cli", "--db", str(db), "run", "--sim"],
+    daemon = subprocess.Popen([sys.executable, "-m", "meshbot.cli.main", "--db", str(db), "run", "--sim"],
                               stderr=subprocess.PIPE, text=True, env=env_without_settings(tmp_path))
     assert daemon.stderr is not None
     for line in daemon.stderr:

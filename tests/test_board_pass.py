@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlmodel import select
 
-from meshbot.board_pass import REBUILD_SHARE, proposals_of, rematch_board
+from meshbot.board.board_pass import REBUILD_SHARE, proposals_of, rematch_board
 from meshbot.settings import Settings
 from store import Match, Posting, open_engine, session
 from store.models import MatchKey

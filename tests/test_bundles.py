@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
-from meshbot.bundles import BundleError, build, import_bundle, recipient_key
-from meshbot.identity import StationKeys, station_keys
-from meshbot.keys import NewKey, init, unlocker
+from meshbot.security.bundles import BundleError, build, import_bundle, recipient_key
+from meshbot.inbound.identity import StationKeys, station_keys
+from meshbot.security.keys import NewKey, init, unlocker
 from meshbot.settings import Settings
 from store import Match, Member, Posting, open_engine, session
 from store.models import AuditEntry, ImportedBundle
@@ -149,7 +149,7 @@ def test_export_and_import_at_the_command_line(elm: Engine, council: Engine, tmp
     def cli(db: str, *args: str) -> subprocess.CompletedProcess[str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("MESHBOT_")}
         env.update(MESHBOT_DB=db, MESHBOT_PASSPHRASE=PASS)
-        return subprocess.run([sys.executable, "-m", "meshbot.cli", "--create", *args], text=True, capture_output=True,
+        return subprocess.run([sys.executable, "-m", "meshbot.cli.main", "--create", *args], text=True, capture_output=True,
                               env=env, timeout=60)
 
     council_keys = json.loads(cli(council_db, "keys", "--json").stdout)

@@ -11,7 +11,7 @@ import sys
 import pytest
 from meshtastic.protobuf import module_config_pb2
 
-from meshbot.canned import LANGUAGES, MAX_MESSAGES, MAX_TOTAL_BYTES, SEPARATOR, CannedError, build, card
+from meshbot.ops.canned import LANGUAGES, MAX_MESSAGES, MAX_TOTAL_BYTES, SEPARATOR, CannedError, build, card
 from protocol import ParseError, parse
 from tests.conftest import Board
 
@@ -20,7 +20,7 @@ ZONES = [None, "elm", "riverside-north-2"]
 
 def meshbot(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MESHBOT_")}
-    return subprocess.run([sys.executable, "-m", "meshbot.cli", "canned", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "meshbot.cli.main", "canned", *args], capture_output=True,
                           text=True, env=env, timeout=60)
 
 

@@ -23,7 +23,7 @@ def meshbot(*args: str, stdin: str | None = None, db: Path | None = None, check:
         env["MESHBOT_DB"] = str(db)
         args = ("--create", *args)  # these tests start from a new board
     result = subprocess.run(
-        [sys.executable, "-m", "meshbot.cli", *args], input=stdin, capture_output=True,
+        [sys.executable, "-m", "meshbot.cli.main", *args], input=stdin, capture_output=True,
         text=True, env=env, timeout=120,
     )
     if check:

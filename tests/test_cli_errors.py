@@ -29,7 +29,7 @@ def env_for(tmp_path: Path) -> dict[str, str]:
 
 
 def meshbot(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "meshbot.cli", *args], input=stdin, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "meshbot.cli.main", *args], input=stdin, capture_output=True,
                           text=True, env=env_for(tmp_path), timeout=120, cwd=tmp_path)
 
 
@@ -58,7 +58,7 @@ def test_run_on_a_silent_serial_port_stops_on_ctrl_c_while_waiting_for_the_radio
         pytest.skip("no serial port that opens on this machine (/dev/ttyS0 ...)")
     db = tmp_path / "m.db"
     open_engine(db).dispose()
-    proc = subprocess.Popen([sys.executable, "-m", "meshbot.cli", "run", "--port", port, "--db", str(db)],
+    proc = subprocess.Popen([sys.executable, "-m", "meshbot.cli.main", "run", "--port", port, "--db", str(db)],
                             stderr=subprocess.PIPE, text=True, env=env_for(tmp_path))
     assert proc.stderr is not None
     for line in proc.stderr:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from meshbot.watchdog import EXIT_THREAD_LOST
+from meshbot.threads.watchdog import EXIT_THREAD_LOST
 
 from .daemon_process import DaemonProcess
 from .test_delivery_process import BOT, RESIDENT_BASE, Radio
@@ -81,7 +81,7 @@ def test_a_thread_that_dies_ends_the_process_non_zero_naming_it(radio: Radio, tm
     daemon = DaemonProcess(radio.server.hostport, tmp_path / "m.db", MESHBOT_FAULT_INJECTION=f"{thread}:die")
     code = daemon.wait_exit(timeout=120)
     assert code == EXIT_THREAD_LOST, daemon.log
-    assert f"CRITICAL meshbot.watchdog: thread {thread} died" in daemon.log
+    assert f"CRITICAL meshbot.threads.watchdog: thread {thread} died" in daemon.log
 
 
 @pytest.mark.timeout(180)

@@ -37,7 +37,7 @@ def _start(radio: StreamApiServer, db: Path) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MESHBOT_")}
     env.update(MESHBOT_DB=str(db), MESHBOT_MIN_GAP_S="1.5")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "meshbot.cli", "--create", "run", "--host", radio.hostport],
+        [sys.executable, "-m", "meshbot.cli.main", "--create", "run", "--host", radio.hostport],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
     assert radio.wait_for_client(timeout=30), "the daemon never finished connecting"

@@ -19,8 +19,8 @@ from sqlmodel import select
 from hardware.link import BROADCAST_NUM
 from hardware.sim import SimLink, SimMesh
 from meshbot.daemon import Daemon
-from meshbot.demo import bot_process
-from meshbot.outbox import Outgoing, Priority, enqueue
+from meshbot.simulation.demo import bot_process
+from meshbot.delivery.outbox import Outgoing, Priority, enqueue
 from meshbot.settings import Settings
 from store import OutboxItem, open_engine, session
 
@@ -192,7 +192,7 @@ def test_nothing_is_sent_while_the_radio_is_away_and_all_of_it_after(air: Air) -
 
 def _meshbot_outbox(db: Path, *args: str) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MESHBOT_")}
-    result = subprocess.run([sys.executable, "-m", "meshbot.cli", "--create", "--db", str(db), "outbox", *args],
+    result = subprocess.run([sys.executable, "-m", "meshbot.cli.main", "--create", "--db", str(db), "outbox", *args],
                             capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     return result.stdout

@@ -72,7 +72,7 @@ def start_daemon(radio: Radio, db: Path, gap_s: float = 1.5) -> subprocess.Popen
     env = {k: v for k, v in os.environ.items() if not k.startswith("MESHBOT_")}
     env.update(MESHBOT_DB=str(db), MESHBOT_MIN_GAP_S=str(gap_s))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "meshbot.cli", "--create", "run", "--host", f"127.0.0.1:{radio.port}"],
+        [sys.executable, "-m", "meshbot.cli.main", "--create", "run", "--host", f"127.0.0.1:{radio.port}"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
     )
     assert radio.server.wait_for_client(timeout=30), "the daemon never connected"

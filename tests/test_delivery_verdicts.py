@@ -14,8 +14,8 @@ from sqlmodel import select
 
 from hardware.link import BROADCAST_NUM
 from hardware.sim.packet import DUTY_CYCLE_LIMIT, ROUTING_NONE, routing_packet
-from meshbot.congestion import Pace
-from meshbot.outbox import Priority
+from meshbot.delivery.congestion import Pace
+from meshbot.delivery.outbox import Priority
 from store import DeliveryAttempt, OutboxItem, SeenPacket, session
 from tests.test_delivery import ANA, BEN, BOT, GHOST, Air
 

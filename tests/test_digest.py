@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from meshbot.digest import Digest, build_digest
-from meshbot.periods import rolling
+from meshbot.papers.digest import Digest, build_digest
+from meshbot.papers.periods import rolling
 from store import Alert, Match, Member, Posting, open_engine, session
 
 HOUR, DAY = 3600.0, 86_400.0

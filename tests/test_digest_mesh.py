@@ -12,12 +12,12 @@ from sqlmodel import select
 
 from hardware.sim import SimLink, SimMesh, load_scenario
 from meshbot.daemon import Daemon
-from meshbot.demo import bot_process
-from meshbot.digest import build_digest
+from meshbot.simulation.demo import bot_process
+from meshbot.papers.digest import build_digest
 from meshbot.handlers.digest import REFUSAL
-from meshbot.mesh_digest import due_mesh_digests, mesh_digest
-from meshbot.outbox import Priority
-from meshbot.periods import rolling
+from meshbot.papers.mesh_digest import due_mesh_digests, mesh_digest
+from meshbot.delivery.outbox import Priority
+from meshbot.papers.periods import rolling
 from meshbot.settings import Settings
 from store import Member, OutboxItem, Posting, open_engine, session
 from tests.conftest import Board

@@ -99,7 +99,7 @@ def test_a_full_disk_holds_texts_in_memory_and_answers_them_all_once_space_retur
             except AssertionError:
                 continue
         push(25)  # more arrive while it is full
-        doctor = subprocess.run([sys.executable, "-m", "meshbot.cli", "--db", str(db), "doctor", "--no-radio"],
+        doctor = subprocess.run([sys.executable, "-m", "meshbot.cli.main", "--db", str(db), "doctor", "--no-radio"],
                                 capture_output=True, text=True, timeout=120,
                                 env={k: v for k, v in os.environ.items() if not k.startswith("MESHBOT_")})
         assert "holding" in doctor.stdout and "in memory" in doctor.stdout, doctor.stdout + doctor.stderr

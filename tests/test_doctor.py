@@ -15,7 +15,7 @@ import pytest
 
 from hardware.link import NodeInfo
 from hardware.sim.tcp_server import StreamApiServer
-from meshbot.doctor import (
+from meshbot.ops.doctor import (
     PUBLIC_DEFAULT_KEY,
     Channel,
     RadioFacts,
@@ -50,7 +50,7 @@ def doctor(*args: str, db: Path, env: dict[str, str] | None = None) -> subproces
     clean = {k: v for k, v in os.environ.items() if not k.startswith("MESHBOT_")}
     clean.update(XDG_CONFIG_HOME=str(db.parent / "config"), **(env or {}))
     return subprocess.run(
-        [sys.executable, "-m", "meshbot.cli", "--db", str(db), "--set", "min_free_disk_mb=1", "doctor", *args],
+        [sys.executable, "-m", "meshbot.cli.main", "--db", str(db), "--set", "min_free_disk_mb=1", "doctor", *args],
         capture_output=True, text=True, env=clean, timeout=120,
     )
 

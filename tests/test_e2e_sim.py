@@ -17,7 +17,7 @@ from sqlmodel import func, select
 from hardware.link import TOPIC_TEXT
 from hardware.sim import SimLink, SimMesh, load_scenario
 from meshbot.daemon import Daemon
-from meshbot.demo import bot_process
+from meshbot.simulation.demo import bot_process
 from meshbot.settings import Settings
 from store import Member, Posting, SeenPacket, open_engine, session
 

@@ -11,12 +11,14 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import col, select
 
-from meshbot import claims, emergency
-from meshbot.cli import main
-from meshbot.emergency_board import render_html, render_report, render_text, snapshot
-from meshbot.emergency_plan import Demand, Supply, Volunteer, alike, plan, suggest
-from meshbot.members import touch_member
-from meshbot.outbox import Outgoing, Priority, enqueue
+from meshbot.board import claims
+
+from meshbot.alerts import emergency
+from meshbot.cli.main import main
+from meshbot.alerts.emergency_board import render_html, render_report, render_text, snapshot
+from meshbot.alerts.emergency_plan import Demand, Supply, Volunteer, alike, plan, suggest
+from meshbot.people.members import touch_member
+from meshbot.delivery.outbox import Outgoing, Priority, enqueue
 from meshbot.settings import Settings
 from protocol import replies
 from store import Match, OutboxItem, session
@@ -457,7 +459,7 @@ def test_the_daemon_makes_no_digest_while_emergency_mode_is_on(town: Board) -> N
     import simpy
 
     from hardware.sim import SimLink, load_scenario
-    from meshbot.alert_rounds import chores
+    from meshbot.alerts.rounds import chores
 
     scenario = load_scenario("block")
     link = SimLink(scenario.build(simpy.Environment()), scenario.base)

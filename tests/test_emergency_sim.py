@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import col, select
 
-from meshbot import outage
-from meshbot.cli import main
-from meshbot.emergency_board import render_html, snapshot
-from meshbot.emergency_plan import CRITICAL_CATEGORIES, Demand, Supply, alike
-from meshbot.matcher import LIVE, available_of
+from meshbot.simulation import outage
+from meshbot.cli.main import main
+from meshbot.alerts.emergency_board import render_html, snapshot
+from meshbot.alerts.emergency_plan import CRITICAL_CATEGORIES, Demand, Supply, alike
+from meshbot.board.matcher import LIVE, available_of
 from store import Alert, Match, OutboxItem, Posting, session
 from store.models import Emergency, PlanStep
 

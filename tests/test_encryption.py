@@ -1,6 +1,6 @@
 """Encryption at rest: what is sealed, what opens it, and that the disk never holds the words.
 
-The first tests use the store and `meshbot.keys` on real SQLite files; the last runs
+The first tests use the store and `meshbot.security.keys` on real SQLite files; the last runs
 `meshbot init` and `meshbot run` as real processes against the simulator's TCP radio and
 reads the raw database file and its WAL while the daemon is writing them.
 """
@@ -23,7 +23,7 @@ from sqlmodel import select
 
 from hardware.link import NodeInfo
 from hardware.sim.tcp_server import StreamApiServer
-from meshbot.keys import NewKey, init, read_key_file, rekey, unlocker
+from meshbot.security.keys import NewKey, init, read_key_file, rekey, unlocker
 from meshbot.settings import Settings
 from store import Member, Posting, open_engine, session
 from store.crypto import PREFIX, Cipher, Locked, Tampered, WrongKey, new_key
@@ -201,12 +201,12 @@ def _replies(radio: StreamApiServer, count: int) -> list[str]:
 
 def test_the_daemon_never_writes_the_residents_words_to_disk(radio: StreamApiServer, tmp_path: Path) -> None:
     db = tmp_path / "board.db"
-    made = subprocess.run([sys.executable, "-m", "meshbot.cli", "init"], input=PASS + "\n", text=True,
+    made = subprocess.run([sys.executable, "-m", "meshbot.cli.main", "init"], input=PASS + "\n", text=True,
                           capture_output=True, env=_env(db), timeout=60)
     assert made.returncode == 0, made.stderr
     assert "Encrypted at rest" in made.stdout
     proc = subprocess.Popen(
-        [sys.executable, "-m", "meshbot.cli", "run", "--host", radio.hostport],
+        [sys.executable, "-m", "meshbot.cli.main", "run", "--host", radio.hostport],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env=_env(db, MESHBOT_PASSPHRASE=PASS),
     )

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from meshbot.inbox import Inbound
-from meshbot.journal import Journal
+from meshbot.inbound.inbox import Inbound
+from meshbot.inbound.journal import Journal
 from store import open_engine
 
 from .conftest import Clock
@@ -106,7 +106,7 @@ def test_a_database_that_refuses_writes_keeps_texts_in_memory_then_writes_them_i
     journal = Journal(engine, Clock(), handed)
     with sqlite3.connect(db) as con:  # a table the journal needs is taken away: every write fails
         con.execute("alter table seenpacket rename to seenpacket_away")
-    with caplog.at_level(logging.ERROR, logger="meshbot.journal"):
+    with caplog.at_level(logging.ERROR, logger="meshbot.inbound.journal"):
         for i in range(3):
             journal.put(text(i))
             journal.write_waiting()

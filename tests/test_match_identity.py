@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from meshbot import claims
-from meshbot.board_pass import rematch_board
-from meshbot.needs_map import build_map
-from meshbot.periods import Window
+from meshbot.board import claims
+from meshbot.board.board_pass import rematch_board
+from meshbot.papers.needs_map import build_map
+from meshbot.papers.periods import Window
 from meshbot.settings import build_settings
 from store import Match, session
 from tests.conftest import Board
@@ -123,7 +123,7 @@ def test_the_committees_words_extend_the_tables(tmp_path: Path) -> None:
 
 
 def test_the_whole_board_pass_keeps_identity_on_an_encrypted_board(tmp_path: Path) -> None:
-    from meshbot.keys import NewKey, init
+    from meshbot.security.keys import NewKey, init
 
     board = _board(tmp_path)
     init(board.engine, NewKey(passphrase="correct horse battery staple"), "interactive", board.clock.now)

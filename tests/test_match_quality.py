@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from meshbot.match_quality import Score, incremental, read_board, read_truth, whole_board
+from meshbot.board.match_quality import Score, incremental, read_board, read_truth, whole_board
 from meshbot.settings import Settings, build_settings
 
 DATA = Path(__file__).parent / "data" / "matching_eval"

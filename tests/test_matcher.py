@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from meshbot.matching.board import match_board
-from meshbot.matching.items import fit_items
-from meshbot.matching.policy import (
+from meshbot.board.matching.board import match_board
+from meshbot.board.matching.items import fit_items
+from meshbot.board.matching.policy import (
     Allocation, Policy, Side, compatible, distance, neighbour_map, share, share_out,
 )
-from meshbot.matching.units import convert, dimension, is_counted, nice
+from meshbot.board.matching.units import convert, dimension, is_counted, nice
 from protocol.items import Vocabulary, identify
 
 VOCAB = Vocabulary.load()

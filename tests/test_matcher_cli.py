@@ -85,7 +85,7 @@ def test_zone_map_and_the_whole_board_pass(tmp_path: Path) -> None:
 
 
 def test_the_committees_hand_is_in_the_audit_log(tmp_path: Path) -> None:
-    from meshbot.audit import entries
+    from meshbot.security.audit import entries
 
     db = board_db(tmp_path)
     meshbot("match", "reject", "m1", db=db)

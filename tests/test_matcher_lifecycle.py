@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from meshbot import claims
-from meshbot.board_pass import rematch_board
-from meshbot.claims import MatchChores
+from meshbot.board import claims
+from meshbot.board.board_pass import rematch_board
+from meshbot.board.claims import MatchChores
 from meshbot.settings import Settings
 from store import Match, OutboxItem, Posting, session
 from store.models import MatchKey, ZoneLink
@@ -254,7 +254,7 @@ def test_my_marks_what_is_all_promised(street: Board) -> None:
 
 
 def test_an_encrypted_board_keeps_item_words_out_of_the_index(tmp_path: Path) -> None:
-    from meshbot.keys import NewKey, init
+    from meshbot.security.keys import NewKey, init
 
     path = tmp_path / "sealed.db"
     board = Board(path)

@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from meshbot.claims import expire_postings, lapse_due
-from meshbot.board_pass import rematch_board
-from meshbot.matcher import available_of, blinder, side_of
-from meshbot.matching.policy import compatible
+from meshbot.board.claims import expire_postings, lapse_due
+from meshbot.board.board_pass import rematch_board
+from meshbot.board.matcher import available_of, blinder, side_of
+from meshbot.board.matching.policy import compatible
 from store import Match, Posting, session
 from tests.conftest import Board
 

@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from hardware.sim import SimLink
 from meshbot.daemon import Daemon
-from meshbot.demo import bot_process
+from meshbot.simulation.demo import bot_process
 from meshbot.settings import Settings
 from store import Match, Posting, open_engine, session
 from tests.test_e2e_sim import World

@@ -14,7 +14,7 @@ from hardware.link import TOPIC_ESTABLISHED, TOPIC_LOST, TOPIC_TEXT, LinkDown, N
 from hardware.meshtastic_link import MeshtasticLink, split_host
 from hardware.sim.framing import FrameDecoder, encode_frame
 from hardware.sim.tcp_server import StreamApiServer
-from meshbot.inbox import Inbox as DaemonInbox
+from meshbot.inbound.inbox import Inbox as DaemonInbox
 
 BOT = 0x0B07A001
 ANA = 0x00001234

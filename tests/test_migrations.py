@@ -15,9 +15,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel, select
 
-from meshbot.inbox import Inbound
+from meshbot.inbound.inbox import Inbound
 from meshbot.settings import Settings
-from meshbot.worker import Worker
+from meshbot.inbound.worker import Worker
 from store import Match, Member, OutboxItem, Posting, SeenPacket, open_engine, session
 from store.schema import Status, head, revision_of, upgrade
 from tests.conftest import Clock
@@ -32,7 +32,7 @@ T_OLD = 1_767_000_000.0
 def meshbot(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MESHBOT_")}
     env["XDG_CONFIG_HOME"] = str(db.parent / "config")
-    return subprocess.run([sys.executable, "-m", "meshbot.cli", "--db", str(db), *args],
+    return subprocess.run([sys.executable, "-m", "meshbot.cli.main", "--db", str(db), *args],
                           capture_output=True, text=True, env=env, timeout=120)
 
 
@@ -136,7 +136,7 @@ def test_a_board_made_by_a_newer_meshbot_is_refused_and_not_touched(tmp_path: Pa
 
 
 def test_history_lists_the_baseline() -> None:
-    out = subprocess.run([sys.executable, "-m", "meshbot.cli", "db", "history"], capture_output=True,
+    out = subprocess.run([sys.executable, "-m", "meshbot.cli.main", "db", "history"], capture_output=True,
                          text=True, timeout=60)
     assert out.returncode == 0
     assert out.stdout.splitlines()[-1].startswith("0001  (after nothing)  Baseline")

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from meshbot.inbox import Inbound
-from meshbot.matcher import rebuild_index
+from meshbot.inbound.inbox import Inbound
+from meshbot.board.matcher import rebuild_index
 from meshbot.settings import Settings
-from meshbot.worker import Worker
+from meshbot.inbound.worker import Worker
 from store import open_engine, session
 from store.schema import Status, revision_of, upgrade
 from tests.test_migrations import ANA, BEN, BOT, T_OLD, V1_SCHEMA, differences

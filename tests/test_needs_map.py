@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from meshbot.needs_map import NeedsMap, build_map, render, summary_section, to_html
-from meshbot.periods import month_window
+from meshbot.papers.needs_map import NeedsMap, build_map, render, summary_section, to_html
+from meshbot.papers.periods import month_window
 from store import Posting, open_engine, session
 
 DAY = 86_400.0

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from meshbot.housekeeping import expire_due
-from meshbot.inbox import Inbound
+from meshbot.threads.housekeeping import expire_due
+from meshbot.inbound.inbox import Inbound
 from store import session
 from store.models import PageState
 from tests.conftest import Board

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from meshbot.tryout import ScratchBoard, explain
+from meshbot.simulation.tryout import ScratchBoard, explain
 
 VECTORS = Path(__file__).resolve().parent.parent / "protocol" / "vectors"
 
@@ -41,7 +41,7 @@ def test_a_10000_line_file_finishes_with_one_answer_per_line() -> None:
     rng = random.Random(7)
     texts = resident_texts()
     lines = [rng.choice(texts) for _ in range(9_990)] + [f"NEED {n} cans item{n}" for n in range(10)]
-    out = subprocess.run([sys.executable, "-m", "meshbot.cli", "parse", "-"], input="\n".join(lines) + "\n",
+    out = subprocess.run([sys.executable, "-m", "meshbot.cli.main", "parse", "-"], input="\n".join(lines) + "\n",
                          capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-2000:]
     answers = [json.loads(line) for line in out.stdout.splitlines()]

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from meshbot.outbox import Outgoing, Priority, enqueue
-from meshbot.privacy import coarse
+from meshbot.delivery.outbox import Outgoing, Priority, enqueue
+from meshbot.delivery.privacy import coarse
 from store import Member, OutboxItem, session
 from tests.conftest import Board
 

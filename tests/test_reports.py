@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from meshbot.periods import month_window
-from meshbot.report_render import report_document
-from meshbot.reports import SECTION_TITLES, Report, ReportError, add_note, build_report, mark_story
-from meshbot.sections import to_html, to_markdown
+from meshbot.papers.periods import month_window
+from meshbot.papers.report_render import report_document
+from meshbot.papers.reports import SECTION_TITLES, Report, ReportError, add_note, build_report, mark_story
+from meshbot.papers.sections import to_html, to_markdown
 from store import Match, Member, Posting, ReportNote, SuccessStory, open_engine, session
 
 HOUR, DAY = 3600.0, 86_400.0

@@ -9,8 +9,8 @@ from sqlmodel import select
 
 from hardware.sim import SimLink, SimMesh, load_scenario
 from meshbot.daemon import Daemon
-from meshbot.demo import bot_process
-from meshbot.housekeeping import purge_old
+from meshbot.simulation.demo import bot_process
+from meshbot.threads.housekeeping import purge_old
 from meshbot.settings import Settings
 from store import Match, OutboxItem, Posting, SeenPacket, open_engine, session
 from tests.conftest import Board

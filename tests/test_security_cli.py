@@ -12,7 +12,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from meshbot.cli import main
+from meshbot.cli.main import main
 
 PASS = "correct horse battery staple"
 NEW_PASS = "purple elephant dancing slowly"

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from meshbot.outbox import Priority
-from meshbot.views import board as board_view
+from meshbot.delivery.outbox import Priority
+from meshbot.board.views import board as board_view
 from store import Member, OutboxItem, session
 from store.models import AuditEntry, NodeKey, SecurityFlag
 from tests.conftest import Board, node_key
@@ -149,7 +149,7 @@ def test_key_change_for_a_known_node_is_refused_and_flagged(board: Board) -> Non
 
 
 def test_a_resident_whose_key_changed_is_refused_until_the_committee_forgets_the_old_key(board: Board) -> None:
-    from meshbot import membership
+    from meshbot.people import membership
 
     board.send(BEN, "OFFER drill")
     assert board.send(BEN, "OFFER ladder", key=INTRUDER_KEY) is not None
@@ -203,7 +203,7 @@ def test_replies_and_notices_of_the_gate_fit_one_packet(board: Board) -> None:
 
 
 def test_pki_fields_of_the_library_packet_reach_the_worker() -> None:
-    from meshbot.inbox import Inbound
+    from meshbot.inbound.inbox import Inbound
 
     packet = {"from": 0xA1, "to": 0x0B0B0B0B, "id": 7, "pkiEncrypted": True, "publicKey": node_key(0xA1),
               "decoded": {"portnum": "TEXT_MESSAGE_APP", "text": "DIGEST", "payload": b"DIGEST"}}
@@ -214,7 +214,7 @@ def test_pki_fields_of_the_library_packet_reach_the_worker() -> None:
 
 
 def test_a_text_left_unhandled_by_a_crash_keeps_its_proof(board: Board) -> None:
-    from meshbot.inbox import Inbound
+    from meshbot.inbound.inbox import Inbound
 
     make_committee(board, DEV)
     text = Inbound(DEV, 0x0B0B0B0B, 4242, 0, "DIGEST", True, node_key(DEV))

@@ -14,7 +14,7 @@ import pytest
 
 from hardware.link import NodeInfo
 from hardware.sim.tcp_server import StreamApiServer
-from meshbot.service import device_unit, escape_path, shipped_unit
+from meshbot.ops.service import device_unit, escape_path, shipped_unit
 
 PROGRAM = Path(sys.executable).parent / "meshbot"
 SERIAL_PATHS = [
@@ -28,7 +28,7 @@ SERIAL_PATHS = [
 def meshbot(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MESHBOT_")}
     env["XDG_CONFIG_HOME"] = str(home / "config")
-    return subprocess.run([sys.executable, "-m", "meshbot.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "meshbot.cli.main", *args], capture_output=True, text=True,
                           env=env, timeout=60)
 
 

@@ -27,7 +27,7 @@ def meshbot(*args: str, home: Path, env: dict[str, str] | None = None) -> subpro
     """The CLI as an operator runs it, with its own config and data dirs."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("MESHBOT_")}
     clean.update(XDG_CONFIG_HOME=str(home / "config"), XDG_DATA_HOME=str(home / "data"), **(env or {}))
-    return subprocess.run([sys.executable, "-m", "meshbot.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "meshbot.cli.main", *args], capture_output=True, text=True,
                           env=clean, timeout=120)
 
 

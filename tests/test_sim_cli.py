@@ -11,7 +11,7 @@ import pytest
 
 def meshbot(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "meshbot.cli", *args], capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", "meshbot.cli.main", *args], capture_output=True, text=True, timeout=timeout
     )
 
 

@@ -10,7 +10,7 @@ import logging
 
 import pytest
 
-from meshbot.demo import MAX_RESENDS, RESEND_AFTER_S, SCRIPT, run_demo
+from meshbot.simulation.demo import MAX_RESENDS, RESEND_AFTER_S, SCRIPT, run_demo
 
 
 @pytest.fixture(autouse=True)

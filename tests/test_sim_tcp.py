@@ -200,7 +200,7 @@ class Process:
     def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
         self.lines: list[str] = []
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "meshbot.cli", "--create", *args], stdin=subprocess.DEVNULL,
+            [sys.executable, "-m", "meshbot.cli.main", "--create", *args], stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
         )
         self._reader = threading.Thread(target=self._read, daemon=True)

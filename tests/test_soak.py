@@ -14,7 +14,7 @@ from sqlmodel import func, select
 
 from hardware.sim import SimLink, SimMesh, load_scenario
 from meshbot.daemon import Daemon
-from meshbot.demo import bot_process
+from meshbot.simulation.demo import bot_process
 from meshbot.settings import Settings
 from store import OutboxItem, open_engine, session
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from meshbot.tryout import explain
+from meshbot.simulation.tryout import explain
 from protocol import ParseError, parse
 
 VECTORS = Path(__file__).resolve().parent.parent / "protocol" / "vectors"

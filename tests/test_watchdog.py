@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from meshbot.barrier import ErrorLog, FaultPlan, Heartbeats, InjectedFault, run_guarded
-from meshbot.watchdog import Watchdog, notify, ping_interval
+from meshbot.threads.barrier import ErrorLog, FaultPlan, Heartbeats, InjectedFault, run_guarded
+from meshbot.threads.watchdog import Watchdog, notify, ping_interval
 
 from .conftest import Clock
 
@@ -22,7 +22,7 @@ def test_an_error_is_logged_once_with_its_traceback_and_its_repeats_once_a_minut
 ) -> None:
     clock = Clock(now=0.0)
     errors = ErrorLog(monotonic=clock)
-    with caplog.at_level(logging.ERROR, logger="meshbot.barrier"):
+    with caplog.at_level(logging.ERROR, logger="meshbot.threads.barrier"):
         for _ in range(500):
             errors.report("meshbot-sender", RuntimeError("database is locked"))
             clock.advance(0.1)  # 50 s of the same error

@@ -18,14 +18,14 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from meshbot.digest import build_digest
-from meshbot.digest_render import digest_document
-from meshbot.mesh_digest import mesh_digest
-from meshbot.needs_map import build_map, render
-from meshbot.periods import month_window, rolling, zone_of
-from meshbot.report_render import report_document
-from meshbot.reports import add_note, build_report, mark_story
-from meshbot.sections import to_html
+from meshbot.papers.digest import build_digest
+from meshbot.papers.digest_render import digest_document
+from meshbot.papers.mesh_digest import mesh_digest
+from meshbot.papers.needs_map import build_map, render
+from meshbot.papers.periods import month_window, rolling, zone_of
+from meshbot.papers.report_render import report_document
+from meshbot.papers.reports import add_note, build_report, mark_story
+from meshbot.papers.sections import to_html
 from sqlmodel import select
 
 from store import Alert, Match, Member, Posting, open_engine, session

@@ -1,6 +1,6 @@
 """ALERT, UPDATE, CANCEL of an alert, OK, HELPING, SAFE and EMERGENCY ON/OFF.
 
-The rules (who broadcasts at once, who confirms, repeats) are `meshbot.alerts`; this
+The rules (who broadcasts at once, who confirms, repeats) are `meshbot.alerts.policy`; this
 module turns a command and its sender into those calls and a short answer.
 """
 
@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from meshbot import alerts, emergency
+from meshbot.alerts import policy as alerts
+
+from meshbot.alerts import emergency
 from meshbot.handlers.context import Context, Reply
-from meshbot.members import display_name
-from meshbot.outbox import Outgoing, Priority
+from meshbot.people.members import display_name
+from meshbot.delivery.outbox import Outgoing, Priority
 from protocol import Ack, EmergencyMode, Helping, Safe, Update, replies
 from protocol import Alert as AlertCommand
 from protocol.vocab import VERB_NAMES

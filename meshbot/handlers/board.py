@@ -9,7 +9,7 @@ from sqlalchemy import select as core_select
 
 from meshbot.handlers import paging
 from meshbot.handlers.context import Context, Reply
-from meshbot.matching.items import zone_of
+from meshbot.board.matching.items import zone_of
 from protocol import Find, ListBoard, replies
 
 POSTINGS = paging.POSTINGS

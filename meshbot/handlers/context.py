@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from meshbot.outbox import Outgoing
+from meshbot.delivery.outbox import Outgoing
 from meshbot.settings import Settings
 from store import Member
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from meshbot.handlers.context import Context, Reply
-from meshbot.mesh_digest import station_digest
-from meshbot.outbox import Outgoing, Priority
+from meshbot.papers.mesh_digest import station_digest
+from meshbot.delivery.outbox import Outgoing, Priority
 from protocol import Digest
 
 REFUSAL = "DIGEST is for the committee. LIST shows the board."
-"""What anyone else gets: the gate (meshbot/gate.py) answers it before this handler runs."""
+"""What anyone else gets: the gate (meshbot/inbound/gate.py) answers it before this handler runs."""
 
 
 def digest(ctx: Context, cmd: Digest) -> Reply:

@@ -14,8 +14,8 @@ from sqlmodel import select
 
 from hardware.link import node_id
 from meshbot.handlers.context import Context, Reply
-from meshbot.members import display_name
-from meshbot.outbox import Outgoing, Priority
+from meshbot.people.members import display_name
+from meshbot.delivery.outbox import Outgoing, Priority
 from protocol import Help, replies
 from protocol.help import help_reply
 from store import Member

@@ -10,13 +10,13 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from hardware.link import node_id
-from meshbot import membership
-from meshbot.matching.items import zone_of
-from meshbot.membership import COMMITTEE_ROLES
+from meshbot.people import membership
+from meshbot.board.matching.items import zone_of
+from meshbot.people.membership import COMMITTEE_ROLES
 from meshbot.handlers.context import Context, Reply
-from meshbot.identity import fingerprint, pinned_key
-from meshbot.members import display_name
-from meshbot.outbox import Outgoing, Priority
+from meshbot.inbound.identity import fingerprint, pinned_key
+from meshbot.people.members import display_name
+from meshbot.delivery.outbox import Outgoing, Priority
 from protocol import Join, Members, replies
 from store import Member
 

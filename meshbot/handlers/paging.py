@@ -15,7 +15,7 @@ from sqlalchemy import select as core_select
 
 from meshbot.handlers.context import Context, Reply
 from meshbot.handlers.refs import row_label
-from meshbot.privacy import coarse
+from meshbot.delivery.privacy import coarse
 from protocol import More, replies
 from store import Posting
 from store.models import PageState

@@ -1,6 +1,6 @@
 """OFFER and NEED, and what residents do next: TAKE, DONE, CANCEL (a posting or a match `m5`), MY.
 
-The rules of a match's life are in `meshbot.claims`; this module turns a command and its
+The rules of a match's life are in `meshbot.board.claims`; this module turns a command and its
 sender into those calls and a short answer.
 """
 
@@ -10,14 +10,18 @@ from sqlalchemy import bindparam, insert
 from sqlalchemy import select as core_select
 from sqlmodel import select
 
-from meshbot import claim_replies, claims, emergency_consent
+from meshbot.board import claim_replies
+
+from meshbot.board import claims
+
+from meshbot.alerts import emergency_consent
 from meshbot.handlers.alerts import cancel_alert
 from meshbot.handlers.context import Context, Reply
 from meshbot.handlers.refs import find_alert, find_posting, posting_label, posting_ref, row_label
-from meshbot.matching.items import category_for, zone_of
-from meshbot.matcher import LIVE, available_of, live_matches, match_posting, sync
-from meshbot.members import display_name, name_of
-from meshbot.outbox import Outgoing, Priority
+from meshbot.board.matching.items import category_for, zone_of
+from meshbot.board.matcher import LIVE, available_of, live_matches, match_posting, sync
+from meshbot.people.members import display_name, name_of
+from meshbot.delivery.outbox import Outgoing, Priority
 from protocol import Cancel, Done, My, Need, Offer, Take, replies
 from store import Match, Posting
 

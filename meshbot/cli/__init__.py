@@ -1,0 +1,1 @@
+"""The `meshbot` command, one module per command group."""

@@ -1,0 +1,338 @@
+"""The `meshbot` command. Thin: each command builds settings and calls the application."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from hardware.link import LinkDown, parse_node_id
+from meshbot.cli.group import BUSY_MESSAGE, MeshbotGroup, is_busy
+from meshbot.settings import Settings, SettingsError, load_settings, parse_assignment
+
+log = logging.getLogger("meshbot")
+
+
+def _settings(ctx: click.Context, **overrides: Any) -> Settings:
+    try:
+        given = {k: v for k, v in {"db": ctx.obj.get("db"), **overrides}.items() if v is not None}
+        return load_settings(ctx.obj.get("config"), **{**ctx.obj.get("set", {}), **given})
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def require_board(settings: Settings) -> None:
+    """A board file must exist unless `--create` (or `meshbot init`) asks for a new one,
+    so a mistyped --db says so instead of making folders and an empty board."""
+    from meshbot.ops.board_files import missing_board
+
+    ctx = click.get_current_context(silent=True)
+    create = bool(ctx and (ctx.find_root().obj or {}).get("create"))
+    problem = None if create else missing_board(settings.db)
+    if problem:
+        raise click.ClickException(problem)
+
+
+def _engine(settings: Settings, *, check_schema: bool = True):  # type: ignore[no-untyped-def]
+    import os
+
+    from meshbot.cli.security import terminal_ask
+    from meshbot.security.keys import unlocker
+    from store import open_engine
+    from store.crypto import KeyProblem
+    from store.schema import SchemaMismatch, require_current
+
+    require_board(settings)
+    try:  # an encrypted board opens with MESHBOT_PASSPHRASE, the key_file, or the terminal
+        engine = open_engine(settings.db, unlocker(settings, os.environ, terminal_ask()))
+    except KeyProblem as exc:
+        raise click.ClickException(f"cannot open database {settings.db}: {exc}") from exc
+    except Exception as exc:  # any driver error: say plainly which database failed
+        if is_busy(exc):
+            raise click.ClickException(f"{settings.db}: {BUSY_MESSAGE}") from exc
+        raise click.ClickException(f"cannot open database {settings.db}: {str(exc).splitlines()[0]}") from exc
+    if check_schema:
+        try:
+            require_current(engine)
+        except SchemaMismatch as exc:
+            engine.dispose()
+            raise click.ClickException(f"{settings.db}: {exc}") from exc
+    return engine
+
+
+def _print_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False))
+
+
+@click.group(cls=MeshbotGroup)
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), envvar="MESHBOT_CONFIG",
+              help="TOML settings file.")
+@click.option("--db", envvar="MESHBOT_DB", help="Database path or SQLAlchemy URL (default: user data dir).")
+@click.option("-s", "--set", "assignments", multiple=True, metavar="NAME=VALUE",
+              help="Override one setting (repeatable); beats the config file and MESHBOT_* variables.")
+@click.option("--create", is_flag=True, help="Make a new empty board if the database file does not exist.")
+@click.version_option(package_name="meshbot")
+@click.pass_context
+def main(ctx: click.Context, config: Path | None, db: str | None, assignments: tuple[str, ...],
+         create: bool) -> None:
+    """meshbot: a mutual-aid board for a Meshtastic LoRa mesh.
+
+    Global options may come before or after the command.
+    """
+    ctx.ensure_object(dict)
+    try:
+        chosen = dict(parse_assignment(a) for a in assignments)
+    except SettingsError as exc:
+        raise click.BadParameter(str(exc), param_hint="--set") from exc
+    ctx.obj.update(config=config, db=db, set=chosen, create=create)
+
+
+@main.command()
+@click.option("--port", help="Serial device of the radio, e.g. /dev/ttyUSB0.")
+@click.option("--host", help="TCP address of the radio, HOST[:PORT].")
+@click.option("--ble", help="Bluetooth address of the radio.")
+@click.option("--sim", is_flag=True, help="Run against the simulated neighbourhood, in real time.")
+@click.pass_context
+def run(ctx: click.Context, port: str | None, host: str | None, ble: str | None, sim: bool) -> None:
+    """Run the daemon on a radio (or the simulator) until Ctrl-C."""
+    chosen = [name for name, value in (("--port", port), ("--host", host), ("--ble", ble), ("--sim", sim)) if value]
+    if len(chosen) > 1:
+        raise click.UsageError("give exactly one of --port, --host, --ble or --sim")
+    settings = _settings(ctx, port=port, host=host, ble=ble)
+    if not chosen:  # the radio named by the settings (config file, MESHBOT_PORT, ...)
+        port, host, ble = settings.port, settings.host, settings.ble
+        if sum(1 for v in (port, host, ble) if v) != 1:
+            raise click.UsageError("give exactly one of --port, --host, --ble or --sim "
+                                   "(or set exactly one of the port, host, ble settings)")
+    require_board(settings)
+    held = cli_db.hold_board(settings)  # one daemon per board, for as long as this process lives
+    logging.basicConfig(level=settings.log_level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if sim:
+        from meshbot.simulation.simrun import run_realtime
+
+        run_realtime(settings, _engine(settings), _stop_event())
+        return
+    from hardware.meshtastic_link import MeshtasticLink
+    from meshbot.daemon import Daemon
+
+    link = MeshtasticLink(port=port, host=host, ble=ble)
+    daemon = Daemon(settings, link, _engine(settings))
+    stop = _stop_event()
+    log.info("waiting for the radio at %s (Ctrl-C to stop)", link.where)
+    try:
+        started = _start_unless_stopped(daemon, stop)
+    except LinkDown as exc:
+        raise click.ClickException(f"radio not reachable: {exc}") from exc
+    if not started:
+        raise click.ClickException(f"stopped while waiting for the radio at {link.where}")
+    stop.wait()
+    daemon.stop()
+    if held is not None:
+        held.release()
+
+
+def _start_unless_stopped(daemon: Any, stop: threading.Event) -> bool:
+    """Start the daemon (connecting to the radio can take a minute) in a helper thread,
+    so Ctrl-C and SIGTERM are honoured meanwhile; False when stopped before it was up."""
+    failure: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            daemon.start()
+        except BaseException as exc:  # handed to the main thread, which raises it
+            failure.append(exc)
+
+    starting = threading.Thread(target=start, name="meshbot-connect", daemon=True)
+    starting.start()
+    while starting.is_alive() and not stop.is_set():
+        starting.join(0.2)
+    if starting.is_alive():
+        return False
+    if failure:
+        raise failure[0]
+    return True
+
+
+def _stop_event() -> threading.Event:
+    """Set by Ctrl-C or SIGTERM (systemd), so the daemon stops between two items."""
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    return stop
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print only one JSON summary object.")
+@click.option("--seed", default=42, show_default=True, help="Seed of the simulated radio randomness.")
+def demo(as_json: bool, seed: int) -> None:
+    """The simulated neighbourhood on a virtual clock: a transcript of the air and a summary."""
+    from meshbot.simulation.demo import run_demo
+
+    logging.basicConfig(level=logging.ERROR, stream=sys.stderr)  # the transcript is the output
+    result = run_demo(seed=seed)
+    if as_json:
+        _print_json(result.summary())
+        return
+    for line in result.transcript():
+        click.echo(line)
+    click.echo("")
+    for key, value in result.summary().items():
+        click.echo(f"{key}: {result.verdict() if key == 'messages_in' else value}")
+
+
+@main.command("parse")
+@click.argument("text")
+def parse_command(text: str) -> None:
+    """Show how TEXT parses and the exact reply; `-` reads lines from stdin (JSONL out)."""
+    from meshbot.simulation.tryout import ScratchBoard, explain
+
+    if text != "-":
+        _print_json(explain(text))
+        return
+    board = ScratchBoard()  # one board for the whole stream, each line rolled back
+    try:
+        for line in sys.stdin:
+            _print_json(explain(line.rstrip("\r\n"), board))
+    finally:
+        board.close()
+
+
+@main.command()
+@click.argument("file", type=click.File("r", encoding="utf-8", errors="replace"))
+@click.option("--json", "as_json", is_flag=True, help="Print only one JSON summary object.")
+@click.pass_context
+def ingest(ctx: click.Context, file: Any, as_json: bool) -> None:
+    """Process lines `!nodeid TEXT` from FILE (or -) as if received by the radio.
+
+    Replies are queued in the outbox and go out when the daemon next runs.
+    """
+    from meshbot.inbound.inbox import Inbound
+    from meshbot.inbound.worker import Worker
+
+    settings = _settings(ctx)
+    worker = Worker(_engine(settings), settings, time.time)
+    summary = {"lines": 0, "processed": 0, "skipped": 0, "replies": 0}
+    rng = random.Random()
+    for lineno, line in enumerate(file, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        summary["lines"] += 1
+        sender, _, text = line.partition(" ")
+        try:
+            node = parse_node_id(sender)
+        except ValueError:
+            summary["skipped"] += 1
+            if not as_json:
+                click.echo(f"line {lineno}: skipped, expected '!nodeid TEXT'", err=True)
+            continue
+        reply = worker.process(Inbound(node, 0, rng.getrandbits(32), 0, text))
+        summary["processed"] += 1
+        summary["replies"] += reply is not None
+        if not as_json:
+            click.echo(f"{sender} {text}\n  -> {reply}")
+    if as_json:
+        _print_json(summary)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def board(ctx: click.Context, as_json: bool) -> None:
+    """The live board: open and matched postings, needs first, most urgent first."""
+    from meshbot.board.views import board as board_view
+
+    rows = board_view(_engine(_settings(ctx)))
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        click.echo("The board is empty.")
+    for r in rows:
+        amount = f" {r['quantity']}{r['unit'] or ''}" if r["quantity"] is not None else ""
+        zone = f" @{r['zone']}" if r["zone"] else ""
+        click.echo(f"{r['id']:>6} {r['kind']:<5} {r['urgency']:<8} {r['category']:<13} "
+                   f"{r['item']}{amount}{zone}  [{r['status']}, {r['author']}, {r['created']}]"
+                   + ("" if r.get("verified", True) else "  UNVERIFIED"))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--live", is_flag=True, help="Only live matches (held, waiting for TAKE, accepted).")
+@click.pass_context
+def matches(ctx: click.Context, as_json: bool, live: bool) -> None:
+    """Every match made: claim code, offer, need or taker, how much, and how it ended."""
+    from meshbot.board.views import matches as matches_view
+
+    rows = matches_view(_engine(_settings(ctx)), live=live)
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        click.echo("No matches yet.")
+    for m in rows:
+        offer = f"{m['offer']['id']} {m['offer']['item']}" if m["offer"] else "-"
+        need = f"{m['need']['id']} {m['need']['item']}" if m["need"] else "-"
+        taker = f" taker {m['taker']}" if m["taker"] else ""
+        amount = f" {m['amount']}" if m["amount"] else ""
+        fit = f" [{m['fit_reason']} {m['fit_score']:g}]" if m.get("fit_reason") else ""
+        click.echo(f"{m['code']:<6} {m['state']:<9} offer {offer}{amount} | need {need}{taker}  ({m['created']}){fit}")
+
+
+@main.command("outbox")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--state", type=click.Choice(["pending", "sending", "sent", "relayed", "acked", "failed", "dropped", "merged", "superseded"]),
+              help="Only rows in this state.")
+@click.option("--limit", default=50, show_default=True, help="How many rows, newest first.")
+@click.pass_context
+def outbox_command(ctx: click.Context, as_json: bool, state: str | None, limit: int) -> None:
+    """Texts waiting, sent, acknowledged or failed: what the radio has (not) delivered."""
+    from meshbot.board.views import outbox as outbox_view
+
+    view = outbox_view(_engine(_settings(ctx)), state, limit)
+    if as_json:
+        _print_json(view)
+        return
+    click.echo("  ".join(f"{k}: {v}" for k, v in sorted(view["counts"].items())) or "The outbox is empty.")
+    for o in view["items"]:
+        error = f"  ({o['error']})" if o["error"] else ""
+        verdicts = f" [{', '.join(t['verdict'] or 'waiting' for t in o['tries'])}]" if o["tries"] else ""
+        click.echo(f"#{o['id']:<5} {o['state']:<8} {o['priority']:<6} to {o['to']:<10} x{o['attempts']}{verdicts} "
+                   f"{o['created']}  {o['text']}{error}")
+
+
+# Feature commands live in their own modules, which import this one's helpers; so
+# they are imported here, after `main` exists, and registered in one place.
+from meshbot.cli import alerts as cli_alerts  # noqa: E402
+from meshbot.cli import db as cli_db  # noqa: E402
+from meshbot.cli import match as cli_match  # noqa: E402
+from meshbot.cli import ops as cli_ops  # noqa: E402
+from meshbot.cli import reports as cli_reports  # noqa: E402
+from meshbot.cli import security as cli_security  # noqa: E402
+from meshbot.cli import sim as cli_sim  # noqa: E402
+
+for command in (
+    cli_reports.digest, cli_reports.report, cli_reports.needs_map, cli_reports.figures,
+    cli_ops.config, cli_ops.doctor, cli_ops.service, cli_ops.canned, cli_ops.backup, cli_ops.restore,
+    cli_sim.airtime, cli_sim.sim,
+    cli_security.init, cli_security.rekey, cli_security.keys, cli_security.export_bundle,
+    cli_security.import_bundle, cli_security.audit, cli_security.flags, cli_security.members,
+    cli_security.wipe,
+    cli_match.match_group, cli_match.stats,
+    cli_alerts.alert, cli_alerts.emergency,
+    cli_db.db_group,
+):
+    main.add_command(command)
+
+
+if __name__ == "__main__":
+    main()

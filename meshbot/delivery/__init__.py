@@ -1,0 +1,1 @@
+"""Where answers are queued and sent: the outbox, the sender, pacing, airtime budget."""

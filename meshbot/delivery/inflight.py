@@ -1,0 +1,88 @@
+"""Which direct messages may go now: few awaiting a verdict, in order, not into a burst.
+
+At most a few DMs await the radio's verdict at once, one per resident by default, so
+the bot's own texts never crowd the channel the ACKs need. A text to a resident also
+waits while an earlier text to them waits to be sent again, or only a relay has
+confirmed one (texts arrive in order). And while a resident is still sending a burst
+of commands, their answers wait until the burst pauses: their radio cannot hear while
+it transmits, and the answers then share a packet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from hardware.link import BROADCAST_NUM
+from meshbot.delivery.outbox import Priority
+from store import DeliveryAttempt, OutboxItem, SeenPacket
+
+IN_FLIGHT = ("sending", "sent")
+BURST = 2
+"""Texts from one resident within the hold that make a burst."""
+
+
+def in_flight(db: Session) -> list[OutboxItem]:
+    """Direct messages handed to the radio and still awaiting its verdict."""
+    return list(db.exec(
+        select(OutboxItem).where(
+            col(OutboxItem.state).in_(IN_FLIGHT), col(OutboxItem.want_ack).is_(True),
+            OutboxItem.destination != BROADCAST_NUM,
+        )
+    ).all())
+
+
+def relayed_open(db: Session) -> list[int]:
+    """Destinations of texts a relay carried whose own ACK may still come."""
+    return list(db.exec(
+        select(OutboxItem.destination)
+        .join(DeliveryAttempt, col(DeliveryAttempt.packet_id) == OutboxItem.packet_id)
+        .where(OutboxItem.state == "relayed", DeliveryAttempt.verdict == "relayed")
+    ).all())
+
+
+def resend_waiting(db: Session) -> dict[int, int]:
+    """destination -> the oldest row of it that waits to be sent again."""
+    rows = db.exec(
+        select(OutboxItem.destination, func.min(OutboxItem.id))
+        .where(OutboxItem.state == "pending", OutboxItem.attempts > 0, col(OutboxItem.want_ack).is_(True))
+        .group_by(OutboxItem.destination)
+    ).all()
+    return {destination: first for destination, first in rows}
+
+
+def still_talking(db: Session, node: int, now: float, hold_s: float) -> bool:
+    """Has `node` sent a burst (two texts or more) that has not paused for `hold_s`?"""
+    recent = db.exec(
+        select(func.count()).select_from(SeenPacket)
+        .where(SeenPacket.from_node == node, SeenPacket.received > now - hold_s)
+    ).one()
+    return int(recent) >= BURST
+
+
+@dataclass(frozen=True)
+class Window:
+    """What awaits a verdict now, read once per pass over the queue."""
+
+    flying: list[OutboxItem]
+    relayed: list[int]
+    resend: dict[int, int]
+    total: int
+    per_node: int
+
+    @classmethod
+    def read(cls, db: Session, total: int, per_node: int) -> Window:
+        return cls(in_flight(db), relayed_open(db), resend_waiting(db), total, per_node)
+
+    def blocked(self, item: OutboxItem) -> bool:
+        """Must this DM wait for a verdict on another one first?"""
+        if not item.want_ack or item.destination == BROADCAST_NUM or item.priority == Priority.ALERT:
+            return False
+        if self.resend.get(item.destination, item.id) < item.id:
+            return True  # an earlier text to this node goes again first
+        if len(self.flying) >= self.total:
+            return True
+        same = sum(1 for f in self.flying if f.destination == item.destination) + self.relayed.count(item.destination)
+        return same >= self.per_node

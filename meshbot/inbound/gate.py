@@ -1,0 +1,129 @@
+"""The one gate for privileged commands: a pinned PKI direct message from a member with the role.
+
+Every text passes here between parsing and its handler (`Worker._answer`), so no handler
+checks roles itself. For a privileged verb (the `PRIVILEGED` table):
+
+- the sender's node does not hold the role -> a short refusal (and a quiet flag row);
+- it holds the role but the text did not prove it (a channel message, or a DM without
+  PKI: anyone can write any node number there) -> refused, and flagged to the committee;
+- otherwise the command runs, and is written to the audit log.
+
+A PKI DM under a key other than the node's pinned one is refused whatever it says, and
+flagged (`refuse_changed_key`). Flags are rows the committee lists (`meshbot flags`);
+the committee also gets a DM, at most once an hour per node and reason.
+
+Handlers whose effect merely depends on the role (not refused, but treated differently)
+ask `ctx.acts_as("committee", ...)`, which applies the same proof.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from sqlmodel import Session, col, select
+
+from hardware.link import node_id
+from meshbot.security import audit
+from meshbot.handlers.context import Context, Reply
+from meshbot.inbound.identity import fingerprint
+from meshbot.people.members import display_name
+from meshbot.people.membership import COMMITTEE_ROLES
+from meshbot.delivery.outbox import Outgoing, Priority
+from protocol import replies
+from protocol.vocab import VERB_NAMES
+from store import Member
+from store.models import SecurityFlag
+
+PRIVILEGED: Mapping[str, frozenset[str]] = MappingProxyType({
+    "digest": COMMITTEE_ROLES,
+    "members": COMMITTEE_ROLES,
+    "emergency": COMMITTEE_ROLES,
+})
+"""Verb -> the roles that may run it. A verb added here is gated; nothing else is needed."""
+FLAG_QUIET_S = 3600.0
+"""After the committee was told about a node and reason, further flags in this window are rows only."""
+FLAG_NOTICE_MAX = 5
+
+
+class Refusal(Reply):
+    """A Reply saying no. Not remembered as the answer to those words: the same command
+    sent again with proof (after a spoofed copy, or once a new key is confirmed) runs."""
+
+
+def _verb(verb: str, lang: str) -> str:
+    return VERB_NAMES.get(lang, VERB_NAMES["en"]).get(verb, verb.upper())
+
+
+def check(ctx: Context, verb: str, text: str) -> Reply | None:
+    """None when `verb` may run for this sender; else the refusal (with any committee notices)."""
+    roles = PRIVILEGED.get(verb)
+    if roles is None:
+        return None
+    es = ctx.lang == "es"
+    if ctx.sender.role not in roles:
+        flag(ctx.session, ctx.sender, "not_allowed", ctx.now, verb=verb, notify=False)
+        if es:
+            return Refusal(f"{_verb(verb, 'es')} es para el comité. LISTA muestra el tablón.")
+        return Refusal(f"{_verb(verb, 'en')} is for the committee. LIST shows the board.")
+    if not ctx.authenticated:
+        notices = flag(ctx.session, ctx.sender, "unauthenticated", ctx.now, verb=verb, detail=text)
+        if es:
+            return Refusal(f"{_verb(verb, 'es')} solo por mensaje directo cifrado (PKI) desde tu radio. "
+                         "Rechazado; el comité lo sabe.", notices)
+        return Refusal(f"{_verb(verb, 'en')} only by a private (PKI) DM from your own radio. "
+                     "Refused; the committee is told.", notices)
+    return None
+
+
+def admit(ctx: Context, verb: str, text: str) -> None:
+    """Write an accepted privileged command to the audit log (in the command's transaction)."""
+    if verb in PRIVILEGED:
+        audit.record(ctx.session, node_id(ctx.sender.node_num), f"dm.{verb}", ctx.now, detail=text)
+
+
+def refuse_changed_key(session: Session, sender: Member, offered: str, pinned: str, now: float,
+                       lang: str = "en") -> Reply:
+    """A PKI DM under a new key for a known node: nothing it asks is done."""
+    detail = f"pinned {fingerprint(pinned)}, offered {fingerprint(offered)}"
+    notices = flag(session, sender, "key_changed", now, detail=detail)
+    if lang == "es":
+        return Refusal("La clave de tu radio no es la que conocemos. Rechazado; el comité lo sabe "
+                     "y puede confirmar tu clave nueva.", notices)
+    return Refusal("Your radio's key is not the one we know. Refused; the committee is told "
+                 "and can confirm your new key.", notices)
+
+
+def flag(session: Session, member: Member, reason: str, now: float, *, verb: str | None = None,
+         detail: str | None = None, notify: bool = True) -> tuple[Outgoing, ...]:
+    """Record a flag; returns the DMs telling the committee (none within the quiet window)."""
+    told_recently = notify and session.exec(
+        select(SecurityFlag.id).where(
+            SecurityFlag.node_num == member.node_num, SecurityFlag.reason == reason,
+            col(SecurityFlag.notified).is_(True), SecurityFlag.created >= now - FLAG_QUIET_S,
+        ).limit(1)
+    ).first() is not None
+    notices = _notices(session, member, reason, verb, detail) if notify and not told_recently else ()
+    session.add(SecurityFlag(node_num=member.node_num, reason=reason, verb=verb, detail=detail,
+                             created=now, notified=bool(notices)))
+    return notices
+
+
+def _notices(session: Session, member: Member, reason: str, verb: str | None,
+             detail: str | None) -> tuple[Outgoing, ...]:
+    committee = session.exec(
+        select(Member).where(col(Member.role).in_(COMMITTEE_ROLES), Member.community == member.community)
+        .order_by(col(Member.node_num)).limit(FLAG_NOTICE_MAX)
+    ).all()
+    who = display_name(member)
+    if reason == "key_changed":
+        text = (f"Security: {who} DMed under a new radio key ({detail}); refused. If they reset their "
+                f"radio: meshbot members forget-key {node_id(member.node_num)}")
+    else:
+        text = f"Security: {(verb or '').upper()} as {who} without a PKI DM; refused. Spoofed? meshbot flags"
+    text = replies.fit(text)
+    return tuple(Outgoing(text, m.node_num, Priority.NOTICE) for m in committee)
+
+
+def recent_flags(session: Session, limit: int = 50) -> list[SecurityFlag]:
+    return list(session.exec(select(SecurityFlag).order_by(col(SecurityFlag.id).desc()).limit(limit)).all())

@@ -1,0 +1,1 @@
+"""Running a base station: backups, doctor, the systemd service, canned messages."""

@@ -1,0 +1,1 @@
+"""Who is who: members heard on the mesh, joins and roles."""

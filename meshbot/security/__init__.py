@@ -1,0 +1,1 @@
+"""Keys at rest, the audit chain, signed export bundles, and wiping a station."""
