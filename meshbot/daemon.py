@@ -23,13 +23,13 @@ from sqlalchemy.engine import Engine
 from hardware.link import LinkDown, RadioLink
 from meshbot.alerts.rounds import chores as alert_chores
 from meshbot.threads.barrier import ErrorLog, FaultPlan, Heartbeats, run_guarded
-from meshbot.threads.housekeeping import expire_due, purge_old
+from meshbot.threads.housekeeping import purge_old
 from meshbot.inbound.held_status import HeldNote, note_path, remove_note, write_note
 from meshbot.inbound.inbox import Inbox
 from meshbot.inbound.journal import RETRY_S, Journal
 from meshbot.papers.mesh_digest import send_due_digests
 from meshbot.delivery.budget import AirtimeBudget
-from meshbot.board.claims import MatchChores
+from meshbot.board.chores import MatchChores
 from meshbot.delivery.sender import Ack, DeliveryPolicy, Sender
 from meshbot.settings import Settings
 from meshbot.threads.watchdog import Watchdog
@@ -148,12 +148,9 @@ class Daemon:
         if forget_idle:
             self.worker.forget_idle(now)
         self.sender.tidy()
-        self.match_chores.run(now)  # lapses, expiry with notices, the whole-board pass
+        self.match_chores.run(now)  # lapses, expiry (postings, alerts, pages), the whole-board pass
         with session(self.engine) as db, db.begin():
-            expired = expire_due(db, now)
             purged = purge_old(db, now, self.settings.retention_days)
-        if expired:
-            log.info("expired %d postings/alerts", expired)
         if purged:
             log.info("retention: purged %d old rows", purged)
         if not alert_chores(self.engine, self.settings, self.link, now):  # repeats, windows, emergency

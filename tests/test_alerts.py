@@ -12,7 +12,7 @@ from meshbot.alerts import rounds as alert_rounds
 from meshbot.alerts import policy as alerts
 from meshbot.alerts.cap import read
 from meshbot.cli.main import main
-from meshbot.threads.housekeeping import expire_due
+from meshbot.board.expiry import expire_due
 from meshbot.people.members import touch_member
 from protocol import replies
 from store import Alert, OutboxItem, session
@@ -67,7 +67,7 @@ def test_a_responder_by_pki_dm_is_broadcast_at_once_verified_and_rings(town: Boa
     assert ring.not_before - text.not_before == alerts.FLOOD_CLEAR_S  # the two floods never cross
     assert text.not_before == town.clock.now + alerts.ACK_CLEAR_S  # after the DM's ACK has flooded back
     [answer] = [o for o in town.outbox(EVA) if o.text == reply]
-    assert answer.not_before > text.not_before  # the answer goes after the broadcast
+    assert answer.after_id == text.id and answer.not_before == town.clock.now  # after the broadcast, by the outbox's order
     alert = _alert(town)
     assert (alert.status, alert.verified, alert.category, alert.urgency, alert.severity) == (
         "active", True, "fire", "immediate", "extreme")

@@ -15,21 +15,19 @@ import pytest
 
 from hardware.link import NodeInfo
 from hardware.sim.tcp_server import StreamApiServer
-from meshbot.ops.doctor import (
+from meshbot.ops.doctor_radio import (
     PUBLIC_DEFAULT_KEY,
     Channel,
     RadioFacts,
-    Status,
     check_channel,
     check_clock,
-    check_database,
-    check_disk,
     check_firmware,
-    check_key,
     check_preset,
     check_region,
     parse_version,
 )
+from meshbot.ops.doctor_station import check_database, check_disk, check_key
+from meshbot.ops.findings import Status
 from meshbot.settings import Settings
 from store import open_engine
 

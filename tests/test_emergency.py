@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import col, select
 
-from meshbot.board import claims
+from meshbot.board import expiry
 
 from meshbot.alerts import emergency
 from meshbot.cli.main import main
@@ -238,7 +238,7 @@ def test_nothing_is_accepted_before_the_receiver_says_yes(town: Board) -> None:
     # The plan does not lapse while it waits: hours later it is still asked, not accepted.
     town.clock.advance(30 * HOUR)
     with session(town.engine) as db, db.begin():
-        claims.lapse_due(db, town.clock.now, town.settings)
+        expiry.lapse_due(db, town.clock.now, town.settings)
     with session(town.engine) as db:
         match = db.get(Match, step.match_id)
         assert match is not None and match.status == "proposed" and match.accepted is None

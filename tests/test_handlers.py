@@ -163,7 +163,7 @@ def test_same_packet_twice_in_one_burst_is_processed_once(board: Board) -> None:
 
 
 def test_expired_postings_leave_the_board(board: Board) -> None:
-    from meshbot.threads.housekeeping import expire_due
+    from meshbot.board.expiry import expire_due
 
     board.send(ANA, "OFFER soup")
     board.clock.advance(board.settings.posting_ttl_days * 86_400 + 1)

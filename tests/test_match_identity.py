@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from meshbot.board import claims
+from meshbot.board import committee
 from meshbot.board.board_pass import rematch_board
 from meshbot.papers.needs_map import build_map
 from meshbot.papers.periods import Window
@@ -55,7 +55,7 @@ def test_a_typo_below_the_committees_threshold_is_held_untold_until_approved(tmp
     assert (match.fit_reason, match.held, match.expires) == ("typo", True, None)
     assert not [o for o in board.outbox(ANA) if "m1" in o.text]
     with session(board.engine) as db:
-        notices = claims.approve(db, db.get(Match, match.id), board.clock.now, board.settings)
+        notices = committee.approve(db, db.get(Match, match.id), board.clock.now, board.settings)
         db.commit()
     assert sorted(n.destination for n in notices) == [ANA, BEN]
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from meshbot.board import claims
+from meshbot.board import claims, committee
 from meshbot.board.board_pass import rematch_board
-from meshbot.board.claims import MatchChores
+from meshbot.board.chores import MatchChores
 from meshbot.settings import Settings
 from store import Match, OutboxItem, Posting, session
 from store.models import MatchKey, ZoneLink
@@ -171,7 +171,7 @@ def test_incompatible_units_are_left_for_the_committee(street: Board) -> None:
     assert street.send(BEN, "NEED rice 2 bags").startswith("Need n2")
     assert matches(street) == []
     with session(street.engine) as db, db.begin():
-        match, notices = claims.make(db, db.get(Posting, 1), db.get(Posting, 2), 3.0, street.clock.now, street.settings)
+        match, notices = committee.make(db, db.get(Posting, 1), db.get(Posting, 2), 3.0, street.clock.now, street.settings)
     assert (match.quantity, match.need_quantity) == (3.0, 2.0)
     assert [n.destination for n in notices] == [BEN, ANA]
     assert "rice 2 bags" in notices[0].text and "rice 3kg" in notices[1].text
@@ -184,18 +184,18 @@ def test_the_committee_holds_approves_and_rejects(tmp_path: Path) -> None:
     [held] = matches(board)
     assert held.held and held.expires is None
     with session(board.engine) as db, db.begin():
-        notices = claims.approve(db, db.get(Match, 1), board.clock.now, board.settings)
+        notices = committee.approve(db, db.get(Match, 1), board.clock.now, board.settings)
     assert [n.destination for n in notices] == [BEN, ANA] and notices[0].text.startswith("Match m1:")
     board.send(CARO, "NEED stroller")
     with session(board.engine) as db, db.begin():
-        notices = claims.reject(db, db.get(Match, 1), board.clock.now, board.settings)
+        notices = committee.reject(db, db.get(Match, 1), board.clock.now, board.settings)
     assert [n.text for n in notices[:2]] == [
         "The committee cancelled m1. Your n2 is back on the board.",
         "The committee cancelled m1. Your o1 is back on the board."]
     assert [(m.need_id, m.reason, m.held) for m in matches(board)] == [(2, "rejected", False), (3, None, True)]
     with pytest.raises(claims.ClaimError):
         with session(board.engine) as db, db.begin():
-            claims.reject(db, db.get(Match, 1), board.clock.now, board.settings)
+            committee.reject(db, db.get(Match, 1), board.clock.now, board.settings)
 
 
 def test_cancelling_a_posting_frees_its_partners_for_the_next_in_line(street: Board) -> None:

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from meshbot.board.claims import expire_postings, lapse_due
+from meshbot.board.expiry import expire_postings, lapse_due
 from meshbot.board.board_pass import rematch_board
 from meshbot.board.matcher import available_of, blinder, side_of
 from meshbot.board.matching.policy import compatible

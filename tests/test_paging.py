@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from meshbot.threads.housekeeping import expire_due
+from meshbot.board.expiry import expire_due
 from meshbot.inbound.inbox import Inbound
 from store import session
 from store.models import PageState

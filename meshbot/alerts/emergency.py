@@ -82,23 +82,6 @@ def start(
     return row, tuple(told + replan(db, settings, row, now))
 
 
-def end(db: Session, settings: Settings, now: float, row: Emergency) -> tuple[Outgoing, ...]:
-    """Close the window, release held digests, write the report; everyone hears it is over."""
-    from meshbot.alerts.emergency_board import render_report, snapshot
-
-    track_progress(db, row, now)
-    row.ended = now
-    row.report = render_report(snapshot(db, row, now, settings))
-    db.add(row)
-    db.execute(
-        sql_update(OutboxItem)
-        .where(col(OutboxItem.state) == "pending", col(OutboxItem.error) == HELD)
-        .values(not_before=now, error=None)
-    )
-    log.warning("emergency mode ended")
-    return (Outgoing(replies.emergency_over(), BROADCAST_NUM, Priority.ALERT, settings.channel_index),)
-
-
 # --- the plan ---------------------------------------------------------------------------
 
 

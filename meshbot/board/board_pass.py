@@ -1,6 +1,6 @@
 """The whole-board pass (every open need against every open offer), read and written in bulk.
 
-The daemon runs it every `rematch_minutes` (`claims.MatchChores`), the committee with
+The daemon runs it every `rematch_minutes` (`chores.MatchChores`), the committee with
 `meshbot match run`. On a board nobody matched yet (a restore, an import) it makes a
 match for most postings at once, so its reads and writes are plain statements over
 columns, never ORM objects:

@@ -11,8 +11,9 @@ cancelled -> withdrawn (`CANCEL m5` by a side), lapsed (nobody accepted it withi
              time ran out first). What it had promised comes free and is offered to the
              next in line at once; the same two postings are never proposed again.
 
-Functions here change rows in the caller's transaction and return the texts to send;
-the chores run by the daemon (`MatchChores`) queue theirs themselves.
+Functions here change rows in the caller's transaction and return the texts to send.
+What happens by the clock (lapses, expiry) is `expiry`, the daemon's rounds `chores`,
+the committee's approve/reject/make `committee`.
 """
 
 from __future__ import annotations
@@ -21,18 +22,16 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from meshbot.board import claim_replies
-from meshbot.board.board_pass import proposals_of, rematch_board
-from meshbot.board.matcher import LIVE, Proposal, available_of, live_matches, rematch, sync
-from meshbot.board.matching.units import EPSILON, convert, nice
+from meshbot.board.matcher import LIVE, Proposal, rematch, sync
+from meshbot.board.matching.units import EPSILON, nice
 from meshbot.people.members import name_of
 from meshbot.delivery.outbox import Outgoing, Priority, enqueue
 from meshbot.settings import Settings
 from protocol import replies
-from store import Match, Member, Posting, session
+from store import Match, Member, Posting
 
 log = logging.getLogger(__name__)
 LangOf = Callable[[int], str]
@@ -52,7 +51,7 @@ def db_lang_of(db: Session) -> LangOf:
     return lang_of
 
 
-def _dm(node: int, text: str) -> Outgoing:
+def dm(node: int, text: str) -> Outgoing:
     return Outgoing(text=text, destination=node, priority=Priority.NOTICE)
 
 
@@ -158,7 +157,7 @@ def announce(
             if party.node == poster:
                 mine.append((sides, party))
             else:
-                notices.append(_dm(party.node, proposal_text(db, sides, party, settings, lang_of(party.node))))
+                notices.append(dm(party.node, proposal_text(db, sides, party, settings, lang_of(party.node))))
     if not mine or poster is None:
         return None, notices
     lang = lang_of(poster)
@@ -206,7 +205,7 @@ def accept(
     if match.accepted is None:
         match.accepted, match.accepted_by, match.expires = now, actor, None
         db.add(match)
-        notices.append(_dm(other.node, replies.match_accepted_by(
+        notices.append(dm(other.node, replies.match_accepted_by(
             code_of(match), name_of(db, actor), sides.what_for(other), lang=lang_of(other.node))))
     zone = other.posting.zone if other.posting is not None else None
     return replies.match_accepted(code_of(match), sides.what_for(party), name_of(db, other.node), zone, lang=lang), notices
@@ -273,189 +272,13 @@ def withdraw(
         return replies.not_party(ref, lang=lang), []
     close(db, match, now, "withdrawn")
     other = sides.other(party)
-    notices = [_dm(other.node, replies.counterpart_cancelled(ref, sides.what_for(other), lang=lang_of(other.node)))]
+    notices = [dm(other.node, replies.counterpart_cancelled(ref, sides.what_for(other), lang=lang_of(other.node)))]
     notices += rematch_and_announce(db, sides.postings(), now, settings, lang_of)
     return replies.cancelled(ref, lang=lang), notices
 
 
-# -- the daemon's chores: lapses, expiry, the whole-board pass ----------------------------------------
-
-
-def lapse_due(db: Session, now: float, settings: Settings) -> int:
-    """Matches nobody accepted in time lapse: both sides are told, the goods go to the next need."""
-    due = db.exec(select(Match).where(
-        Match.status == LIVE, col(Match.held).is_(False), col(Match.accepted).is_(None),
-        col(Match.expires).is_not(None), col(Match.expires) <= now,
-    )).all()
-    lang_of = db_lang_of(db)
-    notices: list[Outgoing] = []
-    freed: dict[int, Posting] = {}
-    for match in due:
-        close(db, match, now, "lapsed")
-        sides = sides_of(db, match)
-        for party in (sides.receiver, sides.giver):
-            if party.posting is not None:
-                notices.append(_dm(party.node, replies.match_lapsed(
-                    code_of(match), posting_ref(party.posting), settings.match_lapse_hours, lang=lang_of(party.node))))
-        freed.update((p.id, p) for p in sides.postings() if p.id is not None)
-    if freed:
-        notices += rematch_and_announce(db, freed.values(), now, settings, lang_of)
-    _queue(db, notices, now, settings)
-    return len(due)
-
-
-def expire_postings(db: Session, now: float, settings: Settings | None = None) -> int:
-    """Postings past their time leave the board, each author told once.
-
-    Matches on them that nobody accepted yet are cancelled and their partners go on to
-    the next in line (at once when `settings` is given, else at the next whole-board
-    pass); accepted ones run on until DONE.
-    """
-    due = db.exec(select(Posting).where(
-        col(Posting.status).in_(("open", "matched")), col(Posting.expires).is_not(None), col(Posting.expires) <= now,
-    )).all()
-    lang_of = db_lang_of(db)
-    notices: list[Outgoing] = []
-    freed: dict[int, Posting] = {}
-    count = 0
-    for posting in due:
-        live = live_matches(db, posting)
-        if posting.status == "matched" and live and all(m.accepted is not None for m in live):
-            continue  # all promised and being handed over: DONE will close it
-        for match in live:
-            if match.accepted is None:
-                close(db, match, now, "expired")
-                freed.update((p.id, p) for p in sides_of(db, match).postings() if p.id not in (None, posting.id))
-        posting.status, posting.updated = "expired", now
-        db.add(posting)
-        sync(db, posting, now)
-        count += 1
-        notices.append(_dm(posting.author, replies.posting_expired(_label(posting), lang=lang_of(posting.author))))
-    if freed:
-        if settings is not None:
-            notices += rematch_and_announce(db, freed.values(), now, settings, lang_of)
-        else:
-            for partner in freed.values():
-                sync(db, partner, now)
-    _queue(db, notices, now, settings)
-    return count
-
-
-def _label(posting: Posting) -> str:
-    return replies.label(posting_ref(posting), posting.item, posting.quantity, posting.unit, posting.zone, posting.urgency)
-
-
-def _queue(db: Session, notices: Iterable[Outgoing], now: float, settings: Settings | None) -> None:
+def queue_notices(db: Session, notices: Iterable[Outgoing], now: float, settings: Settings | None) -> None:
+    """For the chores, which have no handler to hand their texts to: queued here."""
     want_ack = settings.reply_want_ack if settings is not None else True
     for notice in notices:
         enqueue(db, notice, now, want_ack)
-
-
-class MatchChores:
-    """What the daemon's housekeeping does for matching: lapses and expiry every round, the
-    whole-board pass every `rematch_minutes`. Each in its own transaction; a failure is
-    logged and tried again next round, never raised into the daemon."""
-
-    def __init__(self, engine: Engine, settings: Settings) -> None:
-        self.engine = engine
-        self.settings = settings
-        self.next_pass = 0.0
-
-    def run(self, now: float) -> None:
-        jobs: list[tuple[str, Callable[[Session], object]]] = [
-            ("lapse", lambda db: lapse_due(db, now, self.settings)),
-            ("expiry", lambda db: expire_postings(db, now, self.settings)),
-        ]
-        if self.settings.rematch_minutes > 0 and now >= self.next_pass:
-            self.next_pass = now + self.settings.rematch_minutes * 60.0
-            jobs.append(("whole-board pass", lambda db: self._whole_board(db, now)))
-        for name, job in jobs:
-            try:
-                with session(self.engine) as db, db.begin():
-                    done_count = job(db)
-                if done_count:
-                    log.info("matching %s: %s", name, done_count)
-            except Exception:  # a chore must not stop the daemon: logged, tried again next round
-                log.exception("matching %s failed; it is tried again at the next housekeeping", name)
-
-    def _whole_board(self, db: Session, now: float) -> int:
-        made = rematch_board(db, now, self.settings)
-        _queue(db, announce(db, proposals_of(db, made), self.settings, db_lang_of(db))[1], now, self.settings)
-        return len(made)
-
-
-# -- the committee ---------------------------------------------------------------------------------
-
-
-def approve(db: Session, match: Match | None, now: float, settings: Settings) -> list[Outgoing]:
-    """A held match goes out (DMs, lapse clock starts); a proposed one counts as accepted."""
-    if match is None or match.status != LIVE:
-        raise ClaimError("no live match by that number; `meshbot matches --live` lists them")
-    if match.held:
-        match.held, match.expires = False, now + settings.match_lapse_hours * 3600.0
-        db.add(match)
-        return announce(db, [Proposal(match, *_pair(db, match))], settings, db_lang_of(db))[1]
-    if match.accepted is not None:
-        raise ClaimError(f"{code_of(match)} was already accepted")
-    match.accepted, match.expires = now, None
-    db.add(match)
-    return []
-
-
-def _pair(db: Session, match: Match) -> tuple[Posting, Posting]:
-    sides = sides_of(db, match)
-    if sides.offer is None or sides.need is None:
-        raise ClaimError(f"{code_of(match)} is a posting someone took, not a pair")
-    return sides.offer, sides.need
-
-
-def reject(db: Session, match: Match | None, now: float, settings: Settings) -> list[Outgoing]:
-    """The committee turns a live match down; both postings go on to the next in line."""
-    if match is None or match.status != LIVE:
-        raise ClaimError("no live match by that number; `meshbot matches --live` lists them")
-    was_held = match.held
-    close(db, match, now, "rejected")
-    sides = sides_of(db, match)
-    lang_of = db_lang_of(db)
-    notices = [] if was_held else [
-        _dm(p.node, replies.match_rejected(code_of(match), posting_ref(p.posting), lang=lang_of(p.node)))
-        for p in (sides.receiver, sides.giver) if p.posting is not None
-    ]
-    return notices + rematch_and_announce(db, sides.postings(), now, settings, lang_of)
-
-
-def make(db: Session, offer: Posting | None, need: Posting | None, quantity: float | None, now: float,
-         settings: Settings) -> tuple[Match, list[Outgoing]]:
-    """The committee pairs an offer with a need by hand (any category or unit): DMs go out
-    at once, and the sides accept with TAKE as for any match.
-
-    `quantity` is in the offer's unit; by default as much of the need as the offer covers.
-    """
-    if offer is None or offer.kind != "offer" or need is None or need.kind != "need":
-        raise ClaimError("give an offer id and a need id, e.g. o12 n7")
-    if offer.author == need.author:
-        raise ClaimError("both postings are by the same resident")
-    has, wants = available_of(db, offer), available_of(db, need)
-    if has <= EPSILON or wants <= EPSILON:
-        raise ClaimError(f"{posting_ref(offer if has <= EPSILON else need)} has nothing left to match")
-    if offer.quantity is None:
-        if quantity is not None:
-            raise ClaimError(f"{posting_ref(offer)} has no quantity; leave out --quantity")
-        offer_amount, need_amount = None, None if need.quantity is None else wants
-    else:
-        in_offer_units = None if need.quantity is None else convert(wants, need.unit, offer.unit)
-        offer_amount = quantity if quantity is not None else min(has, in_offer_units if in_offer_units is not None else has)
-        if not 0 < offer_amount <= has + EPSILON:
-            raise ClaimError(f"{posting_ref(offer)} has {nice(has):g} {offer.unit or ''} left".rstrip())
-        if need.quantity is None:
-            need_amount = None
-        else:
-            converted = convert(offer_amount, offer.unit, need.unit)
-            need_amount = wants if converted is None else min(converted, wants)
-    match = Match(offer_id=offer.id, need_id=need.id, quantity=offer_amount, need_quantity=need_amount,
-                  created=now, expires=now + settings.match_lapse_hours * 3600.0)
-    db.add(match)
-    db.flush()
-    sync(db, offer, now)
-    sync(db, need, now)
-    return match, announce(db, [Proposal(match, offer, need)], settings, db_lang_of(db))[1]

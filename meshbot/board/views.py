@@ -1,4 +1,6 @@
-"""Read-only views of the store for the committee's laptop: the board and the matches."""
+"""Read-only views of the board for the committee's laptop: the postings and the matches.
+
+What waits to be sent is `meshbot.delivery.outbox_view`."""
 
 from __future__ import annotations
 
@@ -79,41 +81,3 @@ def matches(engine: Engine, live: bool = False) -> list[dict[str, Any]]:
                 "fit_score": m.fit_score, "fit_reason": m.fit_reason,
             })
     return out
-
-
-PRIORITY_NAMES = {0: "alert", 1: "reply", 2: "notice", 3: "digest"}
-
-
-def outbox(engine: Engine, state: str | None = None, limit: int = 200) -> dict[str, Any]:
-    """Counts per state and the newest rows: what is waiting, what went, what failed."""
-    from sqlalchemy import func
-
-    from store import DeliveryAttempt, OutboxItem
-
-    with session(engine) as db:
-        counts = dict(db.exec(select(OutboxItem.state, func.count()).group_by(OutboxItem.state)).all())
-        query = select(OutboxItem).order_by(OutboxItem.id.desc()).limit(limit)  # type: ignore[union-attr]
-        if state:
-            query = query.where(OutboxItem.state == state)
-        rows = db.exec(query).all()
-        tries: dict[int, list[dict[str, Any]]] = {}
-        attempts = db.exec(select(DeliveryAttempt).where(
-            DeliveryAttempt.outbox_id.in_([o.id for o in rows])).order_by(DeliveryAttempt.id))  # type: ignore[attr-defined]
-        for a in attempts:
-            tries.setdefault(a.outbox_id, []).append({
-                "packet": f"{a.packet_id:08x}", "sent": _iso(a.sent_at), "verdict": a.verdict,
-                "after_s": None if a.verdict_at is None else round(a.verdict_at - a.sent_at, 1),
-            })
-    return {
-        "counts": counts,
-        "items": [
-            {
-                "id": o.id, "state": o.state, "priority": PRIORITY_NAMES.get(o.priority, str(o.priority)),
-                "to": "all" if o.destination == 0xFFFFFFFF else node_id(o.destination),
-                "channel": o.channel, "attempts": o.attempts, "created": _iso(o.created),
-                "sent": _iso(o.sent_at), "acked": _iso(o.acked_at), "error": o.error, "text": o.text,
-                "tries": tries.get(o.id or 0, []),
-            }
-            for o in rows
-        ],
-    }

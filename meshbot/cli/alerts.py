@@ -14,14 +14,8 @@ from typing import Any
 import click
 from sqlmodel import col, select
 
+from meshbot.cli.shared import board_of, laptop_actor, match_number
 from meshbot.settings import Settings
-
-
-def _context(ctx: click.Context) -> tuple[Settings, Any]:
-    from meshbot.cli.main import _engine, _settings
-
-    settings = _settings(ctx)
-    return settings, _engine(settings)
 
 
 def _when(ts: float | None) -> str:
@@ -41,7 +35,7 @@ def alert_list(ctx: click.Context, show_all: bool, as_json: bool) -> None:
     """Alerts, newest first: id, status, verified, category, headline."""
     from store import Alert, session
 
-    _, engine = _context(ctx)
+    _, engine = board_of(ctx)
     with session(engine) as db:
         query = select(Alert).order_by(col(Alert.id).desc())
         if not show_all:
@@ -78,7 +72,7 @@ def alert_show(ctx: click.Context, ref: str, as_json: bool) -> None:
     from store import Member, session
     from store.models import AlertMessage
 
-    _, engine = _context(ctx)
+    _, engine = board_of(ctx)
     with session(engine) as db:
         found = alerts.find(db, _ref(ref))
         if found is None:
@@ -122,7 +116,7 @@ def alert_confirm(ctx: click.Context, ref: str) -> None:
     from meshbot.delivery.outbox import enqueue
     from store import session
 
-    settings, engine = _context(ctx)
+    settings, engine = board_of(ctx)
     now = time.time()
     with session(engine) as db, db.begin():
         found = alerts.find(db, _ref(ref))
@@ -148,7 +142,7 @@ def emergency_start(ctx: click.Context, reason: str) -> None:
     from meshbot.delivery.outbox import enqueue
     from store import session
 
-    settings, engine = _context(ctx)
+    settings, engine = board_of(ctx)
     now = time.time()
     with session(engine) as db, db.begin():
         try:
@@ -183,7 +177,7 @@ def emergency_status(ctx: click.Context, html_out: Path | None, watch: bool) -> 
     from meshbot.alerts.emergency_board import REFRESH_S, render_html, render_text, snapshot
     from store import session
 
-    settings, engine = _context(ctx)
+    settings, engine = board_of(ctx)
     while True:
         with session(engine) as db, db.begin():
             row = _current(db, settings)
@@ -207,11 +201,10 @@ def emergency_accept(ctx: click.Context, move: str) -> None:
     have no radio). Recorded as the committee's yes, with your login; giver and carrier are told."""
     from meshbot.security import audit
     from meshbot.alerts import emergency_consent
-    from meshbot.cli.match import laptop_actor, match_number
     from meshbot.delivery.outbox import enqueue
     from store import Match, session
 
-    settings, engine = _context(ctx)
+    settings, engine = board_of(ctx)
     now = time.time()
     member = laptop_actor()
     match_id = match_number(move)
@@ -233,16 +226,17 @@ def emergency_accept(ctx: click.Context, move: str) -> None:
 def emergency_end(ctx: click.Context, report_out: Path | None) -> None:
     """End emergency mode: everyone is told, held digests go, and the report is written."""
     from meshbot.alerts import emergency as mode
+    from meshbot.alerts import emergency_end
     from meshbot.delivery.outbox import enqueue
     from store import session
 
-    settings, engine = _context(ctx)
+    settings, engine = board_of(ctx)
     now = time.time()
     with session(engine) as db, db.begin():
         row = mode.current(db, settings.community)
         if row is None:
             raise click.ClickException("emergency mode is not on")
-        for message in mode.end(db, settings, now, row):
+        for message in emergency_end.end(db, settings, now, row):
             enqueue(db, message, now, settings.reply_want_ack)
         report = row.report or ""
     if report_out is None:
@@ -272,6 +266,7 @@ def emergency_rehearse(scenario: str, hours: float, seed: int, html_out: Path | 
 
     from meshbot.alerts import emergency as mode
     from meshbot.simulation import outage
+    from meshbot.alerts import emergency_end
     from meshbot.alerts.emergency_board import render_html, render_report, render_text, snapshot
     from store import session
 
@@ -285,7 +280,7 @@ def emergency_rehearse(scenario: str, hours: float, seed: int, html_out: Path | 
         now = run.mesh.now()
         board = snapshot(db, row, now, settings)
         if report_out is not None and row.ended is None:
-            mode.end(db, settings, now, row)
+            emergency_end.end(db, settings, now, row)
             report_out.write_text(row.report or "", encoding="utf-8")
             click.echo(f"wrote {report_out}", err=True)
         elif report_out is not None:

@@ -7,7 +7,6 @@ index), so an old board answers its first text like a new one.
 
 from __future__ import annotations
 
-import json
 import shlex
 import sys
 import time
@@ -16,17 +15,8 @@ from typing import Any
 
 import click
 
+from meshbot.cli.shared import echo_json, engine_of, require_board, settings_of
 from meshbot.settings import Settings
-
-
-def _settings(ctx: click.Context) -> Settings:
-    from meshbot.cli.main import _settings as settings_of
-
-    return settings_of(ctx)
-
-
-def _echo_json(value: Any) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False))
 
 
 def hold_board(settings: Settings) -> Any:
@@ -56,13 +46,12 @@ def db_group() -> None:
 @click.pass_context
 def db_current(ctx: click.Context, as_json: bool) -> None:
     """The board's schema revision and the one this meshbot expects. Exits 1 unless they agree."""
-    from meshbot.cli.main import _engine
     from store.schema import Status, revision_of
 
-    settings = _settings(ctx)
-    revision = revision_of(_engine(settings, check_schema=False))
+    settings = settings_of(ctx)
+    revision = revision_of(engine_of(settings, check_schema=False))
     if as_json:
-        _echo_json({"database": settings.db, "current": revision.current, "head": revision.head,
+        echo_json({"database": settings.db, "current": revision.current, "head": revision.head,
                     "status": revision.status.value})
     else:
         click.echo(f"{settings.db}: {revision.describe()}")
@@ -88,17 +77,16 @@ def db_upgrade(ctx: click.Context, no_backup: bool) -> None:
     Stop the daemon first: the upgrade needs the board to itself.
     """
     from meshbot.ops.board_files import board_file
-    from meshbot.cli.main import _engine, require_board
     from store import session
     from store.schema import PRE_MIGRATIONS, SchemaMismatch, Status, revision_of, upgrade
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     require_board(settings)
     path = board_file(settings.db)
     new = path is not None and not path.exists()  # --create: a new board, made at the newest revision
     held = hold_board(settings)
     try:
-        engine = _engine(settings, check_schema=False)
+        engine = engine_of(settings, check_schema=False)
         before = revision_of(engine)
         if before.status is Status.CURRENT:
             done = "made a new board at" if new else "already at"

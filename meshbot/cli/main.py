@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import signal
@@ -15,61 +14,11 @@ from typing import Any
 import click
 
 from hardware.link import LinkDown, parse_node_id
-from meshbot.cli.group import BUSY_MESSAGE, MeshbotGroup, is_busy
-from meshbot.settings import Settings, SettingsError, load_settings, parse_assignment
+from meshbot.cli.group import MeshbotGroup
+from meshbot.cli.shared import echo_json, engine_of, require_board, settings_of
+from meshbot.settings import SettingsError, parse_assignment
 
 log = logging.getLogger("meshbot")
-
-
-def _settings(ctx: click.Context, **overrides: Any) -> Settings:
-    try:
-        given = {k: v for k, v in {"db": ctx.obj.get("db"), **overrides}.items() if v is not None}
-        return load_settings(ctx.obj.get("config"), **{**ctx.obj.get("set", {}), **given})
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-def require_board(settings: Settings) -> None:
-    """A board file must exist unless `--create` (or `meshbot init`) asks for a new one,
-    so a mistyped --db says so instead of making folders and an empty board."""
-    from meshbot.ops.board_files import missing_board
-
-    ctx = click.get_current_context(silent=True)
-    create = bool(ctx and (ctx.find_root().obj or {}).get("create"))
-    problem = None if create else missing_board(settings.db)
-    if problem:
-        raise click.ClickException(problem)
-
-
-def _engine(settings: Settings, *, check_schema: bool = True):  # type: ignore[no-untyped-def]
-    import os
-
-    from meshbot.cli.security import terminal_ask
-    from meshbot.security.keys import unlocker
-    from store import open_engine
-    from store.crypto import KeyProblem
-    from store.schema import SchemaMismatch, require_current
-
-    require_board(settings)
-    try:  # an encrypted board opens with MESHBOT_PASSPHRASE, the key_file, or the terminal
-        engine = open_engine(settings.db, unlocker(settings, os.environ, terminal_ask()))
-    except KeyProblem as exc:
-        raise click.ClickException(f"cannot open database {settings.db}: {exc}") from exc
-    except Exception as exc:  # any driver error: say plainly which database failed
-        if is_busy(exc):
-            raise click.ClickException(f"{settings.db}: {BUSY_MESSAGE}") from exc
-        raise click.ClickException(f"cannot open database {settings.db}: {str(exc).splitlines()[0]}") from exc
-    if check_schema:
-        try:
-            require_current(engine)
-        except SchemaMismatch as exc:
-            engine.dispose()
-            raise click.ClickException(f"{settings.db}: {exc}") from exc
-    return engine
-
-
-def _print_json(value: Any) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False))
 
 
 @click.group(cls=MeshbotGroup)
@@ -106,7 +55,7 @@ def run(ctx: click.Context, port: str | None, host: str | None, ble: str | None,
     chosen = [name for name, value in (("--port", port), ("--host", host), ("--ble", ble), ("--sim", sim)) if value]
     if len(chosen) > 1:
         raise click.UsageError("give exactly one of --port, --host, --ble or --sim")
-    settings = _settings(ctx, port=port, host=host, ble=ble)
+    settings = settings_of(ctx, port=port, host=host, ble=ble)
     if not chosen:  # the radio named by the settings (config file, MESHBOT_PORT, ...)
         port, host, ble = settings.port, settings.host, settings.ble
         if sum(1 for v in (port, host, ble) if v) != 1:
@@ -119,13 +68,13 @@ def run(ctx: click.Context, port: str | None, host: str | None, ble: str | None,
     if sim:
         from meshbot.simulation.simrun import run_realtime
 
-        run_realtime(settings, _engine(settings), _stop_event())
+        run_realtime(settings, engine_of(settings), _stop_event())
         return
     from hardware.meshtastic_link import MeshtasticLink
     from meshbot.daemon import Daemon
 
     link = MeshtasticLink(port=port, host=host, ble=ble)
-    daemon = Daemon(settings, link, _engine(settings))
+    daemon = Daemon(settings, link, engine_of(settings))
     stop = _stop_event()
     log.info("waiting for the radio at %s (Ctrl-C to stop)", link.where)
     try:
@@ -180,7 +129,7 @@ def demo(as_json: bool, seed: int) -> None:
     logging.basicConfig(level=logging.ERROR, stream=sys.stderr)  # the transcript is the output
     result = run_demo(seed=seed)
     if as_json:
-        _print_json(result.summary())
+        echo_json(result.summary())
         return
     for line in result.transcript():
         click.echo(line)
@@ -196,12 +145,12 @@ def parse_command(text: str) -> None:
     from meshbot.simulation.tryout import ScratchBoard, explain
 
     if text != "-":
-        _print_json(explain(text))
+        echo_json(explain(text))
         return
     board = ScratchBoard()  # one board for the whole stream, each line rolled back
     try:
         for line in sys.stdin:
-            _print_json(explain(line.rstrip("\r\n"), board))
+            echo_json(explain(line.rstrip("\r\n"), board))
     finally:
         board.close()
 
@@ -218,8 +167,8 @@ def ingest(ctx: click.Context, file: Any, as_json: bool) -> None:
     from meshbot.inbound.inbox import Inbound
     from meshbot.inbound.worker import Worker
 
-    settings = _settings(ctx)
-    worker = Worker(_engine(settings), settings, time.time)
+    settings = settings_of(ctx)
+    worker = Worker(engine_of(settings), settings, time.time)
     summary = {"lines": 0, "processed": 0, "skipped": 0, "replies": 0}
     rng = random.Random()
     for lineno, line in enumerate(file, 1):
@@ -241,7 +190,7 @@ def ingest(ctx: click.Context, file: Any, as_json: bool) -> None:
         if not as_json:
             click.echo(f"{sender} {text}\n  -> {reply}")
     if as_json:
-        _print_json(summary)
+        echo_json(summary)
 
 
 @main.command()
@@ -251,9 +200,9 @@ def board(ctx: click.Context, as_json: bool) -> None:
     """The live board: open and matched postings, needs first, most urgent first."""
     from meshbot.board.views import board as board_view
 
-    rows = board_view(_engine(_settings(ctx)))
+    rows = board_view(engine_of(settings_of(ctx)))
     if as_json:
-        _print_json(rows)
+        echo_json(rows)
         return
     if not rows:
         click.echo("The board is empty.")
@@ -273,9 +222,9 @@ def matches(ctx: click.Context, as_json: bool, live: bool) -> None:
     """Every match made: claim code, offer, need or taker, how much, and how it ended."""
     from meshbot.board.views import matches as matches_view
 
-    rows = matches_view(_engine(_settings(ctx)), live=live)
+    rows = matches_view(engine_of(settings_of(ctx)), live=live)
     if as_json:
-        _print_json(rows)
+        echo_json(rows)
         return
     if not rows:
         click.echo("No matches yet.")
@@ -296,11 +245,11 @@ def matches(ctx: click.Context, as_json: bool, live: bool) -> None:
 @click.pass_context
 def outbox_command(ctx: click.Context, as_json: bool, state: str | None, limit: int) -> None:
     """Texts waiting, sent, acknowledged or failed: what the radio has (not) delivered."""
-    from meshbot.board.views import outbox as outbox_view
+    from meshbot.delivery.outbox_view import outbox as outbox_view
 
-    view = outbox_view(_engine(_settings(ctx)), state, limit)
+    view = outbox_view(engine_of(settings_of(ctx)), state, limit)
     if as_json:
-        _print_json(view)
+        echo_json(view)
         return
     click.echo("  ".join(f"{k}: {v}" for k, v in sorted(view["counts"].items())) or "The outbox is empty.")
     for o in view["items"]:
@@ -313,20 +262,26 @@ def outbox_command(ctx: click.Context, as_json: bool, state: str | None, limit: 
 # Feature commands live in their own modules, which import this one's helpers; so
 # they are imported here, after `main` exists, and registered in one place.
 from meshbot.cli import alerts as cli_alerts  # noqa: E402
+from meshbot.cli import audit as cli_audit  # noqa: E402
+from meshbot.cli import backup as cli_backup  # noqa: E402
+from meshbot.cli import bundles as cli_bundles  # noqa: E402
+from meshbot.cli import canned as cli_canned  # noqa: E402
 from meshbot.cli import db as cli_db  # noqa: E402
 from meshbot.cli import match as cli_match  # noqa: E402
+from meshbot.cli import members as cli_members  # noqa: E402
 from meshbot.cli import ops as cli_ops  # noqa: E402
 from meshbot.cli import reports as cli_reports  # noqa: E402
 from meshbot.cli import security as cli_security  # noqa: E402
+from meshbot.cli import service as cli_service  # noqa: E402
 from meshbot.cli import sim as cli_sim  # noqa: E402
 
 for command in (
     cli_reports.digest, cli_reports.report, cli_reports.needs_map, cli_reports.figures,
-    cli_ops.config, cli_ops.doctor, cli_ops.service, cli_ops.canned, cli_ops.backup, cli_ops.restore,
+    cli_ops.config, cli_ops.doctor, cli_service.service, cli_canned.canned, cli_backup.backup, cli_backup.restore,
     cli_sim.airtime, cli_sim.sim,
-    cli_security.init, cli_security.rekey, cli_security.keys, cli_security.export_bundle,
-    cli_security.import_bundle, cli_security.audit, cli_security.flags, cli_security.members,
-    cli_security.wipe,
+    cli_security.init, cli_security.rekey, cli_security.keys, cli_security.wipe,
+    cli_bundles.export_bundle, cli_bundles.import_bundle,
+    cli_audit.audit, cli_audit.flags, cli_members.members,
     cli_match.match_group, cli_match.stats,
     cli_alerts.alert, cli_alerts.emergency,
     cli_db.db_group,

@@ -7,34 +7,14 @@ running daemon sends them.
 
 from __future__ import annotations
 
-import getpass
-import json
 import time
 from typing import Any
 
 import click
 from sqlmodel import Session, select
 
+from meshbot.cli.shared import board_of, echo_json, laptop_actor, match_number
 from meshbot.settings import Settings
-
-
-def _context(ctx: click.Context) -> tuple[Settings, Any]:
-    from meshbot.cli.main import _engine, _settings
-
-    settings = _settings(ctx)
-    return settings, _engine(settings)
-
-
-def _echo_json(value: Any) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False))
-
-
-def match_number(text: str) -> int:
-    """A match as the committee types it: `m5` (as `meshbot matches` shows it), `5` or `#5`."""
-    digits = text.strip().lower().lstrip("#").removeprefix("m")
-    if not digits.isdigit():
-        raise click.BadParameter(f"a match is m5 or 5, not {text!r}")
-    return int(digits)
 
 
 def _queue(db: Session, notices: list[Any], now: float, settings: Settings) -> None:
@@ -51,14 +31,6 @@ def _audit(db: Session, action: str, now: float, subject: str, detail: str = "")
     audit.record(db, laptop_actor(), action, now, subject=subject, detail=detail)
 
 
-def laptop_actor() -> str:
-    """Who at the laptop: `cli:` and their login."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli:operator"
-
-
 def _zone(text: str) -> str:
     zone = text.strip().lstrip("@").casefold()
     if not zone or " " in zone:
@@ -72,11 +44,11 @@ def match_group() -> None:
 
 
 def _act(ctx: click.Context, action: str, ref: str) -> None:
-    from meshbot.board import claims
+    from meshbot.board import claims, committee
     from meshbot.alerts import emergency_consent
     from store import Match, session
 
-    settings, engine = _context(ctx)
+    settings, engine = board_of(ctx)
     now = time.time()
     with session(engine) as db, db.begin():
         match = db.get(Match, match_number(ref))
@@ -85,7 +57,7 @@ def _act(ctx: click.Context, action: str, ref: str) -> None:
                 # a move of the emergency plan: the committee's yes for its receiver, recorded as such
                 notices = emergency_consent.committee_accepts(db, settings, match, laptop_actor(), now)
             else:
-                act = claims.approve if action == "approve" else claims.reject
+                act = committee.approve if action == "approve" else committee.reject
                 notices = act(db, match, now, settings)
         except (claims.ClaimError, emergency_consent.ConsentError) as exc:
             raise click.ClickException(str(exc)) from exc
@@ -143,15 +115,15 @@ def _posting(db: Session, ref: str, kind: str) -> Any:
 @click.pass_context
 def make(ctx: click.Context, offer: str, need: str, quantity: float | None) -> None:
     """Pair OFFER (o12) with NEED (n7) by hand; both sides get the DM with the claim code."""
-    from meshbot.board import claims
+    from meshbot.board import claims, committee
     from store import session
 
-    settings, engine = _context(ctx)
+    settings, engine = board_of(ctx)
     now = time.time()
     with session(engine) as db, db.begin():
         try:
             offer_row, need_row = _posting(db, offer, "offer"), _posting(db, need, "need")
-            match, notices = claims.make(db, offer_row, need_row, quantity, now, settings)
+            match, notices = committee.make(db, offer_row, need_row, quantity, now, settings)
         except claims.ClaimError as exc:
             raise click.ClickException(str(exc)) from exc
         _queue(db, notices, now, settings)
@@ -170,7 +142,7 @@ def run_pass(ctx: click.Context, as_json: bool) -> None:
     from meshbot.ops.progress import progress
     from store import session
 
-    settings, engine = _context(ctx)
+    settings, engine = board_of(ctx)
     now = time.time()
     started = time.perf_counter()
     with progress("matching the whole board", enabled=False if as_json else None), \
@@ -180,7 +152,7 @@ def run_pass(ctx: click.Context, as_json: bool) -> None:
         _queue(db, notices, now, settings)
     result = {"matches": len(proposals), "dms": len(notices), "seconds": round(time.perf_counter() - started, 3)}
     if as_json:
-        _echo_json(result)
+        echo_json(result)
     else:
         click.echo(f"{result['matches']} new match(es), {result['dms']} DM(s) queued, in {result['seconds']} s")
 
@@ -192,7 +164,7 @@ def reindex(ctx: click.Context) -> None:
     from meshbot.board.matcher import rebuild_index
     from store import session
 
-    settings, engine = _context(ctx)
+    settings, engine = board_of(ctx)
     with session(engine) as db, db.begin():
         count = rebuild_index(db, time.time(), settings)
     click.echo(f"{count} open posting(s) indexed")
@@ -207,12 +179,12 @@ def zones(ctx: click.Context, as_json: bool) -> None:
     from store import session
     from store.models import ZoneLink
 
-    _, engine = _context(ctx)
+    _, engine = board_of(ctx)
     with session(engine) as db:
         links = [(link.zone, link.neighbour) for link in db.exec(select(ZoneLink)).all()]
     near = {zone: sorted(n) for zone, n in sorted(neighbour_map(links).items())}
     if as_json:
-        _echo_json(near)
+        echo_json(near)
         return
     if not near:
         click.echo("No neighbouring zones yet: meshbot match link ZONE NEIGHBOUR")
@@ -232,7 +204,7 @@ def link(ctx: click.Context, zone: str, neighbour: str) -> None:
     a, b = sorted((_zone(zone), _zone(neighbour)))
     if a == b:
         raise click.BadParameter("a zone is not its own neighbour")
-    _, engine = _context(ctx)
+    _, engine = board_of(ctx)
     with session(engine) as db, db.begin():
         if db.get(ZoneLink, (a, b)) is None:
             db.add(ZoneLink(zone=a, neighbour=b))
@@ -250,7 +222,7 @@ def unlink(ctx: click.Context, zone: str, neighbour: str) -> None:
     from store.models import ZoneLink
 
     a, b = sorted((_zone(zone), _zone(neighbour)))
-    _, engine = _context(ctx)
+    _, engine = board_of(ctx)
     with session(engine) as db, db.begin():
         row = db.get(ZoneLink, (a, b))
         if row is None:
@@ -274,11 +246,11 @@ def stats(ctx: click.Context, as_json: bool, days: float | None, community: str 
     from meshbot.board.match_stats import match_stats
     from store import session
 
-    _, engine = _context(ctx)
+    _, engine = board_of(ctx)
     with session(engine) as db:
         figures = match_stats(db, time.time(), days, community)
     if as_json:
-        _echo_json(figures.as_dict())
+        echo_json(figures.as_dict())
         return
     rate = "-" if figures.fill_rate is None else f"{figures.fill_rate:.0%}"
     click.echo(f"needs posted {figures.needs_posted}, filled {figures.needs_filled} (fill rate {rate}); "

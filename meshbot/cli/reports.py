@@ -14,16 +14,10 @@ import click
 from rich.console import Console
 
 from meshbot.papers.periods import PERIOD_DAYS, PeriodError, local, month_of, month_window, rolling, zone_of
+from meshbot.cli.shared import board_of, match_number
 from meshbot.settings import Settings
 
 COMMUNITY_HELP = "Only this community (default: every community on this station)."
-
-
-def _context(ctx: click.Context) -> tuple[Settings, Any]:
-    from meshbot.cli.main import _engine, _settings
-
-    settings = _settings(ctx)
-    return settings, _engine(settings)
 
 
 def _now(at: str | None, settings: Settings) -> float:
@@ -102,7 +96,7 @@ def digest(ctx: click.Context, period: str, community: str | None, fmt: str, out
     from meshbot.papers.mesh_digest import mesh_digest
     from store import session
 
-    settings, engine = _context(ctx)
+    settings, engine = board_of(ctx)
     now = _now(at, settings)
     with session(engine) as db:
         result = build_digest(db, rolling(period, now), now, community=community, period=period)
@@ -129,7 +123,7 @@ def report(ctx: click.Context, month: str | None, community: str | None, fmt: st
     from meshbot.papers.reports import build_report
     from store import session
 
-    settings, engine = _context(ctx)
+    settings, engine = board_of(ctx)
     now = time.time()
     month, window = _month(month, now, settings)
     with session(engine) as db:
@@ -147,7 +141,7 @@ def note(ctx: click.Context, text: str, month: str | None, community: str | None
     from meshbot.papers.reports import ReportError, add_note
     from store import session
 
-    settings, engine = _context(ctx)
+    settings, engine = board_of(ctx)
     now = time.time()
     month, _window = _month(month, now, settings)
     try:
@@ -164,12 +158,11 @@ def note(ctx: click.Context, text: str, month: str | None, community: str | None
 @click.pass_context
 def story(ctx: click.Context, match_ref: str, text: str) -> None:
     """Mark completed match MATCH_REF (m5, as `meshbot matches` shows it) as a success story, in TEXT."""
-    from meshbot.cli.match import match_number
     from meshbot.papers.reports import ReportError, mark_story
     from store import session
 
     match_id = match_number(match_ref)
-    settings, engine = _context(ctx)
+    settings, engine = board_of(ctx)
     try:
         with session(engine) as db, db.begin():
             mark_story(db, match_id, text, time.time())
@@ -190,7 +183,7 @@ def needs_map(ctx: click.Context, month: str | None, community: str | None, fmt:
     from meshbot.papers.needs_map import build_map, render, to_html
     from store import session
 
-    settings, engine = _context(ctx)
+    settings, engine = board_of(ctx)
     now = time.time()
     month, window = _month(month, now, settings)
     with session(engine) as db:
@@ -224,7 +217,7 @@ def figures(ctx: click.Context, period: str | None, month: str | None, community
         raise click.UsageError("give --period or --month, not both")
     if fmt == "csv" and out is None:
         raise click.UsageError("csv writes one file per table: give --out FOLDER")
-    settings, engine = _context(ctx)
+    settings, engine = board_of(ctx)
     now = _now(at, settings)
     tz = settings.timezone
     with session(engine) as db:

@@ -16,13 +16,11 @@ from typing import Any
 
 import click
 
+from meshbot.cli.shared import echo_json
+
 from hardware.airtime import MAX_LORA_PAYLOAD_LEN, PRESETS, get_preset, text_packet_bytes, time_on_air
 
 log = logging.getLogger("meshbot.sim")
-
-
-def _echo_json(value: Any) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False))
 
 
 @click.command()
@@ -52,7 +50,7 @@ def airtime(preset: str, phy_bytes: int | None, text: str | None, pki: bool) -> 
         raise click.UsageError("--pki goes with --text")
     assert phy_bytes is not None
     khz = p.bandwidth_hz / 1000
-    _echo_json({
+    echo_json({
         "preset": p.name,
         "sf": p.spreading_factor,
         "bw_khz": int(khz) if khz.is_integer() else khz,
@@ -151,7 +149,7 @@ def run_sim(scenario: str, hours: float, seed: int, loss: float | None, as_json:
     with progress(f"simulating {hours:g} h of {scenario}", enabled=False if as_json else None):
         result = run_scenario(_scenario(scenario), hours, seed=seed, loss=loss)
     if as_json:
-        _echo_json(result)
+        echo_json(result)
         return
     p, d, reach = result["packets"], result["direct"], result["broadcast_reach"]
     util = result["channel_utilisation_percent"]

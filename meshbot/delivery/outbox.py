@@ -54,12 +54,13 @@ class Outgoing:
         return self.destination != BROADCAST_NUM
 
 
-def enqueue(session: Session, message: Outgoing, now: float, want_ack: bool) -> list[int]:
+def enqueue(session: Session, message: Outgoing, now: float, want_ack: bool, after: int | None = None) -> list[int]:
     """Add the row(s) in the caller's transaction, so they commit with the state they report;
     returns their ids, first part first.
 
     Parts of a split text are chained by `after_id`: each goes only once the one before
-    it is done (acked, for a direct message), so they arrive in order.
+    it is done (acked, for a direct message), so they arrive in order. `after` chains the
+    first part the same way to another row (an answer goes after the broadcast it reports).
     """
     text = message.text
     if not message.is_direct or message.priority == Priority.ALERT:
@@ -71,7 +72,7 @@ def enqueue(session: Session, message: Outgoing, now: float, want_ack: bool) -> 
             "destination": message.destination, "channel": message.channel, "text": part,
             "priority": int(message.priority), "want_ack": want_ack and message.is_direct, "state": "pending",
             "attempts": 0, "created": now, "not_before": now + message.delay_s,
-            "after_id": ids[-1] if ids else None, "alert_app": message.alert_app, "airtime_s": 0.0,
+            "after_id": ids[-1] if ids else after, "alert_app": message.alert_app, "airtime_s": 0.0,
         }
         ids.append(connection.execute(_QUEUE, row).inserted_primary_key[0])
     return ids

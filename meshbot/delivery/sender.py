@@ -269,6 +269,8 @@ class Sender:
                 return item
             before = db.get(OutboxItem, item.after_id)
             state = before.state if before is not None else "acked"
+            if state in _PART_DEAD and before.destination != item.destination:  # type: ignore[union-attr]
+                return item  # an answer waits for the broadcast it reports, it does not die with it
             if state in _PART_DEAD:
                 item.state, item.error = state, "an earlier part was not delivered"
                 db.add(item)

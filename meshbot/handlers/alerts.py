@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from meshbot.alerts import emergency, emergency_end
 from meshbot.alerts import policy as alerts
-
-from meshbot.alerts import emergency
-from meshbot.handlers.context import Context, Reply
-from meshbot.people.members import display_name
 from meshbot.delivery.outbox import Outgoing, Priority
+from meshbot.handlers.context import Context, Reply
+from meshbot.inbound import gate
+from meshbot.people.members import display_name
 from protocol import Ack, EmergencyMode, Helping, Safe, Update, replies
 from protocol import Alert as AlertCommand
 from protocol.vocab import VERB_NAMES
@@ -36,13 +36,7 @@ def raise_alert(ctx: Context, cmd: AlertCommand) -> Reply:
         text = replies.alert_sent_unverified(short_id, lang=ctx.lang)
     else:
         text = replies.alert_pending(short_id, ctx.settings.alert_confirm_minutes, lang=ctx.lang)
-    return Reply(text, raised.notices, delay_s=_after(raised.notices))
-
-
-def _after(notices: tuple[Outgoing, ...]) -> float:
-    """The answer waits for the first broadcast among `notices` (its flood, then the answer)."""
-    waits = [n.delay_s for n in notices if not n.is_direct]
-    return min(waits) + 1.0 if waits else 0.0
+    return Reply(text, raised.notices, after_broadcast=True)
 
 
 def _live(ctx: Context, ref: str) -> Alert | None:
@@ -59,7 +53,7 @@ def cancel_alert(ctx: Context, alert: Alert | None, ref: str) -> Reply:
     if not alerts.may_change(ctx.sender, alert, ctx.authenticated):
         return Reply(replies.not_yours(ref, lang=ctx.lang))
     notices = alerts.cancel(ctx.session, alert, ctx.sender.node_num, ctx.now, ctx.settings)
-    return Reply(replies.cancelled(ref, lang=ctx.lang), notices, delay_s=_after(notices))
+    return Reply(replies.cancelled(ref, lang=ctx.lang), notices, after_broadcast=True)
 
 
 def update_alert(ctx: Context, cmd: Update) -> Reply:
@@ -73,7 +67,7 @@ def update_alert(ctx: Context, cmd: Update) -> Reply:
     notices = alerts.update(ctx.session, alert, cmd.text, cmd.place, ctx.sender.node_num, ctx.now, ctx.settings)
     if alert.status == "pending":
         return Reply(replies.alert_pending(cmd.ref, ctx.settings.alert_confirm_minutes, lang=ctx.lang))
-    return Reply(replies.alert_updated(cmd.ref, lang=ctx.lang), notices, delay_s=_after(notices))
+    return Reply(replies.alert_updated(cmd.ref, lang=ctx.lang), notices, after_broadcast=True)
 
 
 def acknowledge(ctx: Context, cmd: Ack) -> Reply:
@@ -82,12 +76,13 @@ def acknowledge(ctx: Context, cmd: Ack) -> Reply:
     if alert is None:
         return Reply(replies.alert_not_active(cmd.ref, lang=ctx.lang))
     if alert.status == "pending":
-        if ctx.sender.role not in alerts.CONFIRMERS:
+        confirmer = gate.standing(ctx, alerts.CONFIRMERS)
+        if confirmer is gate.Standing.WITHOUT_ROLE:
             return Reply(replies.alert_not_active(cmd.ref, lang=ctx.lang))
-        if not ctx.acts_as(*alerts.CONFIRMERS):  # the role, but no proof it is them
+        if confirmer is gate.Standing.UNPROVEN:  # the role, but no proof it is them
             return Reply(replies.confirm_by_dm(cmd.ref, lang=ctx.lang))
         notices = alerts.confirm(ctx.session, alert, ctx.sender.node_num, ctx.now, ctx.settings)
-        return Reply(replies.alert_confirmed(cmd.ref, lang=ctx.lang), notices, delay_s=_after(notices))
+        return Reply(replies.alert_confirmed(cmd.ref, lang=ctx.lang), notices, after_broadcast=True)
     alerts.respond(ctx.session, alert, ctx.sender.node_num, "ok", ctx.now)
     alerts.withdraw_repeats(ctx.session, alert, ctx.sender.node_num)
     return Reply(replies.alert_acknowledged(cmd.ref, lang=ctx.lang))
@@ -122,10 +117,8 @@ def mark_safe(ctx: Context, cmd: Safe) -> Reply:
 
 
 def emergency_mode(ctx: Context, cmd: EmergencyMode) -> Reply:
-    """EMERGENCY ON/OFF: the committee, by PKI DM (the gate checks it first; checked again
-    here so the handler is safe on its own); everyone else is pointed at what they can do."""
-    if not ctx.acts_as(*alerts.CONFIRMERS):
-        return Reply(replies.committee_only(_verb(ctx, "emergency"), lang=ctx.lang))
+    """EMERGENCY ON/OFF: only the committee by PKI DM gets here (the gate's `PRIVILEGED`
+    table refuses everyone else before any handler runs)."""
     current = emergency.current(ctx.session, ctx.sender.community)
     if cmd.on:
         if current is not None:
@@ -136,6 +129,6 @@ def emergency_mode(ctx: Context, cmd: EmergencyMode) -> Reply:
         return Reply(replies.emergency_started(ctx.settings.emergency_hours, lang=ctx.lang), notices)
     if current is None:
         return Reply(replies.emergency_not_on(lang=ctx.lang))
-    notices = emergency.end(ctx.session, ctx.settings, ctx.now, current)
+    notices = emergency_end.end(ctx.session, ctx.settings, ctx.now, current)
     return Reply(replies.emergency_ended(lang=ctx.lang), notices)
 

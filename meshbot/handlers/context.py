@@ -49,5 +49,6 @@ class Reply:
 
     text: str
     notices: tuple[Outgoing, ...] = field(default=())
-    delay_s: float = 0.0
-    """Hold the answer this long: an alert's broadcast goes first, the answer after its flood."""
+    after_broadcast: bool = False
+    """Send the answer only once the first broadcast among `notices` is on air (an alert's
+    sender hears "broadcast to all" after it was)."""

@@ -91,7 +91,7 @@ def _consumed(ids: list[int], shown: Container[int], count: int) -> int:
 
 def _save(ctx: Context, title: str, remaining: list[int], shown: int, total: int) -> None:
     """Keep the ids not shown yet for MORE (plain statements: this runs on every LIST).
-    Expired rows of other nodes are cleared by housekeeping (`expire_due`)."""
+    Expired rows of other nodes are cleared by housekeeping (`board.expiry.expire_due`)."""
     connection = ctx.session.connection()
     node = ctx.sender.node_num
     if not remaining:

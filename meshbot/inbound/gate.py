@@ -13,12 +13,14 @@ flagged (`refuse_changed_key`). Flags are rows the committee lists (`meshbot fla
 the committee also gets a DM, at most once an hour per node and reason.
 
 Handlers whose effect merely depends on the role (not refused, but treated differently)
-ask `ctx.acts_as("committee", ...)`, which applies the same proof.
+ask the gate too: `standing(ctx, roles)` says whether the sender lacks the role, holds
+it without proof, or holds it and proved it; `ctx.acts_as(...)` is the last of those.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import enum
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
 from sqlmodel import Session, col, select
@@ -74,6 +76,23 @@ def check(ctx: Context, verb: str, text: str) -> Reply | None:
         return Refusal(f"{_verb(verb, 'en')} only by a private (PKI) DM from your own radio. "
                      "Refused; the committee is told.", notices)
     return None
+
+
+class Standing(enum.Enum):
+    """How a sender stands for a role-dependent effect."""
+
+    WITHOUT_ROLE = "without_role"
+    UNPROVEN = "unproven"
+    """Holds the role, but the text did not prove who sent it (a channel or a plain DM)."""
+    PROVEN = "proven"
+
+
+def standing(ctx: Context, roles: Iterable[str]) -> Standing:
+    """For a handler whose answer depends on the sender's role (OK on a waiting alert
+    confirms it from the committee, and is an ordinary OK from anyone else)."""
+    if ctx.sender.role not in tuple(roles):
+        return Standing.WITHOUT_ROLE
+    return Standing.PROVEN if ctx.authenticated else Standing.UNPROVEN
 
 
 def admit(ctx: Context, verb: str, text: str) -> None:

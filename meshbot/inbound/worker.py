@@ -228,9 +228,13 @@ class Worker:
 
     def _queue(self, db, to_node: int, reply: Reply, now: float) -> None:  # type: ignore[no-untyped-def]
         want_ack = self._settings.reply_want_ack
-        enqueue(db, Outgoing(reply.text, to_node, Priority.REPLY, delay_s=reply.delay_s), now, want_ack)
+        broadcasts = [n for n in reply.notices if not n.is_direct] if reply.after_broadcast else []
+        first = min(broadcasts, key=lambda n: n.delay_s, default=None)
+        after = enqueue(db, first, now, want_ack)[-1] if first is not None else None
+        enqueue(db, Outgoing(reply.text, to_node, Priority.REPLY), now, want_ack, after=after)
         for notice in reply.notices:
-            enqueue(db, notice, now, want_ack)
+            if notice is not first:
+                enqueue(db, notice, now, want_ack)
 
     def _apologise(self, message: Inbound, now: float) -> str | None:
         """Record the packet as seen with an apology, so a failure is answered once, not looped."""

@@ -6,7 +6,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from meshbot.ops.board_files import board_file
-from meshbot.ops.doctor import Finding, Status
+from meshbot.ops.findings import Finding, Status
 from store import database_url
 from store.schema import SchemaMismatch, Status as Schema, revision_of
 

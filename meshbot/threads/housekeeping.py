@@ -1,27 +1,14 @@
-"""Periodic chores: postings and alerts past their time leave the board; old data is purged."""
+"""Retention: what the board no longer needs is purged after `retention_days`.
+
+What leaves the board at its time (postings, alerts, pages) is `meshbot.board.expiry`."""
 
 from __future__ import annotations
 
 from sqlalchemy import Table, delete, or_, update
 from sqlmodel import Session, SQLModel, col, select
 
-from meshbot.board.claims import expire_postings
 from store import Alert, Match, OutboxItem, Posting, SeenPacket
-from store.models import PageState, SecurityFlag
-
-
-def expire_due(session: Session, now: float) -> int:
-    """Mark postings and active alerts whose time has passed; returns how many.
-
-    Postings go through the matcher (`expire_postings`): each author is told once, and
-    matches nobody accepted yet are cancelled.
-    """
-    postings = expire_postings(session, now)
-    alerts = session.execute(
-        update(Alert).where(Alert.status == "active", Alert.expires <= now).values(status="expired")
-    )
-    session.execute(delete(PageState).where(col(PageState.expires) <= now))  # MORE has nothing left there
-    return postings + (alerts.rowcount or 0)
+from store.models import SecurityFlag
 
 
 DAY_S = 86_400.0
