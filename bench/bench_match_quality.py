@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from meshbot.board.match_quality import incremental, read_board, read_truth, whole_board
-from meshbot.settings import build_settings
+from meshbot.settings_sources import build_settings
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "matching_eval"
 BOARDS = {"main": ("board.txt", "truth.txt"), "heldout": ("heldout_board.txt", "heldout_truth.txt"),

@@ -11,7 +11,7 @@ from meshbot.board import committee
 from meshbot.board.board_pass import rematch_board
 from meshbot.papers.needs_map import build_map
 from meshbot.papers.periods import Window
-from meshbot.settings import build_settings
+from meshbot.settings_sources import build_settings
 from store import Match, session
 from tests.conftest import Board
 

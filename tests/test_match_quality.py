@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from meshbot.board.match_quality import Score, incremental, read_board, read_truth, whole_board
-from meshbot.settings import Settings, build_settings
+from meshbot.settings import Settings
+from meshbot.settings_sources import build_settings
 
 DATA = Path(__file__).parent / "data" / "matching_eval"
 ZONES = {"olmo": "elm", "roble": "oak", "pino": "pine", "arce": "maple"}

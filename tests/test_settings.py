@@ -11,12 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from meshbot.settings import (
-    Settings,
-    SettingsError,
-    load_settings,
-    load_settings_with_sources,
-)
+from meshbot.settings import Settings, SettingsError
+from meshbot.settings_sources import load_settings, load_settings_with_sources
 from meshbot.settings_text import markdown_table, render_document, template
 
 ROOT = Path(__file__).resolve().parents[1]

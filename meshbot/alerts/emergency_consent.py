@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from sqlmodel import Session, select
 
 from meshbot.board import claim_replies
+from meshbot.board.claims import db_lang_of as lang_of  # the language each resident last wrote in
 from meshbot.people.members import display_name, name_of
 from meshbot.delivery.outbox import Outgoing, Priority
 from meshbot.papers.periods import local, zone_of
@@ -47,14 +48,6 @@ def step_of(db: Session, match: Match | None) -> PlanStep | None:
     if match is None or match.id is None:
         return None
     return db.exec(select(PlanStep).where(PlanStep.match_id == match.id, PlanStep.status == "planned")).first()
-
-
-def lang_of(db: Session) -> LangOf:
-    def lang(node: int) -> str:
-        member = db.get(Member, node)
-        return member.lang if member is not None and member.lang else "en"
-
-    return lang
 
 
 def what_of(posting: Posting, step: PlanStep) -> str:

@@ -42,8 +42,8 @@ SUGGESTIONS_PER_NEED = 2
 
 
 @dataclass(frozen=True)
-class Supply:
-    """An open offer and how much of it earlier plans already gave away."""
+class _Lot:
+    """What an offer and a need both say: what, how much, where."""
 
     id: int
     category: str
@@ -51,9 +51,6 @@ class Supply:
     quantity: float | None
     unit: str | None
     zone: str | None
-    author: int
-    created: float
-    used: float = 0.0
 
     @property
     def amount(self) -> float:
@@ -61,23 +58,22 @@ class Supply:
 
 
 @dataclass(frozen=True)
-class Demand:
+class Supply(_Lot):
+    """An open offer and how much of it earlier plans already gave away."""
+
+    author: int
+    created: float
+    used: float = 0.0
+
+
+@dataclass(frozen=True)
+class Demand(_Lot):
     """An open need and how much of it earlier plans already cover."""
 
-    id: int
-    category: str
-    item: str
-    quantity: float | None
-    unit: str | None
-    zone: str | None
     urgency: str
     author: int
     created: float
     covered: float = 0.0
-
-    @property
-    def amount(self) -> float:
-        return self.quantity if self.quantity is not None else 1.0
 
     @property
     def critical(self) -> bool:

@@ -189,17 +189,28 @@ def _is_live(match: Match | None) -> bool:
     return match is not None and match.status == LIVE and not match.held
 
 
+def _sides_and_party(
+    db: Session, match: Match | None, ref: str, actor: int, lang: str,
+) -> tuple[Match, Sides, Party] | str:
+    """The live match, its sides and the sender's side; else the answer why not."""
+    if match is None or not _is_live(match):
+        return replies.not_found(ref, lang=lang)
+    sides = sides_of(db, match)
+    party = sides.of(actor)
+    if party is None:
+        return replies.not_party(ref, lang=lang)
+    return match, sides, party
+
+
 def accept(
     db: Session, match: Match | None, ref: str, actor: int, now: float, lang_of: LangOf,
 ) -> tuple[str, list[Outgoing]]:
     """TAKE m5: the sender accepts the match; the other side is told (once)."""
     lang = lang_of(actor)
-    if match is None or not _is_live(match):
-        return replies.not_found(ref, lang=lang), []
-    sides = sides_of(db, match)
-    party = sides.of(actor)
-    if party is None:
-        return replies.not_party(ref, lang=lang), []
+    found = _sides_and_party(db, match, ref, actor, lang)
+    if isinstance(found, str):
+        return found, []
+    match, sides, party = found
     other = sides.other(party)
     notices: list[Outgoing] = []
     if match.accepted is None:
@@ -264,12 +275,10 @@ def withdraw(
     """CANCEL m5 from either side: the match is off, the other side is told, and both
     postings go on to the next in line (never back to each other)."""
     lang = lang_of(actor)
-    if match is None or not _is_live(match):
-        return replies.not_found(ref, lang=lang), []
-    sides = sides_of(db, match)
-    party = sides.of(actor)
-    if party is None:
-        return replies.not_party(ref, lang=lang), []
+    found = _sides_and_party(db, match, ref, actor, lang)
+    if isinstance(found, str):
+        return found, []
+    match, sides, party = found
     close(db, match, now, "withdrawn")
     other = sides.other(party)
     notices = [dm(other.node, replies.counterpart_cancelled(ref, sides.what_for(other), lang=lang_of(other.node)))]

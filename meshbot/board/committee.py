@@ -5,16 +5,15 @@ Each changes rows in the caller's transaction and returns the texts to send.
 
 from __future__ import annotations
 
-
 from sqlmodel import Session
 
+from meshbot.board.claims import ClaimError, announce, close, code_of, db_lang_of, dm, posting_ref, rematch_and_announce, sides_of
 from meshbot.board.matcher import LIVE, Proposal, available_of, sync
 from meshbot.board.matching.units import EPSILON, convert, nice
 from meshbot.delivery.outbox import Outgoing
 from meshbot.settings import Settings
 from protocol import replies
 from store import Match, Posting
-from meshbot.board.claims import ClaimError, announce, close, code_of, db_lang_of, dm, posting_ref, rematch_and_announce, sides_of
 
 
 def approve(db: Session, match: Match | None, now: float, settings: Settings) -> list[Outgoing]:

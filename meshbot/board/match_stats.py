@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from meshbot.board.views import match_state
 from store import Match, Posting
 
 DAY_S = 86_400.0
@@ -42,14 +43,6 @@ class MatchStats:
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "fill_rate": self.fill_rate}
-
-
-def _state(m: Match) -> str:
-    if m.status == "proposed":
-        return "held" if m.held else "accepted" if m.accepted is not None else "waiting"
-    if m.status == "cancelled":
-        return m.reason or "cancelled"
-    return m.status
 
 
 def _ordered(counts: Counter[str]) -> dict[str, int]:
@@ -93,5 +86,5 @@ def match_stats(db: Session, now: float, days: float | None = None, community: s
         offers_posted=len(offers),
         offers_unneeded=len(unneeded),
         offers_unneeded_by_category=_ordered(Counter(o.category for o in unneeded)),
-        matches_by_state=_ordered(Counter(_state(m) for m in matches)),
+        matches_by_state=_ordered(Counter(match_state(m) for m in matches)),
     )

@@ -16,7 +16,8 @@ import click
 from hardware.link import LinkDown, parse_node_id
 from meshbot.cli.group import MeshbotGroup
 from meshbot.cli.shared import echo_json, engine_of, require_board, settings_of
-from meshbot.settings import SettingsError, parse_assignment
+from meshbot.settings import SettingsError
+from meshbot.settings_sources import parse_assignment
 
 log = logging.getLogger("meshbot")
 

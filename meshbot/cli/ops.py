@@ -14,7 +14,8 @@ from pathlib import Path
 import click
 
 from meshbot.cli.shared import echo_json, loaded_settings_of
-from meshbot.settings import Settings, SettingsError, build_settings, config_path, parse_assignment
+from meshbot.settings import Settings, SettingsError
+from meshbot.settings_sources import build_settings, config_path, parse_assignment
 
 
 # -- config -------------------------------------------------------------------------------

@@ -13,8 +13,8 @@ from typing import Any
 import click
 from rich.console import Console
 
-from meshbot.papers.periods import PERIOD_DAYS, PeriodError, local, month_of, month_window, rolling, zone_of
 from meshbot.cli.shared import board_of, match_number
+from meshbot.papers.periods import PERIOD_DAYS, PeriodError, local, month_of, month_window, rolling, zone_of
 from meshbot.settings import Settings
 
 COMMUNITY_HELP = "Only this community (default: every community on this station)."

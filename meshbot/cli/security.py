@@ -60,6 +60,17 @@ def _new_key(key_file: Path | None) -> Any:
         raise click.ClickException(str(exc)) from exc
 
 
+def _under_new_key(change: Any, engine: Any, key_file: Path | None, settings: Settings) -> tuple[Any, Any]:
+    """`init` or `rekey` with a new passphrase or key file: (the key's record, the new key)."""
+    from store.crypto import KeyProblem
+
+    new = _new_key(key_file)
+    try:
+        return change(engine, new, settings.kdf_strength, time.time(), laptop_actor()), new
+    except KeyProblem as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 # -- the key ------------------------------------------------------------------------------
 
 
@@ -76,15 +87,10 @@ def init(ctx: click.Context, key_file: Path | None) -> None:
     from meshbot.inbound.identity import station_keys
     from meshbot.security.keys import init as init_keys
     from store import session
-    from store.crypto import KeyProblem
 
     settings = settings_of(ctx)
     engine = _plain_engine(settings)
-    new = _new_key(key_file)
-    try:
-        meta = init_keys(engine, new, settings.kdf_strength, time.time(), laptop_actor())
-    except KeyProblem as exc:
-        raise click.ClickException(str(exc)) from exc
+    meta, new = _under_new_key(init_keys, engine, key_file, settings)
     with session(engine) as db:
         keys = station_keys(db)
     assert keys is not None
@@ -108,15 +114,9 @@ def rekey(ctx: click.Context, key_file: Path | None) -> None:
     Backups taken before still need the old passphrase or key file.
     """
     from meshbot.security.keys import rekey as rotate
-    from store.crypto import KeyProblem
 
     settings = settings_of(ctx)
-    engine = engine_of(settings)
-    new = _new_key(key_file)
-    try:
-        meta = rotate(engine, new, settings.kdf_strength, time.time(), laptop_actor())
-    except KeyProblem as exc:
-        raise click.ClickException(str(exc)) from exc
+    meta, new = _under_new_key(rotate, engine_of(settings), key_file, settings)
     click.echo(f"New data key {meta.key_id} ({meta.kdf}). Old backups still need the old key.")
     if key_file is not None:
         click.echo(f"Set key_file = \"{new.key_file}\" in the config before the next start.")

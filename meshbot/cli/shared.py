@@ -18,7 +18,8 @@ from click.core import ParameterSource
 from sqlalchemy.engine import Engine
 
 from meshbot.cli.group import BUSY_MESSAGE, is_busy
-from meshbot.settings import LoadedSettings, Settings, SettingsError, load_settings, load_settings_with_sources
+from meshbot.settings import Settings, SettingsError
+from meshbot.settings_sources import LoadedSettings, load_settings, load_settings_with_sources
 
 
 def settings_of(ctx: click.Context, **overrides: Any) -> Settings:

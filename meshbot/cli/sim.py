@@ -16,9 +16,8 @@ from typing import Any
 
 import click
 
-from meshbot.cli.shared import echo_json
-
 from hardware.airtime import MAX_LORA_PAYLOAD_LEN, PRESETS, get_preset, text_packet_bytes, time_on_air
+from meshbot.cli.shared import echo_json
 
 log = logging.getLogger("meshbot.sim")
 

@@ -26,12 +26,12 @@ from types import MappingProxyType
 from sqlmodel import Session, col, select
 
 from hardware.link import node_id
-from meshbot.security import audit
+from meshbot.delivery.outbox import Outgoing, Priority
 from meshbot.handlers.context import Context, Reply
 from meshbot.inbound.identity import fingerprint
 from meshbot.people.members import display_name
 from meshbot.people.membership import COMMITTEE_ROLES
-from meshbot.delivery.outbox import Outgoing, Priority
+from meshbot.security import audit
 from protocol import replies
 from protocol.vocab import VERB_NAMES
 from store import Member

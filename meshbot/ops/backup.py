@@ -123,22 +123,29 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def _copy_checked(src: sqlite3.Connection, dst: sqlite3.Connection, journal_mode: str, what: str,
+                  on_progress: OnProgress | None) -> dict[str, int]:
+    """Copy src into dst (closed after), in `journal_mode`; a copy that fails its integrity
+    check is refused. Returns the rows per table of the copy."""
+    try:
+        _copy(src, dst, on_progress)
+        dst.execute(f"PRAGMA journal_mode={journal_mode}")
+        problem = _integrity(dst)
+        if problem != "ok":
+            raise BackupError(f"{what} failed its integrity check: {problem}")
+        return table_counts(dst)
+    finally:
+        dst.close()
+
+
 def _write_copy(db_file: Path, target: Path, on_progress: OnProgress | None) -> dict[str, int]:
     """A checked, durable copy of db_file at target (written aside, then renamed)."""
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
     src = _connect(db_file)
     try:
-        dst = sqlite3.connect(partial, isolation_level=None)
-        try:
-            _copy(src, dst, on_progress)
-            dst.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
-            problem = _integrity(dst)
-            if problem != "ok":
-                raise BackupError(f"the copy failed its integrity check: {problem}")
-            tables = table_counts(dst)
-        finally:
-            dst.close()
+        # a backup is one self-contained file: no WAL beside it
+        tables = _copy_checked(src, sqlite3.connect(partial, isolation_level=None), "DELETE", "the copy", on_progress)
     except sqlite3.Error as exc:
         partial.unlink(missing_ok=True)
         raise BackupError(f"cannot copy {db_file}: {exc}") from exc
@@ -234,16 +241,7 @@ def restore(
         db_file.parent.mkdir(parents=True, exist_ok=True)
     src = sqlite3.connect(f"{backup_file.resolve().as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None)
     try:
-        dst = _connect(db_file)
-        try:
-            _copy(src, dst, on_progress)
-            dst.execute("PRAGMA journal_mode=WAL")
-            problem = _integrity(dst)
-            if problem != "ok":
-                raise BackupError(f"the restored database failed its integrity check: {problem}")
-            tables = table_counts(dst)
-        finally:
-            dst.close()
+        tables = _copy_checked(src, _connect(db_file), "WAL", "the restored database", on_progress)
     except sqlite3.Error as exc:
         raise BackupError(f"cannot restore into {db_file}: {exc}") from exc
     finally:

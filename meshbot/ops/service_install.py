@@ -21,7 +21,7 @@ from typing import Any
 
 from meshbot.ops import service as svc
 from meshbot.ops.board_files import board_file
-from meshbot.settings import LoadedSettings
+from meshbot.settings_sources import LoadedSettings
 
 SERVICE_DB = Path("/var/lib/meshbot/meshbot.db")
 """The board of a service whose settings name none: inside its StateDirectory."""
