@@ -135,6 +135,33 @@ def test_stale_notices_are_dropped_not_sent(air: Air) -> None:
     assert [(r.state, r.error) for r in air.rows()] == [("dropped", "stale"), ("sent", None)]
 
 
+def _answer_after_broadcast(air: Air, broadcast: Outgoing, answer: str) -> None:
+    """What the worker queues for an alert's sender: the broadcast, then the answer chained to it."""
+    with session(air.daemon.engine) as db, db.begin():
+        [broadcast_id] = enqueue(db, broadcast, air.mesh.now(), False)
+        enqueue(db, Outgoing(answer, ANA, Priority.REPLY), air.mesh.now(), False, after=broadcast_id)
+
+
+def test_an_answer_chained_after_a_broadcast_goes_only_once_the_broadcast_is_on_air(air: Air) -> None:
+    _answer_after_broadcast(air, Outgoing("ALERT a1 flood", BROADCAST_NUM, Priority.ALERT, delay_s=8.0),
+                            "Alert a1 broadcast to all.")
+    air.mesh.advance(60)
+    assert [e.text for e in air.bot_tx()] == ["ALERT a1 flood", "Alert a1 broadcast to all."]
+    broadcast, answer = air.rows()
+    assert broadcast.sent_at is not None and answer.sent_at is not None
+    assert broadcast.sent_at >= broadcast.not_before and answer.sent_at > broadcast.sent_at
+
+
+def test_an_answer_chained_after_a_broadcast_that_was_dropped_still_goes(air: Air) -> None:
+    air.daemon.link.close()  # the radio is away for a day: the broadcast notice goes stale
+    _answer_after_broadcast(air, Outgoing("Board: 3 new offers", BROADCAST_NUM, Priority.NOTICE), "your answer")
+    air.mesh.advance(air.settings.stale_notice_hours * 3600 + 60)
+    air.daemon.link.connect()
+    air.mesh.advance(30)
+    assert air.mesh.node(ANA).texts() == ["your answer"]
+    assert [(r.state, r.error) for r in air.rows()] == [("dropped", "stale"), ("sent", None)]
+
+
 def test_a_long_text_arrives_in_numbered_parts_in_order(tmp_path: Path) -> None:
     air = Air(tmp_path / "m.db", loss=0.2)  # one packet in five lost on every link
     long_text = " ".join(f"word{i}" for i in range(90))  # ~600 bytes
