@@ -9,7 +9,7 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from hardware.link import BROADCAST_NUM
-from meshbot.delivery.privacy import coarse
+from meshbot.delivery.privacy import as_sent
 from protocol.replies import split
 from store import OutboxItem
 
@@ -53,6 +53,11 @@ class Outgoing:
     def is_direct(self) -> bool:
         return self.destination != BROADCAST_NUM
 
+    @property
+    def everyone_reads(self) -> bool:
+        """A broadcast, or an alert (its DM repeats are the broadcast's words)."""
+        return not self.is_direct or self.priority == Priority.ALERT
+
 
 def enqueue(session: Session, message: Outgoing, now: float, want_ack: bool, after: int | None = None) -> list[int]:
     """Add the row(s) in the caller's transaction, so they commit with the state they report;
@@ -62,9 +67,7 @@ def enqueue(session: Session, message: Outgoing, now: float, want_ack: bool, aft
     it is done (acked, for a direct message), so they arrive in order. `after` chains the
     first part the same way to another row (an answer goes after the broadcast it reports).
     """
-    text = message.text
-    if not message.is_direct or message.priority == Priority.ALERT:
-        text = coarse(text)  # everyone may read it: zones and streets, never a door or a phone
+    text = as_sent(message.text, everyone_reads=message.everyone_reads)
     connection = session.connection()
     ids: list[int] = []
     for part in split(text or "…"):

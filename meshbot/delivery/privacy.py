@@ -5,8 +5,8 @@ to all names zones and streets, never a door: `fire at 12 Elm St, call 555 123 4
 goes on air as `fire at Elm St, call`. The exact words stay in the database (encrypted)
 and in the direct messages to the people matched with it and to the committee.
 
-`coarse` is applied where every broadcast passes (`meshbot.delivery.outbox.enqueue`), so no
-handler can forget it; handlers that build broadcast text may call it too (it is
+`coarse` is applied where every broadcast passes (`as_sent`, called by
+`meshbot.delivery.outbox.enqueue` for every row), so no handler can forget it; handlers that build broadcast text may call it too (it is
 idempotent). It errs on the side of removing: a count right before a street name
 (`3 families Elm St`) loses its number too.
 """
@@ -87,3 +87,9 @@ def coarse(text: str) -> str:
     out = _SPACE_BEFORE_PUNCT.sub(r"\1", out)
     out = _SPACES.sub(" ", out)
     return out.strip(" ,;")
+
+
+def as_sent(text: str, *, everyone_reads: bool) -> str:
+    """The words as they go on air: zones and streets, never a door or a phone, when
+    everyone on the channel may read them; a direct message keeps its exact words."""
+    return coarse(text) if everyone_reads else text
