@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from hardware.link import LinkDown, NodeInfo, RadioLink
 from meshbot.alerts import alert_ref, answered, broadcast, committee, on_air_text, respond
-from meshbot.members import name_of
+from meshbot.alert_roll import names, roll_call
 from meshbot.outbox import Outgoing, Priority, enqueue
 from meshbot.settings import Settings
 from protocol import replies
@@ -84,20 +84,16 @@ def _targets(db: Session, alert: Alert, known: Mapping[int, float | None], limit
     return sorted(candidates, key=order)[:limit]
 
 
-def _roll_call(db: Session, alert: Alert, settings: Settings) -> list[Outgoing]:
-    """After the last repeat, the sender and the committee hear who answered."""
-    got = answered(db, alert)
-    count = {kind: sum(kind in kinds for kinds in got.values()) for kind in ("ok", "helping", "safe")}
-    count["ok"] += sum("confirm" in kinds and "ok" not in kinds for kinds in got.values())
-    members = db.exec(select(Member.node_num).where(Member.community == alert.community)).all()
-    silent = len(set(members) - set(got) - {alert.sender})
-    helpers = [name_of(db, n) for n, kinds in got.items() if "helping" in kinds][:4]
+def _roll_call(db: Session, alert: Alert, known: Mapping[int, float | None]) -> list[Outgoing]:
+    """After the last repeat, the sender and the committee hear who has it, every radio counted."""
+    roll = roll_call(db, alert, known)
+    helpers = names(db, roll.helping[:4])
     people = {alert.sender: db.get(Member, alert.sender)} | {m.node_num: m for m in committee(db, alert.community)}
     out = []
     for num, member in people.items():
         lang = member.lang if member is not None and member.lang else "en"
-        text = replies.alert_roll_call(alert_ref(alert), count["ok"], count["helping"], count["safe"],
-                                       silent, helpers, lang=lang)
+        text = replies.alert_roll_call(alert_ref(alert), len(roll.ok), len(roll.helping), len(roll.safe),
+                                       len(roll.not_heard), helpers, lang=lang, radio_only=len(roll.radio_only))
         out.append(Outgoing(text, num, Priority.NOTICE))
     return out
 
@@ -115,7 +111,7 @@ def _repeat(db: Session, alert: Alert, known: Mapping[int, float | None], now: f
     alert.repeats_done = round_no
     db.add(alert)
     if round_no == len(settings.alert_repeat_minutes):
-        for notice in _roll_call(db, alert, settings):
+        for notice in _roll_call(db, alert, known):
             enqueue(db, notice, now, settings.reply_want_ack)
     log.info("alert %s repeat %d: %d DM(s)", alert_ref(alert), round_no, sent)
     return sent

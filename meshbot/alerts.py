@@ -22,7 +22,6 @@ The rules (docs/alerts.md says them for people):
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -269,25 +268,4 @@ def answered(db: Session, alert: Alert) -> dict[int, set[str]]:
         select(AlertResponse.node, AlertResponse.kind).where(AlertResponse.alert_id == alert.id)
     ).all():
         out.setdefault(int(node), set()).add(kind)
-    return out
-
-
-def responses_by_kind(db: Session, alert: Alert, community_members: Iterable[Member]) -> dict[str, list[str]]:
-    """Names of who is safe, helping, acknowledged, and who has not been heard from."""
-    got = answered(db, alert)
-    out: dict[str, list[str]] = {"safe": [], "helping": [], "ok": [], "delivered": [], "not_heard": []}
-    for member in community_members:
-        if member.node_num == alert.sender:
-            continue
-        kinds = got.get(member.node_num, set())
-        name = display_name(member)
-        for kind in ("safe", "helping"):
-            if kind in kinds:
-                out[kind].append(name)
-        if kinds & {"ok", "confirm"}:
-            out["ok"].append(name)
-        if kinds == {"delivered"}:
-            out["delivered"].append(name)
-        if not kinds:
-            out["not_heard"].append(name)
     return out

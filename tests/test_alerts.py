@@ -266,7 +266,8 @@ def test_capped_rounds_take_turns_and_the_last_one_tells_who_answered(tmp_path) 
     assert set(rounds[0]) | set(rounds[1]) | set(rounds[2]) == set(known) | {CARO, DAVE}  # turns: all 50
     assert not set(rounds[0]) & set(rounds[1])
     roll = [o.text for o in town.outbox(EVA) if o.text.startswith("a1:")]
-    assert roll == ["a1: 0 OK, 1 helping, 1 safe, 2 not heard. Helping: Ana !000000a1"]
+    # every radio counts: the 48 the radio heard and the committee never answered
+    assert roll == ["a1: 0 OK, 1 helping, 1 safe, 0 on their radio, 50 not heard. Helping: Ana !000000a1"]
     assert [o.text for o in town.outbox(CARO) if o.text.startswith("a1:")] == roll
 
 
@@ -328,3 +329,33 @@ def test_every_alert_reply_fits_one_packet(lang: str) -> None:
     for text in texts:
         assert 0 < len(text.encode("utf-8")) <= 200, text
     assert replies.alert_on_air("a1", long, None, "x")[1].endswith("…")  # the headline was cut to fit
+
+
+def test_the_roll_call_and_alert_show_count_every_radio_not_only_members(town: Board) -> None:
+    """Radios that never sent JOIN count: 0x77's radio ACKed a repeat, 0x78's owner said OK,
+    0x79 stayed silent; so did the members who never answered."""
+    town.send(EVA, "ALERT fire @school")
+    known = {0x77: None, 0x78: None, 0x79: None}
+    town.clock.advance(10 * MINUTE)
+    _tick(town, known)
+    copy_77 = [o for o in town.outbox(0x77) if o.text.startswith("ALERT a1")][0]
+    with session(town.engine) as db, db.begin():
+        row = db.get(OutboxItem, copy_77.id)
+        row.state, row.acked_at = "acked", town.clock.now  # type: ignore[union-attr]
+        db.add(row)
+    assert town.send(0x78, "OK a1") == replies.alert_acknowledged("a1")
+    _radio_gave_up(town)
+    for _ in town.settings.alert_repeat_minutes[1:]:
+        town.clock.advance(10 * MINUTE)
+        _tick(town, known)
+        _radio_gave_up(town)
+    silent = 5  # 0x79, Ana, Ben and the committee (Caro, Dave)
+    expected = f"a1: 1 OK, 0 helping, 0 safe, 1 on their radio, {silent} not heard."
+    assert [o.text for o in town.outbox(EVA) if o.text.startswith("a1:")] == [expected]
+    assert [o.text for o in town.outbox(CARO) if o.text.startswith("a1:")] == [expected]
+    shown = CliRunner().invoke(main, ["--db", str(town.path), "alert", "show", "a1"])
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    assert "Radio got it (1): !00000077" in lines
+    assert any(line.startswith("Acknowledged (1): ") for line in lines), shown.output
+    assert any(line.startswith(f"Not heard from ({silent}): ") and "!00000079" in line for line in lines)
