@@ -16,8 +16,9 @@ from collections.abc import Mapping
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from hardware.airtime import text_time_on_air
 from hardware.link import LinkDown, NodeInfo, RadioLink
-from meshbot.alerts import alert_ref, answered, broadcast, committee, on_air_text, respond
+from meshbot.alerts import alert_ref, answered, broadcast, committee, flood_count, on_air_text, respond
 from meshbot.alert_roll import names, roll_call
 from meshbot.outbox import Outgoing, Priority, enqueue
 from meshbot.settings import Settings
@@ -98,13 +99,36 @@ def _roll_call(db: Session, alert: Alert, known: Mapping[int, float | None]) -> 
     return out
 
 
+def repeat_allowance_s(db: Session, alert: Alert, text: str, settings: Settings) -> float:
+    """Airtime the repeats of `alert` may still take: `alert_repeat_airtime_share` of the
+    alert's own broadcasts, less what its repeats took (every try) or will take (one try
+    each for those still queued). The broadcasts reach nearly every radio, so repeats are
+    for the few that missed them and must not cost the mesh more than the alert did."""
+    own = text_time_on_air(text, settings.modem_preset, pki=False) * flood_count(settings)
+    dm = text_time_on_air(text, settings.modem_preset, pki=True)
+    copies = db.exec(
+        select(OutboxItem.state, OutboxItem.airtime_s)
+        .join(AlertCopy, col(AlertCopy.outbox_id) == col(OutboxItem.id))
+        .where(AlertCopy.alert_id == alert.id)
+    ).all()
+    spent = sum(dm if state in ("pending", "sending") and not airtime else airtime for state, airtime in copies)
+    return settings.alert_repeat_airtime_share * own - spent
+
+
 def _repeat(db: Session, alert: Alert, known: Mapping[int, float | None], now: float, settings: Settings) -> int:
-    """One repeat round: a DM (with want_ack) to each node that has not acknowledged."""
+    """One repeat round: a DM (with want_ack) to each node that has not acknowledged, as far
+    as the repeats' airtime allowance goes."""
     _record_deliveries(db, alert, now)
     round_no = alert.repeats_done + 1
     text = on_air_text(db, alert)
+    dm_s = text_time_on_air(text, settings.modem_preset, pki=True)
+    allowance = repeat_allowance_s(db, alert, text, settings)
     sent = 0
     for i, node in enumerate(_targets(db, alert, known, settings.alert_repeat_max_dms)):
+        if allowance < dm_s:
+            log.info("alert %s: repeats reached their airtime allowance", alert_ref(alert))
+            break
+        allowance -= dm_s
         ids = enqueue(db, Outgoing(text, node, Priority.ALERT, delay_s=i * REPEAT_SPACING_S), now, want_ack=True)
         db.add(AlertCopy(alert_id=alert.id or 0, round=round_no, node=node, outbox_id=ids[0], sent=now))
         sent += 1

@@ -98,12 +98,24 @@ def _channels(settings: Settings) -> list[int]:
     return [settings.channel_index] + ([extra] if extra >= 0 and extra != settings.channel_index else [])
 
 
-def _on_air(settings: Settings, text: str, ring: bool, after_s: float = 0.0) -> tuple[Outgoing, ...]:
-    """The broadcast text on every alert channel, then the ALERT_APP copies that ring
-    buzzers; the first after `after_s`, each next one FLOOD_CLEAR_S later, so no two collide."""
+def _floods(settings: Settings, ring: bool) -> list[tuple[int, bool]]:
+    """(channel, as ALERT_APP) of each flood one broadcast makes."""
     kinds = [(ch, False) for ch in _channels(settings)]
     if ring and settings.alert_app_packet:
         kinds += [(ch, True) for ch in _channels(settings)]
+    return kinds
+
+
+def flood_count(settings: Settings) -> int:
+    """How many floods an alert's broadcast makes: its text on each alert channel, and the
+    ALERT_APP copies when they are on."""
+    return len(_floods(settings, ring=True))
+
+
+def _on_air(settings: Settings, text: str, ring: bool, after_s: float = 0.0) -> tuple[Outgoing, ...]:
+    """The broadcast text on every alert channel, then the ALERT_APP copies that ring
+    buzzers; the first after `after_s`, each next one FLOOD_CLEAR_S later, so no two collide."""
+    kinds = _floods(settings, ring)
     return tuple(
         Outgoing(text, BROADCAST_NUM, Priority.ALERT, ch, alert_app=app, delay_s=after_s + i * FLOOD_CLEAR_S)
         for i, (ch, app) in enumerate(kinds)
