@@ -58,6 +58,7 @@ def delivery_policy(settings: Settings) -> DeliveryPolicy:
         busy_channel_pct=settings.busy_channel_pct,
         stale_after_s=settings.stale_notice_hours * 3600.0,
         broadcast_gap_s=settings.broadcast_gap_s,
+        alert_hop_limit=settings.alert_hop_limit,
         budget=AirtimeBudget(
             share=settings.airtime_budget_pct / 100.0,
             reserve=settings.budget_reserve_pct / 100.0,
