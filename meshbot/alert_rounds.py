@@ -1,6 +1,6 @@
 """The clock side of alerts: confirmation windows that close, repeat rounds, roll calls.
 
-Run from the daemon's housekeeping (`chores`, every minute). A resident's alert nobody on
+Run from the daemon's housekeeping (`meshbot.crisis_chores`, every minute). A resident's alert nobody on
 the committee answered in time goes out unverified; at each of `alert_repeat_minutes` an
 alert on air is sent again by DM to every node the bot knows of that has not acknowledged
 it (OK, HELPING, SAFE, or its radio's ACK of an earlier repeat), never to one that has;
@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from hardware.airtime import text_time_on_air
-from hardware.link import LinkDown, NodeInfo, RadioLink
+from hardware.link import NodeInfo
 from meshbot.alerts import alert_ref, answered, broadcast, committee, flood_count, on_air_text, respond
 from meshbot.alert_roll import names, roll_call
 from meshbot.outbox import Outgoing, Priority, enqueue
@@ -164,27 +164,3 @@ def tick(engine: Engine, settings: Settings, now: float, known: Mapping[int, flo
             if alert.sent is not None and now >= alert.sent + rounds[alert.repeats_done] * 60.0:
                 queued += _repeat(db, alert, known, now, settings)
     return queued
-
-
-def chores(engine: Engine, settings: Settings, link: RadioLink, now: float) -> bool:
-    """The daemon's housekeeping for alerts and emergency mode; never raises into it.
-
-    Returns whether emergency mode is on, so digests can wait.
-    """
-    from meshbot import emergency
-
-    try:
-        known = recent_nodes(link.nodes(), now, link.my_node_num)
-    except LinkDown:
-        known = {}  # the radio is away: repeats go to the members we know
-    on = False
-    for name, job in (("alerts", lambda: tick(engine, settings, now, known)),
-                      ("emergency", lambda: emergency.tick(engine, settings, now))):
-        try:
-            result = job()
-        except Exception:  # a chore must not stop the daemon: logged, tried again next round
-            log.exception("%s housekeeping failed; it is tried again at the next round", name)
-            continue
-        if name == "emergency":
-            on = bool(result)
-    return on

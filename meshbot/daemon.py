@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from sqlalchemy.engine import Engine
 
 from hardware.link import LinkDown, RadioLink
-from meshbot.alert_rounds import chores as alert_chores
+from meshbot.crisis_chores import crisis_chores
 from meshbot.barrier import ErrorLog, FaultPlan, Heartbeats, run_guarded
 from meshbot.housekeeping import expire_due, purge_old
 from meshbot.held_status import HeldNote, note_path, remove_note, write_note
@@ -157,7 +157,7 @@ class Daemon:
             log.info("expired %d postings/alerts", expired)
         if purged:
             log.info("retention: purged %d old rows", purged)
-        if not alert_chores(self.engine, self.settings, self.link, now):  # repeats, windows, emergency
+        if not crisis_chores(self.engine, self.settings, self.link, now):  # repeats, windows, emergency
             send_due_digests(self.engine, self.settings, now)  # digests wait while emergency mode is on
 
     def step(self) -> float:

@@ -45,7 +45,6 @@ from store.models import AlertResponse, Emergency, PlanStep
 
 log = logging.getLogger(__name__)
 HOUR_S = 3600.0
-HELD = "held for emergency"
 VOLUNTEER_CATEGORIES = ("transport", "labor")
 VOLUNTEER_ROLES = ("responder",)
 
@@ -92,8 +91,8 @@ def end(db: Session, settings: Settings, now: float, row: Emergency) -> tuple[Ou
     db.add(row)
     db.execute(
         sql_update(OutboxItem)
-        .where(col(OutboxItem.state) == "pending", col(OutboxItem.error) == HELD)
-        .values(not_before=now, error=None)
+        .where(col(OutboxItem.state) == "pending", col(OutboxItem.held_by_emergency) == row.id)
+        .values(not_before=now, held_by_emergency=None)
     )
     log.warning("emergency mode ended")
     return (Outgoing(replies.emergency_over(), BROADCAST_NUM, Priority.ALERT, settings.channel_index),)
@@ -327,7 +326,7 @@ def tick(engine: Engine, settings: Settings, now: float) -> bool:
             sql_update(OutboxItem)
             .where(col(OutboxItem.state) == "pending", col(OutboxItem.priority) >= int(Priority.NOTICE),
                    col(OutboxItem.not_before) < row.deadline)
-            .values(not_before=row.deadline, error=HELD)
+            .values(not_before=row.deadline, held_by_emergency=row.id)
         )
         for message in queued:
             enqueue(db, message, now, settings.reply_want_ack)

@@ -111,7 +111,8 @@ def outbox(engine: Engine, state: str | None = None, limit: int = 200) -> dict[s
                 "id": o.id, "state": o.state, "priority": PRIORITY_NAMES.get(o.priority, str(o.priority)),
                 "to": "all" if o.destination == 0xFFFFFFFF else node_id(o.destination),
                 "channel": o.channel, "attempts": o.attempts, "created": _iso(o.created),
-                "sent": _iso(o.sent_at), "acked": _iso(o.acked_at), "error": o.error, "text": o.text,
+                "sent": _iso(o.sent_at), "acked": _iso(o.acked_at), "error": o.error,
+                "held": o.held_by_emergency is not None, "text": o.text,
                 "tries": tries.get(o.id or 0, []),
             }
             for o in rows
