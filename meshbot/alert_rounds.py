@@ -1,10 +1,11 @@
 """The clock side of alerts: confirmation windows that close, repeat rounds, roll calls.
 
-Run from the daemon's housekeeping (`meshbot.crisis_chores`, every minute). A resident's alert nobody on
-the committee answered in time goes out unverified; at each of `alert_repeat_minutes` an
-alert on air is sent again by DM to every node the bot knows of that has not acknowledged
-it (OK, HELPING, SAFE, or its radio's ACK of an earlier repeat), never to one that has;
-after the last round its sender and the committee hear who answered. Why DMs and not
+Run from the daemon's housekeeping (`meshbot.crisis_chores`, every minute). A resident's
+alert nobody on the committee answered in time goes out unverified; at each of
+`alert_repeat_minutes` an alert on air is sent again by DM to the nodes the bot knows of
+that have not acknowledged it (OK, HELPING, SAFE, or its radio's ACK of an earlier
+repeat), never to one that has, and only as far as the repeats' airtime allowance goes;
+after the last round its sender and the committee hear who has it. Why DMs and not
 another broadcast: a broadcast cannot skip the nodes that already have it.
 """
 

@@ -333,8 +333,8 @@ class Sender:
         return IDLE_POLL_S
 
     def _alert_hops(self, item: OutboxItem) -> int:
-        """The hop limit an alert broadcast goes with (0: the radio's own): farther than
-        ordinary traffic, so a radio one link beyond the mesh's limit hears it too."""
+        """The hop limit an alert broadcast goes with (0: the radio's own). Set above the
+        mesh's own, it reaches radios beyond that limit; ordinary traffic keeps the radio's."""
         if item.priority == Priority.ALERT and item.destination == BROADCAST_NUM:
             return self._policy.alert_hop_limit
         return 0
