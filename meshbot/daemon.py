@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from sqlalchemy.engine import Engine
 
 from hardware.link import LinkDown, RadioLink
-from meshbot.alerts.rounds import chores as alert_chores
+from meshbot.alerts.crisis_chores import crisis_chores
 from meshbot.threads.barrier import ErrorLog, FaultPlan, Heartbeats, run_guarded
 from meshbot.threads.housekeeping import purge_old
 from meshbot.inbound.held_status import HeldNote, note_path, remove_note, write_note
@@ -58,6 +58,7 @@ def delivery_policy(settings: Settings) -> DeliveryPolicy:
         busy_channel_pct=settings.busy_channel_pct,
         stale_after_s=settings.stale_notice_hours * 3600.0,
         broadcast_gap_s=settings.broadcast_gap_s,
+        alert_hop_limit=settings.alert_hop_limit,
         budget=AirtimeBudget(
             share=settings.airtime_budget_pct / 100.0,
             reserve=settings.budget_reserve_pct / 100.0,
@@ -153,7 +154,7 @@ class Daemon:
             purged = purge_old(db, now, self.settings.retention_days)
         if purged:
             log.info("retention: purged %d old rows", purged)
-        if not alert_chores(self.engine, self.settings, self.link, now):  # repeats, windows, emergency
+        if not crisis_chores(self.engine, self.settings, self.link, now):  # repeats, windows, emergency
             send_due_digests(self.engine, self.settings, now)  # digests wait while emergency mode is on
 
     def step(self) -> float:

@@ -174,6 +174,14 @@ class Settings(BaseModel):
     alert_app_packet: bool = Field(
         True, description="Also send each alert broadcast as an ALERT_APP packet, so handhelds with a buzzer ring."
     )
+    alert_repeat_airtime_share: float = Field(
+        1.0, ge=0,
+        description="All repeats of an alert together may take at most this share of the airtime of the alert's own broadcasts.",
+    )
+    alert_hop_limit: int = Field(
+        0, ge=0, le=7,
+        description="Hop limit of alert broadcasts (0: the radio's own); one more than the mesh's reaches a radio one link further out.",
+    )
     alert_channel: int = Field(
         -1, ge=-1, le=7, description="A dedicated alert channel that alerts are also broadcast on (-1: none)."
     )

@@ -386,13 +386,15 @@ def alert_stopped(short_id: str, lang: str = "en") -> str:
 
 
 def alert_roll_call(short_id: str, ok: int, helping: int, safe: int, silent: int,
-                    helpers: Sequence[str], lang: str = "en") -> str:
-    """To an alert's sender and the committee after the last repeat: who answered."""
+                    helpers: Sequence[str], lang: str = "en", radio_only: int = 0) -> str:
+    """To an alert's sender and the committee after the last repeat: who answered, whose
+    radio only ACKed a repeat (`radio_only`), and who is not heard from, over every radio."""
     names = ", ".join(helpers)
     if _es(lang):
-        text = f"{short_id}: {ok} enterados, {helping} ayudando, {safe} a salvo, {silent} sin noticias."
+        text = (f"{short_id}: {ok} enterados, {helping} ayudando, {safe} a salvo, {radio_only} en su radio, "
+                f"{silent} sin noticias.")
         return fit(text + (f" Ayudan: {names}" if names else ""))
-    text = f"{short_id}: {ok} OK, {helping} helping, {safe} safe, {silent} not heard."
+    text = f"{short_id}: {ok} OK, {helping} helping, {safe} safe, {radio_only} on their radio, {silent} not heard."
     return fit(text + (f" Helping: {names}" if names else ""))
 
 

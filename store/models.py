@@ -261,6 +261,9 @@ class OutboxItem(SQLModel, table=True):
     acked_at: float | None = None
     airtime_s: float = 0.0
     alert_app: bool = Field(default=False, description="sent as an ALERT_APP packet (rings a handheld's buzzer)")
+    held_by_emergency: int | None = Field(
+        default=None, description="the emergency (its id) holding this routine text back until its window ends"
+    )
 
 
 class Transmission(SQLModel, table=True):

@@ -7,13 +7,14 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import col, select
 
-from meshbot.alerts import rounds as alert_rounds
-
+from hardware.airtime import text_time_on_air
 from meshbot.alerts import policy as alerts
+from meshbot.alerts import rounds as alert_rounds
 from meshbot.alerts.cap import read
-from meshbot.cli.main import main
 from meshbot.board.expiry import expire_due
+from meshbot.cli.main import main
 from meshbot.people.members import touch_member
+from meshbot.settings import Settings
 from protocol import replies
 from store import Alert, OutboxItem, session
 from store.models import AlertCopy, AlertMessage, AlertResponse
@@ -34,13 +35,27 @@ def _roles(board: Board, **roles: int) -> None:
             db.add(member)
 
 
-@pytest.fixture
-def town(board: Board) -> Board:
-    """Ana and Ben are residents, Caro and Dave the committee, Eva a responder."""
+UNCAPPED = 100.0
+"""A repeat airtime share that never stops a round: for tests of who gets a repeat."""
+
+
+def _people(board: Board) -> Board:
     board.send(ANA, "JOIN Ana oak")
     board.send(BEN, "JOIN Ben elm")
     _roles(board, committee=CARO, committee_2=DAVE, responder=EVA)
     return board
+
+
+@pytest.fixture
+def town(board: Board) -> Board:
+    """Ana and Ben are residents, Caro and Dave the committee, Eva a responder."""
+    return _people(board)
+
+
+@pytest.fixture
+def open_town(tmp_path) -> Board:  # type: ignore[no-untyped-def]
+    """The same town, its repeats not held to their airtime allowance."""
+    return _people(Board(tmp_path / "open.db", settings=Settings(db=":memory:", alert_repeat_airtime_share=UNCAPPED)))
 
 
 def _alert(board: Board, ref: str = "a1") -> Alert:
@@ -208,7 +223,8 @@ def test_an_alert_expires_and_is_not_repeated_after(town: Board) -> None:
     assert town.send(ANA, "OK a1") == replies.alert_not_active("a1")
 
 
-def test_repeats_go_by_dm_to_who_has_not_acknowledged_never_twice_to_who_has(town: Board) -> None:
+def test_repeats_go_by_dm_to_who_has_not_acknowledged_never_twice_to_who_has(open_town: Board) -> None:
+    town = open_town
     town.send(EVA, "ALERT fire @school")
     assert town.send(ANA, "OK a1") == replies.alert_acknowledged("a1")
     town.send(BEN, "SAFE at my sister's")
@@ -247,9 +263,8 @@ def _radio_gave_up(board: Board) -> None:
 
 
 def test_capped_rounds_take_turns_and_the_last_one_tells_who_answered(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from meshbot.settings import Settings
-
-    town = Board(tmp_path / "capped.db", settings=Settings(db=":memory:", alert_repeat_max_dms=20))
+    town = Board(tmp_path / "capped.db", settings=Settings(db=":memory:", alert_repeat_max_dms=20,
+                                                            alert_repeat_airtime_share=UNCAPPED))
     town.send(ANA, "JOIN Ana oak")
     town.send(BEN, "JOIN Ben elm")
     _roles(town, committee=CARO, committee_2=DAVE, responder=EVA)
@@ -268,7 +283,8 @@ def test_capped_rounds_take_turns_and_the_last_one_tells_who_answered(tmp_path) 
     assert set(rounds[0]) | set(rounds[1]) | set(rounds[2]) == set(known) | {CARO, DAVE}  # turns: all 50
     assert not set(rounds[0]) & set(rounds[1])
     roll = [o.text for o in town.outbox(EVA) if o.text.startswith("a1:")]
-    assert roll == ["a1: 0 OK, 1 helping, 1 safe, 2 not heard. Helping: Ana !000000a1"]
+    # every radio counts: the 48 the radio heard and the committee never answered
+    assert roll == ["a1: 0 OK, 1 helping, 1 safe, 0 on their radio, 50 not heard. Helping: Ana !000000a1"]
     assert [o.text for o in town.outbox(CARO) if o.text.startswith("a1:")] == roll
 
 
@@ -330,3 +346,58 @@ def test_every_alert_reply_fits_one_packet(lang: str) -> None:
     for text in texts:
         assert 0 < len(text.encode("utf-8")) <= 200, text
     assert replies.alert_on_air("a1", long, None, "x")[1].endswith("…")  # the headline was cut to fit
+
+
+def test_the_roll_call_and_alert_show_count_every_radio_not_only_members(open_town: Board) -> None:
+    """Radios that never sent JOIN count: 0x77's radio ACKed a repeat, 0x78's owner said OK,
+    0x79 stayed silent; so did the members who never answered."""
+    town = open_town
+    town.send(EVA, "ALERT fire @school")
+    known = {0x77: None, 0x78: None, 0x79: None}
+    town.clock.advance(10 * MINUTE)
+    _tick(town, known)
+    copy_77 = [o for o in town.outbox(0x77) if o.text.startswith("ALERT a1")][0]
+    with session(town.engine) as db, db.begin():
+        row = db.get(OutboxItem, copy_77.id)
+        row.state, row.acked_at = "acked", town.clock.now  # type: ignore[union-attr]
+        db.add(row)
+    assert town.send(0x78, "OK a1") == replies.alert_acknowledged("a1")
+    _radio_gave_up(town)
+    for _ in town.settings.alert_repeat_minutes[1:]:
+        town.clock.advance(10 * MINUTE)
+        _tick(town, known)
+        _radio_gave_up(town)
+    silent = 5  # 0x79, Ana, Ben and the committee (Caro, Dave)
+    expected = f"a1: 1 OK, 0 helping, 0 safe, 1 on their radio, {silent} not heard."
+    assert [o.text for o in town.outbox(EVA) if o.text.startswith("a1:")] == [expected]
+    assert [o.text for o in town.outbox(CARO) if o.text.startswith("a1:")] == [expected]
+    shown = CliRunner().invoke(main, ["--db", str(town.path), "alert", "show", "a1"])
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    assert "Radio got it (1): !00000077" in lines
+    assert any(line.startswith("Acknowledged (1): ") for line in lines), shown.output
+    assert any(line.startswith(f"Not heard from ({silent}): ") and "!00000079" in line for line in lines)
+
+
+def test_repeats_together_never_take_more_airtime_than_the_alerts_own_broadcasts(town: Board) -> None:
+    """With 40 radios that never answer, the rounds stop at the allowance: the repeats'
+    airtime (every try) stays under the text and ALERT_APP broadcasts' airtime."""
+    town.send(EVA, "ALERT fire @school")
+    known = {n: None for n in range(0x100, 0x128)}
+    for _ in town.settings.alert_repeat_minutes:
+        town.clock.advance(10 * MINUTE)
+        _tick(town, known)
+        with session(town.engine) as db, db.begin():  # each copy went once and was ACKed
+            for row in db.exec(select(OutboxItem).where(OutboxItem.state == "pending",
+                                                        col(OutboxItem.text).startswith("ALERT"))).all():
+                row.state, row.airtime_s = "acked", text_time_on_air(row.text, town.settings.modem_preset, pki=True)
+                db.add(row)
+    broadcasts = [o for o in town.outbox(BROADCAST) if o.text.startswith("ALERT a1")]
+    own = sum(text_time_on_air(o.text, town.settings.modem_preset, pki=False) for o in broadcasts)
+    with session(town.engine) as db:
+        copies = db.exec(select(OutboxItem).join(AlertCopy, col(AlertCopy.outbox_id) == col(OutboxItem.id))).all()
+    assert len(broadcasts) == 2 and copies  # the text and the ALERT_APP copy; some repeats did go
+    assert sum(c.airtime_s for c in copies) < own
+    # one more DM would have gone over: the allowance, not the round's cap of 8, stopped them
+    assert sum(c.airtime_s for c in copies) + copies[0].airtime_s > own
+    assert len(copies) < town.settings.alert_repeat_max_dms

@@ -383,12 +383,14 @@ def test_digests_and_routine_notices_wait_while_emergency_mode_is_on(town: Board
     emergency.tick(town.engine, town.settings, town.clock.now)
     [held] = [o for o in town.outbox(CARO) if o.priority == Priority.DIGEST]
     assert held.not_before == _row(town).deadline and held.state == "pending"
+    assert held.held_by_emergency == _row(town).id and held.error is None
     [notice] = [o for o in town.outbox(ANA) if o.text == "a routine match notice"]
     [answer] = [o for o in town.outbox(ANA) if o.text == "an answer"]
     assert notice.not_before == _row(town).deadline and answer.not_before < _row(town).deadline
     assert town.send(CARO, "EMERGENCY OFF") == replies.emergency_ended()
     [released] = [o for o in town.outbox(CARO) if o.priority == Priority.DIGEST]
-    assert released.not_before == town.clock.now and released.error is None
+    assert released.not_before == town.clock.now and released.error is None and released.held_by_emergency is None
+    assert answer.held_by_emergency is None
     assert [o.text for o in town.outbox(BROADCAST)][-1] == replies.emergency_over()
 
 
@@ -454,12 +456,12 @@ def test_the_commands_start_show_and_end_it(town: Board, tmp_path: Path) -> None
 
 
 def test_the_daemon_makes_no_digest_while_emergency_mode_is_on(town: Board) -> None:
-    """`chores` (the daemon's housekeeping for alerts and emergencies) says it is on, and
-    the daemon then skips the daily digest."""
+    """`crisis_chores` (the daemon's housekeeping for alerts and emergencies) says it is on,
+    and the daemon then skips the daily digest."""
     import simpy
 
     from hardware.sim import SimLink, load_scenario
-    from meshbot.alerts.rounds import chores
+    from meshbot.alerts.crisis_chores import crisis_chores as chores
 
     scenario = load_scenario("block")
     link = SimLink(scenario.build(simpy.Environment()), scenario.base)

@@ -151,3 +151,30 @@ def test_autogenerate_against_the_models_finds_nothing_to_add_at_head(tmp_path: 
                              capture_output=True, text=True, timeout=120)
         assert out.returncode == 0, out.stdout + out.stderr
     assert "No new upgrade operations detected" in out.stdout + out.stderr
+
+
+def test_digests_held_by_an_emergency_move_from_the_error_text_to_their_own_column(tmp_path: Path) -> None:
+    """A board at 0003 marked held rows with `error = 'held for emergency'`; after 0004 they
+    name the emergency still on, their error is clear, and other rows are untouched."""
+    path = tmp_path / "held.db"
+    first_release_board(path)
+    engine = create_engine(f"sqlite:///{path}")
+    upgrade(engine, "0003")
+    db = sqlite3.connect(path)
+    db.executescript(f"""
+        INSERT INTO emergency (id, reason, started, deadline, ended, community)
+            VALUES (1, 'old', {T_OLD}, {T_OLD} + 60, {T_OLD} + 30, 'default'),
+                   (2, 'flood', {T_OLD} + 100, {T_OLD} + 43300, NULL, 'default');
+        INSERT INTO outboxitem (id, destination, channel, text, priority, want_ack, state, attempts, created,
+                                not_before, error, airtime_s, alert_app)
+            VALUES (2, {ANA}, 0, 'digest', 3, 0, 'pending', 0, {T_OLD}, {T_OLD} + 43300, 'held for emergency', 0, 0),
+                   (3, {ANA}, 0, 'answer', 1, 0, 'failed', 3, {T_OLD}, {T_OLD}, 'no ACK', 0, 0);
+    """)
+    db.commit()
+    db.close()
+    assert upgrade(engine).current == head()
+    db = sqlite3.connect(path)
+    rows = db.execute("SELECT id, error, held_by_emergency FROM outboxitem ORDER BY id").fetchall()
+    db.close()
+    engine.dispose()
+    assert rows == [(1, None, None), (2, None, 2), (3, "no ACK", None)]

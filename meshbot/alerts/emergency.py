@@ -45,7 +45,6 @@ from store.models import AlertResponse, Emergency, PlanStep
 
 log = logging.getLogger(__name__)
 HOUR_S = 3600.0
-HELD = "held for emergency"
 VOLUNTEER_CATEGORIES = ("transport", "labor")
 VOLUNTEER_ROLES = ("responder",)
 
@@ -310,7 +309,7 @@ def tick(engine: Engine, settings: Settings, now: float) -> bool:
             sql_update(OutboxItem)
             .where(col(OutboxItem.state) == "pending", col(OutboxItem.priority) >= int(Priority.NOTICE),
                    col(OutboxItem.not_before) < row.deadline)
-            .values(not_before=row.deadline, error=HELD)
+            .values(not_before=row.deadline, held_by_emergency=row.id)
         )
         for message in queued:
             enqueue(db, message, now, settings.reply_want_ack)

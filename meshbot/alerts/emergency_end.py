@@ -12,7 +12,7 @@ from sqlalchemy import update as sql_update
 from sqlmodel import Session, col
 
 from hardware.link import BROADCAST_NUM
-from meshbot.alerts.emergency import HELD, track_progress
+from meshbot.alerts.emergency import track_progress
 from meshbot.alerts.emergency_board import render_report, snapshot
 from meshbot.delivery.outbox import Outgoing, Priority
 from meshbot.settings import Settings
@@ -31,8 +31,8 @@ def end(db: Session, settings: Settings, now: float, row: Emergency) -> tuple[Ou
     db.add(row)
     db.execute(
         sql_update(OutboxItem)
-        .where(col(OutboxItem.state) == "pending", col(OutboxItem.error) == HELD)
-        .values(not_before=now, error=None)
+        .where(col(OutboxItem.state) == "pending", col(OutboxItem.held_by_emergency) == row.id)
+        .values(not_before=now, held_by_emergency=None)
     )
     log.warning("emergency mode ended")
     return (Outgoing(replies.emergency_over(), BROADCAST_NUM, Priority.ALERT, settings.channel_index),)

@@ -22,7 +22,6 @@ The rules (docs/alerts.md says them for people):
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -99,12 +98,24 @@ def _channels(settings: Settings) -> list[int]:
     return [settings.channel_index] + ([extra] if extra >= 0 and extra != settings.channel_index else [])
 
 
-def _on_air(settings: Settings, text: str, ring: bool, after_s: float = 0.0) -> tuple[Outgoing, ...]:
-    """The broadcast text on every alert channel, then the ALERT_APP copies that ring
-    buzzers; the first after `after_s`, each next one FLOOD_CLEAR_S later, so no two collide."""
+def _floods(settings: Settings, ring: bool) -> list[tuple[int, bool]]:
+    """(channel, as ALERT_APP) of each flood one broadcast makes."""
     kinds = [(ch, False) for ch in _channels(settings)]
     if ring and settings.alert_app_packet:
         kinds += [(ch, True) for ch in _channels(settings)]
+    return kinds
+
+
+def flood_count(settings: Settings) -> int:
+    """How many floods an alert's broadcast makes: its text on each alert channel, and the
+    ALERT_APP copies when they are on."""
+    return len(_floods(settings, ring=True))
+
+
+def _on_air(settings: Settings, text: str, ring: bool, after_s: float = 0.0) -> tuple[Outgoing, ...]:
+    """The broadcast text on every alert channel, then the ALERT_APP copies that ring
+    buzzers; the first after `after_s`, each next one FLOOD_CLEAR_S later, so no two collide."""
+    kinds = _floods(settings, ring)
     return tuple(
         Outgoing(text, BROADCAST_NUM, Priority.ALERT, ch, alert_app=app, delay_s=after_s + i * FLOOD_CLEAR_S)
         for i, (ch, app) in enumerate(kinds)
@@ -269,25 +280,4 @@ def answered(db: Session, alert: Alert) -> dict[int, set[str]]:
         select(AlertResponse.node, AlertResponse.kind).where(AlertResponse.alert_id == alert.id)
     ).all():
         out.setdefault(int(node), set()).add(kind)
-    return out
-
-
-def responses_by_kind(db: Session, alert: Alert, community_members: Iterable[Member]) -> dict[str, list[str]]:
-    """Names of who is safe, helping, acknowledged, and who has not been heard from."""
-    got = answered(db, alert)
-    out: dict[str, list[str]] = {"safe": [], "helping": [], "ok": [], "delivered": [], "not_heard": []}
-    for member in community_members:
-        if member.node_num == alert.sender:
-            continue
-        kinds = got.get(member.node_num, set())
-        name = display_name(member)
-        for kind in ("safe", "helping"):
-            if kind in kinds:
-                out[kind].append(name)
-        if kinds & {"ok", "confirm"}:
-            out["ok"].append(name)
-        if kinds == {"delivered"}:
-            out["delivered"].append(name)
-        if not kinds:
-            out["not_heard"].append(name)
     return out

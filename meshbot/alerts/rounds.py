@@ -1,10 +1,11 @@
 """The clock side of alerts: confirmation windows that close, repeat rounds, roll calls.
 
-Run from the daemon's housekeeping (`chores`, every minute). A resident's alert nobody on
-the committee answered in time goes out unverified; at each of `alert_repeat_minutes` an
-alert on air is sent again by DM to every node the bot knows of that has not acknowledged
-it (OK, HELPING, SAFE, or its radio's ACK of an earlier repeat), never to one that has;
-after the last round its sender and the committee hear who answered. Why DMs and not
+Run from the daemon's housekeeping (`meshbot.alerts.crisis_chores`, every minute). A resident's
+alert nobody on the committee answered in time goes out unverified; at each of
+`alert_repeat_minutes` an alert on air is sent again by DM to the nodes the bot knows of
+that have not acknowledged it (OK, HELPING, SAFE, or its radio's ACK of an earlier
+repeat), never to one that has, and only as far as the repeats' airtime allowance goes;
+after the last round its sender and the committee hear who has it. Why DMs and not
 another broadcast: a broadcast cannot skip the nodes that already have it.
 """
 
@@ -16,9 +17,10 @@ from collections.abc import Mapping
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from hardware.link import LinkDown, NodeInfo, RadioLink
-from meshbot.alerts.policy import alert_ref, answered, broadcast, committee, on_air_text, respond
-from meshbot.people.members import name_of
+from hardware.airtime import text_time_on_air
+from hardware.link import NodeInfo
+from meshbot.alerts.policy import alert_ref, answered, broadcast, committee, flood_count, on_air_text, respond
+from meshbot.alerts.roll import names, roll_call
 from meshbot.delivery.outbox import Outgoing, Priority, enqueue
 from meshbot.settings import Settings
 from protocol import replies
@@ -84,38 +86,57 @@ def _targets(db: Session, alert: Alert, known: Mapping[int, float | None], limit
     return sorted(candidates, key=order)[:limit]
 
 
-def _roll_call(db: Session, alert: Alert, settings: Settings) -> list[Outgoing]:
-    """After the last repeat, the sender and the committee hear who answered."""
-    got = answered(db, alert)
-    count = {kind: sum(kind in kinds for kinds in got.values()) for kind in ("ok", "helping", "safe")}
-    count["ok"] += sum("confirm" in kinds and "ok" not in kinds for kinds in got.values())
-    members = db.exec(select(Member.node_num).where(Member.community == alert.community)).all()
-    silent = len(set(members) - set(got) - {alert.sender})
-    helpers = [name_of(db, n) for n, kinds in got.items() if "helping" in kinds][:4]
+def _roll_call(db: Session, alert: Alert, known: Mapping[int, float | None]) -> list[Outgoing]:
+    """After the last repeat, the sender and the committee hear who has it, every radio counted."""
+    roll = roll_call(db, alert, known)
+    helpers = names(db, roll.helping[:4])
     people = {alert.sender: db.get(Member, alert.sender)} | {m.node_num: m for m in committee(db, alert.community)}
     out = []
     for num, member in people.items():
         lang = member.lang if member is not None and member.lang else "en"
-        text = replies.alert_roll_call(alert_ref(alert), count["ok"], count["helping"], count["safe"],
-                                       silent, helpers, lang=lang)
+        text = replies.alert_roll_call(alert_ref(alert), len(roll.ok), len(roll.helping), len(roll.safe),
+                                       len(roll.not_heard), helpers, lang=lang, radio_only=len(roll.radio_only))
         out.append(Outgoing(text, num, Priority.NOTICE))
     return out
 
 
+def repeat_allowance_s(db: Session, alert: Alert, text: str, settings: Settings) -> float:
+    """Airtime the repeats of `alert` may still take: `alert_repeat_airtime_share` of the
+    alert's own broadcasts, less what its repeats took (every try) or will take (one try
+    each for those still queued). The broadcasts reach nearly every radio, so repeats are
+    for the few that missed them and must not cost the mesh more than the alert did."""
+    own = text_time_on_air(text, settings.modem_preset, pki=False) * flood_count(settings)
+    dm = text_time_on_air(text, settings.modem_preset, pki=True)
+    copies = db.exec(
+        select(OutboxItem.state, OutboxItem.airtime_s)
+        .join(AlertCopy, col(AlertCopy.outbox_id) == col(OutboxItem.id))
+        .where(AlertCopy.alert_id == alert.id)
+    ).all()
+    spent = sum(dm if state in ("pending", "sending") and not airtime else airtime for state, airtime in copies)
+    return settings.alert_repeat_airtime_share * own - spent
+
+
 def _repeat(db: Session, alert: Alert, known: Mapping[int, float | None], now: float, settings: Settings) -> int:
-    """One repeat round: a DM (with want_ack) to each node that has not acknowledged."""
+    """One repeat round: a DM (with want_ack) to each node that has not acknowledged, as far
+    as the repeats' airtime allowance goes."""
     _record_deliveries(db, alert, now)
     round_no = alert.repeats_done + 1
     text = on_air_text(db, alert)
+    dm_s = text_time_on_air(text, settings.modem_preset, pki=True)
+    allowance = repeat_allowance_s(db, alert, text, settings)
     sent = 0
     for i, node in enumerate(_targets(db, alert, known, settings.alert_repeat_max_dms)):
+        if allowance < dm_s:
+            log.info("alert %s: repeats reached their airtime allowance", alert_ref(alert))
+            break
+        allowance -= dm_s
         ids = enqueue(db, Outgoing(text, node, Priority.ALERT, delay_s=i * REPEAT_SPACING_S), now, want_ack=True)
         db.add(AlertCopy(alert_id=alert.id or 0, round=round_no, node=node, outbox_id=ids[0], sent=now))
         sent += 1
     alert.repeats_done = round_no
     db.add(alert)
     if round_no == len(settings.alert_repeat_minutes):
-        for notice in _roll_call(db, alert, settings):
+        for notice in _roll_call(db, alert, known):
             enqueue(db, notice, now, settings.reply_want_ack)
     log.info("alert %s repeat %d: %d DM(s)", alert_ref(alert), round_no, sent)
     return sent
@@ -144,27 +165,3 @@ def tick(engine: Engine, settings: Settings, now: float, known: Mapping[int, flo
             if alert.sent is not None and now >= alert.sent + rounds[alert.repeats_done] * 60.0:
                 queued += _repeat(db, alert, known, now, settings)
     return queued
-
-
-def chores(engine: Engine, settings: Settings, link: RadioLink, now: float) -> bool:
-    """The daemon's housekeeping for alerts and emergency mode; never raises into it.
-
-    Returns whether emergency mode is on, so digests can wait.
-    """
-    from meshbot.alerts import emergency
-
-    try:
-        known = recent_nodes(link.nodes(), now, link.my_node_num)
-    except LinkDown:
-        known = {}  # the radio is away: repeats go to the members we know
-    on = False
-    for name, job in (("alerts", lambda: tick(engine, settings, now, known)),
-                      ("emergency", lambda: emergency.tick(engine, settings, now))):
-        try:
-            result = job()
-        except Exception:  # a chore must not stop the daemon: logged, tried again next round
-            log.exception("%s housekeeping failed; it is tried again at the next round", name)
-            continue
-        if name == "emergency":
-            on = bool(result)
-    return on

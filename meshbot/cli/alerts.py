@@ -69,7 +69,8 @@ def _alert_row(a: Any) -> dict[str, Any]:
 def alert_show(ctx: click.Context, ref: str, as_json: bool) -> None:
     """One alert: its CAP fields, its messages, and who is safe, helping, or not heard from."""
     from meshbot.alerts import policy as alerts
-    from store import Member, session
+    from meshbot.alerts.roll import names, roll_call
+    from store import session
     from store.models import AlertMessage
 
     _, engine = board_of(ctx)
@@ -84,8 +85,10 @@ def alert_show(ctx: click.Context, ref: str, as_json: bool) -> None:
             for m in db.exec(select(AlertMessage).where(AlertMessage.alert_id == found.id)
                              .order_by(col(AlertMessage.id))).all()
         ]
-        members = db.exec(select(Member).where(Member.community == found.community)).all()
-        row["responses"] = alerts.responses_by_kind(db, found, members)
+        roll = roll_call(db, found)
+        row["responses"] = {kind: names(db, getattr(roll, attr)) for kind, attr in (
+            ("safe", "safe"), ("helping", "helping"), ("ok", "ok"), ("delivered", "radio_only"),
+            ("not_heard", "not_heard"))}
     if as_json:
         click.echo(json.dumps(row, ensure_ascii=False))
         return

@@ -254,7 +254,7 @@ def outbox_command(ctx: click.Context, as_json: bool, state: str | None, limit: 
         return
     click.echo("  ".join(f"{k}: {v}" for k, v in sorted(view["counts"].items())) or "The outbox is empty.")
     for o in view["items"]:
-        error = f"  ({o['error']})" if o["error"] else ""
+        error = f"  ({o['error']})" if o["error"] else "  (held for emergency)" if o.get("held") else ""
         verdicts = f" [{', '.join(t['verdict'] or 'waiting' for t in o['tries'])}]" if o["tries"] else ""
         click.echo(f"#{o['id']:<5} {o['state']:<8} {o['priority']:<6} to {o['to']:<10} x{o['attempts']}{verdicts} "
                    f"{o['created']}  {o['text']}{error}")

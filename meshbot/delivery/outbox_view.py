@@ -45,7 +45,8 @@ def outbox(engine: Engine, state: str | None = None, limit: int = 200) -> dict[s
                 "id": o.id, "state": o.state, "priority": _priority_name(o.priority),
                 "to": "all" if o.destination == BROADCAST_NUM else node_id(o.destination),
                 "channel": o.channel, "attempts": o.attempts, "created": _iso(o.created),
-                "sent": _iso(o.sent_at), "acked": _iso(o.acked_at), "error": o.error, "text": o.text,
+                "sent": _iso(o.sent_at), "acked": _iso(o.acked_at), "error": o.error,
+                "held": o.held_by_emergency is not None, "text": o.text,
                 "tries": tries.get(o.id or 0, []),
             }
             for o in rows

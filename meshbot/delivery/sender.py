@@ -79,6 +79,8 @@ class DeliveryPolicy:
     budget: AirtimeBudget = AirtimeBudget()
     broadcast_gap_s: float = 0.0
     """After a broadcast nothing else goes for this long, so its flood is not crossed."""
+    alert_hop_limit: int = 0
+    """Hop limit of alert broadcasts; 0 keeps the radio's own."""
 
 
 class Sender:
@@ -332,14 +334,23 @@ class Sender:
             return max(self._policy.min_gap_s, self._quiet_until - now)
         return IDLE_POLL_S
 
+    def _alert_hops(self, item: OutboxItem) -> int:
+        """The hop limit an alert broadcast goes with (0: the radio's own). Set above the
+        mesh's own, it reaches radios beyond that limit; ordinary traffic keeps the radio's."""
+        if item.priority == Priority.ALERT and item.destination == BROADCAST_NUM:
+            return self._policy.alert_hop_limit
+        return 0
+
     def _transmit(self, db: Session, item: OutboxItem, now: float, verdict_due: float) -> bool:
         try:
+            hops = self._alert_hops(item)
+            extra: dict[str, object] = {"hop_limit": hops} if hops else {}
             if item.alert_app:
                 self._link.send_text(
-                    item.text, item.destination, item.channel, item.want_ack, item.packet_id, alert=True
+                    item.text, item.destination, item.channel, item.want_ack, item.packet_id, alert=True, **extra
                 )
             else:
-                self._link.send_text(item.text, item.destination, item.channel, item.want_ack, item.packet_id)
+                self._link.send_text(item.text, item.destination, item.channel, item.want_ack, item.packet_id, **extra)
         except LinkDown as exc:
             log.warning("radio down, #%s waits: %s", item.id, exc)
             item.state = "pending"

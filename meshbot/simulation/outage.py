@@ -103,6 +103,9 @@ class Run:
     script: Script
     sent: list[tuple[float, int, str]] = field(default_factory=list)
     """(virtual second, node, text) of each scripted line, as it left the resident's radio."""
+    clients: dict[int, list[tuple[float, dict]]] = field(default_factory=dict)
+    """Node -> (virtual second, packet dict) of everything its client got, when the run was
+    started with a client on every radio (`start(clients=True)`)."""
     wall_seconds: float = 0.0
 
     @property
@@ -161,15 +164,28 @@ def _set_roles(run: Run, settings: Settings, now: float) -> None:
                 db.add(member)
 
 
+def _connect_clients(run: Run) -> None:
+    """A client on every radio but the base: it keeps each packet dict the radio hands it,
+    the ones the meshtastic library publishes on `meshtastic.receive` (texts, ALERT_APP...)."""
+    for num in run.mesh.nodes:
+        if num == run.bot:
+            continue
+        got: list[tuple[float, dict]] = []
+        run.clients[num] = got
+        run.mesh.node(num).add_packet_listener(lambda packet, got=got: got.append((run.env.now, packet)))
+
+
 def start(
     scenario_name: str | Path,
     *,
     seed: int = 42,
     db: str | Path = ":memory:",
     script: Script | None = None,
+    clients: bool = False,
     **overrides: Any,
 ) -> Run:
-    """The scenario's mesh with the daemon running on its base node; nothing run yet."""
+    """The scenario's mesh with the daemon running on its base node; nothing run yet.
+    `clients`: a client connected to every radio, recording what it gets (`Run.clients`)."""
     scenario = load_scenario(scenario_name)
     script = script if script is not None else load_script(scenario_name)
     env = simpy.Environment()
@@ -177,6 +193,8 @@ def start(
     settings = Settings(db=str(db), **{**script.settings, **overrides})
     daemon = Daemon(settings, SimLink(mesh, scenario.base), open_engine(settings.db), clock=mesh.now)
     run = Run(env, scenario, mesh, daemon, script)
+    if clients:
+        _connect_clients(run)
     _set_roles(run, settings, mesh.now())
     daemon.open()
     env.process(bot_process(env, daemon))
@@ -205,3 +223,26 @@ def broadcast_ids(run: Run, prefix: str) -> list[int]:
     """Packet ids of the bot's broadcasts whose text starts with `prefix`, in order."""
     return [e.packet_id for e in run.mesh.log
             if e.kind == "tx" and e.node == run.bot and e.to == BROADCAST_NUM and e.text.startswith(prefix)]
+
+
+def words_of(packet: dict) -> str:
+    """The words a client shows for a packet: a text, or the payload of an ALERT_APP one
+    (the library decodes only the text port; an alert carries the same UTF-8 words)."""
+    decoded = packet.get("decoded", {})
+    if "text" in decoded:
+        return str(decoded["text"])
+    if decoded.get("portnum") == "ALERT_APP":
+        return bytes(decoded.get("payload", b"")).decode("utf-8", errors="replace")
+    return ""
+
+
+def alert_heard(run: Run, ref: str) -> dict[int, float]:
+    """Node -> the virtual second its client first got alert `ref` from the bot, as a text
+    or as the ALERT_APP copy (needs `start(clients=True)`)."""
+    first: dict[int, float] = {}
+    for num, packets in run.clients.items():
+        for at, packet in packets:
+            if packet.get("from") == run.bot and words_of(packet).startswith(f"ALERT {ref} "):
+                first[num] = at
+                break
+    return first
