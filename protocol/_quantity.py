@@ -30,6 +30,9 @@ _RANGE_JOINS = frozenset("to or o a - –".split())
 _UNITS_1_9 = {w: v for w, v in NUMBER_WORDS.items() if 1 <= v <= 9 and w not in _ARTICLES
               and v.is_integer() and w not in ("couple",)}
 _OF = frozenset(("of", "de"))
+_WORD_STARTS = frozenset(NUMBER_WORDS) | DOZEN_WORDS | _ONE | frozenset(PART_WORDS) \
+    | frozenset(FRACTIONS)
+"""The words (not numerals, signs or `x3`) a quantity may start with."""
 
 
 class Quantity(NamedTuple):
@@ -52,9 +55,13 @@ def take_quantity(texts: list[str], folded: list[str]) -> Quantity:
     """
     best: tuple[int, int, int, float, str | None, str | None] | None = None
     for i, word in enumerate(folded):
-        if word[0] in "-−–" and _NEGATIVE_RE.fullmatch(word):
-            return Quantity(bad=texts[i])
-        if _LONG_NUMBER_RE.fullmatch(word):
+        first = word[0]
+        if not first.isdigit():
+            if first in "-−–" and _NEGATIVE_RE.fullmatch(word):
+                return Quantity(bad=texts[i])
+            if word not in _WORD_STARTS and first not in CURRENCY_SIGNS and first != "x":
+                continue  # no quantity starts at a plain word
+        elif _LONG_NUMBER_RE.fullmatch(word):
             return Quantity(bad=texts[i])
         found = _quantity_at(folded, i)
         if found is None:

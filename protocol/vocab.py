@@ -316,12 +316,8 @@ SPANISH_WORDS, ENGLISH_WORDS = _language_words()
 def language_of(words: list[str], default: str = "en") -> str:
     """`es` or `en` from folded words: whichever language has more words found only in
     its tables; `default` when neither has more."""
-    es = en = 0
-    for w in words:
-        if w in SPANISH_WORDS:
-            es += 1
-        elif w in ENGLISH_WORDS:
-            en += 1
+    es = sum(map(SPANISH_WORDS.__contains__, words))  # the two sets share no word
+    en = sum(map(ENGLISH_WORDS.__contains__, words))
     if es > en:
         return "es"
     if en > es:
