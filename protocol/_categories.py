@@ -5,7 +5,7 @@ one typo away. The item's head noun (items.py) decides first; this is the fallba
 
 from __future__ import annotations
 
-from ._text import osa_distance
+from rapidfuzz.distance import OSA
 
 # --- categories --------------------------------------------------------------------
 # Per category: English words and Spanish words; after a `|`, phrases, one per `|`.
@@ -277,7 +277,7 @@ def _fuzzy_category(words: list[str]) -> str | None:
         candidates: set[str] = set(_FUZZY.get(word, ()))
         for key in _deletes(word):
             candidates |= _FUZZY.get(key, set())
-        found |= {_SINGLE_KEYWORDS[c] for c in candidates if osa_distance(word, c) <= 1}
+        found |= {_SINGLE_KEYWORDS[c] for c in candidates if OSA.distance(word, c, score_cutoff=1) <= 1}
         if found:
             break
     return found.pop() if len(found) == 1 else None

@@ -19,7 +19,7 @@ from ._measures import (
     SPANISH_NUMBER_WORDS, SPEC_UNITS, SYMBOL_UNITS, TENS, UNITS, UNTIL_PHRASES, UNTIL_WORDS,
     WEEKDAYS, WEEKDAYS_IN_CONTEXT,
 )
-from ._text import fold, osa_distance
+from ._text import fold
 
 __all__ = [
     "ALIASES_BY_VERB", "ALIAS_LANG", "BANG_CHARS", "CALM_PHRASES", "CATEGORY_KEYWORDS",
@@ -32,7 +32,7 @@ __all__ = [
     "SYMBOL_UNITS", "TENS", "TYPO_MIN_LEN", "TYPO_TARGETS", "UNITS", "UNTIL_PHRASES",
     "UNTIL_WORDS", "URGENCY_PHRASES", "URGENCY_RANK", "URGENCY_WORDS", "URGENT_ALIASES",
     "VERB_ALIASES", "VERB_NAMES", "VERB_PHRASES", "WEAK_KEYWORDS", "WEEKDAYS",
-    "WEEKDAYS_IN_CONTEXT", "category_of", "fold", "language_of", "osa_distance",
+    "WEEKDAYS_IN_CONTEXT", "category_of", "fold", "language_of",
 ]
 
 # --- verbs -------------------------------------------------------------------------
