@@ -54,6 +54,7 @@ def take_quantity(texts: list[str], folded: list[str]) -> Quantity:
     first number word.
     """
     best: tuple[int, int, int, float, str | None, str | None] | None = None
+    count: tuple[int, int, int, float, str | None, str | None] | None = None
     for i, word in enumerate(folded):
         first = word[0]
         if not first.isdigit():
@@ -73,12 +74,16 @@ def take_quantity(texts: list[str], folded: list[str]) -> Quantity:
             return Quantity(bad=" ".join(texts[i:end]))
         if value <= 0:
             continue  # zero counts nothing: it stays in the item
+        if count is None and rank in (1, 2):
+            count = (rank, i, end, value, unit, span)
         if best is None or rank < best[0]:
             best = (rank, i, end, value, unit, span)
             if rank == 0:
                 break
     if best is None:
         return Quantity()
+    if count is not None and best[4] in SIZE_MEASURES and _names_between(folded, count[2], best[1]):
+        best = count  # 3 water jugs 5gal: three jugs, each of 5 gal; the size stays in the item
     _, start, end, value, unit, span = best
     used = tuple(texts[start:end])
     del texts[start:end], folded[start:end]
@@ -176,6 +181,18 @@ def _quantity_at(f: list[str], i: int) -> _Found | None:
     if rank >= 3:
         return None
     return base, value, None, rank, span
+
+
+SIZE_MEASURES = frozenset({"kg", "g", "lb", "oz", "L", "ml", "gal", "m"})
+"""Units that measure one thing: after a counted thing's name they are its size."""
+_NOT_NAMES = frozenset("of de del x a an the some el la los las unos unas un una and y or o "
+                       "with con for para".split())
+
+
+def _names_between(f: list[str], start: int, end: int) -> bool:
+    """A word that names a thing lies between a count and a measure (`3 water jugs 5gal`,
+    `dos bidones de 20 litros`), so the measure is each thing's size."""
+    return any(w not in _NOT_NAMES and w[:1].isalpha() for w in f[start:end])
 
 
 def _tens(f: list[str], i: int, value: float) -> tuple[float, int]:
