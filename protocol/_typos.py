@@ -11,11 +11,12 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from ._language import ENGLISH_WORDS, SPANISH_WORDS
 from ._ways import CHATTER, MY_WORDS
 from .commands import VERBS
 from .vocab import (
-    CATEGORY_KEYWORDS, ENGLISH_WORDS, LEAD_FILLERS, NOT_TYPOS, NUMBER_WORDS, SPANISH_WORDS,
-    TYPO_MIN_LEN, TYPO_TARGETS, UNITS, URGENCY_WORDS, VERB_ALIASES, VERB_PHRASES,
+    CATEGORY_KEYWORDS, LEAD_FILLERS, NOT_TYPOS, NUMBER_WORDS, TYPO_MIN_LEN, TYPO_TARGETS, UNITS,
+    URGENCY_WORDS, VERB_ALIASES, VERB_PHRASES,
 )
 
 _TYPO_CHOICES = tuple(sorted(TYPO_TARGETS))

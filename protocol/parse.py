@@ -22,15 +22,16 @@ from ._fields import (
     MAX_INPUT_BYTES, bangs, clean, is_symbolic, is_wordish, max_urgency, posting_fields,
     ref_of, strip_edges, utf8_len,
 )
+from ._language import ENGLISH_WORDS, SPANISH_WORDS, language_of
 from ._lead import read_lead
 from ._noise import TRIPLE as _TRIPLE, tidy
 from ._typos import KNOWN_WORDS, near_verbs, typo
 from ._ways import CHATTER, MY_WORDS, POSSESSION, WAY_LANG
 from .commands import LANGS, Cancel, Command, Done, Help, ListBoard, Need, Offer, ParseError, Take
 from .vocab import (
-    ALIAS_LANG, CHAIN_MODALS, CHAIN_WORDS, DANGER_WORDS, ENGLISH_WORDS, LEAD_FILLERS,
-    MAX_PHRASE_WORDS, MODE_ALIASES, MODE_WORDS, SPANISH_WORDS, STRONG_KEYWORDS, URGENCY_WORDS,
-    URGENT_ALIASES, VERB_ALIASES, VERB_PHRASES, category_of, fold, language_of,
+    ALIAS_LANG, CHAIN_MODALS, CHAIN_WORDS, DANGER_WORDS, LEAD_FILLERS, MAX_PHRASE_WORDS,
+    MODE_ALIASES, MODE_WORDS, STRONG_KEYWORDS, URGENCY_WORDS, URGENT_ALIASES, VERB_ALIASES,
+    VERB_PHRASES, category_of, fold,
 )
 
 __all__ = ["MAX_REPLY_BYTES", "PARSERS", "parse"]
