@@ -70,6 +70,8 @@ def take_quantity(texts: list[str], folded: list[str]) -> Quantity:
         end, value, unit, rank, span = found
         if (rank >= 1 or unit == "people") and _is_label(folded, i, end if rank >= 1 else end - 1):
             continue
+        if unit in _TIME_UNITS and i > 0 and folded[i - 1] in _WITHIN:
+            continue  # running out in 2 days: when, not how much
         if value > MAX_QUANTITY:
             return Quantity(bad=" ".join(texts[i:end]))
         if value <= 0:
@@ -219,6 +221,12 @@ _CAPACITY = frozenset("person seater persona".split())
 """`tent 4 person`, `4 person tent`: a size of the thing (singular after a count), not people."""
 _FOR_WHOM = frozenset("for para of de".split())
 """`ride for 2 person`: people after all."""
+_WE_ARE = frozenset("somos seremos we're were".split())
+"""`somos 5`, `we're 4`: how many are in the household, not how many things."""
+_JOINED = frozenset("and y or o & ,".split())
+_TIME_UNITS = frozenset({"days", "weeks", "h", "min", "nights"})
+_WITHIN = frozenset("in within en dentro".split())
+"""`in 2 days`, `en 3 dias`: a time from now, not an amount of time asked or given."""
 
 
 def _is_label(f: list[str], start: int, end: int) -> bool:
@@ -228,6 +236,10 @@ def _is_label(f: list[str], start: int, end: int) -> bool:
     after = f[end] if end < len(f) else ""
     if before in _OF and start > 1 and f[start - 2] in _HOUSEHOLD:
         return True
+    if before in _WE_ARE or (before == "are" and start > 1 and f[start - 2] == "we"):
+        return True
+    if before in _JOINED and start > 1 and f[start - 2][:1].isdigit() and _is_label(f, start - 2, start - 1):
+        return True  # sizes 6 and 8: the second is a size too
     if end == start + 1 and after in _CAPACITY and f[start].isdigit() and f[start] != "1" \
             and before not in _FOR_WHOM:
         return True
