@@ -61,12 +61,12 @@ def _word(token: str) -> str:
 
 def read_lead(tokens: list[str], verb_at: VerbAt) -> Lead:
     """The verb of the message (or None), the urgency marked before it, and context."""
-    if len(tokens) > 2 and _word(tokens[0]) in _POSSESSIVE:
+    first = verb_at(tokens, 0)
+    if (first is None or first[0] == "my") and len(tokens) > 2 and _word(tokens[0]) in _POSSESSIVE:
         for at in range(2, min(len(tokens), 2 + MAX_SUBJECT)):
             found = verb_at(tokens, at)
             if found is not None and found[0] == "need" and found[3]:
                 return Lead(found, context=tuple(tokens[:at]))  # my mom needs her pills
-    first = verb_at(tokens, 0)
     if first is not None:
         if not (first[0] == "offer" and first[1] in POSSESSION):
             return _USUAL(Lead, (first, "normal", (), False))  # the verb comes first
