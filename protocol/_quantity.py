@@ -33,6 +33,8 @@ _OF = frozenset(("of", "de"))
 _WORD_STARTS = frozenset(NUMBER_WORDS) | DOZEN_WORDS | _ONE | frozenset(PART_WORDS) \
     | frozenset(FRACTIONS)
 """The words (not numerals, signs or `x3`) a quantity may start with."""
+_MAY_START = re.compile(r"(?:^| )[\d\-−–x$€]")
+"""A word starting with a digit, a minus, `x` or a currency sign: a quantity may start there."""
 
 
 class Quantity(NamedTuple):
@@ -53,6 +55,8 @@ def take_quantity(texts: list[str], folded: list[str]) -> Quantity:
     the first bare numeral that is not a label (`size 8`) or a spec (`2 kW`), then the
     first number word.
     """
+    if _WORD_STARTS.isdisjoint(folded) and _MAY_START.search(" ".join(folded)) is None:
+        return Quantity()  # no word a quantity (or a refused one) could start with
     best: tuple[int, int, int, float, str | None, str | None] | None = None
     count: tuple[int, int, int, float, str | None, str | None] | None = None
     for i, word in enumerate(folded):
