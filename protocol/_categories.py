@@ -7,27 +7,28 @@ from __future__ import annotations
 
 import tomllib
 from importlib.resources import files
+from typing import Any
 
 from rapidfuzz.distance import OSA
 
 
-def _load() -> dict[str, dict[str, object]]:
+def _load() -> dict[str, Any]:
     return tomllib.loads((files("protocol") / "vocab" / "categories.toml").read_text(encoding="utf-8"))
 
 
 _TABLES = _load()
 _CATEGORY_WORDS: dict[str, dict[str, tuple[list[str], list[str]]]] = {
-    category: {lang: (str(entry["words"]).split(), list(entry.get("phrases", ())))  # type: ignore[index, union-attr, call-overload]
-               for lang, entry in by_lang.items()}  # type: ignore[union-attr]
+    category: {lang: (entry["words"].split(), list(entry.get("phrases", ())))
+               for lang, entry in by_lang.items()}
     for category, by_lang in _TABLES.items() if category not in ("strong", "weak")
 }
 """Category -> language -> (single words, phrases), as listed in the file."""
 
 STRONG_KEYWORDS: dict[str, str] = {
-    w: c for c, words in _TABLES["strong"].items() for w in str(words).split()}
+    w: c for c, words in _TABLES["strong"].items() for w in words.split()}
 """Words that decide the category wherever they stand: `bike repair` is repair."""
 
-WEAK_KEYWORDS: dict[str, str] = {w: c for c, words in _TABLES["weak"].items() for w in str(words).split()}
+WEAK_KEYWORDS: dict[str, str] = {w: c for c, words in _TABLES["weak"].items() for w in words.split()}
 """Words that decide the category only when no other keyword does: `kids jackets` is
 clothing, `watch kids` childcare; `gas leak`-like phrases are repair, `gas` alone power."""
 
