@@ -5,8 +5,10 @@ against tests/data/resident_corpus.jsonl: messages labelled with what their send
 (verb; for an OFFER or NEED its category, quantity with unit, and urgency; or not a
 command at all) before the parser was ever run on them.
 Scenario: every message once; prints the five scores, the aims, and each miss.
+`--fresh` scores tests/data/resident_corpus_fresh.jsonl instead: 62 later messages, labelled
+the same way, that no rule was written from before they were scored.
 
-    .venv/bin/python bench/bench_corpus.py [--cli] [--json] [--misses]
+    .venv/bin/python bench/bench_corpus.py [--cli] [--json] [--misses] [--fresh]
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from typing import Any
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "resident_corpus.jsonl"
 AIMS = {"verb": 0.97, "category": 0.92, "quantity": 0.95, "urgency": 0.95, "non_command": 0.97}
 """The share of messages each score must reach."""
+FRESH = CORPUS.with_name("resident_corpus_fresh.jsonl")
+FRESH_FLOORS = {"verb": 0.94, "category": 0.92, "quantity": 0.94, "urgency": 0.95, "non_command": 0.97}
+"""What the fresh corpus reaches today (short of AIMS on verb and quantity): a floor, so
+no change loses ground on messages the rules were not written from."""
 
 Reading = dict[str, Any] | None
 """What the parser made of a message: verb and posting fields, or None for no command."""
@@ -109,8 +115,9 @@ def main() -> None:
     parser.add_argument("--cli", action="store_true", help="read through `meshbot parse -`")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--misses", action="store_true", help="list every miss")
+    parser.add_argument("--fresh", action="store_true", help="score the fresh corpus")
     args = parser.parse_args()
-    cases = load()
+    cases = load(FRESH if args.fresh else CORPUS)
     texts = [c["text"] for c in cases]
     readings = read_through_cli(texts) if args.cli else read_in_process(texts)
     tallies = score(cases, readings)

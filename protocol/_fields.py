@@ -41,12 +41,18 @@ _POLITE_PAIRS = {("por", "favor"), ("thank", "you")}
 
 _CALM = _by_first(CALM_PHRASES)
 _URGENT = _by_first(URGENCY_PHRASES)
+_URGENCY_STARTS = frozenset(_CALM) | frozenset(_URGENT) | frozenset(URGENCY_WORDS)
+_POLITE_STARTS = _POLITE | frozenset(first for first, _ in _POLITE_PAIRS)
+
+
 def clean(text: str) -> str:
     """Drop control, format and surrogate characters, NFC-normalise, collapse spaces."""
     if text.isascii():
         if text.isprintable():
             return " ".join(text.split())
         return " ".join(text.translate(_ASCII_CONTROLS).split())
+    if text.isprintable():  # no C*, Zl, Zp or odd spaces: nothing to drop, one pass in C
+        return " ".join(unicodedata.normalize("NFC", text.translate(_BANGS)).split())
     kept = []
     for ch in text.translate(_BANGS):
         cat = unicodedata.category(ch)
@@ -165,6 +171,9 @@ def posting_fields(args: str) -> PostingFields:
     tag: str | None = None
     drop_number = False
     for raw in split_tokens(args):
+        if raw.isalnum() and not drop_number:
+            texts.append(raw)  # a plain word or number: the usual token, nothing to take
+            continue
         if not raw.isascii() and is_symbolic(raw):
             continue
         token = raw.strip(_EDGE_PUNCT)
@@ -187,7 +196,7 @@ def posting_fields(args: str) -> PostingFields:
             tag = found
             continue
         texts.append(token)
-    folded = [fold(t) for t in texts]
+    folded = list(map(fold, texts))
     if "" in folded:  # a token of combining marks only folds to nothing
         texts = [t for t, f in zip(texts, folded) if f]
         folded = [f for f in folded if f]
@@ -211,6 +220,8 @@ def posting_fields(args: str) -> PostingFields:
 def _take_urgency(texts: list[str], folded: list[str], urgency: str) -> tuple[bool, str]:
     """Remove urgency words and phrases, and `not urgent`-like phrases, in place."""
     calm = False
+    if _URGENCY_STARTS.isdisjoint(folded):
+        return calm, urgency  # most postings say nothing of urgency
     i = 0
     while i < len(folded):
         word = folded[i]
@@ -236,6 +247,8 @@ def _take_urgency(texts: list[str], folded: list[str], urgency: str) -> tuple[bo
 
 
 def _drop_polite(texts: list[str], folded: list[str]) -> None:
+    if _POLITE_STARTS.isdisjoint(folded):
+        return
     i = 0
     while i < len(folded):
         if folded[i] in _POLITE:

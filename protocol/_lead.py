@@ -35,6 +35,10 @@ _URGENT = by_first(frozenset(URGENCY_PHRASES))
 _CUES = by_first(OFFER_CUES | NEED_CUES)
 _CLAUSE_END = ",;.:!?"
 _DASHES = frozenset("- – — -- ...".split())
+_POSSESSIVE = frozenset("my our mi nuestra nuestro nuestros nuestras".split())
+"""`my mom needs …`, `mi hijo necesita …`: someone's need, told by a close one."""
+MAX_SUBJECT = 2
+"""Words between the possessive and the NEED verb (`my elderly neighbor needs`)."""
 
 
 class Lead(NamedTuple):
@@ -58,6 +62,11 @@ def _word(token: str) -> str:
 def read_lead(tokens: list[str], verb_at: VerbAt) -> Lead:
     """The verb of the message (or None), the urgency marked before it, and context."""
     first = verb_at(tokens, 0)
+    if (first is None or first[0] == "my") and len(tokens) > 2 and _word(tokens[0]) in _POSSESSIVE:
+        for at in range(2, min(len(tokens), 2 + MAX_SUBJECT)):
+            found = verb_at(tokens, at)
+            if found is not None and found[0] == "need" and found[3]:
+                return Lead(found, context=tuple(tokens[:at]))  # my mom needs her pills
     if first is not None:
         if not (first[0] == "offer" and first[1] in POSSESSION):
             return _USUAL(Lead, (first, "normal", (), False))  # the verb comes first

@@ -121,7 +121,7 @@ SPEC_UNITS: frozenset[str] = frozenset("""
 `12 volt`, `5 years`, `10 ft ladder`): the number stays in the item."""
 
 LABEL_WORDS: frozenset[str] = frozenset(
-    "size sz talla age edad no nr num number numero model modelo apt apartment depto "
+    "size sizes sz talla tallas talle talles age edad no nr num number numero model modelo apt apartment depto "
     "house casa lot lote unit-no # route ruta bus linea line room cuarto ward".split())
 """Words before a number that make it a label (`size 8`, `talla 3`, `route 5`)."""
 

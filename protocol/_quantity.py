@@ -30,6 +30,11 @@ _RANGE_JOINS = frozenset("to or o a - –".split())
 _UNITS_1_9 = {w: v for w, v in NUMBER_WORDS.items() if 1 <= v <= 9 and w not in _ARTICLES
               and v.is_integer() and w not in ("couple",)}
 _OF = frozenset(("of", "de"))
+_WORD_STARTS = frozenset(NUMBER_WORDS) | DOZEN_WORDS | _ONE | frozenset(PART_WORDS) \
+    | frozenset(FRACTIONS)
+"""The words (not numerals, signs or `x3`) a quantity may start with."""
+_MAY_START = re.compile(r"(?:^| )[\d\-−–x$€]")
+"""A word starting with a digit, a minus, `x` or a currency sign: a quantity may start there."""
 
 
 class Quantity(NamedTuple):
@@ -50,11 +55,18 @@ def take_quantity(texts: list[str], folded: list[str]) -> Quantity:
     the first bare numeral that is not a label (`size 8`) or a spec (`2 kW`), then the
     first number word.
     """
+    if _WORD_STARTS.isdisjoint(folded) and _MAY_START.search(" ".join(folded)) is None:
+        return Quantity()  # no word a quantity (or a refused one) could start with
     best: tuple[int, int, int, float, str | None, str | None] | None = None
+    count: tuple[int, int, int, float, str | None, str | None] | None = None
     for i, word in enumerate(folded):
-        if word[0] in "-−–" and _NEGATIVE_RE.fullmatch(word):
-            return Quantity(bad=texts[i])
-        if _LONG_NUMBER_RE.fullmatch(word):
+        first = word[0]
+        if not first.isdigit():
+            if first in "-−–" and _NEGATIVE_RE.fullmatch(word):
+                return Quantity(bad=texts[i])
+            if word not in _WORD_STARTS and first not in CURRENCY_SIGNS and first != "x":
+                continue  # no quantity starts at a plain word
+        elif _LONG_NUMBER_RE.fullmatch(word):
             return Quantity(bad=texts[i])
         found = _quantity_at(folded, i)
         if found is None:
@@ -62,16 +74,22 @@ def take_quantity(texts: list[str], folded: list[str]) -> Quantity:
         end, value, unit, rank, span = found
         if (rank >= 1 or unit == "people") and _is_label(folded, i, end if rank >= 1 else end - 1):
             continue
+        if unit in _TIME_UNITS and i > 0 and folded[i - 1] in _WITHIN:
+            continue  # running out in 2 days: when, not how much
         if value > MAX_QUANTITY:
             return Quantity(bad=" ".join(texts[i:end]))
         if value <= 0:
             continue  # zero counts nothing: it stays in the item
+        if count is None and rank in (1, 2):
+            count = (rank, i, end, value, unit, span)
         if best is None or rank < best[0]:
             best = (rank, i, end, value, unit, span)
             if rank == 0:
                 break
     if best is None:
         return Quantity()
+    if count is not None and best[4] in SIZE_MEASURES and _names_between(folded, count[2], best[1]):
+        best = count  # 3 water jugs 5gal: three jugs, each of 5 gal; the size stays in the item
     _, start, end, value, unit, span = best
     used = tuple(texts[start:end])
     del texts[start:end], folded[start:end]
@@ -171,6 +189,18 @@ def _quantity_at(f: list[str], i: int) -> _Found | None:
     return base, value, None, rank, span
 
 
+SIZE_MEASURES = frozenset({"kg", "g", "lb", "oz", "L", "ml", "gal", "m"})
+"""Units that measure one thing: after a counted thing's name they are its size."""
+_NOT_NAMES = frozenset("of de del x a an the some el la los las unos unas un una and y or o "
+                       "with con for para".split())
+
+
+def _names_between(f: list[str], start: int, end: int) -> bool:
+    """A word that names a thing lies between a count and a measure (`3 water jugs 5gal`,
+    `dos bidones de 20 litros`), so the measure is each thing's size."""
+    return any(w not in _NOT_NAMES and w[:1].isalpha() for w in f[start:end])
+
+
 def _tens(f: list[str], i: int, value: float) -> tuple[float, int]:
     """`twenty five` (en) and `treinta y cinco` (es): the tens plus a units word."""
     if i + 1 < len(f) and f[i + 1] in _UNITS_1_9:
@@ -195,6 +225,12 @@ _CAPACITY = frozenset("person seater persona".split())
 """`tent 4 person`, `4 person tent`: a size of the thing (singular after a count), not people."""
 _FOR_WHOM = frozenset("for para of de".split())
 """`ride for 2 person`: people after all."""
+_WE_ARE = frozenset("somos seremos we're were".split())
+"""`somos 5`, `we're 4`: how many are in the household, not how many things."""
+_JOINED = frozenset("and y or o & ,".split())
+_TIME_UNITS = frozenset({"days", "weeks", "h", "min", "nights"})
+_WITHIN = frozenset("in within en dentro".split())
+"""`in 2 days`, `en 3 dias`: a time from now, not an amount of time asked or given."""
 
 
 def _is_label(f: list[str], start: int, end: int) -> bool:
@@ -204,6 +240,10 @@ def _is_label(f: list[str], start: int, end: int) -> bool:
     after = f[end] if end < len(f) else ""
     if before in _OF and start > 1 and f[start - 2] in _HOUSEHOLD:
         return True
+    if before in _WE_ARE or (before == "are" and start > 1 and f[start - 2] == "we"):
+        return True
+    if before in _JOINED and start > 1 and f[start - 2][:1].isdigit() and _is_label(f, start - 2, start - 1):
+        return True  # sizes 6 and 8: the second is a size too
     if end == start + 1 and after in _CAPACITY and f[start].isdigit() and f[start] != "1" \
             and before not in _FOR_WHOM:
         return True

@@ -41,6 +41,8 @@ _TIME_STARTS = frozenset(_DAY_PHRASES) | frozenset(WEEKDAYS) | frozenset(WEEKDAY
     | DAY_WORDS | MONTHS | {"de", "a"}
 _TIME_TRIGGERS = _TIME_STARTS | UNTIL_WORDS | DURATION_PREPS | _DAY_LEADS | _CLOCK_LEADS \
     | frozenset(p[0] for p in UNTIL_PHRASES)
+_DIGIT_OR_DASH = re.compile(r"(?:^| )\d|-")
+"""A word that starts with a digit or holds a dash (the other words a time may start at)."""
 
 
 
@@ -49,7 +51,7 @@ def take_times(texts: list[str], folded: list[str]) -> tuple[str | None, str | N
     return them as (until, when), normalised (weekdays as `mon`..`sun`)."""
     until: list[str] = []
     when: list[str] = []
-    if not any(w in _TIME_TRIGGERS or w[0].isdigit() or "-" in w for w in folded):
+    if _TIME_TRIGGERS.isdisjoint(folded) and _DIGIT_OR_DASH.search(" ".join(folded)) is None:
         return None, None
     i = 0
     while i < len(folded):
@@ -85,7 +87,8 @@ def take_times(texts: list[str], folded: list[str]) -> tuple[str | None, str | N
             while lead < len(folded) and folded[lead] in _DAY_LEADS and lead - i < 2:
                 lead += 1
             clock = lead < len(folded) and folded[lead] in _CLOCK_LEADS
-            stop = _time_span(folded, lead + clock, clock)
+            # with no lead word this is the span at i, already found wanting above
+            stop = _time_span(folded, lead + clock, clock) if lead > i or clock else None
             if stop is not None:
                 when.append(_normal(folded[lead:stop], every=folded[i] in _EVERY))
                 end = stop
@@ -146,11 +149,13 @@ def _time_atom(f: list[str], i: int, context: bool) -> int | None:
             return i + 2
         if nxt == "de" and i + 2 < len(f) and f[i + 2] in MONTHS:
             return i + 3
-    if _DATE_RE.fullmatch(word) and word not in FRACTIONS:
+    if word.isdigit():
+        pass  # a plain number: only a clock (below) can be one
+    elif "/" in word and _DATE_RE.fullmatch(word) and word not in FRACTIONS:
         return i + 1
-    if _ORDINAL_RE.fullmatch(word) and (context or nxt in MONTHS):
+    elif _ORDINAL_RE.fullmatch(word) and (context or nxt in MONTHS):
         return i + 1
-    if m := _RANGE_RE.fullmatch(word):
+    elif ("-" in word or "–" in word) and (m := _RANGE_RE.fullmatch(word)):
         first, second = int(m.group(1)), int(m.group(4))
         if first <= 24 and second <= 24 and (
                 context or m.group(2) or m.group(3) or m.group(5) or m.group(6)

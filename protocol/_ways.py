@@ -47,8 +47,10 @@ CHATTER: frozenset[str] = _words(_TABLES, "chatter")
 """An item made only of these words (`a good night`) is chatter, not a posting."""
 MY_WORDS: frozenset[str] = _words(_TABLES, "my_words")
 """The only words that may follow MY (`my offers`); any other makes it no command."""
-WAY_LANG: dict[str, str] = dict(ABLE)
-"""A word that opened a posting in one of these ways -> its language."""
+WAY_LANG: dict[str, str] = dict(ABLE) | {
+    " ".join(cue): lang for key in ("offer_cues", "need_cues")
+    for cue, lang in _phrases(_TABLES, key).items()}
+"""A word or cue that made a posting in one of these ways -> its language (`gratis`: es)."""
 
 
 def by_first(phrases: frozenset[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:

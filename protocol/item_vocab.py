@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from .vocab import fold, osa_distance
+from rapidfuzz.distance import OSA
+
+from .vocab import fold
 
 LANGUAGES = ("en", "es")
 _TABLE_KEYS = frozenset({"language", "head", "stop", "modifiers", "plain", "activities", "specific", "generic",
@@ -242,4 +244,4 @@ def near_words(vocab: Vocabulary, word: str) -> set[str]:
     found: set[str] = set()
     for key in keys:
         found |= vocab.typo_index.get(key, frozenset())
-    return {w for w in found if (w[0] == word[0] or w == word[1:] or word == w[1:]) and osa_distance(word, w) <= limit}
+    return {w for w in found if (w[0] == word[0] or w == word[1:] or word == w[1:]) and OSA.distance(word, w, score_cutoff=limit) <= limit}

@@ -14,11 +14,13 @@ Pure functions over text and the tables of `protocol.item_vocab`: no I/O, no clo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ._quantity import SIZE_MEASURES
 from .item_vocab import LANGUAGES, Vocabulary, near_words, stem, words_of
-from .vocab import WEEKDAYS
+from .vocab import UNITS, WEEKDAYS
 
 __all__ = ["Fit", "Identity", "Vocabulary", "category_of_item", "fit", "fit_items", "identify"]
 
@@ -144,7 +146,9 @@ def _plain(word: str, s: str, vocab: Vocabulary, lang: str) -> _Unit:
 
 
 def _take_sizes(words: list[str]) -> tuple[list[str], frozenset[str]]:
-    """`size 3`, `talla M`, `3T`: which size, taken out of the words."""
+    """`size 3`, `talla M`, `3T`: which size, taken out of the words. A measure of each
+    thing (`5gal`, `20 litros`) is taken out too, so it is never read as the head noun, but
+    it does not block a match: residents read it in the item."""
     sizes: set[str] = set()
     kept: list[str] = []
     skip = False
@@ -158,9 +162,24 @@ def _take_sizes(words: list[str]) -> tuple[list[str], frozenset[str]]:
             skip = True
         elif len(word) <= 3 and word[:-1].isdigit() and word[-1] == "t":
             sizes.add(word)
+        elif word[:1].isdigit() and (measure := _measure(word, words[i + 1] if i + 1 < len(words) else "")):
+            skip = measure[1]  # water jugs 5gal: a jug; a 5 gal and a 20 L jug serve one need
         else:
             kept.append(word)
     return kept, frozenset(sizes)
+
+
+_GLUED = re.compile(r"(\d{1,5}(?:[.,]\d{1,3})?)([^\W\d_]+)")
+
+
+def _measure(word: str, after: str) -> tuple[str, bool] | None:
+    """`5gal`, or `5` then `gal`, as a measure (`5gal`, `20L`); and whether it took `after`."""
+    if word.replace(".", "", 1).replace(",", "", 1).isdigit():
+        unit = UNITS.get(after)
+        return (f"{word.replace(',', '.')}{unit}", True) if unit in SIZE_MEASURES else None
+    glued = _GLUED.fullmatch(word)
+    unit = UNITS.get(glued.group(2)) if glued else None
+    return (f"{glued.group(1).replace(',', '.')}{unit}", False) if glued and unit in SIZE_MEASURES else None
 
 
 def _days(when: str | None, words: list[str]) -> frozenset[str]:

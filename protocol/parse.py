@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from operator import methodcaller
 
 from ._args import (
     Parser, _alert, _digest, _emergency, _find, _helping, _join, _list, _members, _more, _my,
@@ -21,15 +22,16 @@ from ._fields import (
     MAX_INPUT_BYTES, bangs, clean, is_symbolic, is_wordish, max_urgency, posting_fields,
     ref_of, strip_edges, utf8_len,
 )
+from ._language import ENGLISH_WORDS, SPANISH_WORDS, language_of
 from ._lead import read_lead
 from ._noise import TRIPLE as _TRIPLE, tidy
 from ._typos import KNOWN_WORDS, near_verbs, typo
 from ._ways import CHATTER, MY_WORDS, POSSESSION, WAY_LANG
 from .commands import LANGS, Cancel, Command, Done, Help, ListBoard, Need, Offer, ParseError, Take
 from .vocab import (
-    ALIAS_LANG, CHAIN_MODALS, CHAIN_WORDS, DANGER_WORDS, ENGLISH_WORDS, LEAD_FILLERS,
-    MAX_PHRASE_WORDS, MODE_ALIASES, MODE_WORDS, SPANISH_WORDS, STRONG_KEYWORDS, URGENCY_WORDS,
-    URGENT_ALIASES, VERB_ALIASES, VERB_PHRASES, category_of, fold, language_of,
+    ALIAS_LANG, CHAIN_MODALS, CHAIN_WORDS, DANGER_WORDS, LEAD_FILLERS, MAX_PHRASE_WORDS,
+    MODE_ALIASES, MODE_WORDS, STRONG_KEYWORDS, URGENCY_WORDS, URGENT_ALIASES, VERB_ALIASES,
+    VERB_PHRASES, category_of, fold,
 )
 
 __all__ = ["MAX_REPLY_BYTES", "PARSERS", "parse"]
@@ -39,6 +41,7 @@ _MARKABLE = ("offer", "need", "alert", "help")  # verbs an urgency word may come
 _PHRASE_FIRST = frozenset(p.split()[0] for p in VERB_PHRASES)
 _EDGE = ".,;:()[]{}<>\"'`*¡¿?«»“”‘’…!"
 _KIND_WORDS = {"offers": "offer", "needs": "need", "ofertas": "offer", "necesidades": "need"}
+_strip_edge = methodcaller("strip", _EDGE)
 
 
 def parse(text: str, lang: str = "en") -> Command | ParseError:
@@ -50,7 +53,7 @@ def parse(text: str, lang: str = "en") -> Command | ParseError:
     lang = lang if lang in LANGS else "en"
     if not isinstance(text, str):
         return _fail("empty", lang)
-    if len(text) > MAX_INPUT_BYTES or utf8_len(text) > MAX_INPUT_BYTES:
+    if len(text) > MAX_INPUT_BYTES or not text.isascii() and utf8_len(text) > MAX_INPUT_BYTES:
         return _fail("too_long", lang)
     if not text.isascii() or _TRIPLE.search(text):
         text = tidy(text, KNOWN_WORDS)
@@ -100,6 +103,10 @@ def parse(text: str, lang: str = "en") -> Command | ParseError:
 def _verb_at(tokens: list[str], i: int) -> tuple[str, str, bool, list[str]] | None:
     """(canonical verb, folded alias, ended with `?`, remaining tokens) for a verb at i."""
     token = tokens[i]
+    if token.isalpha():  # the usual first word: no punctuation, marks or `?` to read
+        folded = fold(token)
+        if folded in VERB_ALIASES and folded not in _PHRASE_FIRST:
+            return VERB_ALIASES[folded], folded, False, tokens[i + 1:]
     if ":" in token or "," in token or ";" in token or "." in token or "/" in token:
         head, _, glued = (_PUNCT_RE.split(token.lstrip("/:,;."), maxsplit=1) + ["", ""])[:3]
         rest = ([glued] if glued else []) + tokens[i + 1:]
@@ -139,16 +146,14 @@ def _language(alias: str, tokens: list[str], default: str) -> str:
     """The alias's language, unless the other words are clearly the other language
     (two or more words of it and none of the alias's); a neutral alias (`o`, `sos`)
     goes by the words, then by `default`."""
-    words = [w for w in (fold(t.strip(_EDGE)) for t in tokens) if w != alias]
+    words = [w for w in map(fold, map(_strip_edge, tokens)) if w != alias]
     own = ALIAS_LANG.get(alias) or WAY_LANG.get(alias, "*")
     if own == "*":
         return language_of(words, default)
     other = "es" if own == "en" else "en"
-    if language_of(words, own) == other:
-        theirs = SPANISH_WORDS if other == "es" else ENGLISH_WORDS
-        mine = ENGLISH_WORDS if other == "es" else SPANISH_WORDS
-        if sum(w in theirs for w in words) >= 2 and not any(w in mine for w in words):
-            return other
+    theirs, mine = (SPANISH_WORDS, ENGLISH_WORDS) if other == "es" else (ENGLISH_WORDS, SPANISH_WORDS)
+    if sum(map(theirs.__contains__, words)) >= 2 and not any(map(mine.__contains__, words)):
+        return other  # (then the words are the other language's by `language_of` too)
     return own
 
 

@@ -133,3 +133,13 @@ KIND_CASES = [  # (offer, need, pairs?): the nouns beside the head say which kin
 @pytest.mark.parametrize(("offer", "need", "pairs"), KIND_CASES, ids=[f"{o} / {n}" for o, n, _ in KIND_CASES])
 def test_the_kind_of_a_thing_must_agree(offer: str, need: str, pairs: bool) -> None:
     assert (fit_items(offer, need, VOCAB) is not None) == pairs
+
+
+@pytest.mark.parametrize("offer, need", [
+    ("water jugs 5gal", "water jug"),
+    ("water jugs 5 gal", "water jugs 20l"),
+    ("bidones de agua de 20 litros", "bidon de agua"),
+])
+def test_a_measure_kept_in_an_item_is_each_ones_size_not_the_thing(offer: str, need: str) -> None:
+    assert identify(offer, VOCAB).word == identify(need, VOCAB).word
+    assert fit_items(offer, need, VOCAB) is not None

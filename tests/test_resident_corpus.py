@@ -49,6 +49,25 @@ def test_scores_reach_their_aims(name: str) -> None:
     assert tally["share"] >= bench.AIMS[name], f"{name} {tally['share']:.1%}\n{misses}"
 
 
+FRESH = bench.load(bench.FRESH)
+
+
+def test_the_fresh_corpus_is_new() -> None:
+    assert len(FRESH) >= 60
+    assert sum(c["lang"] == "es" for c in FRESH) * 3 >= len(FRESH)
+    assert len({c["text"] for c in FRESH}) == len(FRESH), "a text appears twice"
+    vectors = {json.loads(line)["text"] for path in (_ROOT / "protocol" / "vectors").glob("*.jsonl")
+               for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+    assert not (vectors | {c["text"] for c in CASES}) & {c["text"] for c in FRESH}
+
+
+@pytest.mark.parametrize("name", list(bench.FRESH_FLOORS))
+def test_the_fresh_corpus_keeps_its_scores(name: str) -> None:
+    tally = bench.score(FRESH, bench.read_in_process([c["text"] for c in FRESH]))[name]
+    misses = "\n".join(f"{m['text']!r}: want {m['want']}, got {m['got']}" for m in tally["misses"])
+    assert tally["share"] >= bench.FRESH_FLOORS[name], f"{name} {tally['share']:.1%}\n{misses}"
+
+
 def test_the_command_line_reads_the_corpus_the_same_way() -> None:
     texts = [c["text"] for c in CASES]
     through_cli = bench.score(CASES, bench.read_through_cli(texts))

@@ -177,7 +177,8 @@ class Worker:
             return None
         self._queue(db, message.from_node, reply, now)
         # Residents' words stay out of the journal at INFO: the log is as seizable as the disk.
-        log.info("%s: %d bytes in, answered %d bytes", node_id(message.from_node), len(message.text), len(reply.text))
+        log.info("%s: %d bytes in, answered %d bytes", node_id(message.from_node),
+                 len(message.text.encode("utf-8", "surrogatepass")), len(reply.text.encode("utf-8")))
         log.debug("%s %r -> %r", node_id(message.from_node), message.text[:60], reply.text)
         return reply.text
 
