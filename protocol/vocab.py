@@ -153,12 +153,12 @@ ALIASES_BY_VERB: dict[str, tuple[str, ...]] = {
 """Canonical verb -> its aliases, canonical first: for help text and the command card."""
 
 VERB_NAMES: dict[str, dict[str, str]] = {
-    "en": {verb: verb.upper() for verb in _VERB_WORDS},
+    "en": {verb: verb.upper() for verb in (*_VERB_WORDS, "show")},
     "es": {"offer": "OFREZCO", "need": "NECESITO", "alert": "ALERTA", "list": "LISTA",
            "find": "BUSCAR", "my": "MIS", "take": "TOMO", "done": "HECHO", "cancel": "CANCELAR",
            "safe": "BIEN", "join": "UNIRSE", "help": "AYUDA", "more": "MAS", "digest": "RESUMEN",
            "update": "ACTUALIZAR", "ok": "OK", "helping": "AYUDANDO", "emergency": "EMERGENCIA",
-           "members": "MIEMBROS"},
+           "members": "MIEMBROS", "show": "VER"},
 }
 """How replies name a verb, per language."""
 

@@ -32,7 +32,7 @@ def test_more_walks_the_whole_list_once_each(board: Board) -> None:
     while True:
         page = board.send(CARO, "MORE")
         assert page is not None and len(page.encode()) <= 200
-        if page.startswith("Nothing more"):
+        if page.startswith("End of list"):
             break
         assert re.match(rf"Board {len(seen) + 1}-\d+/30: ", page), page
         seen += _ids(page)
@@ -48,7 +48,7 @@ def test_more_is_per_node_and_follows_find(board: Board) -> None:
     ana_next = board.send(ANA, "more")
     assert ben_next is not None and ben_next.startswith("'beans' ")
     assert ana_next is not None and ana_next.startswith("Board ")
-    assert board.send(CARO, "MORE") == "Nothing more. Send LIST or FIND first."
+    assert board.send(CARO, "MORE") == "End of list. LIST, FIND or MY starts a new one."
 
 
 def test_more_skips_postings_closed_since_and_expires(board: Board) -> None:
@@ -62,7 +62,7 @@ def test_more_skips_postings_closed_since_and_expires(board: Board) -> None:
     second = board.send(CARO, "MORE")
     assert second is not None and hidden not in _ids(second)
     board.clock.advance(board.settings.page_ttl_minutes * 60 + 1)
-    assert board.send(CARO, "MORE") == "Nothing more. Send LIST or FIND first."
+    assert board.send(CARO, "MORE") == "End of list. LIST, FIND or MY starts a new one."
     with session(board.engine) as db, db.begin():  # the expired row goes with the next housekeeping
         expire_due(db, board.clock.now)
     with session(board.engine) as db:
@@ -86,7 +86,7 @@ def test_a_short_answer_keeps_no_page_state(board: Board) -> None:
     assert reply is not None and "MORE" not in reply
     with session(board.engine) as db:
         assert db.get(PageState, CARO) is None
-    assert board.send(CARO, "MORE") == "Nothing more. Send LIST or FIND first."
+    assert board.send(CARO, "MORE") == "End of list. LIST, FIND or MY starts a new one."
 
 
 def test_more_in_spanish(board: Board) -> None:
