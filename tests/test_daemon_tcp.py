@@ -74,7 +74,7 @@ def test_daemon_reconnects_and_ignores_the_replayed_backlog(radio: StreamApiServ
     proc = _start(radio, tmp_path / "m.db")
     try:
         radio.push_text(ANA, "NEED blankets 2", to=BOT, packet_id=601)
-        assert _reply_to(radio, ANA).startswith("Need n1 blankets 2")
+        assert _reply_to(radio, ANA).startswith("n1 blankets 2")
         radio.drop_clients()  # the radio's USB cable is pulled and put back
         time.sleep(0.5)
         # The same packet again (a radio replays its backlog on connect), then a new one.

@@ -7,7 +7,8 @@ import re
 
 from meshbot.housekeeping import expire_due
 from meshbot.inbox import Inbound
-from store import session
+from protocol import replies
+from store import Posting, session
 from store.models import PageState
 from tests.conftest import Board
 
@@ -95,3 +96,101 @@ def test_more_in_spanish(board: Board) -> None:
     assert first is not None and first.startswith("Tablón (30): ") and first.endswith("más (MAS)")
     page = board.send(CARO, "más")
     assert page is not None and page.startswith("Tablón ") and "/30: " in page
+
+
+# --- every entry reachable, whatever its length; MY pages; SHOW gives one entry whole --------
+
+WORDS = ("lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt "
+         "ut labore et dolore magna aliqua ") * 3
+MORE_HINT = re.compile(r" \+(\d+) more \(MORE\)$")
+
+
+def _items(board: Board, ids: list[str]) -> dict[str, str]:
+    with session(board.engine) as db:
+        return {ref: getattr(db.get(Posting, int(ref[1:])), "item") for ref in ids}
+
+
+def _paced(board: Board, node: int, text: str) -> str:
+    """A resident's command, paced under the rate limit and well within the page's lifetime."""
+    board.clock.advance(10)
+    return board.send(node, text) or ""
+
+
+def _walk(board: Board, node: int, first_command: str) -> list[str]:
+    """Every page of one answer, MORE after MORE, until the bot says the list ended."""
+    pages = [_paced(board, node, first_command)]
+    while MORE_HINT.search(pages[-1]):
+        pages.append(_paced(board, node, "MORE"))
+    assert _paced(board, node, "MORE") == "End of list. LIST, FIND or MY starts a new one."
+    return pages
+
+
+def _check_pages(pages: list[str], total: int) -> list[str]:
+    """Each page fits a packet and says how many are left; returns the ids in page order."""
+    seen: list[str] = []
+    for page in pages:
+        assert 0 < len(page.encode("utf-8")) <= 200, page
+        seen += [r for r in re.findall(r"(?:^|; |: )([on]\d+) ", page)]
+        hint = MORE_HINT.search(page)
+        assert (int(hint.group(1)) if hint else 0) == total - len(seen), page
+    return seen
+
+
+def test_entries_of_every_length_from_1_to_200_bytes_are_all_reachable(board: Board) -> None:
+    posted: list[str] = []
+    for length in range(1, 201):
+        item = WORDS[:length].strip()
+        zone = "elm" if length <= 100 else "oak"  # a page keeps 100 ids: two listings of 100
+        reply = board.send(0x1000 + length, f"OFFER {item} @{zone}")
+        assert reply is not None and len(reply.encode("utf-8")) <= 50, reply
+        posted.append(reply.split()[0])
+    items = _items(board, posted)
+    for zone, expected in (("elm", posted[:100]), ("oak", posted[100:])):
+        seen = _check_pages(_walk(board, CARO, f"LIST @{zone}"), 100)
+        assert sorted(seen) == sorted(expected)
+    # a line too long for its share of a page ends with how to see it whole, and SHOW does
+    pages = _walk(board, CARO, "LIST @oak")
+    shortened = re.findall(r"… SHOW ([on]\d+)", " ".join(pages))
+    assert len(shortened) >= 90, "lines of 60 bytes and more are shortened"
+    for short_id in shortened:
+        whole = _paced(board, CARO, f"SHOW {short_id}")
+        assert whole is not None and items[short_id] in whole and whole.endswith(f"TAKE {short_id}")
+        assert all(len(part.encode("utf-8")) <= 200 for part in replies.split(whole))
+        assert len(replies.split(whole)) <= 2
+
+
+def test_my_twelve_posts_are_all_reachable_with_more(board: Board) -> None:
+    mine = [_paced(board, ANA, f"OFFER {WORDS[:10 * n].strip()} {n} bags").split()[0] for n in range(1, 13)]
+    board.send(BEN, "OFFER spare tyre")  # not Ana's: never in her MY
+    pages = _walk(board, ANA, "MY")
+    assert pages[0].startswith("Yours (12): ") and len(pages) >= 3
+    assert sorted(_check_pages(pages, 12)) == sorted(mine)
+
+
+def test_my_marks_a_matched_post_and_pages_in_spanish(board: Board) -> None:
+    for n in range(1, 13):
+        _paced(board, ANA, f"OFREZCO {WORDS[:12 * n].strip()}")
+    page = board.send(ANA, "MIS")
+    assert page is not None and page.startswith("Tuyas (12): ") and page.endswith("más (MAS)")
+    assert (board.send(ANA, "MAS") or "").startswith("Tuyas ")
+
+
+def test_show_of_a_missing_or_closed_posting_says_so(board: Board) -> None:
+    board.send(ANA, "OFFER rice 5kg")
+    assert board.send(ANA, "CANCEL o1") == "o1 cancelled."
+    assert board.send(BEN, "SHOW o1") == "No open o1. LIST shows the board."
+    assert board.send(BEN, "VER n9") == "No hay n9 abierta. LISTA muestra el tablón."
+
+
+def test_the_author_sees_how_to_cancel_in_show(board: Board) -> None:
+    board.send(ANA, "NEED ride to the clinic tue morning @elm")
+    assert board.send(ANA, "SHOW n1") == "n1 ride to the clinic tue morning @elm (transport). Yours: CANCEL n1"
+
+
+def test_a_ride_keeps_its_time_window_in_list_find_and_my(board: Board) -> None:
+    reply = board.send(ANA, "NEED ride to the clinic tue morning @elm")
+    assert reply == "n1 ride to the clinic posted. CANCEL n1 undoes"
+    line = "n1 ride to the clinic tue morning @elm"
+    assert board.send(BEN, "LIST") == f"Board (1): {line}"
+    assert board.send(BEN, "FIND ride") == f"'ride' (1): {line}"
+    assert board.send(ANA, "MY") == f"Yours (1): {line}"

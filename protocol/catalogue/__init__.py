@@ -90,15 +90,14 @@ def render(message_id: str, lang: str = "en", **values: object) -> str:
     elastic: str | None = None
     for name in names:
         limit = FIELD_BYTES[name]
-        value = " ".join(str(values[name]).split()) if limit is None else str(values[name])
         if limit is None:
             elastic = name
             filled[name] = ""
         else:
-            filled[name] = shorten(value, limit)
+            filled[name] = shorten(str(values[name]), limit)
     text = template(message_id, lang)
     if elastic is not None:
         uses = text.count("{" + elastic + "}")
         room = (budget(message_id) - utf8_len(text.format(**filled))) // max(uses, 1)
-        filled[elastic] = shorten(" ".join(str(values[elastic]).split()), max(room, 0))
+        filled[elastic] = shorten(str(values[elastic]), max(room, 0))
     return text.format(**filled)
