@@ -35,8 +35,8 @@ USAGE: dict[str, dict[str, str]] = {
                    "Ex: FIND blanket",
              "es": "BUSCAR palabras [@zona]: lo abierto que las nombra; MAS para seguir. "
                    "Ej: BUSCAR manta"},
-    "my": {"en": "MY: your open posts (* = matched)",
-           "es": "MIS: tus publicaciones abiertas (* = emparejada)"},
+    "my": {"en": "MY: your open posts (* = matched); MORE for the next page",
+           "es": "MIS: tus publicaciones abiertas (* = emparejada); MAS para seguir"},
     "take": {"en": "TAKE id: claim an offer or answer a need; TAKE m5 accepts match m5. Ex: TAKE o12",
              "es": "TOMO id: pides una oferta o respondes a una necesidad; TOMO m5 acepta la pareja m5. Ej: TOMO o12"},
     "done": {"en": "DONE id: it was given or received; closes it. Ex: DONE o12",
@@ -49,8 +49,10 @@ USAGE: dict[str, dict[str, str]] = {
              "es": "UNIRSE nombre zona: tu nombre y tu zona. Ej: UNIRSE Ana olmo"},
     "help": {"en": "HELP [verb]: this card, or one verb. Ex: HELP offer. Alias: ?, AYUDA",
              "es": "AYUDA [verbo]: esta tarjeta, o un verbo. Ej: AYUDA ofrezco. También ?"},
-    "more": {"en": "MORE: the next page of your last LIST or FIND (kept 30 min)",
-             "es": "MAS: la página siguiente de tu última LISTA o BUSCAR (30 min)"},
+    "more": {"en": "MORE: the next page of your last LIST, FIND or MY (kept 30 min). "
+                   "SHOW o12: one post whole",
+             "es": "MAS: la página siguiente de tu última LISTA, BUSCAR o MIS (30 min). "
+                   "VER o12: una publicación entera"},
     "digest": {"en": "DIGEST: the committee's summary of the board",
                "es": "RESUMEN: el resumen del tablón para el comité"},
     "update": {"en": "UPDATE a3 new words [@zone]: correct your alert; everyone hears it. "
