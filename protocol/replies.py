@@ -215,6 +215,7 @@ def page(
     first: int = 1,
     lang: str = "en",
     more_hint: bool = True,
+    reachable: int | None = None,
 ) -> tuple[str, int]:
     """One packet of a listing and how many labels it shows.
 
@@ -223,30 +224,35 @@ def page(
     `more_hint` the tail names MORE (`+20 more (MORE)`), the command that goes on.
     `labels` is read only as far as the packet fills, so it may be a generator. A label
     too long for its share of a page should come shortened (`entry`); one that still
-    overflows the packet is cut.
+    overflows the packet is cut. `reachable` is how far MORE can go (the ids it keeps):
+    past it, the tail says how to narrow the listing instead.
     """
     title = fit(title_of(title, lang), 44)
     if total == 0:
         return render("page.none", lang, title=title), 0
     shown: list[str] = []
     for candidate in labels:
-        text = _page_text(title, [*shown, candidate], total, first, lang, more_hint)
+        text = _page_text(title, [*shown, candidate], total, first, lang, more_hint, reachable)
         if utf8_len(text) > REPLY_LIMIT:
             if not shown:  # one label longer than a packet: cut it
                 return fit(text), 1
             break
         shown.append(candidate)
-    return fit(_page_text(title, shown, total, first, lang, more_hint)), len(shown)
+    return fit(_page_text(title, shown, total, first, lang, more_hint, reachable)), len(shown)
 
 
-def _page_text(title: str, shown: list[str], total: int, first: int, lang: str, hint: bool) -> str:
+def _page_text(title: str, shown: list[str], total: int, first: int, lang: str, hint: bool,
+               reachable: int | None = None) -> str:
     last = first + len(shown) - 1
     if first == 1:
         head = render("page.head_first", lang, title=title, total=total)
     else:
         head = render("page.head_next", lang, title=title, first=first, last=last, total=total)
     more = total - last
-    tail = render("page.more" if hint else "page.more_plain", lang, count=more) if more > 0 else ""
+    message = "page.more" if hint else "page.more_plain"
+    if hint and reachable is not None and last >= reachable:
+        message = "page.more_narrow"
+    tail = render(message, lang, count=more) if more > 0 else ""
     return head + "; ".join(shown) + tail
 
 

@@ -194,3 +194,11 @@ def test_a_ride_keeps_its_time_window_in_list_find_and_my(board: Board) -> None:
     assert board.send(BEN, "LIST") == f"Board (1): {line}"
     assert board.send(BEN, "FIND ride") == f"'ride' (1): {line}"
     assert board.send(ANA, "MY") == f"Yours (1): {line}"
+
+
+def test_past_the_hundred_postings_kept_the_last_page_says_how_to_narrow_the_listing(board: Board) -> None:
+    _fill(board, 105)
+    pages = _walk(board, CARO, "LIST")
+    assert pages[-1].endswith(" +5 more: narrow it, e.g. LIST needs food @elm"), pages[-1]
+    assert all(len(page.encode("utf-8")) <= 200 for page in pages)
+    assert len({ref for page in pages for ref in _ids(page)}) == 100

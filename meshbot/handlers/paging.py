@@ -70,7 +70,7 @@ def _show(ctx: Context, title: str, ids: list[int], total: int, shown_before: in
     # A list goes to anyone who asks: zones and streets only, no door or phone (privacy.py).
     # Only the labels that fit the packet are made (the generator stops with `page`).
     text, count = replies.page(title, (labels[i]() for i in wanted if i in labels), total,
-                               first=shown_before + 1, lang=ctx.lang)
+                               first=shown_before + 1, lang=ctx.lang, reachable=shown_before + len(ids))
     consumed = _consumed(ids, labels, count)
     _save(ctx, title, ids[consumed:], shown_before + count, total)
     return Reply(text)

@@ -32,6 +32,7 @@ MESSAGES: dict[str, str] = {
     "page.head_next": "{title} {first}-{last}/{total}: ",
     "page.more": " +{count} more (MORE)",
     "page.more_plain": " +{count} more",
+    "page.more_narrow": " +{count} more: narrow it, e.g. LIST needs food @elm",
     "page.see_whole": "SHOW {id}",
     "page.end": "End of list. LIST, FIND or MY starts a new one.",
     "show.entry": "{entry}. TAKE {id}",

@@ -33,6 +33,7 @@ MESSAGES: dict[str, str] = {
     "page.head_next": "{title} {first}-{last}/{total}: ",
     "page.more": " +{count} más (MAS)",
     "page.more_plain": " +{count} más",
+    "page.more_narrow": " +{count} más: acota, p.ej. LISTA necesidades comida @olmo",
     "page.see_whole": "VER {id}",
     "page.end": "Fin de la lista. LISTA, BUSCAR o MIS empiezan otra.",
     "show.entry": "{entry}. TOMO {id}",
