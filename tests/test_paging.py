@@ -202,3 +202,13 @@ def test_past_the_hundred_postings_kept_the_last_page_says_how_to_narrow_the_lis
     assert pages[-1].endswith(" +5 more: narrow it, e.g. LIST needs food @elm"), pages[-1]
     assert all(len(page.encode("utf-8")) <= 200 for page in pages)
     assert len({ref for page in pages for ref in _ids(page)}) == 100
+
+
+def test_in_spanish_a_long_line_points_to_ver_and_ver_gives_it_whole(board: Board) -> None:
+    item = "sofá cama con dos cojines y estructura plegable, funda azul, cabe en un cuarto pequeño"
+    board.send(ANA, f"OFREZCO {item} @olmo")
+    page = board.send(BEN, "LISTA")
+    assert page is not None and page.startswith("Tablón (1): o1 ") and page.endswith("… VER o1"), page
+    whole = board.send(BEN, "VER o1")
+    assert whole is not None and "cojines" in whole and "azul" in whole and whole.endswith(". TOMO o1"), whole
+    assert _paced(board, BEN, "MAS") == "Fin de la lista. LISTA, BUSCAR o MIS empiezan otra."
