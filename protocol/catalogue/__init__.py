@@ -35,9 +35,12 @@ FIELD_BYTES: Mapping[str, int | None] = MappingProxyType({
     # numbers
     "count": 6, "total": 6, "first": 6, "last": 6, "ok": 6, "helping": 6, "safe": 6, "silent": 6,
     "per_minute": 6, "hours": 6, "minutes": 6, "open_needs": 6,
+    "needs": 6, "offers": 6, "matched": 6, "closed": 6, "fill": 5, "span": 6,
+    # the committee's digest
+    "when": 16, "community": 24, "marks": 16, "duration": 8, "ttm": 16,
     # free words: whatever room the rest leaves
     "item": None, "text": None, "note": None, "request": None, "body": None, "names": None,
-    "entries": None, "reason": None, "detail": None, "entry": None, "message": None,
+    "entries": None, "reason": None, "detail": None, "entry": None,
 })
 """Field -> the most UTF-8 bytes it takes in any message (None: elastic)."""
 

@@ -108,6 +108,20 @@ MESSAGES: dict[str, str] = {
     "match.lapsed": "{code} lapsed: nobody accepted it within {hours}h. Your {your_id} is back on the board.",
     "match.rejected": "The committee cancelled {code}. Your {your_id} is back on the board.",
     "match.not_party": "{code} is not yours: only its two sides can do that.",
+    # --- the committee's digest over the radio (clauses packed into one or two packets) ----
+    "digest.head": "Digest {when}{community}:",
+    "digest.no_needs": "No needs open.",
+    "digest.needs": "Needs open {count}{marks}, first {entry}.",
+    "digest.period": ("{span}: needs {needs}, offers {offers}, matched {matched}, done {closed}, "
+                      "fill {fill}{ttm}."),
+    "digest.ttm": ", ttm {duration}",
+    "digest.alerts": "Alerts {count}: {entries}.",
+    "digest.unmet": "Unmet: {entries}.",
+    "digest.idle_offers": "Idle offers {count}, oldest {entry}.",
+    "digest.busiest": "Busiest (made/open): {entries}.",
+    "digest.trends": "Needs {entries}.",
+    "digest.up": "up {entries}",
+    "digest.down": "down {entries}",
     # --- membership ------------------------------------------------------------------------
     "member.pending": "Welcome {name} @{zone}. The committee will confirm you; OFFER, NEED, LIST, HELP work now.",
     "member.already": "You are a member already. To change your name or zone, DM the bot from your own radio.",
