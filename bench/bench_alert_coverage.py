@@ -5,7 +5,7 @@ each node, as the meshtastic library's `meshtastic.receive` gets them). ELIO, on
 farms 4 radio links from the base, or CARO on the hill, sends `ALERT ...` by DM; nobody is on the committee, so
 the bot broadcasts it at once. A radio counts as reached when its client got the alert's
 words within 120 s of the resident's radio starting to send the ALERT, as a text or as
-the ALERT_APP copy (`meshbot.outage.alert_heard`).
+the ALERT_APP copy (`meshbot.simulation.outage.alert_heard`).
 For each option, over the seeds: radios reached within 120 s (mean, worst), the share of
 runs reaching >= 99 % of the other 38 radios, transmissions on air for the alert (the
 bot's own and every relay) and their airtime, radios reached per transmission, and how
@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass
 
 from meshbot.simulation import outage
-from meshbot.outage import Line, Script
+from meshbot.simulation.outage import Line, Script
 
 SCENARIO = "neighbourhood"
 SENDERS = ("ELIO", "CARO")

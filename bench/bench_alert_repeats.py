@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from meshbot.simulation import outage
-from meshbot.outage import Line, Run, Script
+from meshbot.simulation.outage import Line, Run, Script
 from store import DeliveryAttempt, session
 from store.models import AlertCopy
 

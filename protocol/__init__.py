@@ -6,7 +6,7 @@ Pure: no I/O, no clock, no database. `parse` never raises; bad input comes back 
 
 from .commands import (
     CATEGORIES, URGENCIES, VERBS, Alert, Cancel, Command, Digest, Done, Find, Help, Join,
-    ListBoard, More, My, Need, Offer, ParseError, Safe, Take,
+    ListBoard, More, My, Need, Offer, ParseError, Safe, Show, Take,
 )
 from .commands import Ack, EmergencyMode, Helping, Update
 from .commands import Members
@@ -17,7 +17,7 @@ from .vocab import ALIASES_BY_VERB, UNITS, VERB_ALIASES
 __all__ = [
     "parse", "ParseError", "Command",
     "Offer", "Need", "Alert", "ListBoard", "Find", "My", "Take", "Done", "Cancel", "Safe",
-    "Join", "Help", "More", "Digest", "Update", "Ack", "Helping", "EmergencyMode", "Members",
+    "Join", "Help", "More", "Digest", "Update", "Ack", "Helping", "EmergencyMode", "Members", "Show",
     "CATEGORIES", "URGENCIES", "VERBS", "PARSERS",
     "VERB_ALIASES", "ALIASES_BY_VERB", "UNITS",
     "MAX_INPUT_BYTES", "MAX_REPLY_BYTES",

@@ -17,7 +17,7 @@ from ._fields import (
 )
 from .commands import (
     Ack, Alert, Cancel, Command, Digest, Done, EmergencyMode, Find, Helping, Join, ListBoard,
-    Members, More, My, ParseError, Safe, Take, Update,
+    Members, More, My, ParseError, Safe, Show, Take, Update,
 )
 from .vocab import MODE_WORDS, fold
 
@@ -38,7 +38,11 @@ _LIST_FILLERS = frozenset("all todo todos todas everything the de los las en in 
                           "por para near cerca open abiertas abiertos".split())
 
 
-def _list(args: str, lang: str) -> ListBoard | ParseError:
+def _list(args: str, lang: str) -> ListBoard | Show | ParseError:
+    """LIST [offers|needs] [category] [@zone]; with one posting id instead, SHOW o12."""
+    posting = ref_of(args.split())
+    if posting is not None and posting[:1] in ("o", "n") and len(args.split()) <= 2:
+        return Show(ref=posting, lang=lang)
     kind = category = place = None
     for token in split_tokens(args):
         word = fold(strip_edges(token))

@@ -182,6 +182,15 @@ class More:
 
 
 @dataclass(frozen=True)
+class Show:
+    """SHOW o12 (LIST with one id; VER/MOSTRAR o12): one posting whole, over one or two packets."""
+
+    ref: str
+    lang: str = _lang()
+    verb: ClassVar[str] = "show"
+
+
+@dataclass(frozen=True)
 class Digest:
     """DIGEST: the committee's state of the board, in one or two packets."""
 
@@ -255,7 +264,7 @@ class Members:
 
 Command = Union[
     Offer, Need, Alert, ListBoard, Find, My, Take, Done, Cancel, Safe, Join, Help, More, Digest,
-    Update, Ack, Helping, EmergencyMode, Members,
+    Update, Ack, Helping, EmergencyMode, Members, Show,
 ]
 VERBS: tuple[str, ...] = (
     "offer", "need", "alert", "list", "find", "my", "take", "done", "cancel", "safe", "join", "help",

@@ -86,7 +86,7 @@ ALIASES_BY_VERB: dict[str, tuple[str, ...]] = {
 """Canonical verb -> its aliases, canonical first: for help text and the command card."""
 
 VERB_NAMES: dict[str, dict[str, str]] = {
-    "en": {verb: verb.upper() for verb in VERB_WORDS},
+    "en": {verb: verb.upper() for verb in (*VERB_WORDS, "show")},
     "es": dict(_VERBS["names"]["es"]),
 }
 """How replies name a verb, per language."""

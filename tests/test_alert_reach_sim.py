@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import col, select
 
 from meshbot.simulation import outage
-from meshbot.outage import Line, Run, Script
+from meshbot.simulation.outage import Line, Run, Script
 from store import DeliveryAttempt, OutboxItem, session
 from store.models import AlertCopy
 

@@ -37,7 +37,7 @@ def test_parse_prints_one_object_with_the_exact_reply() -> None:
     assert out == {
         "ok": True, "verb": "offer", "category": "food", "item": "rice", "quantity": 10,
         "unit": "kg", "place": "elm", "urgency": "normal", "error": None,
-        "reply": "Offer o1 rice 10kg @elm (food) posted. CANCEL o1 to remove.",
+        "reply": "o1 rice 10kg posted. CANCEL o1 undoes",
     }
 
 

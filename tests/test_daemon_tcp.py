@@ -61,7 +61,7 @@ def test_daemon_answers_over_tcp_and_stops_on_ctrl_c(radio: StreamApiServer, tmp
     proc = _start(radio, tmp_path / "m.db")
     try:
         radio.push_text(ANA, "OFFER rice 10kg @elm", to=BOT, want_ack=True, packet_id=501)
-        assert _reply_to(radio, ANA) == "Offer o1 rice 10kg @elm (food) posted. CANCEL o1 to remove."
+        assert _reply_to(radio, ANA) == "o1 rice 10kg posted. CANCEL o1 undoes"
         radio.push_text(BEN, "NEED rice", to=BOT, packet_id=502)
         assert _reply_to(radio, BEN).startswith("Match m1: ANA !000000a1 @elm offers rice 3.33kg for your n2. TAKE m1 ")
         assert _reply_to(radio, ANA).startswith("Match m1: BEN !000000b2 needs rice 3.33kg from your o1. TAKE m1 ")
@@ -74,7 +74,7 @@ def test_daemon_reconnects_and_ignores_the_replayed_backlog(radio: StreamApiServ
     proc = _start(radio, tmp_path / "m.db")
     try:
         radio.push_text(ANA, "NEED blankets 2", to=BOT, packet_id=601)
-        assert _reply_to(radio, ANA).startswith("Need n1 blankets 2")
+        assert _reply_to(radio, ANA).startswith("n1 blankets 2")
         radio.drop_clients()  # the radio's USB cable is pulled and put back
         time.sleep(0.5)
         # The same packet again (a radio replays its backlog on connect), then a new one.

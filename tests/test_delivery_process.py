@@ -97,7 +97,7 @@ def _assert_each_answered_once(radio: Radio, db: Path, residents: int) -> None:
     for i in range(residents):
         texts = delivered[RESIDENT_BASE + i]
         assert len(texts) == 1, f"resident {i} got {texts}"
-        assert next(iter(texts.values())).endswith(f"thing{i} (other) posted. CANCEL o{_posting_id(db, i)} to remove.")
+        assert next(iter(texts.values())).endswith(f"thing{i} posted. CANCEL o{_posting_id(db, i)} undoes")
     with sqlite3.connect(db) as con:
         assert con.execute("select count(*) from posting").fetchone() == (residents,)
         assert con.execute("select count(*) from seenpacket where handled = 0").fetchone() == (0,)

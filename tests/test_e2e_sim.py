@@ -80,7 +80,7 @@ def world(tmp_path: Path) -> Iterator[World]:
 
 def test_offer_and_need_get_exactly_one_match_dm_each(world: World) -> None:
     ana, ben = world.resident(2), world.resident(8)
-    assert world.say(ana, "OFFER 10kg rice")[0].startswith("Offer o1 rice 10kg")
+    assert world.say(ana, "OFFER 10kg rice")[0].startswith("o1 rice 10kg")
     got = world.say(ben, "NEED rice for my kids !")
     assert len([t for t in got if t.startswith("Match m1: ") and " for your n2. TAKE m1 " in t]) == 1
     ana_matches = [t for t in world.texts(ana) if t.startswith("Match")]
@@ -117,7 +117,7 @@ def test_the_same_packet_twice_is_processed_once(world: World) -> None:
     world.mesh.advance(SETTLE_S)
     assert world.count(Posting) == 1
     assert world.count(SeenPacket) == 1
-    assert len([t for t in world.texts(who) if t.startswith("Need n1")]) == 1
+    assert len([t for t in world.texts(who) if t.startswith("n1 ")]) == 1
 
 
 def test_restarting_the_daemon_keeps_the_board(world: World) -> None:

@@ -56,7 +56,7 @@ def check(text: str) -> None:
     item = getattr(result, "item", None)
     if item is not None:
         label = replies.label("o99999", item, result.quantity, result.unit, result.place, result.urgency)  # type: ignore[union-attr]
-        _fits(replies.posted(result.verb, "o99999", label, result.category, lang=result.lang))  # type: ignore[union-attr]
+        _fits(replies.posted("o99999", label, lang=result.lang))  # type: ignore[union-attr]
 
 
 def _fits(reply: str) -> None:

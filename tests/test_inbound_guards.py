@@ -19,7 +19,7 @@ def test_a_command_repeated_word_for_word_gets_the_first_answer_not_a_second_pos
 def test_the_same_words_after_the_repeat_window_are_a_new_post(board: Board) -> None:
     board.send(ANA, "OFFER bread")
     board.clock.advance(board.settings.repeat_window_s + 1)
-    assert board.send(ANA, "OFFER bread").startswith("Offer o2")  # type: ignore[union-attr]
+    assert board.send(ANA, "OFFER bread").startswith("o2 ")  # type: ignore[union-attr]
     assert len(board.postings()) == 2
 
 

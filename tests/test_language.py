@@ -16,8 +16,8 @@ ANA, BEN, CARO, DORA = 0xA1, 0xB2, 0xC3, 0xD4
 def test_spanish_command_gets_spanish_reply(board: Board) -> None:
     assert board.send(ANA, "UNIRSE Ana olmo").startswith("Bienvenida/o Ana @olmo")  # type: ignore[union-attr]
     reply = board.send(ANA, "ofrezco arroz 10kg")
-    assert reply == "Oferta o1 arroz 10kg @olmo (comida) publicada. CANCELAR o1 para quitarla."
-    assert board.send(ANA, "OFFER rice 2kg").startswith("Offer o2 rice 2kg")  # type: ignore[union-attr]
+    assert reply == "o1 arroz 10kg publicada. CANCELAR o1 deshace"
+    assert board.send(ANA, "OFFER rice 2kg").startswith("o2 rice 2kg")  # type: ignore[union-attr]
     assert board.send(ANA, "cancelar o9").startswith("No hay o9 abierta")  # type: ignore[union-attr]
     assert board.send(ANA, "xyzzy 5").startswith('?? "xyzzy". Prueba: OFREZCO')  # type: ignore[union-attr]
 
@@ -28,7 +28,7 @@ def test_the_language_is_remembered_on_the_member(board: Board) -> None:
         assert db.get(Member, ANA).lang == "es"  # type: ignore[union-attr]
     # `o` and `sos` belong to no language: the words decide, then the remembered one.
     assert board.send(ANA, "o 12kg").startswith("¿OFREZCO qué?")  # type: ignore[union-attr]
-    assert board.send(ANA, "o rice with beans").startswith("Offer o2")  # type: ignore[union-attr]
+    assert board.send(ANA, "o rice with beans").startswith("o2 ")  # type: ignore[union-attr]
 
 
 def test_match_notice_is_in_the_other_residents_language(board: Board) -> None:
@@ -87,14 +87,14 @@ def test_every_help_text_fits_one_packet(lang: str) -> None:
 def test_every_reply_fits_one_packet_in_both_languages(lang: str) -> None:
     long = "ñ" * 120
     texts = [
-        replies.posted("offer", "o99999", long, "communication", lang=lang),
+        replies.posted("o99999", long, lang=lang),
         replies.match_for_author("o1", long, long, lang=lang),
         replies.taken_by("o1", long, lang=lang), replies.you_took(long, long, "o1", lang=lang),
         replies.page(long, [long] * 3, 500, first=480, lang=lang)[0],
         replies.counterpart_cancelled("o1", long, lang=lang), replies.safe(long, lang=lang),
         replies.welcome(long, long, lang=lang), replies.not_found(long, lang=lang),
         replies.not_yours(long, lang=lang), replies.own_posting(long, lang=lang),
-        replies.slow_down(10, lang=lang), replies.oops(lang), replies.nothing_more(lang),
+        replies.slow_down(10, lang=lang), replies.oops(lang), replies.end_of_list(lang),
         replies.alert_sent("a99999", lang=lang), replies.help_request_notice(long, long, long),
     ]
     for text in texts:

@@ -12,7 +12,7 @@ from meshbot.board.board_pass import rematch_board
 from meshbot.papers.needs_map import build_map
 from meshbot.papers.periods import Window
 from meshbot.settings_sources import build_settings
-from store import Match, session
+from store import Match, Posting, session
 from tests.conftest import Board
 
 ANA, BEN, CARO, DEV = 0xA1, 0xB2, 0xC3, 0xD4
@@ -28,6 +28,13 @@ def _matches(board: Board) -> list[Match]:
         return list(db.exec(select(Match).order_by(Match.id)).all())
 
 
+def _category(board: Board, posting_id: int) -> str:
+    with session(board.engine) as db:
+        posting = db.get(Posting, posting_id)
+        assert posting is not None
+        return posting.category
+
+
 def test_a_translation_is_told_to_both_sides_with_its_reason(tmp_path: Path) -> None:
     board = _board(tmp_path)
     board.send(ANA, "tengo silla de ruedas")
@@ -40,9 +47,10 @@ def test_a_translation_is_told_to_both_sides_with_its_reason(tmp_path: Path) -> 
 def test_a_shared_word_is_not_a_match(tmp_path: Path) -> None:
     board = _board(tmp_path)
     board.send(ANA, "OFFER 10kg rice")
-    assert (board.send(BEN, "NEED rice cooker") or "").startswith("Need n2 rice cooker (other) posted")
+    assert (board.send(BEN, "NEED rice cooker") or "")== "n2 rice cooker posted. CANCEL n2 undoes"
+    assert _category(board, 2) == "other"
     board.send(CARO, "OFFER cooking oil 5L")
-    assert (board.send(DEV, "NEED motor oil 1L") or "").startswith("Need n4 motor oil")
+    assert (board.send(DEV, "NEED motor oil 1L") or "").startswith("n4 motor oil")
     assert _matches(board) == []
 
 
@@ -50,7 +58,7 @@ def test_a_typo_below_the_committees_threshold_is_held_untold_until_approved(tmp
     board = _board(tmp_path, match_min_score=0.8)
     board.send(ANA, "OFFER insulin")
     reply = board.send(BEN, "NEED insuln !!")
-    assert (reply or "").startswith("Need n2 insuln")  # posted; nothing said of the held match
+    assert (reply or "").startswith("n2 insuln")  # posted; nothing said of the held match
     [match] = _matches(board)
     assert (match.fit_reason, match.held, match.expires) == ("typo", True, None)
     assert not [o for o in board.outbox(ANA) if "m1" in o.text]
@@ -70,7 +78,8 @@ def test_a_typo_above_the_threshold_goes_out(tmp_path: Path) -> None:
 def test_a_category_only_match_is_never_sent_unasked(tmp_path: Path) -> None:
     board = _board(tmp_path, match_min_score=0.0)
     board.send(ANA, "OFFER rice 2kg")
-    assert (board.send(BEN, "NEED food") or "").startswith("Need n2 food (food) posted")
+    assert (board.send(BEN, "NEED food") or "")== "n2 food posted. CANCEL n2 undoes"
+    assert _category(board, 2) == "food"
     [match] = _matches(board)
     assert (match.fit_reason, match.held) == ("category", True)
     assert [o.destination for o in board.outbox() if o.destination in (ANA, BEN) and "m1" in o.text] == []
@@ -79,7 +88,7 @@ def test_a_category_only_match_is_never_sent_unasked(tmp_path: Path) -> None:
 def test_a_monday_ride_does_not_serve_a_thursday_need(tmp_path: Path) -> None:
     board = _board(tmp_path)
     board.send(ANA, "OFFER rides to the market monday")
-    assert (board.send(BEN, "NEED ride to the market thursday") or "").startswith("Need n2")
+    assert (board.send(BEN, "NEED ride to the market thursday") or "").startswith("n2 ")
     assert (board.send(CARO, "NEED ride to the market on monday") or "").startswith("Match m1:")
     assert [(m.offer_id, m.need_id) for m in _matches(board)] == [(1, 3)]
 

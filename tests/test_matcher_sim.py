@@ -51,7 +51,7 @@ def test_post_match_take_done_over_the_air(world: World) -> None:
     ana, ben = world.resident(2), world.resident(8)
     world.say(ana, "JOIN Ana elm")
     world.say(ben, "JOIN Ben oak")
-    assert world.say(ana, "OFFER 10kg rice")[0].startswith("Offer o1 rice 10kg @elm")
+    assert world.say(ana, "OFFER 10kg rice")[0].startswith("o1 rice 10kg posted")
     got = world.say(ben, "NEED rice 3kg")
     assert got == [f"Match m1: Ana !{ana:08x} @elm offers rice 3kg for your n2. TAKE m1 to accept within 0.1h; CANCEL m1 if not."]
     assert world.texts(ana)[-1] == (f"Match m1: Ben !{ben:08x} @oak needs rice 3kg from your o1. "

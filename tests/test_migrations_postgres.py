@@ -92,7 +92,7 @@ def test_the_migrations_build_the_models_schema_on_postgresql(server: tuple[Path
     assert differences(url) == []
     worker = Worker(open_engine(url), Settings(db=url), lambda: T_OLD)
     assert worker.process(Inbound(ANA, BOT, 1, 0, "OFFER rice 10kg @elm")) == \
-        "Offer o1 rice 10kg @elm (food) posted. CANCEL o1 to remove."
+        "o1 rice 10kg posted. CANCEL o1 undoes"
 
 
 def test_a_first_release_board_on_postgresql_is_upgraded_and_answers(server: tuple[Path, int]) -> None:

@@ -32,9 +32,9 @@ def test_each_line_is_answered_as_on_an_empty_board() -> None:
     fresh = [explain(text) for text in sequence]
     assert streamed == fresh
     # What was posted on one line is gone on the next: the same id again, nothing of yours.
-    assert streamed[0]["reply"] == "Offer o1 rice 10kg @elm (food) posted. CANCEL o1 to remove."
+    assert streamed[0]["reply"] == "o1 rice 10kg posted. CANCEL o1 undoes"
     assert streamed[1]["reply"] == "Yours: none open."
-    assert streamed[6]["reply"].startswith("Offer o1 blanket")
+    assert streamed[6]["reply"].startswith("o1 blanket posted")
 
 
 def test_a_10000_line_file_finishes_with_one_answer_per_line() -> None:

@@ -109,7 +109,10 @@ def test_an_alert_with_a_house_number_goes_on_air_without_it(board: Board) -> No
 
 def test_a_posting_with_a_house_number_is_listed_without_it(board: Board) -> None:
     posted = board.send(ANA, "NEED insulin at 4721 Wobblestone Lane !!")
-    assert posted is not None and "4721" in posted  # the author's own DM keeps what they typed
+    assert posted is not None and posted.startswith("n1 insulin at ")
+    assert "4721" in (board.send(ANA, "SHOW n1") or "")  # the author's own DM keeps what they typed
+    shown = board.send(BEN, "SHOW n1")
+    assert shown is not None and "wobblestone" in shown and "4721" not in shown
     listed = board.send(BEN, "LIST needs")
     found = board.send(BEN, "FIND insulin")
     assert listed is not None and "insulin" in listed and "4721" not in listed

@@ -74,7 +74,7 @@ def test_three_outages_leave_one_subscription_one_log_line_each_and_one_answer(
         daemon.stop()  # the threads are joined: anything a doubled handler did is in the database now
         radio.close()
     [reply] = _outbox(engine)
-    assert reply.startswith("Offer o1 soup bowls 4 @elm")
+    assert reply.startswith("o1 soup bowls 4 posted")
     with session(engine) as db:
         assert [(p.packet_id, p.handled) for p in db.exec(select(SeenPacket))] == [(701, True)]
     assert (_said(caplog, "radio link lost"), _said(caplog, "radio link is back")) == (3, 3)  # once per change

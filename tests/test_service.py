@@ -134,7 +134,7 @@ def test_the_units_command_runs_the_bot_on_the_radio_named_in_the_config(tmp_pat
             assert radio.wait_for_client(timeout=30), "the service's command never reached the radio"
             radio.push_text(ana, "NEED water", to=bot, packet_id=77)
             reply = radio.wait_for_packet(timeout=45)
-            assert reply.to == ana and reply.decoded.payload.decode().startswith("Need n1 water")
+            assert reply.to == ana and reply.decoded.payload.decode().startswith("n1 water")
         finally:
             proc.send_signal(signal.SIGTERM)
             _, err = proc.communicate(timeout=30)

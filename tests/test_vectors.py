@@ -57,3 +57,19 @@ def test_vector(where: str, case: dict[str, Any]) -> None:
         reply = explain(case["text"])["reply"]
         assert reply is not None and len(reply.encode("utf-8")) <= 200
         assert re.search(case["reply"], reply), reply
+
+
+POSTS = [(where, case) for where, case in CASES
+         if case["expect"].get("verb") in ("offer", "need") and "error" not in case["expect"]]
+CONFIRMATION = re.compile(r"^([on]1) \S.* (posted\. CANCEL \1 undoes|publicada\. CANCELAR \1 deshace)$")
+
+
+def test_many_vectors_post() -> None:
+    assert len(POSTS) >= 250
+
+
+@pytest.mark.parametrize(("where", "case"), POSTS, ids=[w for w, _ in POSTS])
+def test_every_post_is_confirmed_in_one_short_shape_within_50_bytes(where: str, case: dict[str, Any]) -> None:
+    reply = explain(case["text"])["reply"]
+    assert reply is not None and len(reply.encode("utf-8")) <= 50, reply
+    assert CONFIRMATION.match(reply), reply

@@ -13,7 +13,7 @@ from tests.conftest import Board
 
 def test_the_log_counts_bytes_in_and_out_not_characters(board: Board, caplog: pytest.LogCaptureFixture) -> None:
     text = "necesito leña y azúcar 🙏 @sur"
-    with caplog.at_level(logging.INFO, logger="meshbot.worker"):
+    with caplog.at_level(logging.INFO, logger="meshbot.inbound.worker"):
         reply = board.send(0x00ABCDEF, text)
     assert reply is not None
     lines = [r.getMessage() for r in caplog.records if "bytes in" in r.getMessage()]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from meshbot.handlers import alerts, board, help_desk, members, paging, postings
+from meshbot.handlers import alerts, board, help_desk, members, paging, postings, show
 from meshbot.handlers.context import Context, Reply
 from meshbot.handlers.digest import digest as digest_for_committee
-from protocol import Digest, More
+from protocol import Digest, More, Show
 from protocol import Members
 from protocol import (
     Alert, Cancel, Done, Find, Help, Join, ListBoard, My, Need, Offer, Safe, Take,
@@ -40,6 +40,7 @@ HANDLERS: dict[type, Callable[[Context, Any], Reply]] = {
     Ack: alerts.acknowledge,
     Helping: alerts.helping,
     EmergencyMode: alerts.emergency_mode,
+    Show: show.show,
 }
 
 __all__ = ["HANDLERS", "Context", "Reply"]

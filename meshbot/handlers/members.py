@@ -18,32 +18,13 @@ from meshbot.inbound.identity import fingerprint, pinned_key
 from meshbot.people.members import display_name
 from meshbot.delivery.outbox import Outgoing, Priority
 from protocol import Join, Members, replies
+from protocol.catalogue import render
 from store import Member
 
 TOLD_MAX = 5
 
-_TEXTS = {
-    "pending": {"en": "Welcome {name} @{zone}. The committee will confirm you; OFFER, NEED, LIST, HELP work now.",
-                "es": "Bienvenida/o {name} @{zone}. El comité te confirmará; OFREZCO, NECESITO, LISTA, AYUDA ya funcionan."},
-    "already": {"en": "You are a member already. To change your name or zone, DM the bot from your own radio.",
-                "es": "Ya eres miembro. Para cambiar tu nombre o zona, escribe al bot por DM desde tu radio."},
-    "join_notice": {"en": "Join: {who} @{zone}, key {key}. MEMBERS approve {id}",
-                    "es": "Alta: {who} @{zone}, clave {key}. MIEMBROS aprobar {id}"},
-    "nobody": {"en": "Nobody is waiting to join.", "es": "Nadie espera para unirse."},
-    "pending_list": {"en": "Waiting {count}: {names}. MEMBERS approve !id", "es": "Esperan {count}: {names}. MIEMBROS aprobar !id"},
-    "approved": {"en": "{who} approved.", "es": "{who} aprobado/a."},
-    "rejected": {"en": "{who} not approved; they can still post, marked unverified.",
-                 "es": "{who} no aprobado/a; aún puede publicar, como no verificado."},
-    "role": {"en": "{who} is now {role}.", "es": "{who} ahora es {role}."},
-    "told_approved": {"en": "The committee approved you as a member. Thank you!",
-                      "es": "El comité te aprobó como miembro. ¡Gracias!"},
-    "told_role": {"en": "The committee made you {role}. DM the bot from this radio only.",
-                  "es": "El comité te hizo {role}. Escribe al bot solo desde esta radio."},
-}
-
-
 def _t(which: str, lang: str, **values: object) -> str:
-    return replies.fit(_TEXTS[which]["es" if lang == "es" else "en"].format(**values))
+    return render(f"member.{which}", lang, **values)
 
 
 def join(ctx: Context, cmd: Join) -> Reply:
@@ -75,7 +56,7 @@ def _tell_committee(ctx: Context, member: Member) -> tuple[Outgoing, ...]:
     notices = []
     for person in _committee(ctx):
         text = _t("join_notice", ctx.lang_of(person.node_num), who=display_name(member), zone=member.zone,
-                  key=fingerprint(key) if key else "-", id=node_id(member.node_num))
+                  key=fingerprint(key) if key else "-", node=node_id(member.node_num))
         notices.append(Outgoing(text, person.node_num, Priority.NOTICE))
     return tuple(notices)
 

@@ -1,8 +1,10 @@
-"""MORE: LIST and FIND answer one packet; MORE goes on from where the last one stopped.
+"""MORE: LIST, FIND and MY answer one packet; MORE goes on from where the last one stopped.
 
 The ids still to show are kept per node in `PageState`, one short-lived row each, so
 MORE works across restarts and is the same on the simulator's clock. A page shows the
-postings still open at the time of MORE, in the order of the original answer.
+postings still open (for MY: open or matched) at the time of MORE, in the order of the
+original answer. A line too long for its share of a page is shortened with `SHOW o12`,
+so every entry can be read whole.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ from protocol import More, replies
 from store import Posting
 from store.models import PageState
 
+YOURS = "Yours"
+"""The title of MY's pages: the one listing that also shows matched postings (marked *)."""
+LISTED = ("open",)
+LISTED_AS_YOURS = ("open", "matched")
 SHOWN_MAX = 12
 """More labels never fit one packet."""
 PAGE_IDS_MAX = 100
@@ -31,9 +37,10 @@ PAGES = PageState.__table__  # type: ignore[attr-defined]
 # Statements built once: every LIST, FIND and MORE runs them.
 _OPEN_LABELS = core_select(
     POSTINGS.c.id, POSTINGS.c.kind, POSTINGS.c.item, POSTINGS.c.quantity, POSTINGS.c.unit, POSTINGS.c.zone,
-    POSTINGS.c.urgency,
+    POSTINGS.c.urgency, POSTINGS.c.window, POSTINGS.c.status,
 ).where(
-    POSTINGS.c.id.in_(bindparam("ids", expanding=True)), POSTINGS.c.status == "open",
+    POSTINGS.c.id.in_(bindparam("ids", expanding=True)),
+    POSTINGS.c.status.in_(bindparam("statuses", expanding=True)),
     or_(POSTINGS.c.expires.is_(None), POSTINGS.c.expires > bindparam("now")),
 )
 _RECALL = core_select(PAGES.c.title, PAGES.c.remaining, PAGES.c.shown, PAGES.c.total).where(
@@ -49,33 +56,41 @@ def first_page(ctx: Context, title: str, ids: list[int], total: int) -> Reply:
 
 
 def more(ctx: Context, cmd: More) -> Reply:
-    """The next packet of the sender's last LIST or FIND, if it has not expired."""
+    """The next packet of the sender's last LIST, FIND or MY; "end of list" when none is left."""
     state = ctx.session.connection().execute(_RECALL, {"node": ctx.sender.node_num, "now": ctx.now}).first()
     ids = [int(i) for i in state.remaining.split(",") if i.isdigit()] if state else []
     if not ids:
-        return Reply(replies.nothing_more(ctx.lang))
+        return Reply(replies.end_of_list(ctx.lang))
     return _show(ctx, state.title, ids, state.total, state.shown)
 
 
 def _show(ctx: Context, title: str, ids: list[int], total: int, shown_before: int) -> Reply:
     wanted = ids[:SHOWN_MAX * 2]
-    labels = _open_labels(ctx, wanted)
+    labels = _open_labels(ctx, wanted, LISTED_AS_YOURS if title == YOURS else LISTED)
     # A list goes to anyone who asks: zones and streets only, no door or phone (privacy.py).
     # Only the labels that fit the packet are made (the generator stops with `page`).
-    text, count = replies.page(title, (coarse(labels[i]()) for i in wanted if i in labels), total,
-                               first=shown_before + 1, lang=ctx.lang)
+    text, count = replies.page(title, (labels[i]() for i in wanted if i in labels), total,
+                               first=shown_before + 1, lang=ctx.lang, reachable=shown_before + len(ids))
     consumed = _consumed(ids, labels, count)
     _save(ctx, title, ids[consumed:], shown_before + count, total)
     return Reply(text)
 
 
-def _open_labels(ctx: Context, ids: list[int]) -> dict[int, Callable[[], str]]:
-    """The postings among `ids` still open, as their labels made on demand (plain columns,
-    not ORM objects: a page reads a couple of dozen rows on every LIST)."""
+def _open_labels(ctx: Context, ids: list[int], statuses: tuple[str, ...]) -> dict[int, Callable[[], str]]:
+    """The postings among `ids` still listed, as their page lines made on demand (plain
+    columns, not ORM objects: a page reads a couple of dozen rows on every LIST)."""
     if not ids:
         return {}
-    rows = ctx.session.connection().execute(_OPEN_LABELS, {"ids": ids, "now": ctx.now})
-    return {row[0]: functools.partial(row_label, *row) for row in rows}
+    rows = ctx.session.connection().execute(_OPEN_LABELS, {"ids": ids, "now": ctx.now, "statuses": statuses})
+    return {row[0]: functools.partial(_line, ctx.lang, *row) for row in rows}
+
+
+def _line(lang: str, posting_id: int, kind: str, *columns: object) -> str:
+    """A page line: the label, zones only (privacy.py), `*` when matched, shortened to its
+    share of the page with how to see it whole."""
+    *fields, status = columns
+    text = coarse(row_label(posting_id, kind, *fields)) + ("*" if status == "matched" else "")  # type: ignore[arg-type]
+    return replies.entry(text, replies.ref(kind, posting_id), lang)
 
 
 def _consumed(ids: list[int], shown: Container[int], count: int) -> int:

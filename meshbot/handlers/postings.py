@@ -10,18 +10,16 @@ from sqlalchemy import bindparam, insert
 from sqlalchemy import select as core_select
 from sqlmodel import select
 
-from meshbot.board import claim_replies
-
-from meshbot.board import claims
-
 from meshbot.alerts import emergency_consent
+from meshbot.board import claim_replies, claims
+from meshbot.board.matcher import LIVE, available_of, live_matches, match_posting, sync
+from meshbot.board.matching.items import category_for, zone_of
+from meshbot.delivery.outbox import Outgoing, Priority
+from meshbot.handlers import paging
 from meshbot.handlers.alerts import cancel_alert
 from meshbot.handlers.context import Context, Reply
-from meshbot.handlers.refs import find_alert, find_posting, posting_label, posting_ref, row_label
-from meshbot.board.matching.items import category_for, zone_of
-from meshbot.board.matcher import LIVE, available_of, live_matches, match_posting, sync
+from meshbot.handlers.refs import find_alert, find_posting, posting_label, posting_ref
 from meshbot.people.members import display_name, name_of
-from meshbot.delivery.outbox import Outgoing, Priority
 from protocol import Cancel, Done, My, Need, Offer, Take, replies
 from store import Match, Posting
 
@@ -30,8 +28,7 @@ LIVE_STATES = ("open", "matched")
 POSTINGS = Posting.__table__  # type: ignore[attr-defined]
 _POST = insert(POSTINGS)
 _MINE = (
-    core_select(POSTINGS.c.id, POSTINGS.c.kind, POSTINGS.c.item, POSTINGS.c.quantity, POSTINGS.c.unit,
-                POSTINGS.c.zone, POSTINGS.c.urgency, POSTINGS.c.status)
+    core_select(POSTINGS.c.id)
     .where(POSTINGS.c.author == bindparam("author"), POSTINGS.c.status.in_(LIVE_STATES))
     .order_by(POSTINGS.c.created.desc())
 )
@@ -61,7 +58,8 @@ def post(ctx: Context, cmd: Offer | Need) -> Reply:
     proposals = match_posting(ctx.session, posting, ctx.now, ctx.settings)
     answer, notices = claims.announce(ctx.session, proposals, ctx.settings, ctx.lang_of, poster=ctx.sender.node_num)
     if answer is None:
-        answer = replies.posted(posting.kind, posting_ref(posting), posting_label(posting), posting.category, lang=ctx.lang)
+        item = " ".join(w for w in (posting.item, replies.amount(posting.quantity, posting.unit)) if w)
+        answer = replies.posted(posting_ref(posting), item, lang=ctx.lang)
     return Reply(answer, tuple(notices))
 
 
@@ -179,6 +177,6 @@ def cancel(ctx: Context, cmd: Cancel) -> Reply:
 
 
 def mine(ctx: Context, cmd: My) -> Reply:
-    rows = ctx.session.connection().execute(_MINE, {"author": ctx.sender.node_num})
-    labels = [row_label(*columns) + ("*" if status == "matched" else "") for *columns, status in rows]
-    return Reply(replies.listing("Yours", labels, len(labels), lang=ctx.lang))
+    """The sender's own live postings, newest first, one packet now and the rest for MORE."""
+    ids = [row[0] for row in ctx.session.connection().execute(_MINE, {"author": ctx.sender.node_num})]
+    return paging.first_page(ctx, paging.YOURS, ids[:paging.PAGE_IDS_MAX], len(ids))

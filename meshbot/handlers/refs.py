@@ -35,10 +35,10 @@ def posting_ref(posting: Posting) -> str:
 def posting_label(posting: Posting) -> str:
     assert posting.id is not None, "a posting gets its id when flushed"
     return row_label(posting.id, posting.kind, posting.item, posting.quantity, posting.unit,
-                     posting.zone, posting.urgency)
+                     posting.zone, posting.urgency, posting.window)
 
 
 def row_label(posting_id: int, kind: str, item: str, quantity: float | None, unit: str | None,
-              zone: str | None, urgency: str) -> str:
+              zone: str | None, urgency: str, window: str | None = None) -> str:
     """`posting_label` from plain columns (listings read rows, not objects)."""
-    return replies.label(replies.ref(kind, posting_id), item, quantity, unit, zone, urgency)
+    return replies.label(replies.ref(kind, posting_id), item, quantity, unit, zone, urgency, window)

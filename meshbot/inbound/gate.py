@@ -32,7 +32,7 @@ from meshbot.inbound.identity import fingerprint
 from meshbot.people.members import display_name
 from meshbot.people.membership import COMMITTEE_ROLES
 from meshbot.security import audit
-from protocol import replies
+from protocol.catalogue import render
 from protocol.vocab import VERB_NAMES
 from store import Member
 from store.models import SecurityFlag
@@ -62,19 +62,12 @@ def check(ctx: Context, verb: str, text: str) -> Reply | None:
     roles = PRIVILEGED.get(verb)
     if roles is None:
         return None
-    es = ctx.lang == "es"
     if ctx.sender.role not in roles:
         flag(ctx.session, ctx.sender, "not_allowed", ctx.now, verb=verb, notify=False)
-        if es:
-            return Refusal(f"{_verb(verb, 'es')} es para el comité. LISTA muestra el tablón.")
-        return Refusal(f"{_verb(verb, 'en')} is for the committee. LIST shows the board.")
+        return Refusal(render("gate.not_allowed", ctx.lang, verb=_verb(verb, ctx.lang)))
     if not ctx.authenticated:
         notices = flag(ctx.session, ctx.sender, "unauthenticated", ctx.now, verb=verb, detail=text)
-        if es:
-            return Refusal(f"{_verb(verb, 'es')} solo por mensaje directo cifrado (PKI) desde tu radio. "
-                         "Rechazado; el comité lo sabe.", notices)
-        return Refusal(f"{_verb(verb, 'en')} only by a private (PKI) DM from your own radio. "
-                     "Refused; the committee is told.", notices)
+        return Refusal(render("gate.unauthenticated", ctx.lang, verb=_verb(verb, ctx.lang)), notices)
     return None
 
 
@@ -106,11 +99,7 @@ def refuse_changed_key(session: Session, sender: Member, offered: str, pinned: s
     """A PKI DM under a new key for a known node: nothing it asks is done."""
     detail = f"pinned {fingerprint(pinned)}, offered {fingerprint(offered)}"
     notices = flag(session, sender, "key_changed", now, detail=detail)
-    if lang == "es":
-        return Refusal("La clave de tu radio no es la que conocemos. Rechazado; el comité lo sabe "
-                     "y puede confirmar tu clave nueva.", notices)
-    return Refusal("Your radio's key is not the one we know. Refused; the committee is told "
-                 "and can confirm your new key.", notices)
+    return Refusal(render("gate.key_changed", lang), notices)
 
 
 def flag(session: Session, member: Member, reason: str, now: float, *, verb: str | None = None,
@@ -136,11 +125,9 @@ def _notices(session: Session, member: Member, reason: str, verb: str | None,
     ).all()
     who = display_name(member)
     if reason == "key_changed":
-        text = (f"Security: {who} DMed under a new radio key ({detail}); refused. If they reset their "
-                f"radio: meshbot members forget-key {node_id(member.node_num)}")
+        text = render("gate.notice_key_changed", "en", who=who, detail=detail or "", node=node_id(member.node_num))
     else:
-        text = f"Security: {(verb or '').upper()} as {who} without a PKI DM; refused. Spoofed? meshbot flags"
-    text = replies.fit(text)
+        text = render("gate.notice_unauthenticated", "en", verb=(verb or "").upper(), who=who)
     return tuple(Outgoing(text, m.node_num, Priority.NOTICE) for m in committee)
 
 

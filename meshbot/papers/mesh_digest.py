@@ -18,6 +18,7 @@ from meshbot.delivery.outbox import Outgoing, Priority, enqueue
 from meshbot.papers.periods import local, rolling, short_duration, todays_mark, zone_of
 from meshbot.settings import Settings
 from protocol import replies
+from protocol.catalogue import render
 from store import Member, OutboxItem, session
 
 log = logging.getLogger(__name__)
@@ -44,29 +45,30 @@ def _where(zone: str | None) -> str:
 
 def _needs_clause(d: Digest) -> str:
     if not d.unmet:
-        return "No needs open."
+        return render("digest.no_needs")
     critical = sum(w.urgency == "critical" for w in d.unmet)
     high = sum(w.urgency == "high" for w in d.unmet)
     marks = " ".join(f"{n}{m}" for n, m in ((critical, "!!"), (high, "!")) if n)
     first = d.unmet[0]
     top = (f"{first.ref} {replies.fit(first.item, ITEM_BYTES)}{_where(first.zone)}"
            f"{replies.URGENCY_MARK.get(first.urgency, '')} {short_duration(first.waited_s)}")
-    return f"Needs open {len(d.unmet)}{f' ({marks})' if marks else ''}, first {top}."
+    return render("digest.needs", count=len(d.unmet), marks=f" ({marks})" if marks else "", entry=top)
 
 
 def _period_clause(d: Digest) -> str:
     t = d.totals
     fill = f"{round(100 * t.fill_rate)}%" if t.fill_rate is not None else "-"
-    ttm = f", ttm {short_duration(t.median_time_to_match_s)}" if t.median_time_to_match_s is not None else ""
+    ttm = (render("digest.ttm", duration=short_duration(t.median_time_to_match_s))
+           if t.median_time_to_match_s is not None else "")
     span = _PERIOD_SHORT.get(d.period, "period")
-    return (f"{span}: needs {t.needs_posted}, offers {t.offers_posted}, matched {t.matches_made}, "
-            f"done {t.matches_completed}, fill {fill}{ttm}.")
+    return render("digest.period", span=span, needs=t.needs_posted, offers=t.offers_posted, matched=t.matches_made,
+                  closed=t.matches_completed, fill=fill, ttm=ttm)
 
 
 def _alerts_clause(d: Digest) -> str:
     outcomes = d.alert_outcomes
     parts = [f"{n} {status}" for status, n in sorted(outcomes.items())]
-    return f"Alerts {len(d.alerts)}: {', '.join(parts)}."
+    return render("digest.alerts", count=len(d.alerts), entries=", ".join(parts))
 
 
 def _groups_clause(d: Digest) -> str:
@@ -74,33 +76,32 @@ def _groups_clause(d: Digest) -> str:
         f"{g.category}{_where(g.zone)} {g.count}{'!!' if g.critical else '!' if g.high else ''}"
         for g in d.unmet_groups[:4]
     ]
-    return f"Unmet: {', '.join(shown)}."
+    return render("digest.unmet", entries=", ".join(shown))
 
 
 def _offers_clause(d: Digest) -> str:
     oldest = d.untaken_offers[0]
-    return (f"Idle offers {len(d.untaken_offers)}, oldest {oldest.ref} "
-            f"{replies.fit(oldest.item, ITEM_BYTES)} {short_duration(oldest.waited_s)}.")
+    entry = f"{oldest.ref} {replies.fit(oldest.item, ITEM_BYTES)} {short_duration(oldest.waited_s)}"
+    return render("digest.idle_offers", count=len(d.untaken_offers), entry=entry)
 
 
 def _busy_clause(d: Digest) -> str:
     shown = [f"{replies.fit(v.short, 16)} {v.matches}/{v.open_now}" for v in d.volunteers[:3]]
-    return f"Busiest (made/open): {', '.join(shown)}."
+    return render("digest.busiest", entries=", ".join(shown))
 
 
 def _trends_clause(d: Digest) -> str:
     ups = [f"{t.category}+{t.needs - t.needs_before}" for t in d.trends if t.needs_trend == "up"]
     downs = [f"{t.category}{t.needs - t.needs_before}" for t in d.trends if t.needs_trend == "down"]
-    pieces = ([f"up {' '.join(ups[:3])}"] if ups else []) + ([f"down {' '.join(downs[:3])}"] if downs else [])
-    return f"Needs {'; '.join(pieces)}."
+    pieces = ([render("digest.up", entries=" ".join(ups[:3]))] if ups else []) + (
+        [render("digest.down", entries=" ".join(downs[:3]))] if downs else [])
+    return render("digest.trends", entries="; ".join(pieces))
 
 
 def _clauses(d: Digest, tz_name: str) -> list[_Clause]:
     when = local(d.now, zone_of(tz_name))
-    head = f"Digest {when.day} {when:%b %H:%M}"
-    if d.community:
-        head += f" {d.community}"
-    clauses = [_Clause(0, 0, head + ":"), _Clause(1, 0, _needs_clause(d)), _Clause(3, 1, _period_clause(d))]
+    head = render("digest.head", when=f"{when.day} {when:%b %H:%M}", community=f" {d.community}" if d.community else "")
+    clauses = [_Clause(0, 0, head), _Clause(1, 0, _needs_clause(d)), _Clause(3, 1, _period_clause(d))]
     if d.alerts:
         clauses.append(_Clause(4, 2, _alerts_clause(d)))
     if d.unmet_groups:
