@@ -117,8 +117,20 @@ def _split(text: str) -> list[str]:
 
 
 def _read(lang: str) -> dict[str, object]:
-    text = resources.files("protocol").joinpath("vocab", f"items_{lang}.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    """A language's tables: `items_<lang>.toml`, then each `items_<lang>_<more>.toml` (everyday
+    goods...) merged in; a key both files have gets the words of both, the first file's first."""
+    folder = resources.files("protocol").joinpath("vocab")
+    table: dict[str, object] = tomllib.loads(folder.joinpath(f"items_{lang}.toml").read_text(encoding="utf-8"))
+    more = sorted(f.name for f in folder.iterdir() if f.name.startswith(f"items_{lang}_") and f.name.endswith(".toml"))
+    for name in more:
+        for cat, concepts in tomllib.loads(folder.joinpath(name).read_text(encoding="utf-8")).items():
+            if cat in _TABLE_KEYS or not isinstance(concepts, dict):
+                continue
+            mine = table.setdefault(cat, {})
+            assert isinstance(mine, dict)
+            for concept, words in concepts.items():
+                mine[concept] = f"{mine[concept]}, {words}" if concept in mine else words
+    return table
 
 
 @lru_cache(maxsize=8)

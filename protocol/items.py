@@ -24,9 +24,10 @@ __all__ = ["Fit", "Identity", "Vocabulary", "category_of_item", "fit", "fit_item
 
 SCORES = {"same item": 1.0, "synonym": 0.9, "translation": 0.9, "typo": 0.7, "category": 0.3}
 """How sure a match is, by why it was made; a category-only match is never sent unasked."""
-_CUT = {"en": frozenset("for to from of with in at on near by into".split()),
-        "es": frozenset("para por a al hacia con en desde cerca".split())}
-"""Words after which the rest says who it is for or where it goes, not what it is."""
+_CUT = {"en": frozenset("for to from of with in at on near by into needs missing works except".split()),
+        "es": frozenset("para por a al hacia con en desde cerca necesita funciona le falta".split())}
+"""Words after which the rest says who it is for, where it goes or what state it is in
+("mower, needs a battery" is a mower), not what it is."""
 _AND = frozenset("and or y o plus".split())
 """Between two things named in one item."""
 _PURPOSE_CUTS = frozenset("for to into para a al hacia".split())
@@ -104,7 +105,7 @@ def _units(words: list[str], stems: list[str], vocab: Vocabulary, lang: str) -> 
     while i < len(stems):
         for size in range(min(vocab.starts.get(stems[i], 1), len(stems) - i), 0, -1):
             key = tuple(stems[i:i + size])
-            if size > 1 and (words[i] in cuts or words[i + size - 1] in cuts):
+            if size > 1 and (words[i] in cuts or (size == 2 and words[i + 1] in cuts)):  # "couch to sleep on" is one
                 continue
             found = entries.get(key)
             if found:
@@ -247,8 +248,11 @@ def _kinds(head: _Unit, group: list[_Unit], concept: str, vocab: Vocabulary, lan
         if unit is head or unit.role != "noun":
             continue
         found.add(unit.concept if unit.concept else f"~{lang}:{' '.join(unit.words)}")
-    if len(head.words) > 1:
+    if len(head.words) > 1:  # the phrase's own head word says nothing more (`olla` de presión is a cooker)
+        own = head.words[0] if vocab.head_first.get(head.lang or lang) else head.words[-1]
         for word in head.words:
+            if word == own:
+                continue
             inner = next((c for x in ("", *LANGUAGES) if (c := vocab.phrases[x].get((word,)))), None)
             if inner is not None and inner not in vocab.activities:
                 found.add(inner)
