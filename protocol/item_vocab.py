@@ -37,6 +37,8 @@ def stem(word: str) -> str:
         word = word[:-3] + "y"
     elif len(word) > 4 and word.endswith("ie"):  # `beanie` and `beanies` alike
         word = word[:-2] + "y"
+    elif len(word) > 5 and word.endswith("lves"):  # `bookshelves`, `wolves`
+        word = word[:-3] + "f"
     elif len(word) > 5 and word.endswith("oes"):  # `tomatoes`, not `shoes`
         word = word[:-2]
     elif len(word) > 4 and word.endswith(("xes", "ches", "shes", "sses", "zes")):  # `boxes`, `lunches`

@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .item_vocab import LANGUAGES, Vocabulary, near_words, stem, words_of
-from .vocab import WEEKDAYS
+from .item_vocab import LANGUAGES, Vocabulary, edits_allowed, near_words, stem, words_of
+from .vocab import WEEKDAYS, osa_distance
 
 __all__ = ["Fit", "Identity", "Vocabulary", "category_of_item", "fit", "fit_items", "identify"]
 
@@ -319,6 +319,19 @@ def _other_kind(one: Identity, other: Identity) -> bool:
     return bool(langs_a & langs_b)
 
 
+def _unknown_typo(offer: Identity, need: Identity) -> bool:
+    """Two heads the tables do not know, one a slip of the other (`dreser`, `dresser`): the same
+    thing, within the edits the word's length allows, first letter kept, the rest agreeing."""
+    a, b = offer.word, need.word
+    if not (offer.concept or "").startswith("~") or not (need.concept or "").startswith("~"):
+        return False
+    if " " in a or " " in b or not a or a[0] != b[0] or not a.isalpha() or not b.isalpha():
+        return False
+    if _other_kind(offer, need) or _contradict(offer.objects, need.objects):
+        return False
+    return osa_distance(a, b) <= edits_allowed(min(a, b, key=len))
+
+
 def fit(offer: Identity, need: Identity) -> Fit | None:
     """Is `offer` the thing `need` asks for? How sure, and why; None when it is not.
 
@@ -341,7 +354,7 @@ def fit(offer: Identity, need: Identity) -> Fit | None:
     if offer.concept != need.concept:
         shared = ({offer.concept} | offer.others) & ({need.concept} | need.others)
         if not shared:
-            return None
+            return Fit(SCORES["typo"], "typo") if _unknown_typo(offer, need) else None
         return Fit(SCORES["same item"], "same item")  # one of the things either names
     if _contradict(offer.objects, need.objects) or _other_kind(offer, need):
         return None
