@@ -145,6 +145,9 @@ def test_the_kind_of_a_thing_must_agree(offer: str, need: str, pairs: bool) -> N
     ("cough drops", "pastillas para la tos", "translation"),
     ("glue sticks", "pegamento en barra", "translation"),
     ("3 dressers", "need dreser", "typo"),
+    ("plunger", "necesito destapador", "translation"),
+    ("pulse oximeter", "oxímetro", "translation"),
+    ("shower curtain", "cortina de baño", "translation"),
 ])
 def test_everyday_words_fold_plurals_and_slips(offer: str, need: str, reason: str) -> None:
     fitted = fit_items(offer, need, VOCAB)
@@ -165,6 +168,9 @@ def test_everyday_words_fold_plurals_and_slips(offer: str, need: str, reason: st
     ("hand mixer", "cement mixer"),
     ("ride-on mower, needs a battery", "car battery"),
     ("grommet", "gromet kit"),  # two words the tables lack: a slip only when nothing else differs
+    ("2 gas cans", "need gasoline"),  # the can, not what goes in it
+    ("fabric", "girls clothes size 8"),
+    ("fish food", "fresh fish"),
 ])
 def test_everyday_traps_do_not_pair(offer: str, need: str) -> None:
     assert fit_items(offer, need, VOCAB) is None
