@@ -39,6 +39,8 @@ def stem(word: str) -> str:
         word = word[:-3] + "y"
     elif len(word) > 4 and word.endswith("ie"):  # `beanie` and `beanies` alike
         word = word[:-2] + "y"
+    elif len(word) > 5 and word.endswith("lves"):  # `bookshelves`, `wolves`
+        word = word[:-3] + "f"
     elif len(word) > 5 and word.endswith("oes"):  # `tomatoes`, not `shoes`
         word = word[:-2]
     elif len(word) > 4 and word.endswith(("xes", "ches", "shes", "sses", "zes")):  # `boxes`, `lunches`
@@ -119,8 +121,20 @@ def _split(text: str) -> list[str]:
 
 
 def _read(lang: str) -> dict[str, object]:
-    text = resources.files("protocol").joinpath("vocab", f"items_{lang}.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    """A language's tables: `items_<lang>.toml`, then each `items_<lang>_<more>.toml` (everyday
+    goods...) merged in; a key both files have gets the words of both, the first file's first."""
+    folder = resources.files("protocol").joinpath("vocab")
+    table: dict[str, object] = tomllib.loads(folder.joinpath(f"items_{lang}.toml").read_text(encoding="utf-8"))
+    more = sorted(f.name for f in folder.iterdir() if f.name.startswith(f"items_{lang}_") and f.name.endswith(".toml"))
+    for name in more:
+        for cat, concepts in tomllib.loads(folder.joinpath(name).read_text(encoding="utf-8")).items():
+            if cat in _TABLE_KEYS or not isinstance(concepts, dict):
+                continue
+            mine = table.setdefault(cat, {})
+            assert isinstance(mine, dict)
+            for concept, words in concepts.items():
+                mine[concept] = f"{mine[concept]}, {words}" if concept in mine else words
+    return table
 
 
 @lru_cache(maxsize=8)

@@ -18,17 +18,20 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 from ._quantity import SIZE_MEASURES
-from .item_vocab import LANGUAGES, Vocabulary, near_words, stem, words_of
+from .item_vocab import LANGUAGES, Vocabulary, edits_allowed, near_words, stem, words_of
 from .vocab import UNITS, WEEKDAYS
 
 __all__ = ["Fit", "Identity", "Vocabulary", "category_of_item", "fit", "fit_items", "identify"]
 
 SCORES = {"same item": 1.0, "synonym": 0.9, "translation": 0.9, "typo": 0.7, "category": 0.3}
 """How sure a match is, by why it was made; a category-only match is never sent unasked."""
-_CUT = {"en": frozenset("for to from of with in at on near by into".split()),
-        "es": frozenset("para por a al hacia con en desde cerca".split())}
-"""Words after which the rest says who it is for or where it goes, not what it is."""
+_CUT = {"en": frozenset("for to from of with in at on near by into needs missing works except".split()),
+        "es": frozenset("para por a al hacia con en desde cerca necesita funciona le falta".split())}
+"""Words after which the rest says who it is for, where it goes or what state it is in
+("mower, needs a battery" is a mower), not what it is."""
 _AND = frozenset("and or y o plus".split())
 """Between two things named in one item."""
 _PURPOSE_CUTS = frozenset("for to into para a al hacia".split())
@@ -106,7 +109,7 @@ def _units(words: list[str], stems: list[str], vocab: Vocabulary, lang: str) -> 
     while i < len(stems):
         for size in range(min(vocab.starts.get(stems[i], 1), len(stems) - i), 0, -1):
             key = tuple(stems[i:i + size])
-            if size > 1 and (words[i] in cuts or words[i + size - 1] in cuts):
+            if size > 1 and (words[i] in cuts or (size == 2 and words[i + 1] in cuts)):  # "couch to sleep on" is one
                 continue
             found = entries.get(key)
             if found:
@@ -266,8 +269,11 @@ def _kinds(head: _Unit, group: list[_Unit], concept: str, vocab: Vocabulary, lan
         if unit is head or unit.role != "noun":
             continue
         found.add(unit.concept if unit.concept else f"~{lang}:{' '.join(unit.words)}")
-    if len(head.words) > 1:
+    if len(head.words) > 1:  # the phrase's own head word says nothing more (`olla` de presión is a cooker)
+        own = head.words[0] if vocab.head_first.get(head.lang or lang) else head.words[-1]
         for word in head.words:
+            if word == own:
+                continue
             inner = next((c for x in ("", *LANGUAGES) if (c := vocab.phrases[x].get((word,)))), None)
             if inner is not None and inner not in vocab.activities:
                 found.add(inner)
@@ -334,6 +340,19 @@ def _other_kind(one: Identity, other: Identity) -> bool:
     return bool(langs_a & langs_b)
 
 
+def _unknown_typo(offer: Identity, need: Identity) -> bool:
+    """Two heads the tables do not know, one a slip of the other (`dreser`, `dresser`): the same
+    thing, within the edits the word's length allows, first letter kept, the rest agreeing."""
+    a, b = offer.word, need.word
+    if not (offer.concept or "").startswith("~") or not (need.concept or "").startswith("~"):
+        return False
+    if " " in a or " " in b or not a or a[0] != b[0] or not a.isalpha() or not b.isalpha():
+        return False
+    if _other_kind(offer, need) or _contradict(offer.objects, need.objects):
+        return False
+    return OSA.distance(a, b) <= edits_allowed(min(a, b, key=len))
+
+
 def fit(offer: Identity, need: Identity) -> Fit | None:
     """Is `offer` the thing `need` asks for? How sure, and why; None when it is not.
 
@@ -356,7 +375,7 @@ def fit(offer: Identity, need: Identity) -> Fit | None:
     if offer.concept != need.concept:
         shared = ({offer.concept} | offer.others) & ({need.concept} | need.others)
         if not shared:
-            return None
+            return Fit(SCORES["typo"], "typo") if _unknown_typo(offer, need) else None
         return Fit(SCORES["same item"], "same item")  # one of the things either names
     if _contradict(offer.objects, need.objects) or _other_kind(offer, need):
         return None

@@ -143,3 +143,50 @@ def test_the_kind_of_a_thing_must_agree(offer: str, need: str, pairs: bool) -> N
 def test_a_measure_kept_in_an_item_is_each_ones_size_not_the_thing(offer: str, need: str) -> None:
     assert identify(offer, VOCAB).word == identify(need, VOCAB).word
     assert fit_items(offer, need, VOCAB) is not None
+
+
+@pytest.mark.parametrize(("offer", "need", "reason"), [
+    ("2 toasters", "necesito tostadoras", "translation"),  # plurals, both languages
+    ("ironing boards", "tabla de planchar", "translation"),
+    ("vacuum cleaner", "necesito aspiradroa", "typo"),  # one slip in a new word
+    ("nighstand", "mesita de noche", "typo"),
+    ("baby carriers", "portabebés", "translation"),
+    ("bookshelves", "librero", "translation"),
+    ("cough drops", "pastillas para la tos", "translation"),
+    ("glue sticks", "pegamento en barra", "translation"),
+    ("3 dressers", "need dreser", "typo"),
+    ("plunger", "necesito destapador", "translation"),
+    ("pulse oximeter", "oxímetro", "translation"),
+    ("shower curtain", "cortina de baño", "translation"),
+])
+def test_everyday_words_fold_plurals_and_slips(offer: str, need: str, reason: str) -> None:
+    fitted = fit_items(offer, need, VOCAB)
+    assert fitted is not None and fitted.reason == reason
+
+
+@pytest.mark.parametrize(("offer", "need"), [
+    ("rice", "rice cooker"),
+    ("olla de presión", "rice cooker"),
+    ("steam iron", "iron supplements"),
+    ("pressure washer", "washer and dryer"),
+    ("paper towels", "bath towels"),
+    ("hair dryer", "clothes dryer"),
+    ("tape measure", "duct tape"),
+    ("pruning shears", "scissors for school"),
+    ("andadera para bebé", "walker for my grandpa"),
+    ("dish soap", "hand soap"),
+    ("hand mixer", "cement mixer"),
+    ("ride-on mower, needs a battery", "car battery"),
+    ("grommet", "gromet kit"),  # two words the tables lack: a slip only when nothing else differs
+    ("2 gas cans", "need gasoline"),  # the can, not what goes in it
+    ("fabric", "girls clothes size 8"),
+    ("fish food", "fresh fish"),
+])
+def test_everyday_traps_do_not_pair(offer: str, need: str) -> None:
+    assert fit_items(offer, need, VOCAB) is None
+
+
+def test_an_unknown_word_pairs_only_with_itself_or_one_slip_of_it() -> None:
+    assert fit_items("grommets", "need grommet", VOCAB) is not None
+    assert fit_items("grommet", "need gromet", VOCAB).reason == "typo"  # type: ignore[union-attr]
+    assert fit_items("grommet", "need gimlet", VOCAB) is None

@@ -65,18 +65,17 @@ def test_each_match_says_why(scores: tuple[Score, Score]) -> None:
 FLOORS = {
     # board: (precision, recall) reached by both passes, where below the target; see docs/matching.md
     "heldout": (0.909, 0.937),
-    "blind": (0.933, 0.933),
-    "fresh_b": (0.857, 0.399),
+    "fresh_b": (0.968, 0.688),
 }
 """Boards where the target is not met yet: the figures reached are floors, never to fall below."""
 GAPS = {"heldout": 0.032}
 """Where the two passes differ by more than the target's 0.03: the gap reached (recall 30/32 vs 31/32)."""
 
 
-@pytest.mark.parametrize("name", ["heldout", "blind", "fresh_a", "fresh_b"])
+@pytest.mark.parametrize("name", ["heldout", "blind", "fresh_a", "fresh_b", "fresh_c"])
 def test_boards_written_apart_from_the_word_tables(name: str, tmp_path: Path) -> None:
-    """Boards the word tables were not written for (fresh_a was the one the last general
-    fixes were made on; fresh_b was scored once after them): the target where it is met,
+    """Boards written apart from the word tables (fresh_c, of everyday goods and services,
+    was written and scored before the everyday tables were): the target where it is met,
     and no fall below the figures reached where it is not."""
     board, truth = read_board(DATA / f"{name}_board.txt"), read_truth(DATA / f"{name}_truth.txt")
     one_at_a_time = incremental(board, truth, tmp_path / "incremental.db", _settings())
@@ -93,7 +92,7 @@ def test_boards_written_apart_from_the_word_tables(name: str, tmp_path: Path) ->
     assert abs(whole.recall - one_at_a_time.recall) <= gap
 
 
-@pytest.mark.parametrize("name", ["fresh_a", "fresh_b"])
+@pytest.mark.parametrize("name", ["fresh_a", "fresh_b", "fresh_c"])
 def test_the_fresh_boards_are_big_varied_and_a_third_spanish(name: str) -> None:
     board, truth = read_board(DATA / f"{name}_board.txt"), read_truth(DATA / f"{name}_truth.txt")
     spanish = [line for line in board if line.text.split()[0].lower() in {"necesito", "ofrezco"}]
@@ -102,3 +101,11 @@ def test_the_fresh_boards_are_big_varied_and_a_third_spanish(name: str) -> None:
     labels = {line.label for line in board}
     nodes = {line.label: line.node for line in board}
     assert all(o in labels and n in labels and nodes[o] != nodes[n] for o, n in truth)
+
+
+def test_the_everyday_board_is_the_size_the_target_asks_for() -> None:
+    """fresh_c: at least 200 postings from about 50 residents, a third or more in Spanish."""
+    board = read_board(DATA / "fresh_c_board.txt")
+    spanish = [line for line in board if line.text.split()[0].lower() in {"necesito", "ofrezco"}]
+    assert len(board) >= 200 and len(spanish) * 3 >= len(board)
+    assert len({line.node for line in board}) >= 45
