@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 
 from hardware.link import LinkDown, RadioLink
 from meshbot.alert_rounds import chores as alert_chores
+from meshbot.arrival_log import ArrivalLog, folder_for
 from meshbot.barrier import ErrorLog, FaultPlan, Heartbeats, run_guarded
 from meshbot.housekeeping import expire_due, purge_old
 from meshbot.held_status import HeldNote, note_path, remove_note, write_note
@@ -114,6 +115,8 @@ class Daemon:
         for message in self.worker.unhandled():
             log.info("processing packet %s left unhandled at the last stop", message.packet_id)
             self.worker.process(message)
+        if self.journal.recover():  # read before the last stop, never committed: written down now
+            self.journal.write_waiting()
         self.inbox.attach()
         self.link.connect()
 
@@ -172,6 +175,9 @@ class Daemon:
         """Open the link and start the journal, worker, sender and housekeeping threads (on
         a board whose schema is the one this code expects: `SchemaMismatch` otherwise)."""
         require_current(self.engine)
+        folder = folder_for(self.settings.db)
+        if folder is not None:  # a kill -9 then loses no text read from the radio
+            self.journal.use_arrival_log(ArrivalLog(folder))
         self.inbox.on_arrival = self._wake_sender.set
         self.open()
         self._stop.clear()
@@ -197,6 +203,7 @@ class Daemon:
         self.process_acks()  # acks that arrived while stopping still count
         self.close()
         self.journal.write_waiting()  # what arrived while closing is written down for the next start
+        self.journal.close()
         remove_note(self._held_note)
         log.info("meshbot stopped")
 

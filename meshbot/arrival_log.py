@@ -1,0 +1,131 @@
+"""Received texts appended to a plain file the moment the radio library hands them over.
+
+Why: the journal's group commit makes a text durable some milliseconds after it
+arrives (longer while the worker holds SQLite's write lock, or the disk is slow), and
+the firmware does not send again what it handed to its client, so a kill -9 in that
+gap lost texts. One `write()` to a file opened with O_APPEND survives the process
+being killed (the kernel holds the bytes), costs microseconds and takes no lock another
+process can hold. The journal's commit stays the durable record (fsync'd and
+deduplicated); this file only bridges the gap until it, and is read back on the next
+start. It does not cover a power cut: that is what the journal's fsync is for.
+
+The log is a folder of numbered segments. The journal seals the current segment when
+it takes every waiting text into a commit, and deletes sealed segments once that
+commit is durable, so the folder holds only texts not yet written down.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+from pathlib import Path
+
+from meshbot.inbox import Inbound
+
+log = logging.getLogger(__name__)
+SUFFIX = ".arrivals"
+"""The folder next to the database: `<db>.arrivals/`."""
+SEGMENT_GLOB = "*.jsonl"
+
+
+def folder_for(db: str) -> Path | None:
+    """Where a board's arrival log lives; None for a board that is not a local file."""
+    if db in ("", ":memory:") or "://" in db:
+        return None
+    return Path(db).expanduser().absolute().with_name(Path(db).name + SUFFIX)
+
+
+def _line(message: Inbound) -> bytes:
+    return (json.dumps({
+        "from": message.from_node, "to": message.to_node, "id": message.packet_id, "ch": message.channel,
+        "text": message.text, "pki": message.pki_encrypted, "key": message.public_key,
+    }, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _message(line: bytes) -> Inbound | None:
+    """A line back as the text it was; None for a torn or foreign line."""
+    try:
+        d = json.loads(line)
+        return Inbound(int(d["from"]), int(d["to"]), int(d["id"]), int(d["ch"]), str(d["text"]),
+                       bool(d["pki"]), d["key"] if d["key"] is None else str(d["key"]))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+class ArrivalLog:
+    """Append-only segments of arrivals not yet committed by the journal.
+
+    Not thread-safe by itself: the journal calls it under its own lock.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.folder.mkdir(mode=0o700, exist_ok=True)
+        existing = self._segments()
+        self._number = (existing[-1][0] + 1) if existing else 1
+        self._fd: int | None = None
+        self._written_to_current = 0
+        self.failed_writes = 0
+        """Appends the disk refused (full): those texts are only in memory until committed."""
+
+    def _segments(self) -> list[tuple[int, Path]]:
+        found = []
+        for path in self.folder.glob(SEGMENT_GLOB):
+            with contextlib.suppress(ValueError):
+                found.append((int(path.stem), path))
+        return sorted(found)
+
+    def _path(self, number: int) -> Path:
+        return self.folder / f"{number:012d}.jsonl"
+
+    def append(self, message: Inbound) -> bool:
+        """Write one arrival down for a kill -9; False (never an exception) if the disk refused."""
+        try:
+            if self._fd is None:
+                self._fd = os.open(self._path(self._number), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            os.write(self._fd, _line(message))
+        except OSError:
+            self.failed_writes += 1
+            return False
+        self._written_to_current += 1
+        return True
+
+    def seal(self) -> int:
+        """Close the current segment (later appends go to a new one); returns the last sealed number."""
+        if self._written_to_current:
+            self._close_current()
+            self._number += 1
+            self._written_to_current = 0
+        return self._number - 1
+
+    def discard_through(self, number: int) -> None:
+        """Delete sealed segments up to `number`: everything in them is committed."""
+        for seq, path in self._segments():
+            if seq <= number and seq != self._number:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+    def leftovers(self) -> list[Inbound]:
+        """What the last run appended and did not see committed, in arrival order."""
+        found: list[Inbound] = []
+        for seq, path in self._segments():
+            if seq == self._number and self._written_to_current:
+                continue
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                log.error("cannot read arrivals kept in %s: %s", path, exc)
+                continue
+            found.extend(m for m in map(_message, data.splitlines()) if m is not None)
+        return found
+
+    def _close_current(self) -> None:
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+
+    def close(self) -> None:
+        self._close_current()

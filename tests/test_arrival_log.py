@@ -1,0 +1,87 @@
+"""The arrival log: a text the journal had not committed when the process died is read back
+on the next start and written down once; committed texts leave the log's folder."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from meshbot.arrival_log import ArrivalLog, folder_for
+from meshbot.inbox import Inbound
+from meshbot.journal import Journal
+from store import open_engine
+
+from .conftest import Clock
+from .test_journal import Handed, text
+
+
+def rows(db: Path) -> list[tuple[int, int]]:
+    with sqlite3.connect(db) as con:
+        return con.execute("select from_node, packet_id from seenpacket order by rowid").fetchall()
+
+
+def segments(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_texts_put_but_never_committed_are_written_down_by_the_next_start(tmp_path: Path) -> None:
+    db = tmp_path / "m.db"
+    folder = folder_for(str(db))
+    assert folder == tmp_path / "m.db.arrivals"
+    first = Journal(open_engine(db), Clock(), Handed(), arrival_log=ArrivalLog(folder))
+    committed = [text(i) for i in range(5)]
+    for message in committed:
+        first.put(message)
+    assert first.write_waiting() == 5
+    assert segments(folder) == []  # everything in the log is committed: nothing kept
+    in_flight = [text(i) for i in range(5, 9)]
+    for message in in_flight:
+        first.put(message)
+    # The process dies here: no commit, no close. Only the log's file has these four.
+    assert rows(db) == [(m.from_node, m.packet_id) for m in committed]
+
+    handed = Handed()
+    second = Journal(open_engine(db), Clock(), handed, arrival_log=ArrivalLog(folder))
+    assert second.recover() == 4
+    assert second.write_waiting() == 4
+    assert handed.all == in_flight  # handed on to the worker, in arrival order
+    assert rows(db) == [(m.from_node, m.packet_id) for m in committed + in_flight]
+    assert segments(folder) == []
+
+
+def test_a_text_both_committed_and_still_in_the_log_is_written_once(tmp_path: Path) -> None:
+    db = tmp_path / "m.db"
+    folder = tmp_path / "m.db.arrivals"
+    log = ArrivalLog(folder)
+    for i in range(3):
+        log.append(text(i))  # appended, then committed, then killed before the log was tidied
+    journal = Journal(open_engine(db), Clock(), Handed())
+    for i in range(3):
+        journal.put(text(i))
+    journal.write_waiting()
+
+    handed = Handed()
+    again = Journal(open_engine(db), Clock(), handed, arrival_log=ArrivalLog(folder))
+    assert again.recover() == 3
+    again.write_waiting()
+    assert handed.all == []  # all three were written down already: replays, dropped
+    assert rows(db) == [(text(i).from_node, text(i).packet_id) for i in range(3)]
+    assert segments(folder) == []
+
+
+def test_a_torn_last_line_is_skipped_and_the_rest_kept(tmp_path: Path) -> None:
+    folder = tmp_path / "m.db.arrivals"
+    log = ArrivalLog(folder)
+    unicode_text = Inbound(0x2000, 0x0B0B0B0B, 42, 1, "NEED agua 💧 @plaza\u2028x", True, "a2V5")
+    log.append(text(1))
+    log.append(unicode_text)
+    log.close()
+    [segment] = list(folder.iterdir())
+    with segment.open("ab") as f:
+        f.write(b'{"from":1,"to":2,"id"')  # cut off mid-line
+    assert ArrivalLog(folder).leftovers() == [text(1), unicode_text]
+
+
+def test_a_board_that_is_not_a_local_file_has_no_arrival_log() -> None:
+    assert folder_for(":memory:") is None
+    assert folder_for("postgresql://meshbot@localhost/board") is None
