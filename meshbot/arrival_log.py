@@ -7,7 +7,8 @@ gap lost texts. One `write()` to a file opened with O_APPEND survives the proces
 being killed (the kernel holds the bytes), costs microseconds and takes no lock another
 process can hold. The journal's commit stays the durable record (fsync'd and
 deduplicated); this file only bridges the gap until it, and is read back on the next
-start. It does not cover a power cut: that is what the journal's fsync is for.
+start. It does not cover a power cut: that is what the journal's fsync is for. On an
+encrypted board the words are sealed with the board's data key, as in `seenpacket`.
 
 The log is a folder of numbered segments. The journal seals the current segment when
 it takes every waiting text into a commit, and deletes sealed segments once that
@@ -23,6 +24,7 @@ import os
 from pathlib import Path
 
 from meshbot.inbox import Inbound
+from store.crypto import Cipher, Tampered, is_encrypted
 
 log = logging.getLogger(__name__)
 SUFFIX = ".arrivals"
@@ -37,20 +39,26 @@ def folder_for(db: str) -> Path | None:
     return Path(db).expanduser().absolute().with_name(Path(db).name + SUFFIX)
 
 
-def _line(message: Inbound) -> bytes:
+def _line(message: Inbound, cipher: Cipher | None) -> bytes:
+    text = cipher.encrypt(message.text) if cipher is not None and message.text else message.text
     return (json.dumps({
         "from": message.from_node, "to": message.to_node, "id": message.packet_id, "ch": message.channel,
-        "text": message.text, "pki": message.pki_encrypted, "key": message.public_key,
+        "text": text, "pki": message.pki_encrypted, "key": message.public_key,
     }, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def _message(line: bytes) -> Inbound | None:
-    """A line back as the text it was; None for a torn or foreign line."""
+def _message(line: bytes, cipher: Cipher | None) -> Inbound | None:
+    """A line back as the text it was; None for a torn line or words this key cannot open."""
     try:
         d = json.loads(line)
-        return Inbound(int(d["from"]), int(d["to"]), int(d["id"]), int(d["ch"]), str(d["text"]),
+        text = str(d["text"])
+        if is_encrypted(text):
+            if cipher is None:
+                return None
+            text = cipher.decrypt(text)
+        return Inbound(int(d["from"]), int(d["to"]), int(d["id"]), int(d["ch"]), text,
                        bool(d["pki"]), d["key"] if d["key"] is None else str(d["key"]))
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, Tampered):
         return None
 
 
@@ -60,8 +68,9 @@ class ArrivalLog:
     Not thread-safe by itself: the journal calls it under its own lock.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, cipher: Cipher | None = None) -> None:
         self.folder = folder
+        self._cipher = cipher
         self.folder.mkdir(mode=0o700, exist_ok=True)
         existing = self._segments()
         self._number = (existing[-1][0] + 1) if existing else 1
@@ -85,7 +94,7 @@ class ArrivalLog:
         try:
             if self._fd is None:
                 self._fd = os.open(self._path(self._number), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            os.write(self._fd, _line(message))
+            os.write(self._fd, _line(message, self._cipher))
         except OSError:
             self.failed_writes += 1
             return False
@@ -118,7 +127,11 @@ class ArrivalLog:
             except OSError as exc:
                 log.error("cannot read arrivals kept in %s: %s", path, exc)
                 continue
-            found.extend(m for m in map(_message, data.splitlines()) if m is not None)
+            lines = data.splitlines()
+            kept = [m for m in (_message(line, self._cipher) for line in lines) if m is not None]
+            if len(kept) < len(lines) - 1:  # the last line may be torn by the kill; more is not
+                log.error("%d line(s) of %s could not be read back", len(lines) - len(kept), path)
+            found.extend(kept)
         return found
 
     def _close_current(self) -> None:

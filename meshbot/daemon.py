@@ -36,6 +36,7 @@ from meshbot.settings import Settings
 from meshbot.watchdog import Watchdog
 from meshbot.worker import Worker
 from store import session
+from store.crypto import bound_cipher
 from store.schema import require_current
 
 log = logging.getLogger(__name__)
@@ -177,7 +178,7 @@ class Daemon:
         require_current(self.engine)
         folder = folder_for(self.settings.db)
         if folder is not None:  # a kill -9 then loses no text read from the radio
-            self.journal.use_arrival_log(ArrivalLog(folder))
+            self.journal.use_arrival_log(ArrivalLog(folder, bound_cipher(self.engine)))
         self.inbox.on_arrival = self._wake_sender.set
         self.open()
         self._stop.clear()

@@ -10,6 +10,7 @@ from meshbot.arrival_log import ArrivalLog, folder_for
 from meshbot.inbox import Inbound
 from meshbot.journal import Journal
 from store import open_engine
+from store.crypto import Cipher
 
 from .conftest import Clock
 from .test_journal import Handed, text
@@ -85,3 +86,15 @@ def test_a_torn_last_line_is_skipped_and_the_rest_kept(tmp_path: Path) -> None:
 def test_a_board_that_is_not_a_local_file_has_no_arrival_log() -> None:
     assert folder_for(":memory:") is None
     assert folder_for("postgresql://meshbot@localhost/board") is None
+
+
+def test_on_an_encrypted_board_the_words_are_sealed_in_the_log(tmp_path: Path) -> None:
+    folder = tmp_path / "m.db.arrivals"
+    cipher = Cipher(bytes(range(32)))
+    log = ArrivalLog(folder, cipher)
+    log.append(Inbound(0x2000, 0x0B0B0B0B, 42, 0, "NEED insulin @oak flat 3"))
+    log.close()
+    [segment] = list(folder.iterdir())
+    assert b"insulin" not in segment.read_bytes() and b"oak" not in segment.read_bytes()
+    assert [m.text for m in ArrivalLog(folder, cipher).leftovers()] == ["NEED insulin @oak flat 3"]
+    assert ArrivalLog(folder, Cipher(bytes(32))).leftovers() == []  # another key opens nothing
