@@ -94,11 +94,16 @@ class ArrivalLog:
         try:
             if self._fd is None:
                 self._fd = os.open(self._path(self._number), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            os.write(self._fd, _line(message, self._cipher))
+            line = _line(message, self._cipher)
+            written = os.write(self._fd, line)
         except OSError:
             self.failed_writes += 1
             return False
         self._written_to_current += 1
+        if written < len(line):  # a full disk took part of it: later lines go to a new segment
+            self.failed_writes += 1
+            self.seal()
+            return False
         return True
 
     def seal(self) -> int:
