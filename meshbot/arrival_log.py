@@ -10,9 +10,12 @@ deduplicated); this file only bridges the gap until it, and is read back on the 
 start. It does not cover a power cut: that is what the journal's fsync is for. On an
 encrypted board the words are sealed with the board's data key, as in `seenpacket`.
 
-The log is a folder of numbered segments. The journal seals the current segment when
-it takes every waiting text into a commit, and deletes sealed segments once that
-commit is durable, so the folder holds only texts not yet written down.
+The log is a folder of numbered segments. Once the current segment holds
+`SEGMENT_TEXTS` texts, the journal seals it when it next takes every waiting text into
+a commit, and deletes the sealed segments once that commit is durable; a clean stop
+empties the folder. So the folder holds the texts not yet written down plus at most one
+segment of texts that are (read back, they are dropped as replays), and the radio's
+thread creates or deletes no file for each commit.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ log = logging.getLogger(__name__)
 SUFFIX = ".arrivals"
 """The folder next to the database: `<db>.arrivals/`."""
 SEGMENT_GLOB = "*.jsonl"
+SEGMENT_TEXTS = 1000
+"""Texts in a segment before it is sealed: file churn per commit against replays read back."""
 
 
 def folder_for(db: str) -> Path | None:
@@ -106,13 +111,18 @@ class ArrivalLog:
             return False
         return True
 
-    def seal(self) -> int:
-        """Close the current segment (later appends go to a new one); returns the last sealed number."""
-        if self._written_to_current:
-            self._close_current()
-            self._number += 1
-            self._written_to_current = 0
+    def seal(self, at_least: int = 1) -> int | None:
+        """Close the current segment if it holds `at_least` texts (later appends go to a new
+        one); returns the number of the last sealed segment, None if none was sealed now."""
+        if self._written_to_current < at_least:
+            return None
+        self._close_current()
+        self._number += 1
+        self._written_to_current = 0
         return self._number - 1
+
+    def seal_if_full(self) -> int | None:
+        return self.seal(SEGMENT_TEXTS)
 
     def discard_through(self, number: int) -> None:
         """Delete sealed segments up to `number`: everything in them is committed."""

@@ -83,6 +83,8 @@ class Journal:
     ) -> None:
         self._engine = engine
         self._arrival_log = arrival_log
+        self._sealed: int | None = None
+        """The last sealed segment of the arrival log whose texts are not all committed yet."""
         self._clock = clock
         self._hand_over = hand_over
         self._max_held = max_held
@@ -116,10 +118,15 @@ class Journal:
             self._arrival_log = arrival_log
 
     def close(self) -> None:
-        """Let go of the arrival log's file (what it holds stays for the next start)."""
+        """Let go of the arrival log's file; empty it if everything in it is committed."""
         with self._cond:
-            if self._arrival_log is not None:
-                self._arrival_log.close()
+            if self._arrival_log is None:
+                return
+            if not self._arrived and not self._unwritten:
+                last = self._arrival_log.seal()
+                if last is not None or self._sealed is not None:
+                    self._arrival_log.discard_through(max(n for n in (last, self._sealed) if n is not None))
+            self._arrival_log.close()
 
     def recover(self) -> int:
         """Queue what the arrival log kept from a run that ended before committing it.
@@ -132,6 +139,8 @@ class Journal:
         with self._cond:
             kept = self._arrival_log.leftovers()
             self._arrived.extendleft(reversed(kept))
+            if kept:  # the segments they came from go once they are committed
+                self._sealed = self._arrival_log.seal(at_least=0)
             self._cond.notify()
         if kept:
             log.warning("%d text(s) received before the last stop were found in the arrival log", len(kept))
@@ -171,7 +180,8 @@ class Journal:
                 batch = list(self._unwritten)
                 # Every text appended so far is in this batch or an earlier one: once they
                 # are committed, the sealed segments can go.
-                sealed = self._arrival_log.seal() if self._arrival_log is not None and not self._arrived else None
+                if self._arrival_log is not None and not self._arrived:
+                    self._sealed = self._arrival_log.seal_if_full() or self._sealed
             if not batch:
                 return total
             try:
@@ -181,8 +191,9 @@ class Journal:
                 return total
             with self._cond:
                 del self._unwritten[:len(batch)]
-                if sealed is not None and not self._unwritten:
-                    self._arrival_log.discard_through(sealed)  # type: ignore[union-attr]
+                if self._sealed is not None and not self._unwritten:
+                    self._arrival_log.discard_through(self._sealed)  # type: ignore[union-attr]
+                    self._sealed = None
             self._recovered()
             total += len(batch)
             if fresh:

@@ -34,7 +34,6 @@ def test_texts_put_but_never_committed_are_written_down_by_the_next_start(tmp_pa
     for message in committed:
         first.put(message)
     assert first.write_waiting() == 5
-    assert segments(folder) == []  # everything in the log is committed: nothing kept
     in_flight = [text(i) for i in range(5, 9)]
     for message in in_flight:
         first.put(message)
@@ -43,11 +42,28 @@ def test_texts_put_but_never_committed_are_written_down_by_the_next_start(tmp_pa
 
     handed = Handed()
     second = Journal(open_engine(db), Clock(), handed, arrival_log=ArrivalLog(folder))
-    assert second.recover() == 4
-    assert second.write_waiting() == 4
-    assert handed.all == in_flight  # handed on to the worker, in arrival order
+    assert second.recover() == 9  # the segment was not full yet: the five committed come back too
+    second.write_waiting()
+    assert handed.all == in_flight  # only the four are new, handed on to the worker in arrival order
     assert rows(db) == [(m.from_node, m.packet_id) for m in committed + in_flight]
+    assert segments(folder) == []  # what was read back is committed: its segment is gone
+    second.put(text(9))
+    second.write_waiting()
+    second.close()  # a clean stop with everything committed leaves nothing behind
     assert segments(folder) == []
+
+
+def test_full_segments_are_deleted_once_committed(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("meshbot.arrival_log.SEGMENT_TEXTS", 3)
+    db = tmp_path / "m.db"
+    folder = tmp_path / "m.db.arrivals"
+    journal = Journal(open_engine(db), Clock(), Handed(), arrival_log=ArrivalLog(folder))
+    for i in range(7):
+        journal.put(text(i))
+        journal.write_waiting()
+    # Sealed at 3 and 6 texts, each deleted after its commit: only the current segment is left.
+    assert segments(folder) == ["000000000003.jsonl"]
+    assert ArrivalLog(folder).leftovers() == [text(6)]
 
 
 def test_a_text_both_committed_and_still_in_the_log_is_written_once(tmp_path: Path) -> None:
