@@ -143,7 +143,8 @@ class Journal:
                 self._sealed = self._arrival_log.seal(at_least=0)
             self._cond.notify()
         if kept:
-            log.warning("%d text(s) received before the last stop were found in the arrival log", len(kept))
+            log.warning("read back %d text(s) from the arrival log of the last run; those already "
+                        "written down are dropped as replays", len(kept))
         return len(kept)
 
     # -- the journal's thread (or the virtual-time step) ---------------------------------
