@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from meshbot.inbox import Inbound
 from meshbot.settings import Settings
-from meshbot.worker import Worker
+from meshbot.worker import NEW_MEMBER_LANG, Worker
 from protocol import ParseError, parse
 from protocol.commands import Alert, Find, ListBoard, _Posting
 from store import open_engine
@@ -53,13 +53,20 @@ class ScratchBoard:
         return self._answers[text]
 
     def _run(self, text: str) -> str | None:
+        message = Inbound(TRY_SENDER, TRY_BOT, 1, 0, text)
+        # Bad input, and anything else answered before the board is read, needs no
+        # transaction: the worker's own first step says so (a new member has no language yet).
+        settled, early = Worker(self._engine, self.settings, lambda: TRY_EPOCH).answer_before_board(
+            message, parse(text, NEW_MEMBER_LANG), TRY_EPOCH)
+        if settled:
+            return early.text if early is not None else None
         line = self._connection.begin_nested()
         try:
             # Sessions bound to a connection inside a savepoint keep to savepoints of their
             # own (SQLAlchemy's "join an external transaction"), so the worker's commits
             # stay inside this one. A new worker each time: no rate limit carries over.
             worker = Worker(self._connection, self.settings, lambda: TRY_EPOCH)  # type: ignore[arg-type]
-            return worker.process(Inbound(TRY_SENDER, TRY_BOT, 1, 0, text))
+            return worker.process(message)
         finally:
             line.rollback()
 
