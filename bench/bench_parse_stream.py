@@ -8,8 +8,9 @@ Scenarios: (1) the conformance-vector texts of bench_parse.py (a few hundred dis
 resident texts) shuffled into LINES lines, seed 42: a committee's file, where texts
 repeat; (2) LINES texts that are all different (each OFFER/NEED with its own item and
 quantity): the worst case, every line through the whole bot; (3) LINES lines that are
-all different and none a command (`BANANA 17`): each still costs one worker transaction
-(member touch, journal row, outbox row) but no handler, the floor of the worker path.
+all different and none a command (`BANANA 17`): answered by the worker's first step
+(`Worker.answer_before_board`) without a transaction, so this is the parser's own speed
+plus process start-up.
 Target: at least 5,000 lines/s on (1) and (2).
 
     .venv/bin/python bench/bench_parse_stream.py [--lines 20000] [--sample 200]
