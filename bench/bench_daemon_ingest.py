@@ -49,7 +49,7 @@ def one_run(count: int, folder: Path) -> tuple[float, float]:
     env.update(MESHBOT_DB=str(db), MESHBOT_RATE_LIMIT_PER_MINUTE="100000", MESHBOT_REPEAT_WINDOW_S="0")
     with (folder / "daemon.log").open("w") as log:
         daemon = subprocess.Popen(
-            [sys.executable, "-m", "meshbot.cli.main", "run", "--host", f"127.0.0.1:{radio.address[1]}"],
+            [sys.executable, "-m", "meshbot.cli.main", "--create", "run", "--host", f"127.0.0.1:{radio.address[1]}"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, env=env,
         )
         try:

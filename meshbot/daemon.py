@@ -31,10 +31,12 @@ from meshbot.papers.mesh_digest import send_due_digests
 from meshbot.delivery.budget import AirtimeBudget
 from meshbot.board.chores import MatchChores
 from meshbot.delivery.sender import Ack, DeliveryPolicy, Sender
+from meshbot.inbound.arrival_log import ArrivalLog, folder_for
 from meshbot.settings import Settings
 from meshbot.threads.watchdog import Watchdog
 from meshbot.inbound.worker import Worker
 from store import session
+from store.crypto import bound_cipher
 from store.schema import require_current
 
 log = logging.getLogger(__name__)
@@ -115,6 +117,8 @@ class Daemon:
         for message in self.worker.unhandled():
             log.info("processing packet %s left unhandled at the last stop", message.packet_id)
             self.worker.process(message)
+        if self.journal.recover():  # read before the last stop, never committed: written down now
+            self.journal.write_waiting()
         self.inbox.attach()
         self.link.connect()
 
@@ -170,6 +174,9 @@ class Daemon:
         """Open the link and start the journal, worker, sender and housekeeping threads (on
         a board whose schema is the one this code expects: `SchemaMismatch` otherwise)."""
         require_current(self.engine)
+        folder = folder_for(self.settings.db)
+        if folder is not None:  # a kill -9 then loses no text read from the radio
+            self.journal.use_arrival_log(ArrivalLog(folder, bound_cipher(self.engine)))
         self.inbox.on_arrival = self._wake_sender.set
         self.open()
         self._stop.clear()
@@ -195,6 +202,7 @@ class Daemon:
         self.process_acks()  # acks that arrived while stopping still count
         self.close()
         self.journal.write_waiting()  # what arrived while closing is written down for the next start
+        self.journal.close()
         remove_note(self._held_note)
         log.info("meshbot stopped")
 

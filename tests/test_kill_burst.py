@@ -3,11 +3,13 @@
 The radio is the simulator's TCP node; the daemon is a real process killed with SIGKILL
 while it reads the burst. The firmware does not send again what it handed over, so what
 counts is what the daemon wrote down: every text journalled is answered exactly once
-after the restart, texts are journalled in the order the radio sent them, what is lost
-is one run of texts that were in flight at the kill (handed to the socket, not yet
-written down), never a text apart from it, and no resident receives two answers. The
-radio hands the burst over at a serial port's pace and keeps what arrives while no
-client is connected for the next one, as the firmware does.
+after the restart (texts the journal had not committed come back from the arrival
+log), texts are journalled in the order the radio sent them, and no resident receives
+two answers. The radio hands the burst over at a serial port's pace and, while no
+client is connected, keeps 32 texts and lets the oldest go, as the firmware's to-phone
+queue does; those are counted apart. What meshbot read and still lost is one run of
+texts at the kill (still in the socket or the radio library, not yet handed to
+meshbot), never a text apart from it; how many is printed.
 """
 
 from __future__ import annotations
@@ -77,7 +79,9 @@ def _lost_block(sent: list[tuple[int, int]], journalled: list[tuple[int, int]]) 
     return missing
 
 
-def _kill_in_a_burst(radio: Radio, db: Path) -> tuple[int, int]:
+def _kill_in_a_burst(radio: Radio, db: Path) -> tuple[int, int, int]:
+    """(journalled when the kill was seen, texts read from the radio and lost, texts the
+    radio itself let go while no client was connected)."""
     daemon = DaemonProcess(radio.server.hostport, db)
     assert radio.server.wait_for_client(timeout=60), daemon.log
     sent = [(RESIDENT_BASE + i, 9000 + i) for i in range(BURST)]
@@ -99,6 +103,12 @@ def _kill_in_a_burst(radio: Radio, db: Path) -> tuple[int, int]:
         daemon.stop()
     journalled = [key for key in _journalled(db) if key != (SENTINEL, 1)]
     lost = _lost_block(sent, journalled)
+    # While no client is connected the radio keeps 32 texts and lets the oldest go, as the
+    # firmware's to-phone queue does: those never reached meshbot. Everything else did.
+    discarded = {(getattr(p, "from"), p.id) for p in radio.server.discarded}
+    handed_over_and_lost = [key for key in lost if key not in discarded]
+    if discarded and handed_over_and_lost:  # at the kill, before the radio's queue overflowed
+        assert sent.index(handed_over_and_lost[-1]) < min(sent.index(key) for key in discarded)
     with sqlite3.connect(db) as con:
         answers = dict(con.execute(
             "select destination, count(*) from outboxitem where destination != ? group by destination", (SENTINEL,)
@@ -108,14 +118,15 @@ def _kill_in_a_burst(radio: Radio, db: Path) -> tuple[int, int]:
     assert answers == {node: 1 for node in answered}  # each text written down answered once, no other
     assert postings == len(journalled)
     assert all(len(ids) == 1 for ids in radio.delivered().values())  # no resident got a second answer
-    return len(before_kill), len(lost)
+    return len(before_kill), len(handed_over_and_lost), len(lost) - len(handed_over_and_lost)
 
 
 @pytest.mark.timeout(300)
 def test_kill_9_in_a_400_text_burst_answers_every_journalled_text_once(radio: Radio, tmp_path: Path) -> None:
-    before_kill, lost = _kill_in_a_burst(radio, tmp_path / "m.db")
-    print(f"kill -9 in a {BURST}-text burst: {before_kill} journalled before the kill, {lost} lost in flight, "
-          f"{BURST - lost} answered once")
+    before_kill, lost, radio_dropped = _kill_in_a_burst(radio, tmp_path / "m.db")
+    print(f"kill -9 in a {BURST}-text burst: {before_kill} journalled before the kill, {lost} read and lost, "
+          f"{radio_dropped} dropped by the radio's full queue while meshbot restarted, "
+          f"{BURST - lost - radio_dropped} answered once")
 
 
 @pytest.mark.slow
@@ -124,8 +135,8 @@ def test_kill_9_in_a_400_text_burst_three_times(tmp_path: Path) -> None:
     for run in range(3):
         radio = Radio()
         try:
-            before_kill, lost = _kill_in_a_burst(radio, tmp_path / f"m{run}.db")
+            before_kill, lost, radio_dropped = _kill_in_a_burst(radio, tmp_path / f"m{run}.db")
         finally:
             radio.close()
-        print(f"run {run + 1}: {before_kill} journalled before the kill, {lost} lost in flight, "
-              f"{BURST - lost} answered once")
+        print(f"run {run + 1}: {before_kill} journalled before the kill, {lost} read and lost, "
+              f"{radio_dropped} dropped by the radio's full queue, {BURST - lost - radio_dropped} answered once")

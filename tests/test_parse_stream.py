@@ -9,7 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from meshbot.simulation.tryout import ScratchBoard, explain
+from meshbot.inbound.inbox import Inbound
+from meshbot.settings import Settings
+from meshbot.simulation.tryout import TRY_BOT, TRY_EPOCH, TRY_SENDER, ScratchBoard, explain
+from meshbot.inbound.worker import Worker
+from protocol import ParseError, parse
+from store import open_engine
 
 VECTORS = Path(__file__).resolve().parent.parent / "protocol" / "vectors"
 
@@ -50,3 +55,38 @@ def test_a_10000_line_file_finishes_with_one_answer_per_line() -> None:
     assert answers[-1]["verb"] == "need" and answers[-1]["reply"] == explain(lines[-1])["reply"]
     for index in rng.sample(range(10_000), 25):  # the stream answers as a fresh board does
         assert answers[index] == explain(lines[index])
+
+
+def daemon_reply(text: str) -> str | None:
+    """What the daemon's worker answers to `text` from a new sender on a board of its own."""
+    engine = open_engine(":memory:")
+    try:
+        worker = Worker(engine, Settings(db=":memory:"), lambda: TRY_EPOCH)
+        return worker.process(Inbound(TRY_SENDER, TRY_BOT, 1, 0, text))
+    finally:
+        engine.dispose()
+
+
+HANDPICKED = [
+    "OFFER 10kg rice @elm", "NEED insulin !!", "need 2 blankets @oak !", "LIST", "LIST food @elm",
+    "FIND rice", "FIND nothing-here", "TAKE o1", "TAKE n7", "CANCEL o1", "CANCEL", "DONE o1", "MY",
+    "HELP", "HELP offer", "ALERT family evicted @oak", "JOIN Ana elm", "OFREZCO 5kg arroz @elm",
+    "NECESITO pañales !!", "LISTA", "AYUDA", "BUSCAR arroz", "BANANA 5", "", "   ", "hello?",
+    "thanks!!", "OFFER", "NEED", "TAKE", "TAKE xyz", "OFFER -3kg rice", "🍞 🥖", "x" * 300,
+]
+
+
+def test_parse_stream_answers_each_line_as_the_daemon_worker_does() -> None:
+    rng = random.Random(15)
+    texts = resident_texts()
+    lines = HANDPICKED + rng.sample(texts, 240) + [f"OFFER {n}kg item{n} @zone{n % 5}" for n in range(20)]
+    expected = [daemon_reply(line) for line in lines]  # written down before `parse -` runs
+    out = subprocess.run([sys.executable, "-m", "meshbot.cli.main", "parse", "-"], input="\n".join(lines) + "\n",
+                         capture_output=True, text=True, timeout=600, check=True)
+    answered = [json.loads(line)["reply"] for line in out.stdout.splitlines()]
+    assert len(answered) == len(lines)
+    mismatches = [(line, want, got) for line, want, got in zip(lines, expected, answered, strict=True) if want != got]
+    assert mismatches == []
+    # Both paths were exercised: lines that never reach the board and lines that do.
+    assert any(a and a.startswith("o1 ") and "posted" in a for a in answered)
+    assert sum(isinstance(parse(line), ParseError) for line in lines) >= 20

@@ -95,9 +95,13 @@ def test_wipe_destroys_the_database_its_wal_the_key_and_the_backups(tmp_path: Pa
     assert cli(db, "backup", passphrase=None, **env).returncode == 0
     backups = list((tmp_path / "backups").glob("meshbot-*.db"))
     assert backups
+    left = tmp_path / "m.db.arrivals" / "000000000001.jsonl"  # a killed daemon's texts not yet committed
+    left.parent.mkdir()
+    left.write_text('{"from":161,"to":2,"id":5,"ch":0,"text":"enc:...","pki":false,"key":null}\n')
     kept = cli(db, "wipe", stdin="no\n", passphrase=None, **env)
     assert kept.returncode == 1 and "not wiped" in kept.stderr and db.exists()
     gone = cli(db, "wipe", "--yes", passphrase=None, **env)
     assert gone.returncode == 0, gone.stderr
     assert not db.exists() and not key.exists() and not any(b.exists() for b in backups)
     assert not db.with_name("m.db-wal").exists()
+    assert not left.exists()

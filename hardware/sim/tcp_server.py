@@ -118,6 +118,8 @@ class StreamApiServer:
         self._listener: socket.socket | None = None
         self._clients: list[_Client] = []
         self._backlog: list[mesh_pb2.MeshPacket] = []
+        self.discarded: list[mesh_pb2.MeshPacket] = []
+        """Packets the to-phone queue let go while no client was connected ("ToPhone queue is full")."""
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -225,7 +227,9 @@ class StreamApiServer:
         with self._lock:
             targets = [c for c in self._clients if c.configured and not c.closed]
             if not targets:
-                keep_for_client(self._backlog, packet, packet.decoded.portnum)
+                lost = keep_for_client(self._backlog, packet, packet.decoded.portnum)
+                if lost is not None:
+                    self.discarded.append(lost)
                 return
         for c in targets:
             self._send(c, mesh_pb2.FromRadio(packet=packet))

@@ -19,12 +19,16 @@ TELEMETRY_PORT = portnums_pb2.PortNum.TELEMETRY_APP
 T = TypeVar("T")
 
 
-def keep_for_client(backlog: list[T], item: T, portnum: int) -> None:
-    """Add `item` (a packet of `portnum`) to `backlog` as the firmware's queue would."""
+def keep_for_client(backlog: list[T], item: T, portnum: int) -> T | None:
+    """Add `item` (a packet of `portnum`) to `backlog` as the firmware's queue would;
+    returns the packet this loses (the oldest, or `item` itself), if any."""
     if portnum == TELEMETRY_PORT and backlog:
-        return
+        return item
     if len(backlog) >= MAX_RX_TOPHONE:
         if portnum != TEXT_PORT:
-            return
-        del backlog[0]
+            return item
+        lost = backlog.pop(0)
+        backlog.append(item)
+        return lost
     backlog.append(item)
+    return None

@@ -8,6 +8,11 @@ packet and its durable record stays in milliseconds. Only texts written down are
 on to the worker; a packet already written (a backlog the radio replays on connect) is
 dropped here.
 
+With an `ArrivalLog`, `put` also appends each text to a plain file (one `write()`, no
+fsync), so a kill -9 between the arrival and its commit loses nothing: the next start
+reads the file back (`recover`). The file's sealed segments are deleted once their
+texts are committed.
+
 When the database cannot be written (disk full, locked for longer than the busy
 timeout), arrivals stay in a bounded memory queue, in order, and are written as soon as
 it works again. The trouble is logged once a minute, not once per text.
@@ -26,6 +31,7 @@ from sqlalchemy import insert, select, tuple_
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from meshbot.inbound.arrival_log import ArrivalLog
 from meshbot.inbound.inbox import Inbound
 from store import SeenPacket
 
@@ -73,8 +79,12 @@ class Journal:
         *,
         max_held: int = 10_000,
         monotonic: Callable[[], float] = time.monotonic,
+        arrival_log: ArrivalLog | None = None,
     ) -> None:
         self._engine = engine
+        self._arrival_log = arrival_log
+        self._sealed: int | None = None
+        """The last sealed segment of the arrival log whose texts are not all committed yet."""
         self._clock = clock
         self._hand_over = hand_over
         self._max_held = max_held
@@ -92,13 +102,50 @@ class Journal:
     # -- the radio's thread ----------------------------------------------------------
 
     def put(self, message: Inbound) -> None:
-        """Queue one arrival; never blocks on the disk."""
+        """Queue one arrival (and append it to the arrival log); never waits for a flush."""
         with self._cond:
             if len(self._arrived) + len(self._unwritten) >= self._max_held:
                 self._dropped += 1
             else:
+                if self._arrival_log is not None:
+                    self._arrival_log.append(message)
                 self._arrived.append(message)
             self._cond.notify()
+
+    def use_arrival_log(self, arrival_log: ArrivalLog) -> None:
+        """Append every arrival from now on to `arrival_log` (a daemon on a board file)."""
+        with self._cond:
+            self._arrival_log = arrival_log
+
+    def close(self) -> None:
+        """Let go of the arrival log's file; empty it if everything in it is committed."""
+        with self._cond:
+            if self._arrival_log is None:
+                return
+            if not self._arrived and not self._unwritten:
+                last = self._arrival_log.seal()
+                if last is not None or self._sealed is not None:
+                    self._arrival_log.discard_through(max(n for n in (last, self._sealed) if n is not None))
+            self._arrival_log.close()
+
+    def recover(self) -> int:
+        """Queue what the arrival log kept from a run that ended before committing it.
+
+        Call before the radio connects; `write_waiting` then writes it down (texts
+        already committed are dropped there as replays) and hands the rest on.
+        """
+        if self._arrival_log is None:
+            return 0
+        with self._cond:
+            kept = self._arrival_log.leftovers()
+            self._arrived.extendleft(reversed(kept))
+            if kept:  # the segments they came from go once they are committed
+                self._sealed = self._arrival_log.seal(at_least=0)
+            self._cond.notify()
+        if kept:
+            log.warning("read back %d text(s) from the arrival log of the last run; those already "
+                        "written down are dropped as replays", len(kept))
+        return len(kept)
 
     # -- the journal's thread (or the virtual-time step) ---------------------------------
 
@@ -132,6 +179,10 @@ class Journal:
                 while self._arrived and len(self._unwritten) < BATCH_MAX:
                     self._unwritten.append(self._arrived.popleft())
                 batch = list(self._unwritten)
+                # Every text appended so far is in this batch or an earlier one: once they
+                # are committed, the sealed segments can go.
+                if self._arrival_log is not None and not self._arrived:
+                    self._sealed = self._arrival_log.seal_if_full() or self._sealed
             if not batch:
                 return total
             try:
@@ -141,6 +192,9 @@ class Journal:
                 return total
             with self._cond:
                 del self._unwritten[:len(batch)]
+                if self._sealed is not None and not self._unwritten:
+                    self._arrival_log.discard_through(self._sealed)  # type: ignore[union-attr]
+                    self._sealed = None
             self._recovered()
             total += len(batch)
             if fresh:

@@ -21,7 +21,7 @@ from meshbot.people.members import touch_members
 from meshbot.delivery.outbox import Outgoing, Priority, enqueue
 from meshbot.inbound.ratelimit import RateLimiter, Verdict
 from meshbot.settings import Settings
-from protocol import ParseError, parse, replies
+from protocol import Command, ParseError, parse, replies
 from store import Member, SeenPacket, session
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,8 @@ _MARK_HANDLED = (
     .values(handled=True, reply=bindparam("reply", type_=SEEN.c.reply.type))
 )
 PacketKey = tuple[int, int]
+NEW_MEMBER_LANG = "en"
+"""The language a text is read in when its sender has not used one yet."""
 
 
 def _same_words(a: str, b: str) -> bool:
@@ -185,18 +187,10 @@ class Worker:
     def _answer(self, db, message: Inbound, sender: Member, now: float,  # type: ignore[no-untyped-def]
                 authenticated: bool = False) -> Reply | None:
         """What to say to one new text; None to stay silent (chatter, or over the rate limit)."""
-        command = parse(message.text, sender.lang or "en")  # the language they used last, if none shows
-        if isinstance(command, ParseError) and not message.is_direct \
-                and command.code in _SILENT_ON_CHANNEL and not self._settings.answer_channel_chatter:
-            return None
-        verdict = self._limiter.check(message.from_node, now)
-        if verdict is Verdict.IGNORE:
-            log.info("%s is over the rate limit; ignored", node_id(message.from_node))
-            return None
-        if verdict is Verdict.WARN:
-            return Reply(replies.slow_down(self._settings.rate_limit_per_minute, command.lang))
-        if isinstance(command, ParseError):
-            return Reply(command.reply)
+        command = parse(message.text, sender.lang or NEW_MEMBER_LANG)  # the language they used last, if none shows
+        settled, early = self.answer_before_board(message, command, now)
+        if settled or isinstance(command, ParseError):
+            return early
         ctx = Context(session=db, sender=sender, now=now, settings=self._settings, lang=command.lang,
                       direct=message.is_direct, authenticated=authenticated)
         refusal = gate.check(ctx, command.verb, message.text)  # the one place privileges are checked
@@ -209,6 +203,27 @@ class Worker:
         sender.lang = command.lang  # notices to this resident go in the language they use
         gate.admit(ctx, command.verb, message.text)
         return HANDLERS[type(command)](ctx, command)
+
+    def answer_before_board(self, message: Inbound, command: Command | ParseError,
+                            now: float) -> tuple[bool, Reply | None]:
+        """The answer that needs no board: (True, it) for chatter, the rate limit and bad input.
+
+        (False, None) means the command goes on to the board. `meshbot parse -` calls this
+        too, so a text that never reaches the board is answered there without a transaction,
+        in the very words the daemon would use.
+        """
+        if isinstance(command, ParseError) and not message.is_direct \
+                and command.code in _SILENT_ON_CHANNEL and not self._settings.answer_channel_chatter:
+            return True, None
+        verdict = self._limiter.check(message.from_node, now)
+        if verdict is Verdict.IGNORE:
+            log.info("%s is over the rate limit; ignored", node_id(message.from_node))
+            return True, None
+        if verdict is Verdict.WARN:
+            return True, Reply(replies.slow_down(self._settings.rate_limit_per_minute, command.lang))
+        if isinstance(command, ParseError):
+            return True, Reply(command.reply)
+        return False, None
 
     def _earlier_answer(self, db, message: Inbound, verb: str, now: float) -> str | None:  # type: ignore[no-untyped-def]
         """Our answer to the same words from the same node within the repeat window, if any."""

@@ -1,7 +1,8 @@
 """`meshbot wipe`: destroy the key and the data, for when the base station may be taken.
 
 Each file is overwritten with zeros, flushed, then removed: the database, its WAL and
-shared-memory files, the key file, and the backups. On flash storage (SD cards, SSDs)
+shared-memory files, texts in the arrival log not yet committed, the key file, and
+the backups. On flash storage (SD cards, SSDs)
 overwriting does not reach every old copy of a block, which is why the board is
 encrypted in the first place: once the key file is gone and the passphrase forgotten,
 what remains on the chips is ciphertext.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from meshbot.inbound.arrival_log import SEGMENT_GLOB, folder_for
 from meshbot.ops.backup import PRE_RESTORE_PREFIX, default_backup_dir, sqlite_file
 from meshbot.settings import Settings
 
@@ -22,6 +24,9 @@ def targets(settings: Settings, with_backups: bool = True) -> list[Path]:
     """Every file `wipe` would destroy, existing ones only."""
     db = sqlite_file(settings.db)
     found = [db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")]
+    arrivals = folder_for(str(db))
+    if arrivals is not None and arrivals.is_dir():
+        found += sorted(arrivals.glob(SEGMENT_GLOB))
     if settings.key_file:
         key = Path(settings.key_file).expanduser()
         found += [key, key.with_name(key.name + ".new")]
