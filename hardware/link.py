@@ -126,6 +126,7 @@ class RadioLink(ABC):
         want_ack: bool = False,
         packet_id: int | None = None,
         alert: bool = False,
+        hop_limit: int | None = None,
     ) -> int:
         """Queue one text packet on the radio and return its packet id.
 
@@ -134,6 +135,7 @@ class RadioLink(ABC):
         a text is never shown twice. None lets the radio pick.
         `alert` sends the text as an ALERT_APP packet at ALERT priority (the library's
         `sendAlert`), which makes handhelds with a buzzer ring.
+        `hop_limit` caps the relays the packet may take (None: the radio's configured limit).
         Raises LinkDown when not connected. The caller keeps texts within 200 UTF-8
         bytes; a link raises ValueError for a payload over the radio's limit.
         """

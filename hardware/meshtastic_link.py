@@ -245,6 +245,7 @@ class MeshtasticLink(RadioLink):
         want_ack: bool = False,
         packet_id: int | None = None,
         alert: bool = False,
+        hop_limit: int | None = None,
     ) -> int:
         size = len(text.encode("utf-8"))
         if size > DATA_PAYLOAD_LEN:
@@ -253,19 +254,19 @@ class MeshtasticLink(RadioLink):
             raise LinkDown(f"the radio ({self.where}) is not connected")
         try:
             if alert:
-                packet = self._send_alert(text, destination, channel_index, want_ack, packet_id)
+                packet = self._send_alert(text, destination, channel_index, want_ack, packet_id, hop_limit)
             elif packet_id is None:
                 packet = self._iface.sendText(
-                    text, destinationId=destination, wantAck=want_ack, channelIndex=channel_index
+                    text, destinationId=destination, wantAck=want_ack, channelIndex=channel_index, hopLimit=hop_limit
                 )
             else:
-                packet = self._send_with_id(text, destination, channel_index, want_ack, packet_id)
+                packet = self._send_with_id(text, destination, channel_index, want_ack, packet_id, hop_limit)
         except _connect_errors() as e:
             raise LinkDown(f"sending to the radio ({self.where}) failed: {e}") from e
         return int(packet.id)
 
     def _send_with_id(
-        self, text: str, destination: int, channel_index: int, want_ack: bool, packet_id: int
+        self, text: str, destination: int, channel_index: int, want_ack: bool, packet_id: int, hop_limit: int | None
     ) -> mesh_pb2.MeshPacket:
         """sendText with our own id: the library's public calls always draw a new one,
         so build the packet as `sendData` does and hand it to `_sendPacket`, which keeps
@@ -275,10 +276,16 @@ class MeshtasticLink(RadioLink):
         packet.decoded.portnum = portnums_pb2.PortNum.TEXT_MESSAGE_APP
         packet.decoded.payload = text.encode("utf-8")
         packet.id = packet_id & 0xFFFFFFFF
-        return self._iface._sendPacket(packet, destinationId=destination, wantAck=want_ack)
+        return self._iface._sendPacket(packet, destinationId=destination, wantAck=want_ack, hopLimit=hop_limit)
 
     def _send_alert(
-        self, text: str, destination: int, channel_index: int, want_ack: bool, packet_id: int | None
+        self,
+        text: str,
+        destination: int,
+        channel_index: int,
+        want_ack: bool,
+        packet_id: int | None,
+        hop_limit: int | None,
     ) -> mesh_pb2.MeshPacket:
         """What the library's `sendAlert` sends (ALERT_APP, ALERT priority), with our packet id."""
         packet = mesh_pb2.MeshPacket()
@@ -288,7 +295,7 @@ class MeshtasticLink(RadioLink):
         packet.priority = mesh_pb2.MeshPacket.Priority.ALERT
         if packet_id is not None:
             packet.id = packet_id & 0xFFFFFFFF
-        return self._iface._sendPacket(packet, destinationId=destination, wantAck=want_ack)
+        return self._iface._sendPacket(packet, destinationId=destination, wantAck=want_ack, hopLimit=hop_limit)
 
     @property
     def my_node_num(self) -> int:

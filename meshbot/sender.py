@@ -35,6 +35,8 @@ from store import DeliveryAttempt, OutboxItem, Transmission, session
 log = logging.getLogger(__name__)
 IDLE_POLL_S = 1.0
 UNKNOWN_HOPS = 3
+SPARE_HOPS = 1
+"""Relays a direct message may take beyond the ones its resident is known to be away."""
 CANDIDATES = 50
 NOT_ON_AIR = ("DUTY_CYCLE_LIMIT",)
 """NAKs for a packet the radio never transmitted."""
@@ -330,14 +332,30 @@ class Sender:
             return max(self._policy.min_gap_s, self._quiet_until - now)
         return IDLE_POLL_S
 
+    def _hop_limit(self, item: OutboxItem) -> int | None:
+        """Relays a direct message may take: the links to its resident and one spare (one
+        more with each resend), so the flood stops where the resident is instead of
+        crossing the whole mesh, whose channel the ACKs need. None: the radio's own limit,
+        for broadcasts and for residents the radio has no distance for."""
+        if item.destination == BROADCAST_NUM:
+            return None
+        info = self._link.node_info(item.destination)
+        if info is None or info.hops_away is None:
+            return None
+        return min(self._policy.hop_limit, info.hops_away + SPARE_HOPS + max(item.attempts - 1, 0))
+
     def _transmit(self, db: Session, item: OutboxItem, now: float, verdict_due: float) -> bool:
+        hop_limit = self._hop_limit(item)
         try:
             if item.alert_app:
                 self._link.send_text(
-                    item.text, item.destination, item.channel, item.want_ack, item.packet_id, alert=True
+                    item.text, item.destination, item.channel, item.want_ack, item.packet_id, alert=True,
+                    hop_limit=hop_limit,
                 )
             else:
-                self._link.send_text(item.text, item.destination, item.channel, item.want_ack, item.packet_id)
+                self._link.send_text(
+                    item.text, item.destination, item.channel, item.want_ack, item.packet_id, hop_limit=hop_limit
+                )
         except LinkDown as exc:
             log.warning("radio down, #%s waits: %s", item.id, exc)
             item.state = "pending"

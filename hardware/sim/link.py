@@ -111,6 +111,7 @@ class SimLink(RadioLink):
         want_ack: bool = False,
         packet_id: int | None = None,
         alert: bool = False,
+        hop_limit: int | None = None,
     ) -> int:
         if not self._connected:
             raise LinkDown(f"simulated radio {self.node.id} is not connected")
@@ -118,8 +119,10 @@ class SimLink(RadioLink):
         if size > DATA_PAYLOAD_LEN:
             raise ValueError(f"text is {size} UTF-8 bytes, the radio takes {DATA_PAYLOAD_LEN}")
         if alert:
-            return self.node.send_data(ALERT_PORT, text.encode("utf-8"), destination, channel_index, want_ack, packet_id)
-        return self.node.send_text(text, destination, channel_index, want_ack, packet_id)
+            return self.node.send_data(
+                ALERT_PORT, text.encode("utf-8"), destination, channel_index, want_ack, packet_id, hop_limit=hop_limit
+            )
+        return self.node.send_text(text, destination, channel_index, want_ack, packet_id, hop_limit=hop_limit)
 
     def nodes(self) -> dict[int, NodeInfo]:
         """This node and every node a flood from it reaches, as its node database would hold them."""
