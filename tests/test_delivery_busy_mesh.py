@@ -248,7 +248,7 @@ def _air_with_every_arrival(run: Run, residents: Residents) -> list[dict]:
     answers = run.answers(residents.commands)
     deadline = time.monotonic() + 60
     while True:
-        air = _air_with_every_arrival(run, residents)
+        air = run.air()
         if all(any(e["kind"] == "rx" and e["node"] == c.who and e["sender"] == run.bot and answers[i] in e["text"]
                    for e in air) for i, c in enumerate(residents.commands)):
             return air
