@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 from hardware.link import BROADCAST_NUM, LinkDown, RadioLink
 from meshbot.budget import AirtimeBudget
 from meshbot.congestion import Pace, first_try_s, radio_owes_s, relayed_wait_s, verdict_wait_s
-from meshbot.inflight import IN_FLIGHT, Window, in_flight, still_talking
+from meshbot.inflight import IN_FLIGHT, Window, in_flight, mesh_talking, still_talking
 from meshbot.merging import merge_waiting, superseded
 from meshbot.outbox import Priority
 from store import DeliveryAttempt, OutboxItem, Transmission, session
@@ -81,6 +81,8 @@ class DeliveryPolicy:
     budget: AirtimeBudget = AirtimeBudget()
     broadcast_gap_s: float = 0.0
     """After a broadcast nothing else goes for this long, so its flood is not crossed."""
+    max_answer_hold_s: float = 60.0
+    """Longest an answer waits for the residents' direct messages to pause."""
 
 
 class Sender:
@@ -263,10 +265,12 @@ class Sender:
         for item in candidates:
             if window.blocked(item) or superseded(db, item):
                 continue
-            if item.priority in (Priority.REPLY, Priority.NOTICE) and still_talking(
-                db, item.destination, now, first_try_s(item.text, self._preset, utilisation or 0.0)
-            ):
-                continue
+            if item.priority in (Priority.REPLY, Priority.NOTICE):
+                hold = first_try_s(item.text, self._preset, utilisation or 0.0)
+                if still_talking(db, item.destination, now, hold):
+                    continue
+                if now - item.created < self._policy.max_answer_hold_s and mesh_talking(db, now, hold):
+                    continue
             if item.after_id is None:
                 return item
             before = db.get(OutboxItem, item.after_id)
