@@ -8,6 +8,8 @@ resident or after `RUN_FOR_S` of mesh time.
 
 * burst 1: one resident, one command;
 * burst 12: the same resident, 12 commands 0.5 s apart (a resident with canned messages);
+* burst 20: ten residents one and two links out, two commands each within one minute
+  (the shape of the busy-mesh test's ten residents, on the virtual clock);
 * burst 40: up to 20 residents, the 40 commands spread over one minute.
 
 For each: replies delivered (the resident's node got a packet containing the reply
@@ -50,7 +52,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 BEFORE_REF = "b7bc271"
 SCENARIOS = ("block", "neighbourhood")
-BURSTS = (1, 12, 40)
+BURSTS = (1, 12, 20, 40)
 RUN_FOR_S = 1200.0
 START_S = 30.0
 SETTLE_S = 120.0
@@ -65,6 +67,8 @@ def _schedule(burst: int, residents: list[int], rng: random.Random) -> list[tupl
         return [(START_S, residents[0])]
     if burst == 12:
         return [(START_S + 0.5 * i, residents[0]) for i in range(12)]
+    if burst == 20:
+        return sorted((START_S + rng.uniform(0, 60), who) for who in residents[3:13] for _ in range(2))
     senders = residents[:20]
     times = sorted(START_S + rng.uniform(0, 60) for _ in range(burst))
     return [(t, senders[i % len(senders)]) for i, t in enumerate(times)]

@@ -41,8 +41,11 @@ to the DESIGN's "about 1.9 s" and "about 0.7 s".
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
+
+from meshtastic.protobuf import mesh_pb2, portnums_pb2
 
 MESHTASTIC_HEADER_LENGTH = 16
 """Bytes of the unencrypted radio header in front of every Meshtastic packet."""
@@ -59,8 +62,8 @@ PREAMBLE_SYMBOLS = 16
 LDRO_SYMBOL_TIME_S = 0.016
 """Symbol time from which low-data-rate optimisation is switched on."""
 
-_TEXT_PORTNUM_BYTES = 2
-_BITFIELD_BYTES = 2
+_BITFIELD = 0
+"""`Data.bitfield` as firmware sets it on what it originates (present even when 0)."""
 
 
 @dataclass(frozen=True)
@@ -159,12 +162,14 @@ def time_on_air(phy_payload_bytes: int, preset: str | Preset = "LONG_FAST") -> f
     )
 
 
-def _varint_len(n: int) -> int:
-    length = 1
-    while n >= 0x80:
-        n >>= 7
-        length += 1
-    return length
+@functools.lru_cache(maxsize=512)
+def _text_data_bytes(text_payload_bytes: int) -> int:
+    """The encoded `Data` of a text the firmware sends: its port, the text, and the
+    bitfield it sets on every packet it originates, measured by the protobuf itself."""
+    data = mesh_pb2.Data(
+        portnum=portnums_pb2.PortNum.TEXT_MESSAGE_APP, payload=bytes(text_payload_bytes), bitfield=_BITFIELD
+    )
+    return data.ByteSize()
 
 
 def text_packet_bytes(text_payload_bytes: int, *, pki: bool = False) -> int:
@@ -175,9 +180,7 @@ def text_packet_bytes(text_payload_bytes: int, *, pki: bool = False) -> int:
     n = text_payload_bytes
     if not 0 <= n <= DATA_PAYLOAD_LEN:
         raise ValueError(f"text payload must be 0..{DATA_PAYLOAD_LEN} bytes, got {n}")
-    payload_field = 1 + _varint_len(n) + n if n else 0  # proto3 leaves out empty bytes
-    data = _TEXT_PORTNUM_BYTES + payload_field + _BITFIELD_BYTES
-    return MESHTASTIC_HEADER_LENGTH + data + (PKI_OVERHEAD if pki else 0)
+    return MESHTASTIC_HEADER_LENGTH + _text_data_bytes(n) + (PKI_OVERHEAD if pki else 0)
 
 
 def text_time_on_air(text: str | bytes, preset: str | Preset = "LONG_FAST", *, pki: bool = False) -> float:

@@ -102,10 +102,10 @@ def test_the_repeats_cost_less_airtime_than_the_alert_and_the_roll_call_counts_e
 
 def test_alert_broadcasts_carry_their_own_hop_limit_and_nothing_else_does() -> None:
     """`alert_hop_limit` 5 on a hop-limit-3 mesh: the alert's text and ALERT_APP copy leave
-    the base with 5 hops; the answer to the sender keeps the radio's 3."""
+    the base with 5 hops; the answer to the sender goes no further than the radio's 3."""
     script = Script(roles={"responder": ("ANA",)}, lines=(Line(30.0, "ANA", "ALERT fire near the school @hill"),))
     run = outage.play("block", 150.0, seed=1, script=script, alert_hop_limit=5)
     sent = [e for e in run.mesh.log if e.kind == "tx" and e.node == run.bot]
     floods = [e.hop_limit for e in sent if e.packet_id in outage.broadcast_ids(run, "ALERT a1")]
     answers = [e.hop_limit for e in sent if e.to == run.node("ANA").num]
-    assert run.mesh.hop_limit == 3 and floods == [5, 5] and answers and set(answers) == {3}
+    assert run.mesh.hop_limit == 3 and floods == [5, 5] and answers and max(answers) <= 3

@@ -30,22 +30,41 @@ import math
 import random
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import simpy
 
 from hardware.airtime import MAX_LORA_PAYLOAD_LEN, Preset, time_on_air
 from hardware.contention import slot_time
 from hardware.sim.packet import SimPacket
-from hardware.sim.propagation import PathLoss, noise_floor_dbm, reported_snr, rx_power_dbm, sensitivity_dbm
-
-if TYPE_CHECKING:
-    from hardware.sim.radio import Radio
+from hardware.sim.propagation import Antenna, PathLoss, noise_floor_dbm, reported_snr, rx_power_dbm, sensitivity_dbm
+from hardware.sim.usage import ChannelUtilisation
 
 CAPTURE_DB = 6.0
 CAD_MARGIN_DB = 3.0
+
+
+class Transceiver(Protocol):
+    """What the channel needs of a radio attached to it (`hardware.sim.radio.Radio` is one):
+    where its antenna is, whether it listens, its busy-time ledger, and whom to tell
+    what it decoded."""
+
+    @property
+    def num(self) -> int: ...
+
+    @property
+    def antenna(self) -> Antenna: ...
+
+    @property
+    def enabled(self) -> bool: ...
+
+    @property
+    def util(self) -> ChannelUtilisation: ...
+
+    @property
+    def hear(self) -> Callable[[Reception], None]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,10 +145,10 @@ class Channel:
         self._interference_dbm = self.sensitivity_dbm - capture_db
         self._max_airtime = time_on_air(MAX_LORA_PAYLOAD_LEN, preset)
         self._detect_s = slot_time(preset) - 1e-9
-        self._radios: dict[int, Radio] = {}
+        self._radios: dict[int, Transceiver] = {}
         self._positions: dict[int, tuple[float, float]] = {}
         self._lock = threading.Lock()
-        self._hears: dict[int, tuple[tuple[Radio, float, float, int], ...]] = {}
+        self._hears: dict[int, tuple[tuple[Transceiver, float, float, int], ...]] = {}
         self._power: dict[int, dict[int, float]] = {}
         self.on_air: list[Airing] = []
         self._recent: deque[Airing] = deque()
@@ -137,7 +156,7 @@ class Channel:
 
     # -- topology -------------------------------------------------------------------
 
-    def attach(self, radio: Radio, x: float, y: float) -> None:
+    def attach(self, radio: Transceiver, x: float, y: float) -> None:
         with self._lock:
             if radio.num in self._radios:
                 raise ValueError(f"node {radio.num:#x} is already on the channel")
@@ -166,13 +185,13 @@ class Channel:
         """SNR as `receiver` reports it for a packet from `sender`."""
         return reported_snr(self.rx_power(sender, receiver) - self.noise_floor_dbm)
 
-    def _links(self, sender: int) -> tuple[tuple[Radio, float, float, int], ...]:
+    def _links(self, sender: int) -> tuple[tuple[Transceiver, float, float, int], ...]:
         """(radio, power, reported SNR, RSSI) of every radio that can decode `sender`."""
         hears = self._hears.get(sender)
         if hears is None:
             with self._lock:
                 power: dict[int, float] = {}
-                heard: list[tuple[Radio, float, float, int]] = []
+                heard: list[tuple[Transceiver, float, float, int]] = []
                 for num, radio in self._radios.items():
                     if num == sender:
                         continue

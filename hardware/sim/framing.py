@@ -8,10 +8,10 @@ bytes and hands back whole frames.
 
 from __future__ import annotations
 
-START1 = 0x94
-START2 = 0xC3
-HEADER_LEN = 4
-MAX_FRAME_LEN = 512
+from meshtastic.stream_interface import HEADER_LEN, START1, START2
+from meshtastic.stream_interface import MAX_TO_FROM_RADIO_SIZE as MAX_FRAME_LEN
+
+__all__ = ["HEADER_LEN", "MAX_FRAME_LEN", "START1", "START2", "FrameDecoder", "encode_frame"]
 
 
 def encode_frame(payload: bytes) -> bytes:

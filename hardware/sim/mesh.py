@@ -4,7 +4,8 @@ Covers: nodes with positions, antennas and roles on a shared `Channel`; per node
 (TX queue, contention, listen-before-talk, duty cycle) and a `ReliableRouter` (managed
 flooding, dedupe, acks, retransmissions); seeded randomness; an event log for
 transcripts and tests; run statistics; and an epoch clock (`now()`) so the daemon can
-run on virtual time.
+run on virtual time. A node itself is `hardware.sim.node.SimNode`; the log's lines and
+transcripts are `hardware.sim.airlog`.
 
 Scenario: `mesh = SimMesh(simpy.Environment())`, `add_node(...)` a few times,
 `node.send_text("hi")`, then `env.run()` (or `mesh.advance(60)`): every node the flood
@@ -28,8 +29,7 @@ import queue
 import random
 import threading
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import simpy
 import simpy.rt
@@ -43,10 +43,10 @@ from hardware.airtime import (
     text_packet_bytes,
 )
 from hardware.link import BROADCAST_NUM, NodeInfo, node_id
-from hardware.sim.channel import CAPTURE_DB, Airing, Channel, Reception
-from hardware.sim.dedupe import DEFAULT_CAPACITY, PacketHistory
+from hardware.sim.channel import CAPTURE_DB, Channel
+from hardware.sim.dedupe import DEFAULT_CAPACITY
 from hardware.sim.flooding import ROLES
-from hardware.sim.packet import ALERT_PORT, TEXT_PORT, Priority, SimPacket, mesh_packet, packet_dict
+from hardware.sim.packet import TEXT_PORT, Priority, SimPacket
 from hardware.sim.propagation import (
     DEFAULT_TX_POWER_DBM,
     REFERENCE_HEIGHT_M,
@@ -54,13 +54,12 @@ from hardware.sim.propagation import (
     PathLoss,
     make_path_loss,
 )
-from hardware.sim.radio import Radio
-from hardware.sim.reliable import ReliableRouter
+from hardware.sim.airlog import LogEntry, log_entry, transcript
+from hardware.sim.node import SimNode
 from hardware.sim.stats import MeshStats
-from hardware.sim.telemetry import MetricsReporter, ReportClock, metrics_dict
+from hardware.sim.telemetry import ReportClock
 
-if TYPE_CHECKING:
-    from hardware.sim.scenario import Scenario
+__all__ = ["DEFAULT_START_EPOCH", "Blueprint", "LogEntry", "SimMesh", "SimNode"]
 
 DEFAULT_START_EPOCH = 1_767_225_600
 """2026-01-01T00:00:00Z: what `mesh.now()` reads at env time 0."""
@@ -69,254 +68,10 @@ REALTIME_POLL_S = 0.05
 MAX_CHANNEL_INDEX = 7
 MAX_HOP_LIMIT = 7
 
-PacketListener = Callable[[dict], None]
+class Blueprint(Protocol):
+    """A plan that builds a whole mesh (`hardware.sim.scenario.Scenario` is one)."""
 
-
-@dataclass(frozen=True, slots=True)
-class LogEntry:
-    """One line of the mesh's event log.
-
-    `time` is simulation seconds (env.now). `kind` is one of
-    'tx'      a node starts sending a packet its client wrote,
-    'retx'    a node sends one of its reliable packets again (no ack yet),
-    'relay'   a node starts rebroadcasting someone's packet,
-    'ack'     a node starts sending a routing ACK/NAK it generated,
-    'rx'      a node's client gets a text (addressed to it, or broadcast),
-    'routing' a node's client gets a routing ACK/NAK (`request_id` says for which packet;
-              `sender` is the node itself for an implicit ack or a NAK after the last try).
-    `duration` is the time on air of a transmission, 0 otherwise. `queued` is when the
-    packet joined the radio's TX queue (the client handed it over); the gap to `time` is
-    the contention wait.
-    """
-
-    time: float
-    kind: str
-    node: int
-    sender: int
-    """The packet's `from`: the node that wrote it (not the relay)."""
-    to: int
-    packet_id: int
-    text: str
-    hop_limit: int
-    duration: float = 0.0
-    request_id: int = 0
-    queued: float | None = None
-    next_hop: int = 0
-    """Last byte of the node asked to relay a transmitted DM (0: anyone may)."""
-
-
-class SimNode:
-    """One node of the mesh: what a resident's handheld (or the bot's radio) does."""
-
-    def __init__(
-        self,
-        mesh: SimMesh,
-        num: int,
-        short_name: str,
-        long_name: str,
-        x: float,
-        y: float,
-        zone: str | None = None,
-        *,
-        role: str = "client",
-        antenna: Antenna | None = None,
-    ) -> None:
-        self.mesh = mesh
-        self.num = num
-        self.short_name = short_name
-        self.long_name = long_name
-        self.x = float(x)
-        self.y = float(y)
-        self.zone = zone
-        self.role = role
-        self.public_key = mesh.rng.randbytes(32)
-        self._rx: list[tuple[SimPacket, float, float, int]] = []
-        self._rx_dicts: list[dict] = []
-        self.routing: list[dict] = []
-        """Routing ACK/NAK packet dicts this node's client got, oldest first."""
-        self.last_heard: dict[int, float] = {}
-        """Sender node number -> epoch seconds of the last new packet heard from it."""
-        self.snr: dict[int, float] = {}
-        """Neighbour node number -> SNR of the last packet heard directly from it."""
-        self._text_listeners: list[PacketListener] = []
-        self._packet_listeners: list[PacketListener] = []
-        self.radio = Radio(
-            mesh.env,
-            num,
-            mesh.channel,
-            mesh.preset,
-            mesh.mac_rng,
-            antenna=antenna,
-            duty_cycle=mesh.region.duty_cycle if mesh.region else 1.0,
-            router=role in ("router", "repeater"),
-        )
-        self.router = ReliableRouter(
-            mesh.env,
-            self,
-            self.radio,
-            role=role,
-            hop_limit=mesh.hop_limit,
-            history=PacketHistory(mesh.history_capacity),
-        )
-        self.radio.hear = self._hear
-        mesh.channel.attach(self.radio, x, y)
-        self.reporter = MetricsReporter(
-            mesh.env,
-            num,
-            self.radio,
-            epoch=mesh.start_epoch,
-            deliver=lambda packet: self.deliver(packet, None),
-            has_client=lambda: bool(self._packet_listeners),
-            seed=mesh.seed,
-        )
-        mesh.report_clock.reporters.append(self.reporter)
-
-    def __repr__(self) -> str:
-        return f"SimNode({node_id(self.num)} {self.short_name!r})"
-
-    @property
-    def id(self) -> str:
-        return node_id(self.num)
-
-    @property
-    def airtime_s(self) -> float:
-        """Seconds this node has spent transmitting (own packets, relays, acks)."""
-        return self.radio.airtime_s
-
-    @property
-    def tx_count(self) -> int:
-        return self.radio.tx_count
-
-    @property
-    def received(self) -> list[dict]:
-        """Packet dicts of texts this node got (addressed to it, or broadcast), oldest first."""
-        ids = self.mesh.node_ids
-        start = self.mesh.start_epoch
-        for packet, at, snr, rssi in self._rx[len(self._rx_dicts) :]:
-            mp = mesh_packet(packet, rx_time=int(start + at), rx_snr=snr, rx_rssi=rssi)
-            self._rx_dicts.append(packet_dict(mp, ids))
-        return self._rx_dicts
-
-    def texts(self) -> list[str]:
-        """The text of every packet in `received`, oldest first."""
-        return [packet.text for packet, *_ in self._rx]
-
-    def send_text(
-        self,
-        text: str,
-        destination: int = BROADCAST_NUM,
-        channel_index: int = 0,
-        want_ack: bool = False,
-        packet_id: int | None = None,
-        *,
-        hop_limit: int | None = None,
-    ) -> int:
-        """Transmit a text as this node; returns the packet id. ValueError on a bad argument.
-
-        `packet_id` reuses an id the caller chose (a resend after a crash), else a new one.
-        """
-        return self.mesh._send(self, TEXT_PORT, text, b"", destination, channel_index, want_ack, packet_id, hop_limit)
-
-    def send_data(
-        self,
-        portnum: int,
-        payload: bytes,
-        destination: int = BROADCAST_NUM,
-        channel_index: int = 0,
-        want_ack: bool = False,
-        packet_id: int | None = None,
-        *,
-        hop_limit: int | None = None,
-    ) -> int:
-        """Transmit a packet of any port (what a client may hand its radio); returns its id."""
-        if portnum == TEXT_PORT:
-            try:
-                text = payload.decode("utf-8")
-            except UnicodeDecodeError:  # sent on as the bytes it is; shown with U+FFFD in logs
-                shown = payload.decode("utf-8", errors="replace")
-                return self.mesh._send(
-                    self, TEXT_PORT, shown, payload, destination, channel_index, want_ack, packet_id, hop_limit
-                )
-            return self.send_text(text, destination, channel_index, want_ack, packet_id, hop_limit=hop_limit)
-        # an alert carries a text too: keep it readable in the log and transcripts
-        shown = payload.decode("utf-8", errors="replace") if portnum == ALERT_PORT else ""
-        return self.mesh._send(self, portnum, shown, payload, destination, channel_index, want_ack, packet_id, hop_limit)
-
-    def add_listener(self, listener: PacketListener) -> None:
-        """Call `listener(packet_dict)` in the simulation thread for every text delivered."""
-        self._text_listeners.append(listener)
-
-    def remove_listener(self, listener: PacketListener) -> None:
-        if listener in self._text_listeners:
-            self._text_listeners.remove(listener)
-
-    def add_packet_listener(self, listener: PacketListener) -> None:
-        """Call `listener(packet_dict)` for every packet the client gets: texts, ACK/NAKs, others."""
-        self._packet_listeners.append(listener)
-        if not self.mesh.realtime:  # (realtime: the clock runs already, in its own thread)
-            self.mesh.report_clock.wake()
-
-    def remove_packet_listener(self, listener: PacketListener) -> None:
-        if listener in self._packet_listeners:
-            self._packet_listeners.remove(listener)
-
-    def radio_off(self) -> None:
-        """Switch the radio off: it hears nothing and sends nothing until `radio_on`."""
-        self.radio.switch(False)
-
-    def radio_on(self) -> None:
-        self.radio.switch(True)
-
-    def info(self) -> NodeInfo:
-        return NodeInfo(self.num, self.short_name, self.long_name)
-
-    # -- called by the radio and the router -----------------------------------------
-
-    def new_packet_id(self) -> int:
-        return self.mesh.new_packet_id()
-
-    def device_metrics(self) -> dict[str, Any]:
-        """This node's channel figures now, as its client's node database holds them."""
-        return metrics_dict(self.reporter.current())
-
-    def _hear(self, reception: Reception) -> None:
-        self.mesh.report_clock.wake()
-        packet = reception.airing.packet
-        if packet.key not in self.router.history:
-            self.last_heard[packet.sender] = self.mesh.start_epoch + self.mesh.env.now
-        if reception.airing.sender == packet.sender:
-            self.snr[packet.sender] = reception.snr_db
-        self.router.receive(reception)
-
-    def deliver(self, packet: SimPacket, reception: Reception | None) -> None:
-        """Hand a packet to this node's client (reception None: made inside the node)."""
-        mesh = self.mesh
-        at = mesh.env.now
-        mesh.stats.on_deliver(self.num, packet)
-        if packet.portnum == TEXT_PORT:
-            mesh._record("rx", self.num, packet, at)
-            assert reception is not None
-            self._rx.append((packet, at, reception.snr_db, reception.rssi_dbm))
-            if not (self._text_listeners or self._packet_listeners):
-                return
-        elif packet.is_routing:
-            mesh._record("routing", self.num, packet, at)
-        rx_time = int(mesh.start_epoch + at)
-        if reception is None:
-            mp = mesh_packet(packet, rx_time=rx_time, local=True)
-        else:
-            mp = mesh_packet(packet, rx_time=rx_time, rx_snr=reception.snr_db, rx_rssi=reception.rssi_dbm)
-        if packet.is_routing:
-            self.routing.append(packet_dict(mp, mesh.node_ids))
-        if packet.portnum == TEXT_PORT:
-            for listener in list(self._text_listeners):
-                listener(packet_dict(mp, mesh.node_ids))
-        for listener in list(self._packet_listeners):
-            listener(packet_dict(mp, mesh.node_ids))
-
-    def on_transmit(self, kind: str, airing: Airing, queued: float) -> None:
-        self.mesh.stats.on_transmit(kind)
-        self.mesh._record(kind, self.num, airing.packet, airing.start, airing.end - airing.start, queued)
+    def build(self, env: simpy.Environment, **overrides: Any) -> SimMesh: ...
 
 
 class SimMesh:
@@ -405,33 +160,12 @@ class SimMesh:
         return self.channel.loss
 
     @classmethod
-    def from_scenario(cls, scenario: Scenario, env: simpy.Environment, **overrides: Any) -> SimMesh:
-        """A mesh with every node of `scenario`; keyword arguments override its [mesh] table."""
-        kwargs: dict[str, Any] = {
-            "preset": scenario.preset,
-            "hop_limit": scenario.hop_limit,
-            "range_m": scenario.range_m,
-            "path_loss_exponent": scenario.path_loss_exponent,
-            "path_loss": scenario.path_loss,
-            "tx_power_dbm": scenario.tx_power_dbm,
-            "region": scenario.region,
-            "loss": scenario.loss,
-        }
-        kwargs.update(overrides)
-        mesh = cls(env, **kwargs)
-        for n in scenario.nodes:
-            mesh.add_node(
-                n.num,
-                n.short_name,
-                n.long_name,
-                n.x,
-                n.y,
-                zone=n.zone,
-                role=n.role,
-                height_m=n.height_m,
-                antenna_gain_dbi=n.antenna_gain_dbi,
-                tx_power_dbm=n.tx_power_dbm,
-            )
+    def from_scenario(cls, scenario: Blueprint, env: simpy.Environment, **overrides: Any) -> SimMesh:
+        """A mesh with every node of `scenario`; keyword arguments override its [mesh] table.
+        (The scenario knows its own tables: `Scenario.build`.)"""
+        mesh = scenario.build(env, **overrides)
+        if not isinstance(mesh, cls):
+            raise TypeError(f"{type(scenario).__name__}.build made a {type(mesh).__name__}, not a {cls.__name__}")
         return mesh
 
     # -- building -------------------------------------------------------------------
@@ -570,9 +304,9 @@ class SimMesh:
         want_ack: bool,
         packet_id: int | None = None,
     ) -> int:
-        return self._send(node, TEXT_PORT, text, b"", destination, channel_index, want_ack, packet_id, None)
+        return self.send_from(node, TEXT_PORT, text, b"", destination, channel_index, want_ack, packet_id, None)
 
-    def _send(
+    def send_from(
         self,
         node: SimNode,
         portnum: int,
@@ -655,7 +389,7 @@ class SimMesh:
 
     # -- the log --------------------------------------------------------------------
 
-    def _record(
+    def record(
         self,
         kind: str,
         num: int,
@@ -664,23 +398,9 @@ class SimMesh:
         duration: float = 0.0,
         queued: float | None = None,
     ) -> None:
+        """Add one line to the event log (when the mesh keeps one)."""
         if self.keep_log:
-            self.log.append(
-                LogEntry(
-                    time,
-                    kind,
-                    num,
-                    packet.sender,
-                    packet.to,
-                    packet.id,
-                    packet.text,
-                    packet.hop_limit,
-                    duration,
-                    packet.request_id,
-                    queued,
-                    packet.next_hop,
-                )
-            )
+            self.log.append(log_entry(kind, num, packet, time, duration, queued))
 
     def name(self, num: int) -> str:
         """A node's short name for logs ("^all" for broadcast, the !id of a stranger)."""
@@ -692,13 +412,4 @@ class SimMesh:
 
     def transcript(self, kinds: tuple[str, ...] = ("tx", "relay", "rx")) -> str:
         """The log as text, one line per entry, for `.out` scenario transcripts."""
-        lines = []
-        for e in self.log:
-            if e.kind in kinds:
-                what = repr(e.text) if not e.request_id else f"ack of #{e.request_id:08x}"
-                lines.append(
-                    f"{e.time:9.3f}  {e.kind:<5}  {self.name(e.node):<6} "
-                    f"{self.name(e.sender)}->{self.name(e.to)}  "
-                    f"#{e.packet_id:08x} hl={e.hop_limit}  {what}"
-                )
-        return "\n".join(lines)
+        return transcript(self.log, self.name, kinds)

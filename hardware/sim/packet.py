@@ -36,43 +36,21 @@ MAX_RETRANSMIT = mesh_pb2.Routing.Error.MAX_RETRANSMIT
 DUTY_CYCLE_LIMIT = mesh_pb2.Routing.Error.DUTY_CYCLE_LIMIT
 
 
-class Priority:
-    """The firmware's `MeshPacket.Priority` values its TX queue sorts by (highest first)."""
-
-    BACKGROUND = 10
-    DEFAULT = 64
-    RELIABLE = 70
-    RESPONSE = 80
-    HIGH = 100
-    ALERT = 110
-    ACK = 120
-
-
-_BITFIELD_BYTES = 2
-
-
-def _varint_len(n: int) -> int:
-    length = 1
-    while n >= 0x80:
-        n >>= 7
-        length += 1
-    return length
+Priority = mesh_pb2.MeshPacket.Priority
+"""The firmware's TX queue order (highest first): the library's own enum."""
+_BITFIELD = 0
+"""`Data.bitfield` as firmware sets it on every packet it originates (present even when 0)."""
 
 
 @functools.lru_cache(maxsize=4096)
 def data_bytes(portnum: int, payload_len: int, has_request_id: bool) -> int:
-    """Bytes of the encoded `Data` protobuf, as `Router::perhapsEncode` builds it.
-
-    portnum (tag + varint), payload (tag + length + bytes, left out when empty),
-    request_id (fixed32: tag + 4 bytes) and the bitfield the firmware sets on every
-    packet it originates (tag + 1 byte).
-    """
-    size = (1 + _varint_len(portnum)) if portnum else 0
-    if payload_len:
-        size += 1 + _varint_len(payload_len) + payload_len
+    """Bytes of the encoded `Data` protobuf, as `Router::perhapsEncode` builds it: its
+    port, payload, the id it answers (any non-zero id: a fixed32) and the bitfield,
+    measured by the protobuf itself."""
+    data = mesh_pb2.Data(portnum=portnum, payload=bytes(payload_len), bitfield=_BITFIELD)  # type: ignore[arg-type]
     if has_request_id:
-        size += 5
-    return size + _BITFIELD_BYTES
+        data.request_id = 1
+    return data.ByteSize()
 
 
 @functools.lru_cache(maxsize=64)

@@ -39,17 +39,15 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import simpy
 
 from hardware.airtime import get_preset, get_region
 from hardware.sim.flooding import ROLES
+from hardware.sim.mesh import SimMesh
 from hardware.sim.propagation import PATH_LOSS_MODELS
 from hardware.sim.traffic import TrafficModel
-
-if TYPE_CHECKING:
-    import simpy
-
-    from hardware.sim.mesh import SimMesh
 
 MAX_SHORT_NAME = 4
 _MESH_KEYS = {
@@ -110,9 +108,32 @@ class Scenario:
 
     def build(self, env: simpy.Environment, **overrides: Any) -> SimMesh:
         """A SimMesh of this scenario on `env`; keywords (seed=, range_m=, ...) override."""
-        from hardware.sim.mesh import SimMesh
-
-        return SimMesh.from_scenario(self, env, **overrides)
+        kwargs: dict[str, Any] = {
+            "preset": self.preset,
+            "hop_limit": self.hop_limit,
+            "range_m": self.range_m,
+            "path_loss_exponent": self.path_loss_exponent,
+            "path_loss": self.path_loss,
+            "tx_power_dbm": self.tx_power_dbm,
+            "region": self.region,
+            "loss": self.loss,
+        }
+        kwargs.update(overrides)
+        mesh = SimMesh(env, **kwargs)
+        for n in self.nodes:
+            mesh.add_node(
+                n.num,
+                n.short_name,
+                n.long_name,
+                n.x,
+                n.y,
+                zone=n.zone,
+                role=n.role,
+                height_m=n.height_m,
+                antenna_gain_dbi=n.antenna_gain_dbi,
+                tx_power_dbm=n.tx_power_dbm,
+            )
+        return mesh
 
     def by_short_name(self, short_name: str) -> ScenarioNode:
         for n in self.nodes:

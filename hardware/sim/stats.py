@@ -17,14 +17,37 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from hardware.link import BROADCAST_NUM
+from hardware.sim.channel import Channel
 from hardware.sim.packet import ROUTING_NONE, TEXT_PORT, SimPacket
+from hardware.sim.radio import Radio
 
-if TYPE_CHECKING:
-    from hardware.sim.mesh import SimMesh
+
+class NodeView(Protocol):
+    """What the summary reads of one node (`hardware.sim.mesh.SimNode` is one)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def radio(self) -> Radio: ...
+
+
+class MeshView(Protocol):
+    """What the summary reads of the whole mesh (`hardware.sim.mesh.SimMesh` is one): the
+    mesh keeps these counters, so they must not need the mesh's module to be read."""
+
+    @property
+    def channel(self) -> Channel: ...
+
+    @property
+    def nodes(self) -> Mapping[int, NodeView]: ...
+
+    def reachable(self, num: int, hop_limit: int | None = None) -> set[int]: ...
 
 
 @dataclass
@@ -83,7 +106,7 @@ class MeshStats:
             elif packet.sender == node:
                 dm.implicit = True
 
-    def summary(self, mesh: SimMesh, elapsed_s: float) -> dict[str, Any]:
+    def summary(self, mesh: MeshView, elapsed_s: float) -> dict[str, Any]:
         elapsed = max(elapsed_s, 1e-9)
         channel = mesh.channel.stats
         reach = []

@@ -38,13 +38,12 @@ from hardware.link import BROADCAST_NUM, NodeInfo, node_id
 from hardware.sim.framing import FrameDecoder, encode_frame
 from hardware.sim.admin import LocalNode, admin_reply, is_admin_for_us, local_node, node_info_pb
 from hardware.sim.packet import SimPacket, mesh_packet
+from hardware.sim.radio import TX_QUEUE_LEN
 from hardware.sim.tophone import keep_for_client
 
 log = logging.getLogger(__name__)
 POLL_S = 0.2
 """How often blocking socket calls wake up to notice close()."""
-TX_QUEUE_LEN = 16
-"""MAX_TX_QUEUE."""
 ERRNO_OK = 0
 ERRNO_UNKNOWN = 32
 """What `QueueStatus.res` says when the TX queue refused a client's packet."""

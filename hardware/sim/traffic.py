@@ -21,14 +21,12 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import simpy
 
 from hardware.link import BROADCAST_NUM
-
-if TYPE_CHECKING:
-    from hardware.sim.mesh import SimMesh, SimNode
+from hardware.sim.mesh import SimMesh, SimNode
 
 DEFAULT_POSTS = (
     "NEED water 20L @{zone}",

@@ -5,7 +5,9 @@ the bot's own texts never crowd the channel the ACKs need. A text to a resident 
 waits while an earlier text to them waits to be sent again, or only a relay has
 confirmed one (texts arrive in order). And while a resident is still sending a burst
 of commands, their answers wait until the burst pauses: their radio cannot hear while
-it transmits, and the answers then share a packet.
+it transmits, and the answers then share a packet. And while direct messages from
+anyone are still arriving (within one retransmission timeout of their radios), answers
+wait, at most `max_answer_hold_s`, so the radio's own ACKs for them get the channel first.
 """
 
 from __future__ import annotations
@@ -60,6 +62,26 @@ def still_talking(db: Session, node: int, now: float, hold_s: float) -> bool:
         .where(SeenPacket.from_node == node, SeenPacket.received > now - hold_s)
     ).one()
     return int(recent) >= BURST
+
+
+def mesh_talking(db: Session, now: float, hold_s: float) -> bool:
+    """Has any direct message reached us within `hold_s` (the answer's own command too)?
+
+    Our radio acks each one itself, and on a busy mesh its ACKs queue behind each other:
+    a resident whose ACK comes later than their radio's retransmission timeout sends the
+    command again (and again), and each copy costs the base another ACK. So while
+    commands are still coming in, answers wait and the channel carries the ACKs first;
+    and an answer never goes while its resident's radio may still be waiting for the ACK
+    of the command it answers, to meet that radio's retransmission. (`handled IN (0, 1)`
+    lets SQLite use the (handled, received) index.)"""
+    recent = db.exec(
+        select(func.count()).select_from(SeenPacket).where(
+            col(SeenPacket.handled).in_((False, True)),
+            SeenPacket.received > now - hold_s,
+            SeenPacket.to_node != BROADCAST_NUM,
+        )
+    ).one()
+    return int(recent) > 0
 
 
 @dataclass(frozen=True)

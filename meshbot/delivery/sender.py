@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 from hardware.link import BROADCAST_NUM, LinkDown, RadioLink
 from meshbot.delivery.budget import AirtimeBudget
 from meshbot.delivery.congestion import Pace, first_try_s, radio_owes_s, relayed_wait_s, verdict_wait_s
-from meshbot.delivery.inflight import IN_FLIGHT, Window, in_flight, still_talking
+from meshbot.delivery.inflight import IN_FLIGHT, Window, in_flight, mesh_talking, still_talking
 from meshbot.delivery.merging import merge_waiting, superseded
 from meshbot.delivery.outbox import Priority
 from store import DeliveryAttempt, OutboxItem, Transmission, session
@@ -35,6 +35,8 @@ from store import DeliveryAttempt, OutboxItem, Transmission, session
 log = logging.getLogger(__name__)
 IDLE_POLL_S = 1.0
 UNKNOWN_HOPS = 3
+SPARE_HOPS = 1
+"""Relays a direct message may take beyond the ones its resident is known to be away."""
 CANDIDATES = 50
 NOT_ON_AIR = ("DUTY_CYCLE_LIMIT",)
 """NAKs for a packet the radio never transmitted."""
@@ -81,6 +83,8 @@ class DeliveryPolicy:
     """After a broadcast nothing else goes for this long, so its flood is not crossed."""
     alert_hop_limit: int = 0
     """Hop limit of alert broadcasts; 0 keeps the radio's own."""
+    max_answer_hold_s: float = 60.0
+    """Longest an answer waits for the residents' direct messages to pause."""
 
 
 class Sender:
@@ -263,10 +267,12 @@ class Sender:
         for item in candidates:
             if window.blocked(item) or superseded(db, item):
                 continue
-            if item.priority in (Priority.REPLY, Priority.NOTICE) and still_talking(
-                db, item.destination, now, first_try_s(item.text, self._preset, utilisation or 0.0)
-            ):
-                continue
+            if item.priority in (Priority.REPLY, Priority.NOTICE):
+                hold = first_try_s(item.text, self._preset, utilisation or 0.0)
+                if still_talking(db, item.destination, now, hold):
+                    continue
+                if now - item.created < self._policy.max_answer_hold_s and mesh_talking(db, now, hold):
+                    continue
             if item.after_id is None:
                 return item
             before = db.get(OutboxItem, item.after_id)
@@ -334,23 +340,34 @@ class Sender:
             return max(self._policy.min_gap_s, self._quiet_until - now)
         return IDLE_POLL_S
 
-    def _alert_hops(self, item: OutboxItem) -> int:
-        """The hop limit an alert broadcast goes with (0: the radio's own). Set above the
-        mesh's own, it reaches radios beyond that limit; ordinary traffic keeps the radio's."""
-        if item.priority == Priority.ALERT and item.destination == BROADCAST_NUM:
-            return self._policy.alert_hop_limit
-        return 0
+    def _hop_limit(self, item: OutboxItem) -> int | None:
+        """Relays a text may take. An alert broadcast goes with `alert_hop_limit` (0: the
+        radio's own), so it can reach radios beyond the mesh's usual limit. A direct message
+        goes as far as the links to its resident and one spare (one more with each resend),
+        so the flood stops where the resident is instead of crossing the whole mesh, whose
+        channel the ACKs need. None: the radio's own limit, for other broadcasts and for
+        residents the radio has no distance for."""
+        if item.destination == BROADCAST_NUM:
+            if item.priority == Priority.ALERT and self._policy.alert_hop_limit:
+                return self._policy.alert_hop_limit
+            return None
+        info = self._link.node_info(item.destination)
+        if info is None or info.hops_away is None:
+            return None
+        return min(self._policy.hop_limit, info.hops_away + SPARE_HOPS + max(item.attempts - 1, 0))
 
     def _transmit(self, db: Session, item: OutboxItem, now: float, verdict_due: float) -> bool:
+        hop_limit = self._hop_limit(item)
         try:
-            hops = self._alert_hops(item)
-            extra: dict[str, object] = {"hop_limit": hops} if hops else {}
             if item.alert_app:
                 self._link.send_text(
-                    item.text, item.destination, item.channel, item.want_ack, item.packet_id, alert=True, **extra
+                    item.text, item.destination, item.channel, item.want_ack, item.packet_id, alert=True,
+                    hop_limit=hop_limit,
                 )
             else:
-                self._link.send_text(item.text, item.destination, item.channel, item.want_ack, item.packet_id, **extra)
+                self._link.send_text(
+                    item.text, item.destination, item.channel, item.want_ack, item.packet_id, hop_limit=hop_limit
+                )
         except LinkDown as exc:
             log.warning("radio down, #%s waits: %s", item.id, exc)
             item.state = "pending"
