@@ -17,15 +17,15 @@ def _es(lang: str) -> bool:
 def you_will_give(label: str, who: str, short_id: str, lang: str = "en") -> str:
     """To the resident who sent TAKE n7: they give what the need asks, to its author."""
     if _es(lang):
-        return fit(f"Darás {label} a {who}. Contáctale; HECHO {short_id} al terminar.")
-    return fit(f"You'll give {label} to {who}. Contact them; DONE {short_id} when settled.")
+        return fit(f"Darás {label} a {who}. NOTA {short_id} para escribir; HECHO {short_id} al terminar.")
+    return fit(f"You'll give {label} to {who}. MSG {short_id} to write; DONE {short_id} when settled.")
 
 
 def will_give_you(your_id: str, who: str, lang: str = "en") -> str:
     """To the author of need n7: someone will give what it asks."""
     if _es(lang):
-        return fit(f"{who} te dará lo que pide tu {your_id}. Contáctale; HECHO {your_id} al terminar.")
-    return fit(f"{who} will give what your {your_id} asks. Contact them; DONE {your_id} when settled.")
+        return fit(f"{who} te dará lo que pide tu {your_id}. NOTA {your_id} para escribir; HECHO {your_id} al terminar.")
+    return fit(f"{who} will give what your {your_id} asks. MSG {your_id} to write; DONE {your_id} when settled.")
 
 
 def already_done(short_id: str, lang: str = "en") -> str:

@@ -55,6 +55,8 @@ _TEXTS: dict[tuple[str, str | None], dict[str, str]] = {
                               "es": "?? {word}. MIEMBROS [aprobar|rechazar !id] o MIEMBROS rol !id comite"},
     ("missing_args", "members"): {"en": "MEMBERS approve !id, MEMBERS reject !id, MEMBERS role !id responder",
                                   "es": "MIEMBROS aprobar !id, MIEMBROS rechazar !id, MIEMBROS rol !id socorrista"},
+    ("missing_args", "msg"): {"en": "MSG m3 your words: a note to the other side of match m3 (or o12, n7)",
+                              "es": "NOTA m3 tu texto: una nota para la otra parte de m3 (u o12, n7)"},
     ("bad_args", "list"): {"en": "?? {word}. LIST [offers|needs] [food] [@zone]",
                            "es": "?? {word}. LISTA [ofertas|necesidades] [comida] [@zona]"},
     ("bad_args", "zone"): {"en": "Zone {word}: letters/digits only. JOIN name zone, e.g. JOIN Ana @elm",

@@ -7,10 +7,10 @@ from .commands import Help
 
 CARD: dict[str, str] = {
     "en": "Emergency: SOS what @zone. OFFER rice 5kg @elm | NEED insulin !! | "
-          "LIST [offers|needs] | MORE | FIND word | MY | TAKE o12 | DONE o12 | CANCEL o12 | "
+          "LIST [offers|needs] | MORE | FIND word | MY | TAKE o12 | DONE o12 | CANCEL o12 | MSG m5 | "
           "JOIN name zone | SAFE | HELP verb",
     "es": "Emergencia: SOS qué @zona. OFREZCO arroz 5kg | NECESITO insulina !! | "
-          "LISTA [ofertas] | MAS | BUSCAR | MIS | TOMO o12 | HECHO o12 | CANCELAR o12 | "
+          "LISTA [ofertas] | MAS | BUSCAR | MIS | TOMO o12 | HECHO o12 | CANCELAR o12 | NOTA m5 | "
           "UNIRSE nombre zona | BIEN | AYUDA verbo",
 }
 
@@ -69,6 +69,10 @@ USAGE: dict[str, dict[str, str]] = {
                       "responder. Committee only, by DM",
                 "es": "MIEMBROS: quién espera aprobación. MIEMBROS aprobar !id, rechazar !id, rol !id "
                       "socorrista. Solo el comité, por DM"},
+    "msg": {"en": "MSG m5 words: a note to the other side of match m5 (or via o12/n7), held till "
+                  "their radio is heard. They answer MSG m5",
+            "es": "NOTA m5 texto: una nota para la otra parte de la pareja m5 (o por o12/n7), se "
+                  "guarda hasta oír su radio. Responde con NOTA m5"},
     "emergency": {"en": "EMERGENCY ON / EMERGENCY OFF: committee only, by DM: the 12-hour "
                         "redistribution plan. Others: SAFE, NEED, OFFER",
                   "es": "EMERGENCIA ON / EMERGENCIA OFF: solo el comité, por DM: el plan de 12 "

@@ -127,20 +127,20 @@ def posted(kind: str, short_id: str, what: str, category: str, lang: str = "en")
 def match_for_author(your_id: str, other: str, who: str, lang: str = "en") -> str:
     """To one side of a new match: what was found and whom to contact."""
     if _es(lang):
-        return fit(f"Pareja para {your_id}: {other} de {who}. Contáctale; HECHO {your_id} al terminar.")
-    return fit(f"Match for {your_id}: {other} from {who}. Contact them; DONE {your_id} when settled.")
+        return fit(f"Pareja para {your_id}: {other} de {who}. NOTA {your_id} para escribir; HECHO {your_id} al terminar.")
+    return fit(f"Match for {your_id}: {other} from {who}. MSG {your_id} to write; DONE {your_id} when settled.")
 
 
 def taken_by(your_id: str, who: str, lang: str = "en") -> str:
     if _es(lang):
-        return fit(f"{who} toma tu {your_id}. Contáctale; HECHO {your_id} al terminar.")
-    return fit(f"{who} takes your {your_id}. Contact them; DONE {your_id} when settled.")
+        return fit(f"{who} toma tu {your_id}. NOTA {your_id} para escribir; HECHO {your_id} al terminar.")
+    return fit(f"{who} takes your {your_id}. MSG {your_id} to write; DONE {your_id} when settled.")
 
 
 def you_took(what: str, who: str, short_id: str, lang: str = "en") -> str:
     if _es(lang):
-        return fit(f"Tomaste {what} de {who}. Contáctale; HECHO {short_id} al terminar.")
-    return fit(f"You took {what} from {who}. Contact them; DONE {short_id} when settled.")
+        return fit(f"Tomaste {what} de {who}. NOTA {short_id} para escribir; HECHO {short_id} al terminar.")
+    return fit(f"You took {what} from {who}. MSG {short_id} to write; DONE {short_id} when settled.")
 
 
 def listing(title: str, labels: Sequence[str], total: int, lang: str = "en") -> str:

@@ -86,6 +86,8 @@ _VERB_WORDS: dict[str, dict[str, str]] = {
     "emergency": {},
     # The committee's membership desk: MEMBERS, MEMBERS approve !a1b2c3d4, ...
     "members": {"en": "members", "es": "miembros socios"},
+    # A note to the other side of a match, relayed by the bot: MSG m3 ..., NOTA m3 ...
+    "msg": {"en": "msg", "es": "nota"},
 }
 
 # Several-word aliases: folded words, one space -> (verb, language).
@@ -158,7 +160,7 @@ VERB_NAMES: dict[str, dict[str, str]] = {
            "find": "BUSCAR", "my": "MIS", "take": "TOMO", "done": "HECHO", "cancel": "CANCELAR",
            "safe": "BIEN", "join": "UNIRSE", "help": "AYUDA", "more": "MAS", "digest": "RESUMEN",
            "update": "ACTUALIZAR", "ok": "OK", "helping": "AYUDANDO", "emergency": "EMERGENCIA",
-           "members": "MIEMBROS"},
+           "members": "MIEMBROS", "msg": "NOTA"},
 }
 """How replies name a verb, per language."""
 

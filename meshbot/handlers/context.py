@@ -51,3 +51,6 @@ class Reply:
     notices: tuple[Outgoing, ...] = field(default=())
     delay_s: float = 0.0
     """Hold the answer this long: an alert's broadcast goes first, the answer after its flood."""
+    remembered: bool = True
+    """False for a question ("Send NEED again to add another"): it is not the answer a
+    word-for-word repeat gets, so the same words sent again reach the handler."""

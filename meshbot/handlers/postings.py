@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, insert
 from sqlalchemy import select as core_select
 from sqlmodel import select
 
-from meshbot import claim_replies, claims, emergency_consent
+from meshbot import claim_replies, claims, emergency_consent, reposts
 from meshbot.handlers.alerts import cancel_alert
 from meshbot.handlers.context import Context, Reply
 from meshbot.handlers.refs import find_alert, find_posting, posting_label, posting_ref, row_label
@@ -43,6 +43,9 @@ def _is_match(ref: str) -> bool:
 
 def post(ctx: Context, cmd: Offer | Need) -> Reply:
     """Put the posting on the board and match it at once with whoever waits for it."""
+    repeated = reposts.check(ctx, cmd)
+    if repeated is not None:
+        return repeated
     row = {
         "kind": cmd.kind, "category": category_for(cmd.item, cmd.category, ctx.settings), "item": cmd.item, "quantity": cmd.quantity,
         "unit": cmd.unit, "zone": zone_of(cmd.place or ctx.sender.zone, ctx.settings), "urgency": cmd.urgency,
