@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from meshbot.outbox import Priority
 from store import Member, OutboxItem, session
 from store.models import RelayNote
 from tests.test_e2e_sim import World
@@ -39,6 +40,13 @@ def queued_to(world: World, node: int) -> list[str]:
     assert world.daemon is not None
     with session(world.daemon.engine) as db:
         return [o.text for o in db.exec(select(OutboxItem).where(OutboxItem.destination == node)).all()]
+
+
+def priority_of(world: World, node: int, text: str) -> int:
+    assert world.daemon is not None
+    with session(world.daemon.engine) as db:
+        [row] = [o for o in db.exec(select(OutboxItem).where(OutboxItem.destination == node)).all() if o.text == text]
+        return row.priority
 
 
 def make_committee(world: World, node: int) -> None:
@@ -73,6 +81,7 @@ def test_a_note_to_a_radio_that_is_off_is_held_and_delivered_when_it_next_transm
     world.say(ana, "MY")  # Ana's radio is heard again
     assert relayed in world.texts(ana)
     assert notes(world) == [(ben, ana, "queued", relayed)]
+    assert priority_of(world, ana, relayed) == Priority.NOTE  # after every text the bot says itself
 
     # The answer goes back the same way, under the same code.
     assert world.say(ana, "MSG m1 see you at 5, gate by the oak") == ["Note sent to Ben (m1)."]
@@ -101,6 +110,8 @@ def test_only_the_two_sides_and_the_committee_use_a_match_thread(world: World) -
         "Only the committee can write by name. Use MSG m3 words in your match."]
     assert world.say(caro, "MSG m7 hello") == ["No match m7. MSG m3 words: ids are in your match texts."]
     assert world.say(caro, "MSG m1") == ["MSG m3 your words: a note to the other side of match m3 (or o12, n7)"]
+    # 8 bytes of `m1 Ben: ` plus 199 of words cannot go in one packet: refused, not cut.
+    assert world.say(ben, "MSG m1 " + "abcdefghi " * 20) == ["Note too long by 7 bytes. Nothing sent; shorten it."]
     assert notes(world) == []
 
     world.say(dave, "JOIN Dave elm")
