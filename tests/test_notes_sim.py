@@ -153,3 +153,14 @@ def test_take_and_match_texts_name_the_other_side_never_a_bare_node_id(world: Wo
         for found in re.finditer(r"!([0-9a-f]{8})", text):
             before = text[:found.start()].rstrip().split()
             assert before and before[-1] in ("Ana", "GUS", "IRIS"), text
+
+
+def test_an_author_with_several_matches_on_a_posting_is_told_their_codes(world: World) -> None:
+    ana, ben, caro = world.resident(2), world.resident(5), world.resident(3)
+    world.say(ana, "OFFER rice 4kg")
+    assert world.say(ben, "NEED rice 2kg")[0].startswith("Match m1: ")
+    assert world.say(caro, "NEED rice 2kg")[0].startswith("Match m2: ")
+    assert world.say(ana, "MSG o1 come after 5") == ["o1 has several matches: MSG m1 or m2 words."]
+    assert world.say(ana, "MSG m2 come after 5") == ["Note sent to CARO (m2)."]
+    assert "m2 ANA: come after 5 (MSG m2 to answer)" in world.texts(caro)
+    assert not any(t.startswith("m2 ANA") for t in world.texts(ben))

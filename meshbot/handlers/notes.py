@@ -40,6 +40,10 @@ def _committee(ctx: Context) -> bool:
     return ctx.acts_as(*COMMITTEE_ROLES)
 
 
+def _or(ctx: Context, choices: list[str]) -> str:
+    return (" o " if ctx.lang == "es" else " or ").join(choices)
+
+
 def _say(ctx: Context, which: str, **values: object) -> Reply:
     return Reply(note_replies.text(which, ctx.lang, **values))
 
@@ -64,7 +68,7 @@ def _match_of(ctx: Context, ref: str) -> Match | Reply:
     if not mine:
         return _say(ctx, "no_match", code=ref)
     if len(mine) > 1:
-        return _say(ctx, "many", code=ref, codes=" or ".join(claims.code_of(m) for m in mine[:3]))
+        return _say(ctx, "many", code=ref, codes=_or(ctx, [claims.code_of(m) for m in mine[:3]]))
     return mine[0]
 
 
@@ -129,7 +133,7 @@ def _by_name(ctx: Context, cmd: Note) -> Reply:
     if not found:
         return _say(ctx, "nobody", name=cmd.to)
     if len(found) > 1:
-        ids = " or ".join(f"!{m.node_num:08x}" for m in found[:3])
+        ids = _or(ctx, [f"!{m.node_num:08x}" for m in found[:3]])
         return _say(ctx, "ambiguous", name=cmd.to, ids=ids)
     target = found[0]
     who = spoken_name(ctx.sender)
