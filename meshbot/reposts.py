@@ -14,6 +14,7 @@ from meshbot.handlers.context import Context, Reply
 from meshbot.handlers.refs import posting_ref
 from meshbot.matcher import sync
 from meshbot.matching.items import fit_items
+from meshbot.settings import Settings
 from protocol import Need, Offer, note_replies, replies
 from store import Posting
 
@@ -21,7 +22,7 @@ _STANDING = ("open", "matched")
 
 
 def earlier_same(db: Session, author: int, cmd: Offer | Need, now: float, window_s: float,
-                 settings: object) -> Posting | None:
+                 settings: Settings) -> Posting | None:
     """The author's newest standing posting of the same kind and item within the window."""
     if window_s <= 0:
         return None
@@ -29,7 +30,7 @@ def earlier_same(db: Session, author: int, cmd: Offer | Need, now: float, window
         Posting.author == author, Posting.kind == cmd.kind, col(Posting.status).in_(_STANDING),
         Posting.created >= now - window_s).order_by(col(Posting.created).desc())).all()
     for posting in rows:
-        found = fit_items(posting.item, cmd.item, settings, posting.window, cmd.when)  # type: ignore[arg-type]
+        found = fit_items(posting.item, cmd.item, settings, posting.window, cmd.when)
         if found is not None and found.reason != "category":
             return posting
     return None
