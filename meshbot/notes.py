@@ -16,7 +16,7 @@ from sqlmodel import Session, col, func, select
 
 from meshbot.outbox import Outgoing, Priority, enqueue
 from meshbot.settings import Settings
-from store import Member
+from store import Member, OutboxItem
 from store.models import RelayNote
 
 
@@ -62,12 +62,19 @@ def relay(db: Session, sender: int, recipient: int, text: str, match_id: int | N
 
 
 def release(db: Session, heard: Iterable[int], now: float, want_ack: bool) -> int:
-    """Hand the notes held for radios just heard to the outbox, oldest first; how many."""
+    """Hand the notes for radios just heard to the outbox, oldest first; how many.
+
+    Those are the held ones, and those whose delivery failed (the radio went quiet
+    between being heard and the note's tries): a note the bot said it would pass on is
+    never given up."""
     nodes = set(heard)
     if not nodes:
         return 0
-    held = db.exec(select(RelayNote).where(col(RelayNote.recipient).in_(nodes), RelayNote.state == "held")
-                   .order_by(col(RelayNote.id))).all()
-    for note in held:
+    mine = db.exec(select(RelayNote).where(col(RelayNote.recipient).in_(nodes)).order_by(col(RelayNote.id))).all()
+    sent = {note.outbox_id for note in mine if note.state == "queued"}
+    failed = set(db.exec(select(OutboxItem.id).where(col(OutboxItem.id).in_(sent), OutboxItem.state == "failed")).all()) \
+        if sent else set()
+    waiting = [note for note in mine if note.state == "held" or note.outbox_id in failed]
+    for note in waiting:
         _queue(db, note, now, want_ack)
-    return len(held)
+    return len(waiting)

@@ -164,3 +164,20 @@ def test_an_author_with_several_matches_on_a_posting_is_told_their_codes(world: 
     assert world.say(ana, "MSG m2 come after 5") == ["Note sent to CARO (m2)."]
     assert "m2 ANA: come after 5 (MSG m2 to answer)" in world.texts(caro)
     assert not any(t.startswith("m2 ANA") for t in world.texts(ben))
+
+
+def test_a_note_whose_tries_failed_goes_again_when_the_radio_is_next_heard(world: World) -> None:
+    ana, ben = matched(world)
+    world.mesh.node(ana).radio_off()  # just heard, so the note is tried at once, and fails
+    assert world.say(ben, "MSG m1 are you home?") == ["Note sent to Ana (m1)."]
+    relayed = "m1 Ben: are you home? (MSG m1 to answer)"
+    world.mesh.advance(15 * 60)
+    assert world.daemon is not None
+    with session(world.daemon.engine) as db:
+        tries = [o.state for o in db.exec(select(OutboxItem).where(OutboxItem.destination == ana)).all()
+                 if o.text == relayed]
+    assert tries == ["failed"]
+    assert relayed not in world.texts(ana)
+    world.mesh.node(ana).radio_on()
+    world.say(ana, "MY")
+    assert relayed in world.texts(ana)
