@@ -197,6 +197,20 @@ class Settings(BaseModel):
     page_ttl_minutes: float = Field(
         30.0, gt=0, description="Minutes MORE can go on with a node's last LIST or FIND."
     )
+    note_hold_max: int = Field(
+        5, ge=1, description="Notes (MSG m3 ...) held at most for one resident whose radio has not been heard; more are refused with a reply.",
+    )
+    note_heard_minutes: float = Field(
+        15.0, ge=0,
+        description="A note goes on air at once when its recipient was heard within this many minutes; else it is held until they next transmit.",
+    )
+    repost_window_hours: float = Field(
+        24.0, ge=0, description="Hours within which the same resident posting the same item again is caught (0: never).",
+    )
+    repost_mode: Literal["ask", "merge"] = Field(
+        "ask",
+        description="A repeated posting: ask (the resident must send it again to add another) or merge (its quantity is added to the first).",
+    )
     answer_channel_chatter: bool = Field(
         False,
         description="Answer channel messages that are not commands (off: only DMs get error replies).",

@@ -9,7 +9,7 @@ from .commands import (
     ListBoard, More, My, Need, Offer, ParseError, Safe, Show, Take,
 )
 from .commands import Ack, EmergencyMode, Helping, Update
-from .commands import Members
+from .commands import Members, Note
 from .parse import MAX_REPLY_BYTES, PARSERS, parse
 from ._fields import MAX_INPUT_BYTES
 from .vocab import ALIASES_BY_VERB, UNITS, VERB_ALIASES
@@ -17,7 +17,7 @@ from .vocab import ALIASES_BY_VERB, UNITS, VERB_ALIASES
 __all__ = [
     "parse", "ParseError", "Command",
     "Offer", "Need", "Alert", "ListBoard", "Find", "My", "Take", "Done", "Cancel", "Safe",
-    "Join", "Help", "More", "Digest", "Update", "Ack", "Helping", "EmergencyMode", "Members", "Show",
+    "Join", "Help", "More", "Digest", "Update", "Ack", "Helping", "EmergencyMode", "Members", "Show", "Note",
     "CATEGORIES", "URGENCIES", "VERBS", "PARSERS",
     "VERB_ALIASES", "ALIASES_BY_VERB", "UNITS",
     "MAX_INPUT_BYTES", "MAX_REPLY_BYTES",

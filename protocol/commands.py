@@ -238,6 +238,23 @@ class EmergencyMode:
     verb: ClassVar[str] = "emergency"
 
 
+@dataclass(frozen=True)
+class Note:
+    """MSG <m3|o12|n7|name> <text>: a note the bot relays to the other side of a match.
+
+    `to` is a match or posting ref (`m3`, `o12`, `n7`) or, for the committee, a
+    resident's name or node id; who may write to whom is the bot's business."""
+
+    to: str
+    text: str
+    lang: str = _lang()
+    verb: ClassVar[str] = "msg"
+
+    def __post_init__(self) -> None:
+        if not self.to or not self.text.strip():
+            raise ValueError("a note needs a recipient and words")
+
+
 MEMBER_ACTIONS: tuple[str, ...] = ("list", "approve", "reject", "role")
 MEMBER_ROLES: tuple[str, ...] = ("resident", "responder", "committee", "admin")
 
@@ -264,11 +281,11 @@ class Members:
 
 Command = Union[
     Offer, Need, Alert, ListBoard, Find, My, Take, Done, Cancel, Safe, Join, Help, More, Digest,
-    Update, Ack, Helping, EmergencyMode, Members, Show,
+    Update, Ack, Helping, EmergencyMode, Members, Show, Note,
 ]
 VERBS: tuple[str, ...] = (
     "offer", "need", "alert", "list", "find", "my", "take", "done", "cancel", "safe", "join", "help",
-    "more", "digest", "update", "ok", "helping", "emergency", "members",
+    "more", "digest", "update", "ok", "helping", "emergency", "members", "msg",
 )
 
 

@@ -52,6 +52,29 @@ class Member(SQLModel, table=True):
     community: str = Field(default=DEFAULT_COMMUNITY, index=True, description="community served")
     lang: str | None = Field(default=None, description="language of their last command: en or es")
     status: str = Field(default="visitor", description="membership: visitor, pending, approved, rejected")
+    repost_asked: int | None = Field(
+        default=None, description="the posting they were last asked about when they posted the same item again")
+
+
+NOTE_STATES = ("held", "queued")
+"""held: waiting until the recipient's radio is next heard; queued: handed to the outbox (`outbox_id`)."""
+
+
+class RelayNote(SQLModel, table=True):
+    """A resident's words for the other side of a match, relayed by the bot (MSG m3 ...).
+
+    Held here until the recipient is heard from, so a note to a radio that is off costs
+    no airtime and is not lost."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    match_id: int | None = Field(default=None, index=True, description="the match it belongs to (None: the committee wrote by name)")
+    sender: int = Field(sa_column=_node_column(nullable=False))
+    recipient: int = Field(sa_column=_node_column(nullable=False, index=True))
+    text: str = Field(sa_type=EncryptedText, description="the note as relayed, with its match code and the sender's name")
+    state: str = Field(default="held", index=True)
+    created: float
+    queued: float | None = None
+    outbox_id: int | None = None
 
 
 class Posting(SQLModel, table=True):

@@ -27,9 +27,9 @@ def test_take_on_a_need_makes_the_taker_the_giver(board: Board) -> None:
     board.send(BEN, "JOIN Ben oak")
     board.send(ANA, "NEED water 10L")
     reply = board.send(BEN, "TAKE n1")
-    assert reply == "You'll give n1 water 10L @elm to Ana !000000a1. Contact them; DONE n1 when settled."
+    assert reply == "You'll give n1 water 10L @elm to Ana !000000a1. MSG n1 to write; DONE n1 when settled."
     to_ana = [o.text for o in board.outbox(ANA)][-1]
-    assert to_ana == "Ben !000000b2 will give what your n1 asks. Contact them; DONE n1 when settled."
+    assert to_ana == "Ben !000000b2 will give what your n1 asks. MSG n1 to write; DONE n1 when settled."
     [m] = _matches(board)
     assert (m.need_id, m.offer_id, m.taker, m.need_quantity, m.accepted is not None) == (1, None, BEN, 10.0, True)
     assert board.postings()[0].status == "matched"
@@ -40,9 +40,9 @@ def test_take_on_a_need_in_spanish(board: Board) -> None:
     board.send(BEN, "UNIRSE Beto roble")
     board.send(ANA, "NECESITO agua 10L")
     reply = board.send(BEN, "TOMO n1")
-    assert reply == "Darás n1 agua 10L @olmo a Ana !000000a1. Contáctale; HECHO n1 al terminar."
+    assert reply == "Darás n1 agua 10L @olmo a Ana !000000a1. NOTA n1 para escribir; HECHO n1 al terminar."
     to_ana = [o.text for o in board.outbox(ANA)][-1]
-    assert to_ana == "Beto !000000b2 te dará lo que pide tu n1. Contáctale; HECHO n1 al terminar."
+    assert to_ana == "Beto !000000b2 te dará lo que pide tu n1. NOTA n1 para escribir; HECHO n1 al terminar."
     [m] = _matches(board)
     assert (m.need_id, m.taker) == (1, BEN)
 

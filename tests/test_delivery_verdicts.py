@@ -136,8 +136,8 @@ def test_a_busy_channel_stretches_the_gap_between_texts_but_not_for_alerts(tmp_p
 def test_replies_waiting_for_one_resident_share_a_packet_in_order(tmp_path: Path) -> None:
     air = Air(tmp_path / "m.db")
     ids = []
-    for k in range(4):  # a resident with canned messages: four commands in two seconds
-        ids.append(air.mesh.node(ANA).send_text(f"OFFER {k + 1} tins of beans", BOT, 0, True))
+    for k, item in enumerate(("beans", "tomatoes", "soup", "peaches")):  # four commands in two seconds
+        ids.append(air.mesh.node(ANA).send_text(f"OFFER {k + 1} tins of {item}", BOT, 0, True))
         air.mesh.advance(0.5)
     air.mesh.advance(180)
     with session(air.daemon.engine) as db:

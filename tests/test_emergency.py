@@ -195,7 +195,7 @@ def test_the_plan_gives_every_critical_need_a_carrier_and_asks_each_receiver_onc
         water = next(s for s in steps if s.need_id == 4)
     # Only the receivers hear of it, one DM each; nobody is sent anywhere before a yes.
     [ask] = _plan_dms(town, BEN)
-    assert f"!000000e5 @farms can bring you water 20L: TAKE m{water.match_id} to accept" in ask
+    assert f"00e5 !000000e5 @farms can bring you water 20L: TAKE m{water.match_id} to accept" in ask
     assert len(_plan_dms(town, FEDE)) == 1 and "blankets 4" in _plan_dms(town, FEDE)[0]
     for person in (ANA, DAVE, EVA):
         assert _plan_dms(town, person) == [], hex(person)
@@ -207,12 +207,12 @@ def test_the_plan_gives_every_critical_need_a_carrier_and_asks_each_receiver_onc
     assert len(_plan_dms(town, BEN)) == 1  # nothing new: nobody is asked twice
     # Ben says yes: now Eva (carrier) and Ana (giver) get their part.
     reply = town.send(BEN, f"TAKE m{water.match_id}")
-    assert reply == (f"m{water.match_id} accepted: !000000e5 @farms brings you water 20L by 03:10. "
+    assert reply == (f"m{water.match_id} accepted: 00e5 !000000e5 @farms brings you water 20L by 03:10. "
                      f"DONE m{water.match_id} when it arrives.")
     [carry] = _plan_dms(town, EVA)
     assert "carry water 20L from Ana !000000a1 @hill to Ben !000000b2 @farms" in carry and "blankets" not in carry
     [give] = _plan_dms(town, ANA)
-    assert "hand water 20L to !000000e5 @farms for Ben !000000b2 @farms" in give
+    assert "hand water 20L to 00e5 !000000e5 @farms for Ben !000000b2 @farms" in give
     assert _plan_dms(town, DAVE) == []  # Fede has not said yes yet
 
 
@@ -268,7 +268,7 @@ def test_a_yes_from_any_node_but_the_receiver_is_refused(town: Board) -> None:
     # The receiver's own yes, in Spanish, counts, and is recorded as theirs.
     town.send(BEN, "NECESITO ayuda")  # Ben now writes in Spanish
     answer = town.send(BEN, f"TOMO {code}")
-    assert answer is not None and answer.startswith(f"{code} aceptada: !000000e5 @farms te trae water 20L")
+    assert answer is not None and answer.startswith(f"{code} aceptada: 00e5 !000000e5 @farms te trae water 20L")
     row = _row(town)
     with session(town.engine) as db:
         step = db.get(PlanStep, step.id)
@@ -304,7 +304,7 @@ def test_the_committee_marks_a_move_accepted_for_the_receiver(town: Board) -> No
         assert (entry.actor, entry.subject) == (f"cli:{user}", code)
         board = snapshot(db, row, town.clock.now, town.settings)
     told = [o.text for o in town.outbox(BEN)][-1]
-    assert told.startswith(f"The committee accepted {code} for you: !000000e5 @farms brings you water 20L")
+    assert told.startswith(f"The committee accepted {code} for you: 00e5 !000000e5 @farms brings you water 20L")
     assert len(_plan_dms(town, EVA)) == 1 and len(_plan_dms(town, ANA)) == 1
     assert [p.consent for p in board.pledged] == ["committee"]
     assert f"marked for Ben !000000b2 by cli:{user}" in render_html(board)

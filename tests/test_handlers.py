@@ -60,7 +60,7 @@ def test_take_done_lifecycle(board: Board) -> None:
     board.send(ANA, "OFFER drill")
     reply = board.send(BEN, "TAKE o1")
     assert reply is not None and reply.startswith("You took o1 drill")
-    assert any(o.text.startswith("!000000b2 takes your o1") for o in board.outbox(ANA))
+    assert any(o.text.startswith("00b2 !000000b2 takes your o1") for o in board.outbox(ANA))
     assert board.send(CARO, "TAKE o1").startswith("No open o1")  # type: ignore[union-attr]
     assert board.send(CARO, "DONE o1").startswith("o1 is not yours")  # type: ignore[union-attr]
     assert board.send(BEN, "DONE o1") == "o1 done. Thank you!"
@@ -158,7 +158,7 @@ def test_same_packet_twice_in_one_burst_is_processed_once(board: Board) -> None:
     assert board.worker.record(offer) and not board.worker.record(offer)
     first, again, need = board.worker.process_batch([offer, offer, other])
     assert first is not None and first.startswith("o1 beans") and again is None
-    assert need is not None and need.startswith("Match m1: !000000a1 offers beans")  # the one offer there is
+    assert need is not None and need.startswith("Match m1: 00a1 !000000a1 offers beans")  # the one offer there is
     assert len(board.postings()) == 2 and [o.destination for o in board.outbox(ANA)] == [ANA, ANA]
 
 

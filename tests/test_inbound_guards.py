@@ -19,6 +19,10 @@ def test_a_command_repeated_word_for_word_gets_the_first_answer_not_a_second_pos
 def test_the_same_words_after_the_repeat_window_are_a_new_post(board: Board) -> None:
     board.send(ANA, "OFFER bread")
     board.clock.advance(board.settings.repeat_window_s + 1)
+    # Not the first answer again: the same item from the same resident is asked about once,
+    assert board.send(ANA, "OFFER bread") == "You already offer bread (o1). Send OFFER again to add another."
+    assert len(board.postings()) == 1
+    # and the same words once more are a second posting.
     assert board.send(ANA, "OFFER bread").startswith("o2 ")  # type: ignore[union-attr]
     assert len(board.postings()) == 2
 

@@ -17,7 +17,7 @@ def test_spanish_command_gets_spanish_reply(board: Board) -> None:
     assert board.send(ANA, "UNIRSE Ana olmo").startswith("Bienvenida/o Ana @olmo")  # type: ignore[union-attr]
     reply = board.send(ANA, "ofrezco arroz 10kg")
     assert reply == "o1 arroz 10kg publicada. CANCELAR o1 deshace"
-    assert board.send(ANA, "OFFER rice 2kg").startswith("o2 rice 2kg")  # type: ignore[union-attr]
+    assert board.send(ANA, "OFFER beans 2kg").startswith("o2 beans 2kg")  # type: ignore[union-attr]
     assert board.send(ANA, "cancelar o9").startswith("No hay o9 abierta")  # type: ignore[union-attr]
     assert board.send(ANA, "xyzzy 5").startswith('?? "xyzzy". Prueba: OFREZCO')  # type: ignore[union-attr]
 
@@ -37,7 +37,7 @@ def test_match_notice_is_in_the_other_residents_language(board: Board) -> None:
     reply = board.send(BEN, "NEED rice !!")
     assert reply is not None and reply.startswith("Match m1: Ana !000000a1 @olmo offers arroz 3.33kg for your n2.")
     to_ana = [o.text for o in board.outbox(ANA) if o.text.startswith("Pareja")]
-    assert to_ana == ["Pareja m1: !000000b2 necesita rice 3.33kg de tu o1. TOMO m1 para aceptar en 24h; CANCELAR m1 si no."]
+    assert to_ana == ["Pareja m1: 00b2 !000000b2 necesita rice 3.33kg de tu o1. TOMO m1 para aceptar en 24h; CANCELAR m1 si no."]
     board.send(CARO, "OFFER drill")
     board.send(ANA, "tomo o3")
     assert any(o.text.startswith("Ana !000000a1 takes your o3") for o in board.outbox(CARO))
@@ -59,7 +59,7 @@ def test_help_request_with_danger_is_answered_and_tells_the_committee(board: Boa
     reply = board.send(ANA, "HELP fire at elm")
     assert reply is not None and "SOS fire at elm" in reply and "committee is told" in reply
     assert [o.text for o in board.outbox(DORA) if o.text.startswith("HELP")] == [
-        "HELP asked by !000000a1: fire at elm"]
+        "HELP asked by 00a1 !000000a1: fire at elm"]
     assert board.postings() == []
 
 

@@ -116,7 +116,7 @@ def test_a_first_release_board_is_refused_then_upgraded_with_a_backup_and_answer
         assert (old_match.taker, old_match.status, match.offer_id, match.need_id, match.status) == (
             BEN, "cancelled", 1, 2, "proposed")
         told = [o.text for o in s.exec(select(OutboxItem).where(OutboxItem.destination == ANA)).all()]
-        assert told[0].startswith("Offer o1") and told[-1].startswith("Match m2: !000000b2 needs rice")  # Ben never sent JOIN
+        assert told[0].startswith("Offer o1") and told[-1].startswith("Match m2: 00b2 !000000b2 needs rice")  # Ben never sent JOIN
         seen = s.get(SeenPacket, (BEN, 9001))
         assert seen is not None and seen.handled and seen.reply == reply
 

@@ -168,8 +168,9 @@ def test_my_twelve_posts_are_all_reachable_with_more(board: Board) -> None:
 
 
 def test_my_marks_a_matched_post_and_pages_in_spanish(board: Board) -> None:
-    for n in range(1, 13):
-        _paced(board, ANA, f"OFREZCO {WORDS[:12 * n].strip()}")
+    things = "arroz frijoles mantas leche pan agua jabón pañales sillas libros zapatos abrigos".split()
+    for n, thing in enumerate(things, start=1):  # twelve different things: none is a repeat
+        _paced(board, ANA, f"OFREZCO {thing} {WORDS[:12 * n].strip()}")
     page = board.send(ANA, "MIS")
     assert page is not None and page.startswith("Tuyas (12): ") and page.endswith("más (MAS)")
     assert (board.send(ANA, "MAS") or "").startswith("Tuyas ")

@@ -12,7 +12,7 @@ from protocol import (
     Find, Help, Join, ListBoard, More, My, Need, Offer, ParseError, Safe, Take, parse,
 )
 from protocol import Ack, EmergencyMode, Helping, Update
-from protocol import Members
+from protocol import Members, Note
 from protocol.vocab import CATEGORY_KEYWORDS, NOT_TYPOS, TYPO_TARGETS, UNITS, category_of, fold
 
 CASES: list[tuple[str, object]] = [
@@ -211,6 +211,12 @@ CASES: list[tuple[str, object]] = [
     ("members approve !000000a1", Members("approve", 0xA1)),
     ("MIEMBROS rechazar a1b2c3d4", Members("reject", 0xA1B2C3D4)),
     ("members role !a1 comité", Members("role", 0xA1, "committee")),
+    # --- MSG / NOTA: a note relayed to the other side of a match
+    ("MSG m3 at 5 by the gate", Note("m3", "at 5 by the gate")),
+    ("msg o 12 is it still there?", Note("o12", "is it still there?")),
+    ("NOTA n7 voy mañana", Note("n7", "voy mañana", lang="es")),
+    ("MSG Ana the van comes at 6", Note("Ana", "the van comes at 6")),
+    ("MSG !a1b2c3d4 call the committee", Note("!a1b2c3d4", "call the committee")),
     # --- alerts: UPDATE, OK, HELPING, and emergency mode
     ("UPDATE a3 family moved to the school @oak", Update("a3", "family moved to the school", "oak")),
     ("update A3: Road Closed", Update("a3", "Road Closed")),
@@ -248,7 +254,7 @@ def test_every_alias(alias: str, verb: str) -> None:
     """Each alias, in upper and lower case, reaches its verb with typical arguments."""
     args = {"offer": "rice", "need": "rice", "alert": "fire", "find": "rice", "take": "o1",
             "done": "o1", "cancel": "o1", "join": "Ana elm", "update": "a1 fire out", "ok": "a1",
-            "helping": "a1"}.get(verb, "")
+            "helping": "a1", "msg": "m1 see you at 5"}.get(verb, "")
     for spelled in (alias, alias.upper()):
         result = parse(f"{spelled} {args}".strip())
         assert not isinstance(result, ParseError), (spelled, result)

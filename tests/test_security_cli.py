@@ -76,7 +76,7 @@ def test_members_at_the_command_line(tmp_path: Path) -> None:
     assert sorted((m["node"], m["status"]) for m in listed) == [("!000000a1", "pending"), ("!000000b2", "pending")]
     assert cli(db, "members", "approve", "!000000a1").stdout.strip() == "Ana !000000a1 approved."
     assert cli(db, "members", "role", "!000000b2", "responder").stdout.strip() == "Ben !000000b2 is now responder."
-    assert cli(db, "members", "reject", "!000000c3").stdout.strip() == "!000000c3 not approved."
+    assert cli(db, "members", "reject", "!000000c3").stdout.strip() == "00c3 !000000c3 not approved."
     unknown = cli(db, "members", "approve", "!00000fff")
     assert unknown.returncode == 1 and "has never written to the bot" in unknown.stderr
     assert cli(db, "members", "approve", "banana").returncode == 2

@@ -26,6 +26,8 @@ class Priority(IntEnum):
     REPLY = 1
     NOTICE = 2
     DIGEST = 3
+    NOTE = 4
+    """A resident's note relayed to another (MSG m3): after everything the bot says itself."""
 
 
 @dataclass(frozen=True)

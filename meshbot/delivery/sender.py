@@ -244,7 +244,7 @@ class Sender:
             update(OutboxItem)
             .where(
                 OutboxItem.state == "pending",
-                OutboxItem.priority >= Priority.NOTICE,
+                col(OutboxItem.priority).in_((Priority.NOTICE, Priority.DIGEST)),  # a relayed note is never stale
                 OutboxItem.created < now - self._policy.stale_after_s,
             )
             .values(state="dropped", error="stale")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from meshbot.handlers import alerts, board, help_desk, members, paging, postings, show
+from meshbot.handlers import alerts, board, help_desk, members, notes, paging, postings, show
 from meshbot.handlers.context import Context, Reply
 from meshbot.handlers.digest import digest as digest_for_committee
 from protocol import Digest, More, Show
@@ -13,7 +13,7 @@ from protocol import Members
 from protocol import (
     Alert, Cancel, Done, Find, Help, Join, ListBoard, My, Need, Offer, Safe, Take,
 )
-from protocol import Ack, EmergencyMode, Helping, Update
+from protocol import Ack, EmergencyMode, Helping, Note, Update
 
 
 def _help(ctx: Context, cmd: Help) -> Reply:
@@ -41,6 +41,7 @@ HANDLERS: dict[type, Callable[[Context, Any], Reply]] = {
     Helping: alerts.helping,
     EmergencyMode: alerts.emergency_mode,
     Show: show.show,
+    Note: notes.note,
 }
 
 __all__ = ["HANDLERS", "Context", "Reply"]

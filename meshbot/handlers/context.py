@@ -52,3 +52,6 @@ class Reply:
     after_broadcast: bool = False
     """Send the answer only once the first broadcast among `notices` is on air (an alert's
     sender hears "broadcast to all" after it was)."""
+    remembered: bool = True
+    """False for a question ("Send NEED again to add another"): it is not the answer a
+    word-for-word repeat gets, so the same words sent again reach the handler."""

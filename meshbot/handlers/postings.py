@@ -16,6 +16,7 @@ from meshbot.board.matcher import LIVE, available_of, live_matches, match_postin
 from meshbot.board.matching.items import category_for, zone_of
 from meshbot.delivery.outbox import Outgoing, Priority
 from meshbot.handlers import paging
+from meshbot.board import reposts
 from meshbot.handlers.alerts import cancel_alert
 from meshbot.handlers.context import Context, Reply
 from meshbot.handlers.refs import find_alert, find_posting, posting_label, posting_ref
@@ -44,6 +45,9 @@ def _is_match(ref: str) -> bool:
 
 def post(ctx: Context, cmd: Offer | Need) -> Reply:
     """Put the posting on the board and match it at once with whoever waits for it."""
+    repeated = reposts.check(ctx, cmd)
+    if repeated is not None:
+        return repeated
     row = {
         "kind": cmd.kind, "category": category_for(cmd.item, cmd.category, ctx.settings), "item": cmd.item, "quantity": cmd.quantity,
         "unit": cmd.unit, "zone": zone_of(cmd.place or ctx.sender.zone, ctx.settings), "urgency": cmd.urgency,

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from hardware.link import node_id
 from meshbot.inbound import gate
+from meshbot.people import notes
 from meshbot.handlers import HANDLERS, Context, Reply
 from meshbot.inbound.identity import Proof, pinned_key, prove
 from meshbot.inbound.inbox import Inbound
@@ -30,7 +31,7 @@ _SILENT_ON_CHANNEL = frozenset({"empty", "unknown_verb"})
 # Verbs whose second run would change the board again: a word-for-word repeat within
 # `repeat_window_s` is a resident who missed our answer, so they get it again instead.
 _CHANGES_STATE = frozenset({"offer", "need", "alert", "take", "done", "cancel", "join",
-                            "update", "ok", "helping", "emergency", "members"})
+                            "update", "ok", "helping", "emergency", "members", "msg"})
 SEEN = SeenPacket.__table__  # type: ignore[attr-defined]
 """The journal as a table: it is written per packet, so plain statements, built once."""
 _JOURNAL = insert(SEEN)
@@ -139,6 +140,7 @@ class Worker:
                 # Everyone we hear from is a member (a visitor at first), whatever their text does.
                 nodes = {m.from_node for m in messages}
                 senders = touch_members(db, {n: self._short_name_of(n) for n in nodes}, now, self._settings.community)
+                notes.release(db, nodes, now, self._settings.reply_want_ack)  # their radios are on: held notes go
                 for index, message in enumerate(messages):
                     try:
                         with db.begin_nested():
@@ -172,8 +174,8 @@ class Worker:
                 db, sender, message.public_key or "", pinned_key(db, message.from_node) or "", now, sender.lang or "en")
         else:
             reply = self._answer(db, message, sender, now, authenticated=proof is Proof.PINNED)
-        # A refusal is not the answer a repeat should get.
-        remembered = None if reply is None or isinstance(reply, gate.Refusal) else reply.text
+        # A refusal or a question is not the answer a repeat should get.
+        remembered = None if reply is None or isinstance(reply, gate.Refusal) or not reply.remembered else reply.text
         self._mark_handled(db, message, remembered, now)
         if reply is None:
             return None

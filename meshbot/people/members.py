@@ -40,19 +40,25 @@ def touch_members(
     return members
 
 
-def display_name(member: Member) -> str:
-    """What other residents read: the name they chose, then the radio's short name, then the id.
+RADIO_DEFAULT_NAME_DIGITS = 4
+"""A radio never given a name shows the last 4 hex digits of its node id (the firmware's default)."""
 
-    The node id rides along so a resident can find the node in their app to DM it.
-    """
-    name = member.name or member.short_name
-    ident = node_id(member.node_num)
-    return f"{name} {ident}" if name else ident
+
+def spoken_name(member: Member) -> str:
+    """What a resident is called to others: the name given at JOIN, else the radio's short
+    name, else the name the radio shows by default. Never a bare node id."""
+    return member.name or member.short_name or node_id(member.node_num)[-RADIO_DEFAULT_NAME_DIGITS:]
+
+
+def display_name(member: Member) -> str:
+    """`spoken_name` with the node id after it, so the node can also be found in the app."""
+    return f"{spoken_name(member)} {node_id(member.node_num)}"
 
 
 def name_of(session: Session, node_num: int) -> str:
     """display_name for a node that may never have written to us."""
     member = session.get(Member, node_num)
     if member is None:
-        return node_id(node_num)
+        ident = node_id(node_num)
+        return f"{ident[-RADIO_DEFAULT_NAME_DIGITS:]} {ident}"
     return display_name(member)

@@ -6,11 +6,11 @@ from __future__ import annotations
 MESSAGES: dict[str, str] = {
     # --- publicar, tomar, cerrar ---------------------------------------------------------
     "posted": "{id} {item} publicada. CANCELAR {id} deshace",
-    "match.for_author": "Pareja para {id}: {other} de {who}. Contáctale; HECHO {id} al terminar.",
-    "taken_by": "{who} toma tu {id}. Contáctale; HECHO {id} al terminar.",
-    "you_took": "Tomaste {what} de {who}. Contáctale; HECHO {id} al terminar.",
-    "you_will_give": "Darás {what} a {who}. Contáctale; HECHO {id} al terminar.",
-    "will_give_you": "{who} te dará lo que pide tu {id}. Contáctale; HECHO {id} al terminar.",
+    "match.for_author": "Pareja para {id}: {other} de {who}. NOTA {id} para escribir; HECHO {id} al terminar.",
+    "taken_by": "{who} toma tu {id}. NOTA {id} para escribir; HECHO {id} al terminar.",
+    "you_took": "Tomaste {what} de {who}. NOTA {id} para escribir; HECHO {id} al terminar.",
+    "you_will_give": "Darás {what} a {who}. NOTA {id} para escribir; HECHO {id} al terminar.",
+    "will_give_you": "{who} te dará lo que pide tu {id}. NOTA {id} para escribir; HECHO {id} al terminar.",
     "already_done": "{id} ya está hecha. Nada que cambiar. ¡Gracias!",
     "cancelled": "{id} cancelada.",
     "counterpart_cancelled": "{id} fue retirada: {what}. Lo tuyo vuelve al tablón.",
@@ -117,7 +117,7 @@ MESSAGES: dict[str, str] = {
     "gate.key_changed": ("La clave de tu radio no es la que conocemos. Rechazado; el comité lo sabe "
                          "y puede confirmar tu clave nueva."),
     # --- AYUDA: la tarjeta de comandos, el uso de cada verbo, quien pide ayuda ---------
-    "help.card": "Emergencia: SOS qué @zona. OFREZCO arroz 5kg | NECESITO insulina !! | LISTA [ofertas] | MAS | BUSCAR | MIS | TOMO o12 | HECHO o12 | CANCELAR o12 | UNIRSE nombre zona | BIEN | AYUDA verbo",
+    "help.card": "Emergencia: SOS qué @zona. OFREZCO arroz 5kg | NECESITO insulina !! | LISTA [ofertas] | MAS | BUSCAR | MIS | TOMO o12 | HECHO o12 | CANCELAR o12 | NOTA m5 | UNIRSE nombre zona | BIEN | AYUDA verbo",
     "help.usage.offer": "OFREZCO cosa [cantidad] [@zona] [cuándo] [hasta]. Ej: OFREZCO arroz 10kg @olmo hasta el viernes. También TENGO, DOY",
     "help.usage.need": "NECESITO cosa [cantidad] [@zona] [! o !! urgente]. Ej: NECESITO insulina !! @olmo. También BUSCO, QUIERO, OCUPO",
     "help.usage.alert": "ALERTA qué pasa [@zona]: llega a todas las radios. Ej: ALERTA familia desalojada @roble. También SOS. CANCELAR a3 la termina",
@@ -135,6 +135,7 @@ MESSAGES: dict[str, str] = {
     "help.usage.update": "ACTUALIZAR a3 texto nuevo [@zona]: corrige tu alerta; llega a todos. CANCELAR a3 la termina",
     "help.usage.ok": "OK a3 (o ENTERADO a3): ya tienes la alerta a3, no se te repite. Comité: OK a3 por DM envía la alerta de un vecino",
     "help.usage.helping": "AYUDANDO a3 [nota]: vas a ayudar con la alerta a3; quien la envió se entera",
+    "help.usage.msg": "NOTA m5 texto: una nota para la otra parte de la pareja m5 (o por o12/n7), se guarda hasta oír su radio. Responde con NOTA m5",
     "help.usage.members": "MIEMBROS: quién espera aprobación. MIEMBROS aprobar !id, rechazar !id, rol !id socorrista. Solo el comité, por DM",
     "help.usage.emergency": "EMERGENCIA ON / EMERGENCIA OFF: solo el comité, por DM: el plan de 12 horas. Los demás: BIEN, NECESITO, OFREZCO",
     "help.danger": "¿Peligro ahora? Envía: SOS {word} (llega a todas las radios). Para cosas: NECESITO qué @zona.{note}",
@@ -155,6 +156,7 @@ MESSAGES: dict[str, str] = {
     "error.bad_quantity": "¿Cantidad {word}? Usa de 1 a 100000, p.ej. {verb} arroz 5kg",
     "error.missing_args.alert": "¿ALERTA de qué? p.ej. ALERTA familia desalojada @roble",
     "error.missing_args.find": "¿BUSCAR qué? p.ej. BUSCAR arroz @olmo",
+    "error.missing_args.msg": "NOTA m3 tu texto: una nota para la otra parte de m3 (u o12, n7)",
     "error.missing_args.join": "UNIRSE nombre zona, p.ej. UNIRSE Ana @olmo",
     "error.missing_ref": "¿{verb} cuál? p.ej. {verb} o12 (ids en LISTA)",
     "error.bad_ref": "Id inválido {word}. p.ej. {verb} o12 (ids en LISTA)",
