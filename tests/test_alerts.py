@@ -374,7 +374,7 @@ def test_the_roll_call_and_alert_show_count_every_radio_not_only_members(open_to
     shown = CliRunner().invoke(main, ["--db", str(town.path), "alert", "show", "a1"])
     assert shown.exit_code == 0, shown.output
     lines = shown.output.splitlines()
-    assert "Radio got it (1): !00000077" in lines
+    assert "Radio got it (1): 0077 !00000077" in lines, shown.output
     assert any(line.startswith("Acknowledged (1): ") for line in lines), shown.output
     assert any(line.startswith(f"Not heard from ({silent}): ") and "!00000079" in line for line in lines)
 
