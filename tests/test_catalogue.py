@@ -37,7 +37,7 @@ def test_every_language_has_only_known_ids_with_the_same_fields() -> None:
 def test_spanish_lacks_only_bilingual_broadcasts_and_the_committees_notices_and_digest() -> None:
     missing = set(TABLES["en"]) - set(TABLES["es"])
     assert missing == {"alert.broadcast", "alert.cancelled_all", "emergency.broadcast", "emergency.reminder",
-                       "emergency.over", "help.request_notice", "help.no_words", "gate.notice_key_changed",
+                       "emergency.over", "emergency.declared_by", "help.request_notice", "help.no_words", "gate.notice_key_changed",
                        "gate.notice_unauthenticated", *(m for m in TABLES["en"] if m.startswith("digest."))}
 
 

@@ -54,6 +54,7 @@ MESSAGES: dict[str, str] = {
     "emergency.reminder": ("EMERGENCY/EMERGENCIA {hours}h left/quedan, {open_needs} critical needs/"
                            "necesidades. SAFE/BIEN. NEED/NECESITO @zone. OFFER/OFREZCO"),
     "emergency.over": "EMERGENCY over/EMERGENCIA terminada. Thank you/Gracias. LIST/LISTA shows the board.",
+    "emergency.declared_by": "declared by {who}",  # why, in the broadcast, after EMERGENCY ON by DM
     # To one person, in their language.
     "alert.sent": "Alert {id} broadcast to all. CANCEL {id} when it is over.",
     "alert.sent_unverified": "Alert {id} broadcast to all, marked unverified (no committee). CANCEL {id} when over.",
