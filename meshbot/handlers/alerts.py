@@ -114,7 +114,8 @@ def mark_safe(ctx: Context, cmd: Safe) -> Reply:
     for alert in on_air:
         alerts.respond(ctx.session, alert, ctx.sender.node_num, "safe", ctx.now, cmd.note)
         alerts.withdraw_repeats(ctx.session, alert, ctx.sender.node_num)
-    return Reply(replies.safe(ctx.sender.name or ctx.sender.short_name or "friend", lang=ctx.lang))
+    name = ctx.sender.name or ctx.sender.short_name or render("safe.nameless", ctx.lang)
+    return Reply(replies.safe(name, lang=ctx.lang))
 
 
 def emergency_mode(ctx: Context, cmd: EmergencyMode) -> Reply:

@@ -15,6 +15,7 @@ MESSAGES: dict[str, str] = {
     "counterpart_cancelled": "{id} was withdrawn: {what}. It is back on the board for you.",
     "done": "{id} done. Thank you!",
     "safe": "Marked safe, {name}. Stay well.",
+    "safe.nameless": "friend",
     "welcome": "Welcome {name} @{zone}. Try: OFFER rice 5kg, NEED ride !, LIST, HELP",
     "not_found": "No open {id}. LIST shows the board, MY your posts.",
     "not_yours": "{id} is not yours. Only its author can do that.",

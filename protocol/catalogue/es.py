@@ -16,6 +16,7 @@ MESSAGES: dict[str, str] = {
     "counterpart_cancelled": "{id} fue retirada: {what}. Lo tuyo vuelve al tablón.",
     "done": "{id} hecha. ¡Gracias!",
     "safe": "Anotado: a salvo, {name}. Cuídate.",
+    "safe.nameless": "amiga/o",
     "welcome": "Bienvenida/o {name} @{zone}. Prueba: OFREZCO arroz 5kg, NECESITO aventón !, LISTA, AYUDA",
     "not_found": "No hay {id} abierta. LISTA muestra el tablón, MIS lo tuyo.",
     "not_yours": "{id} no es tuya. Solo quien la publicó puede hacerlo.",
