@@ -8,7 +8,7 @@ import string
 import pytest
 
 from protocol import replies
-from protocol.catalogue import FIELD_BYTES, TABLES, budget, fields_of, render, template, utf8_len
+from protocol.catalogue import FIELD_BYTES, TABLES, budget, fields_of, render, template, utf8_len, whole
 
 NUMBER_FIELDS = {"count", "total", "first", "last", "ok", "helping", "safe", "silent", "per_minute",
                  "hours", "minutes", "open_needs"}
@@ -37,7 +37,7 @@ def test_every_language_has_only_known_ids_with_the_same_fields() -> None:
 def test_spanish_lacks_only_bilingual_broadcasts_and_the_committees_notices_and_digest() -> None:
     missing = set(TABLES["en"]) - set(TABLES["es"])
     assert missing == {"alert.broadcast", "alert.cancelled_all", "emergency.broadcast", "emergency.reminder",
-                       "emergency.over", "help.request_notice", "help.no_words", "gate.notice_key_changed",
+                       "emergency.over", "emergency.declared_by", "help.request_notice", "help.no_words", "gate.notice_key_changed",
                        "gate.notice_unauthenticated", *(m for m in TABLES["en"] if m.startswith("digest."))}
 
 
@@ -73,3 +73,10 @@ def test_a_short_confirmation_keeps_the_whole_item() -> None:
 
 def test_an_unknown_language_reads_english() -> None:
     assert render("cancelled", "fr", id="o3") == "o3 cancelled."
+
+
+def test_a_residents_words_are_relayed_whole_or_not_at_all() -> None:
+    words = "bring it to the school gate"
+    assert whole("note.relay", "es", code="m3", who="Ana", text=words) == f"m3 Ana: {words}"
+    assert whole("note.relay", "en", code="m3", who="Ana", text="ñ" * 100) is None  # 208 bytes: no cut copy
+    assert render("note.relay", "en", code="m3", who="Ana", text="ñ" * 100).endswith("…")

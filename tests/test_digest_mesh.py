@@ -14,7 +14,6 @@ from hardware.sim import SimLink, SimMesh, load_scenario
 from meshbot.daemon import Daemon
 from meshbot.simulation.demo import bot_process
 from meshbot.papers.digest import build_digest
-from meshbot.handlers.digest import REFUSAL
 from meshbot.papers.mesh_digest import due_mesh_digests, mesh_digest
 from meshbot.delivery.outbox import Priority
 from meshbot.papers.periods import rolling
@@ -93,6 +92,9 @@ def test_spanish_alias_and_admins_get_it_too(board: Board) -> None:
     committee_member(board, 0xAD, role="admin")
     reply = board.send(0xAD, "resumen")
     assert reply is not None and reply.startswith("Digest ") and "No needs open." in reply
+
+
+REFUSAL = "DIGEST is for the committee. LIST shows the board."
 
 
 def test_a_resident_asking_for_the_digest_is_refused_and_nothing_else_is_sent(board: Board) -> None:

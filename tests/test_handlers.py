@@ -129,6 +129,11 @@ def test_join_and_safe_update_the_member(board: Board) -> None:
     assert member is not None and (member.name, member.zone, member.safe_at) == ("Ana", "elm", board.clock.now)
 
 
+def test_a_nameless_radio_marked_safe_is_greeted_in_its_language(board: Board) -> None:
+    assert board.send(ANA, "SAFE") == "Marked safe, friend. Stay well."
+    assert board.send(BEN, "BIEN") == "Anotado: a salvo, amiga/o. Cuídate."
+
+
 def test_bad_command_gets_a_short_reply_and_changes_nothing(board: Board) -> None:
     reply = board.send(ANA, "BANANA 5")
     assert reply is not None and 0 < len(reply.encode()) <= 200

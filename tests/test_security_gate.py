@@ -191,6 +191,14 @@ def test_only_an_admin_gives_the_admin_role(board: Board) -> None:
     assert board.send(DEV, "MEMBERS approve !00000fff") == "!00000fff has never written to the bot"
 
 
+def test_the_membership_desk_refuses_in_the_committee_members_language(board: Board) -> None:
+    make_committee(board, DEV)
+    board.send(ANA, "JOIN Ana elm")
+    assert board.send(DEV, "MIEMBROS role !a1 admin") == "solo un admin puede dar o quitar el rol admin"
+    assert member(board, ANA).role == "resident"
+    assert board.send(DEV, "MIEMBROS approve !00000fff") == "!00000fff nunca escribió al bot"
+
+
 def test_replies_and_notices_of_the_gate_fit_one_packet(board: Board) -> None:
     make_committee(board, DEV)
     with session(board.engine) as db, db.begin():

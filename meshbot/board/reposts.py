@@ -15,7 +15,8 @@ from meshbot.handlers.refs import posting_ref
 from meshbot.board.matcher import sync
 from meshbot.board.matching.items import fit_items
 from meshbot.settings import Settings
-from protocol import Need, Offer, note_replies, replies
+from protocol import Need, Offer, replies
+from protocol.catalogue import render
 from store import Posting
 
 _STANDING = ("open", "matched")
@@ -54,7 +55,7 @@ def _merge(ctx: Context, earlier: Posting, cmd: Offer | Need) -> Reply:
     ctx.session.add(earlier)
     sync(ctx.session, earlier, ctx.now)
     notices = claims.rematch_and_announce(ctx.session, [earlier], ctx.now, ctx.settings, ctx.lang_of)
-    return Reply(note_replies.repost_merged(posting_ref(earlier), what(earlier), lang=ctx.lang), tuple(notices))
+    return Reply(render("repost.merged", ctx.lang, id=posting_ref(earlier), what=what(earlier)), tuple(notices))
 
 
 def check(ctx: Context, cmd: Offer | Need) -> Reply | None:
@@ -73,4 +74,4 @@ def check(ctx: Context, cmd: Offer | Need) -> Reply | None:
         return None
     member.repost_asked = earlier.id
     ctx.session.add(member)
-    return Reply(note_replies.repost_ask(cmd.kind, what(earlier), posting_ref(earlier), lang=ctx.lang), remembered=False)
+    return Reply(render(f"repost.ask.{cmd.kind}", ctx.lang, what=what(earlier), id=posting_ref(earlier)), remembered=False)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import click
 
+from protocol.catalogue import LANGUAGES
 
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["meshtastic", "list", "card"]), default="meshtastic",
               show_default=True,
               help="meshtastic: the list and the commands to load it; list: the `|` string only; card: printable card.")
-@click.option("--lang", type=click.Choice(["en", "es"]), default="en", show_default=True, help="Language.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True, help="Language.")
 @click.option("--zone", help="Add @ZONE to the NEED messages (handhelds prepared for one zone).")
 @click.option("--bot-name", help="The bot's short name, printed on the card.")
 @click.option("--handheld-port", help="Put --port DEVICE in the meshtastic commands.")

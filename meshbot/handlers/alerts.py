@@ -17,6 +17,7 @@ from meshbot.people.members import display_name
 from protocol import Ack, EmergencyMode, Helping, Safe, Update, replies
 from protocol import Alert as AlertCommand
 from protocol.vocab import VERB_NAMES
+from protocol.catalogue import render
 from store import Alert
 
 LIVE = ("pending", "active")
@@ -113,7 +114,8 @@ def mark_safe(ctx: Context, cmd: Safe) -> Reply:
     for alert in on_air:
         alerts.respond(ctx.session, alert, ctx.sender.node_num, "safe", ctx.now, cmd.note)
         alerts.withdraw_repeats(ctx.session, alert, ctx.sender.node_num)
-    return Reply(replies.safe(ctx.sender.name or ctx.sender.short_name or "friend", lang=ctx.lang))
+    name = ctx.sender.name or ctx.sender.short_name or render("safe.nameless", ctx.lang)
+    return Reply(replies.safe(name, lang=ctx.lang))
 
 
 def emergency_mode(ctx: Context, cmd: EmergencyMode) -> Reply:
@@ -123,7 +125,7 @@ def emergency_mode(ctx: Context, cmd: EmergencyMode) -> Reply:
     if cmd.on:
         if current is not None:
             return Reply(replies.emergency_already(lang=ctx.lang))
-        reason = f"declared by {display_name(ctx.sender)}"
+        reason = render("emergency.declared_by", who=display_name(ctx.sender))
         _, notices = emergency.start(ctx.session, ctx.settings, ctx.now, reason, ctx.sender.node_num,
                                      ctx.sender.community)
         return Reply(replies.emergency_started(ctx.settings.emergency_hours, lang=ctx.lang), notices)

@@ -11,13 +11,13 @@ from meshbot.handlers import paging
 from meshbot.handlers.context import Context, Reply
 from meshbot.board.matching.items import zone_of
 from protocol import Find, ListBoard, replies
+from protocol.catalogue import render
 
 POSTINGS = paging.POSTINGS
 """Read as a table: a listing wants a few columns, not objects."""
 _URGENT_FIRST = case((POSTINGS.c.urgency == "critical", 0), (POSTINGS.c.urgency == "high", 1), else_=2)
 _BOARD_ORDER = (_URGENT_FIRST, POSTINGS.c.created.desc())
-_TITLES = {"en": {"offer": "Offers", "need": "Needs", "": "Board"},
-           "es": {"offer": "Ofertas", "need": "Necesidades", "": "Tablón"}}
+_TITLE_IDS = {"offer": "title.offers", "need": "title.needs", "": "title.board"}
 _FILTERS = {"kind": POSTINGS.c.kind, "category": POSTINGS.c.category, "place": POSTINGS.c.zone}
 
 
@@ -46,7 +46,7 @@ def list_board(ctx: Context, cmd: ListBoard) -> Reply:
     """One packet now; the ids of the rest are kept for MORE."""
     wanted = {"kind": cmd.kind, "category": cmd.category, "place": zone_of(cmd.place, ctx.settings)}
     filters = {name: value for name, value in wanted.items() if value}
-    title = _TITLES.get(ctx.lang, _TITLES["en"])[cmd.kind or ""]
+    title = render(_TITLE_IDS[cmd.kind or ""], ctx.lang)
     if cmd.category:
         title += f" {replies.category_name(cmd.category, ctx.lang)}"
     if cmd.place:

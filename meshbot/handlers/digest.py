@@ -7,11 +7,9 @@ from meshbot.papers.mesh_digest import station_digest
 from meshbot.delivery.outbox import Outgoing, Priority
 from protocol import Digest
 
-REFUSAL = "DIGEST is for the committee. LIST shows the board."
-"""What anyone else gets: the gate (meshbot/inbound/gate.py) answers it before this handler runs."""
-
 
 def digest(ctx: Context, cmd: Digest) -> Reply:
-    """One or two packets to the asker, a committee member proved by a pinned PKI DM (gate.py)."""
+    """One or two packets to the asker, a committee member proved by a pinned PKI DM: anyone
+    else gets the catalogue's `gate.not_allowed` from meshbot/inbound/gate.py, before this runs."""
     first, *rest = station_digest(ctx.session, ctx.settings, ctx.now)
     return Reply(first, tuple(Outgoing(text, ctx.sender.node_num, Priority.REPLY) for text in rest))

@@ -85,4 +85,4 @@ def members(ctx: Context, cmd: Members) -> Reply:
         return Reply(_t("role", ctx.lang, who=display_name(member), role=role),
                      (Outgoing(told, member.node_num, Priority.NOTICE),))
     except membership.MembershipError as exc:
-        return Reply(replies.fit(str(exc)))
+        return Reply(exc.text(ctx.lang))

@@ -23,6 +23,7 @@ from meshbot.board.matcher import LIVE, live_matches
 from meshbot.people.members import spoken_name
 from meshbot.people.membership import COMMITTEE_ROLES
 from protocol import Note, note_replies, replies
+from protocol.catalogue import render
 from protocol.vocab import fold
 from store import Match, Member
 
@@ -42,11 +43,12 @@ def _committee(ctx: Context) -> bool:
 
 
 def _or(ctx: Context, choices: list[str]) -> str:
-    return (" o " if ctx.lang == "es" else " or ").join(choices)
+    return render("error.or", ctx.lang).join(choices)
 
 
 def _say(ctx: Context, which: str, **values: object) -> Reply:
-    return Reply(note_replies.text(which, ctx.lang, **values))
+    """One of the catalogue's `note.*` answers, in the sender's language."""
+    return Reply(render(f"note.{which}", ctx.lang, **values))
 
 
 def _match_of(ctx: Context, ref: str) -> Match | Reply:
@@ -69,7 +71,7 @@ def _match_of(ctx: Context, ref: str) -> Match | Reply:
     if not mine:
         return _say(ctx, "no_match", code=ref)
     if len(mine) > 1:
-        return _say(ctx, "many", code=ref, codes=_or(ctx, [claims.code_of(m) for m in mine[:3]]))
+        return _say(ctx, "many", code=ref, choices=_or(ctx, [claims.code_of(m) for m in mine[:3]]))
     return mine[0]
 
 
@@ -104,11 +106,11 @@ def _relay(ctx: Context, texts: dict[int, str | None], match_id: int | None, cod
     worst = max(rank for rank, _ in outcomes)
     who = " & ".join(name for rank, name in outcomes if rank == worst)
     if worst == _RANK[notes.Relayed.FULL]:
-        return _say(ctx, "full", who=who, count=ctx.settings.note_hold_max)
+        return _say(ctx, "full", names=who, count=ctx.settings.note_hold_max)
     which = "sent" if worst == _RANK[notes.Relayed.QUEUED] else "held"
     if code is None:
         return _say(ctx, which + "_direct", who=who)
-    return _say(ctx, which, who=who, code=code)
+    return _say(ctx, which, names=who, code=code)
 
 
 def _named(session: Session, community: str, name: str) -> list[Member]:
@@ -135,10 +137,10 @@ def _by_name(ctx: Context, cmd: Note) -> Reply:
         return _say(ctx, "nobody", name=cmd.to)
     if len(found) > 1:
         ids = _or(ctx, [f"!{m.node_num:08x}" for m in found[:3]])
-        return _say(ctx, "ambiguous", name=cmd.to, ids=ids)
+        return _say(ctx, "ambiguous", name=cmd.to, choices=ids)
     target = found[0]
     who = spoken_name(ctx.sender)
-    text = note_replies.relayed_direct(who, who, cmd.text, ctx.lang_of(target.node_num))
+    text = note_replies.relayed_direct(who, cmd.text, ctx.lang_of(target.node_num))
     if text is None:
         return _say(ctx, "too_long", over=note_replies.overflow("", who, cmd.text) + 2)
     return _relay(ctx, {target.node_num: text}, None, None)

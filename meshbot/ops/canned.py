@@ -17,6 +17,7 @@ import shlex
 from dataclasses import dataclass
 
 from protocol import ParseError, parse
+from protocol.catalogue import LANGUAGES, render
 
 MAX_TOTAL_BYTES = 200
 MAX_MESSAGES = 50
@@ -33,72 +34,28 @@ class Canned:
     """Gets ` @zone` appended when the handhelds are prepared for one zone."""
 
 
-MESSAGES: dict[str, tuple[Canned, ...]] = {
-    "en": (
-        Canned("SAFE", "I am safe"),
-        Canned("NEED medical !!", "I need medical help, urgently", zoned=True),
-        Canned("NEED water", "I need water", zoned=True),
-        Canned("NEED food", "I need food", zoned=True),
-        Canned("NEED shelter", "I need a place to stay", zoned=True),
-        Canned("LIST needs", "What do neighbours need?"),
-        Canned("LIST offers", "What is on offer?"),
-        Canned("MY", "My own posts"),
-        Canned("HELP", "How to use the bot"),
-        Canned("NEED power", "I need to charge a phone or device", zoned=True),
-        Canned("NEED ride", "I need transport", zoned=True),
-    ),
-    "es": (
-        Canned("BIEN", "Estoy bien"),
-        Canned("NECESITO medico !!", "Necesito ayuda médica, urgente", zoned=True),
-        Canned("NECESITO agua", "Necesito agua", zoned=True),
-        Canned("NECESITO comida", "Necesito comida", zoned=True),
-        Canned("NECESITO refugio", "Necesito un lugar donde quedarme", zoned=True),
-        Canned("LISTA necesidades", "¿Qué necesitan los vecinos?"),
-        Canned("LISTA ofertas", "¿Qué se ofrece?"),
-        Canned("MIS", "Mis publicaciones"),
-        Canned("AYUDA", "Cómo usar el bot"),
-        Canned("NECESITO cargador", "Necesito cargar un teléfono", zoned=True),
-        Canned("NECESITO transporte", "Necesito transporte", zoned=True),
-    ),
-}
-KEYBOARD_EXAMPLES: dict[str, tuple[Canned, ...]] = {
-    "en": (
-        Canned("OFFER rice 5kg @elm", "offer something"),
-        Canned("NEED insulin !! @elm", "! = soon, !! = urgent"),
-        Canned("ALERT fire @oak", "emergency to everyone"),
-        Canned("TAKE o12", "take offer o12"),
-        Canned("DONE o12", "it was handed over"),
-        Canned("CANCEL n7", "withdraw your post n7"),
-    ),
-    "es": (
-        Canned("OFREZCO arroz 5kg @olmo", "ofrecer algo"),
-        Canned("NECESITO insulina !!", "! = pronto, !! = urgente"),
-        Canned("ALERTA incendio @roble", "emergencia para todos"),
-        Canned("TOMO o12", "tomar la oferta o12"),
-        Canned("HECHO o12", "ya se entregó"),
-        Canned("CANCELAR n7", "retirar tu publicación n7"),
-    ),
-}
-"""Commands with free text, shown on the card for residents who can type."""
-CARD_TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "MUTUAL AID ON THE MESH",
-        "send": "Send one of these as a direct message {to}.",
-        "bot": "to the bot",
-        "canned": "No keyboard? Pick it from the canned messages.",
-        "keyboard": "With a keyboard:",
-        "short": "Keep it short: every letter uses airtime for everyone.",
-    },
-    "es": {
-        "title": "AYUDA MUTUA EN LA RED",
-        "send": "Envía uno de estos como mensaje directo {to}.",
-        "bot": "al bot",
-        "canned": "¿Sin teclado? Elígelo en los mensajes predefinidos.",
-        "keyboard": "Con teclado:",
-        "short": "Sé breve: cada letra gasta aire de todos.",
-    },
-}
-LANGUAGES = tuple(MESSAGES)
+CANNED: tuple[tuple[str, bool], ...] = (
+    ("safe", False), ("medical", True), ("water", True), ("food", True), ("shelter", True),
+    ("list_needs", False), ("list_offers", False), ("my", False), ("help", False),
+    ("power", True), ("ride", True),
+)
+"""Catalogue key (`canned.<key>`, its meaning `canned.<key>.means`) and whether it is zoned."""
+KEYBOARD_EXAMPLES = ("offer", "need", "alert", "take", "done", "cancel")
+"""Commands with free text, shown on the card for residents who can type (`card.example.<key>`)."""
+
+
+def messages(language: str) -> tuple[Canned, ...]:
+    """The canned messages in `language`, most useful first."""
+    return tuple(Canned(render(f"canned.{key}", language), render(f"canned.{key}.means", language), zoned)
+                 for key, zoned in CANNED)
+
+
+def keyboard_examples(language: str) -> tuple[Canned, ...]:
+    return tuple(Canned(render(f"card.example.{key}", language), render(f"card.example.{key}.means", language))
+                 for key in KEYBOARD_EXAMPLES)
+
+
+
 
 
 class CannedError(ValueError):
@@ -143,13 +100,13 @@ def check_message(text: str) -> None:
 
 def build(language: str = "en", zone: str | None = None) -> CannedList:
     """The canned list for `language`, zone-tagged if asked, within the firmware's limits."""
-    if language not in MESSAGES:
+    if language not in LANGUAGES:
         raise CannedError(f"unknown language {language!r}; use {', '.join(LANGUAGES)}")
     tag = zone.strip().lstrip("@") if zone else ""
     if tag and (not tag.replace("-", "").replace("_", "").isalnum() or len(tag) > 20):
         raise CannedError(f"zone {zone!r}: use a short zone name of letters and digits, e.g. elm")
     wanted = [
-        Canned(f"{m.text} @{tag}", m.meaning, m.zoned) if tag and m.zoned else m for m in MESSAGES[language]
+        Canned(f"{m.text} @{tag}", m.meaning, m.zoned) if tag and m.zoned else m for m in messages(language)
     ]
     kept: list[Canned] = []
     left: list[Canned] = []
@@ -167,14 +124,17 @@ def build(language: str = "en", zone: str | None = None) -> CannedList:
 
 def card(canned: CannedList, language: str = "en", bot_name: str | None = None) -> str:
     """A printable resident card (plain text, under 60 columns) with the same commands."""
-    text = CARD_TEXT[language]
-    to = f"{text['bot']} ({bot_name})" if bot_name else text["bot"]
-    examples = KEYBOARD_EXAMPLES[language]
+    to = render("card.bot", language)
+    if bot_name:
+        to += f" ({bot_name})"
+    examples = keyboard_examples(language)
     width = max(len(m.text) for m in (*canned.messages, *examples))
 
     def rows(items: tuple[Canned, ...]) -> list[str]:
         return [f"  {m.text.ljust(width)}  {m.meaning}" for m in items]
 
-    lines = [text["title"], "=" * len(text["title"]), text["send"].format(to=to), text["canned"], ""]
-    lines += [*rows(canned.messages), "", text["keyboard"], *rows(examples), "", text["short"]]
+    title = render("card.title", language)
+    lines = [title, "=" * len(title), render("card.send", language, to=to), render("card.canned", language), ""]
+    lines += [*rows(canned.messages), "", render("card.keyboard", language), *rows(examples), "",
+              render("card.short", language)]
     return "\n".join(lines) + "\n"

@@ -17,6 +17,7 @@ from hardware.link import node_id
 from meshbot.security import audit
 from meshbot.inbound.identity import fingerprint, pinned_key
 from meshbot.inbound.identity import forget_key as unpin
+from protocol.catalogue import render
 from store import ROLES, Member
 from store.models import MEMBER_STATES
 
@@ -27,7 +28,15 @@ OPERATOR_ROLE = "admin"
 
 
 class MembershipError(ValueError):
-    """The action cannot be done; the message (≤ 120 bytes) says why."""
+    """The action cannot be done; the catalogue's `message_id`, filled with `values`, says why
+    (in English as `str`, for the laptop; `text(lang)` for a committee member's DM)."""
+
+    def __init__(self, message_id: str, **values: object) -> None:
+        self.message_id, self.values = message_id, values
+        super().__init__(render(message_id, "en", **values))
+
+    def text(self, lang: str) -> str:
+        return render(self.message_id, lang, **self.values)
 
 
 def members(session: Session, status: str | None = None, community: str | None = None) -> list[Member]:
@@ -35,7 +44,7 @@ def members(session: Session, status: str | None = None, community: str | None =
     query = select(Member)
     if status is not None:
         if status not in MEMBER_STATES:
-            raise MembershipError(f"unknown state {status!r}; use one of {', '.join(MEMBER_STATES)}")
+            raise MembershipError("member.unknown_state", word=repr(status), choices=", ".join(MEMBER_STATES))
         query = query.where(Member.status == status)
     else:
         query = query.where(Member.status != "visitor")
@@ -47,7 +56,7 @@ def members(session: Session, status: str | None = None, community: str | None =
 def _member(session: Session, node: int) -> Member:
     member = session.get(Member, node)
     if member is None:
-        raise MembershipError(f"{node_id(node)} has never written to the bot")
+        raise MembershipError("member.never_heard", node=node_id(node))
     return member
 
 
@@ -65,7 +74,7 @@ def reject(session: Session, node: int, actor: str, now: float, actor_role: str 
     """Not a member; any role is taken away (they may still post, marked unverified)."""
     member = _member(session, node)
     if member.role == "admin" and actor_role != "admin":
-        raise MembershipError("only an admin can reject an admin")
+        raise MembershipError("member.admin_rejects_admin")
     if member.status == "rejected" and member.role == "resident":
         return member
     member.status, member.role = "rejected", "resident"
@@ -78,10 +87,10 @@ def set_role(session: Session, node: int, role: str, actor: str, now: float,
              actor_role: str = OPERATOR_ROLE) -> Member:
     """Give a role; a member given any role but resident is approved with it."""
     if role not in ROLES:
-        raise MembershipError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
+        raise MembershipError("member.unknown_role", word=repr(role), choices=", ".join(ROLES))
     member = _member(session, node)
     if "admin" in (role, member.role) and actor_role != "admin" and role != member.role:
-        raise MembershipError("only an admin can give or take away the admin role")
+        raise MembershipError("member.admin_gives_admin")
     if member.role == role and (role == "resident" or member.status == "approved"):
         return member
     before = member.role

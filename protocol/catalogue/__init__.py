@@ -29,12 +29,12 @@ FIELD_BYTES: Mapping[str, int | None] = MappingProxyType({
     "id": 9, "your_id": 9, "code": 9, "node": 10,
     # names and places
     "who": 32, "giver": 32, "receiver": 32, "carrier": 32, "name": 24, "zone": 16, "at": 20,
-    "role": 12, "verb": 12, "key": 10, "due": 16, "category": 14, "title": 44,
+    "role": 12, "verb": 12, "to": 40, "key": 10, "due": 16, "category": 14, "title": 44,
     # things
-    "what": 40, "label": 80, "other": 40, "word": 70, "near": 40, "try": 60, "window": 24,
+    "choices": 48, "what": 40, "label": 80, "other": 40, "word": 70, "near": 40, "try": 60, "window": 24,
     # numbers
     "count": 6, "total": 6, "first": 6, "last": 6, "ok": 6, "helping": 6, "safe": 6, "radio_only": 6, "silent": 6,
-    "per_minute": 6, "hours": 6, "minutes": 6, "open_needs": 6,
+    "per_minute": 6, "over": 6, "hours": 6, "minutes": 6, "open_needs": 6,
     "needs": 6, "offers": 6, "matched": 6, "closed": 6, "fill": 5, "span": 6,
     # the committee's digest
     "when": 16, "community": 24, "marks": 16, "duration": 8, "ttm": 16,
@@ -104,3 +104,10 @@ def render(message_id: str, lang: str = "en", **values: object) -> str:
         room = (budget(message_id) - utf8_len(text.format(**filled))) // max(uses, 1)
         filled[elastic] = shorten(str(values[elastic]), max(room, 0))
     return text.format(**filled)
+
+
+def whole(message_id: str, lang: str = "en", **values: object) -> str | None:
+    """The message with every field uncut, or None when that would overflow its budget:
+    for texts a resident wrote (a relayed note), where a cut would change what they said."""
+    text = template(message_id, lang).format(**{name: values[name] for name in fields_of(message_id, lang)})
+    return text if utf8_len(text) <= budget(message_id) else None
