@@ -38,9 +38,10 @@ def _street(db: Path) -> tuple[SimMesh, Daemon]:
 def _commands_every(mesh: SimMesh, gap_s: float, count: int) -> list[tuple[int, int]]:
     """`count` commands, `gap_s` apart, from the three residents in turn: (resident, id)."""
     sent = []
+    things = ("beans", "rice", "soap", "blankets", "candles", "batteries", "flour", "salt", "tea")
     for k in range(count):
-        who = (ANA, BEN, CAL)[k % 3]
-        sent.append((who, mesh.node(who).send_text(f"OFFER {k + 1} tins of beans", BOT, 0, True)))
+        who = (ANA, BEN, CAL)[k % 3]  # a different thing each time: no command is a repeat posting
+        sent.append((who, mesh.node(who).send_text(f"OFFER {k + 1} tins of {things[k % len(things)]}", BOT, 0, True)))
         mesh.advance(gap_s)
     return sent
 
