@@ -119,6 +119,11 @@ class Settings(BaseModel):
     rate_limit_per_minute: int = Field(
         10, ge=1, description="Commands one node may send per minute before it is asked to slow down."
     )
+    unauthenticated_per_minute: int = Field(
+        60, ge=1,
+        description="Commands per minute from all senders together whose texts prove nothing (channel "
+                    "messages, DMs without PKI); a PKI-proved sender is never counted here.",
+    )
     repeat_window_s: float = Field(
         600.0, ge=0,
         description="A command repeated word for word within this many seconds gets the first answer again, not a second effect.",

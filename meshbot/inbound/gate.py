@@ -10,7 +10,10 @@ checks roles itself. For a privileged verb (the `PRIVILEGED` table):
 
 A PKI DM under a key other than the node's pinned one is refused whatever it says, and
 flagged (`refuse_changed_key`). Flags are rows the committee lists (`meshbot flags`);
-the committee also gets a DM, at most once an hour per node and reason.
+the committee also gets a DM, at most once an hour per reason whatever node numbers the
+flags carry: a spoofer writing many numbers earns one notice, and `meshbot flags` has the
+rest. Refusals are counted in the sender's rate limit (`Worker`), so a flood of them
+yields one "slow down" and no further rows.
 
 Handlers whose effect merely depends on the role (not refused, but treated differently)
 ask the gate too: `standing(ctx, roles)` says whether the sender lacks the role, holds
@@ -44,7 +47,7 @@ PRIVILEGED: Mapping[str, frozenset[str]] = MappingProxyType({
 })
 """Verb -> the roles that may run it. A verb added here is gated; nothing else is needed."""
 FLAG_QUIET_S = 3600.0
-"""After the committee was told about a node and reason, further flags in this window are rows only."""
+"""After the committee was told about a reason, further flags of it in this window are rows only."""
 FLAG_NOTICE_MAX = 5
 
 
@@ -107,7 +110,7 @@ def flag(session: Session, member: Member, reason: str, now: float, *, verb: str
     """Record a flag; returns the DMs telling the committee (none within the quiet window)."""
     told_recently = notify and session.exec(
         select(SecurityFlag.id).where(
-            SecurityFlag.node_num == member.node_num, SecurityFlag.reason == reason,
+            SecurityFlag.reason == reason,
             col(SecurityFlag.notified).is_(True), SecurityFlag.created >= now - FLAG_QUIET_S,
         ).limit(1)
     ).first() is not None

@@ -63,7 +63,7 @@ class Worker:
         self._settings = settings
         self._clock = clock
         self._short_name_of = short_name_of
-        self._limiter = RateLimiter(settings.rate_limit_per_minute)
+        self._limiter = RateLimiter(settings.rate_limit_per_minute, settings.unauthenticated_per_minute)
         self.needs_retry = False
         """A text written down could not be handled nor its failure recorded: `unhandled` has it."""
 
@@ -169,9 +169,14 @@ class Worker:
             return None
         proof = prove(db, message, now)
         if proof is Proof.KEY_CHANGED:
-            log.warning("%s sent a PKI DM under a key other than its pinned one; refused", node_id(message.from_node))
-            reply: Reply | None = gate.refuse_changed_key(
-                db, sender, message.public_key or "", pinned_key(db, message.from_node) or "", now, sender.lang or "en")
+            # Refusals count against the unproved budgets too: a flood of wrong-key DMs gets
+            # one "slow down", then silence, not one refusal (and one flag) per packet.
+            limited, reply = self._over_limit(message, now, sender.lang or NEW_MEMBER_LANG, proved=False)
+            if not limited:
+                log.warning("%s sent a PKI DM under a key other than its pinned one; refused",
+                            node_id(message.from_node))
+                reply = gate.refuse_changed_key(db, sender, message.public_key or "",
+                                                pinned_key(db, message.from_node) or "", now, sender.lang or "en")
         else:
             reply = self._answer(db, message, sender, now, authenticated=proof is Proof.PINNED)
         # A refusal or a question is not the answer a repeat should get.
@@ -190,7 +195,7 @@ class Worker:
                 authenticated: bool = False) -> Reply | None:
         """What to say to one new text; None to stay silent (chatter, or over the rate limit)."""
         command = parse(message.text, sender.lang or NEW_MEMBER_LANG)  # the language they used last, if none shows
-        settled, early = self.answer_before_board(message, command, now)
+        settled, early = self.answer_before_board(message, command, now, proved=authenticated)
         if settled or isinstance(command, ParseError):
             return early
         ctx = Context(session=db, sender=sender, now=now, settings=self._settings, lang=command.lang,
@@ -207,7 +212,7 @@ class Worker:
         return HANDLERS[type(command)](ctx, command)
 
     def answer_before_board(self, message: Inbound, command: Command | ParseError,
-                            now: float) -> tuple[bool, Reply | None]:
+                            now: float, proved: bool = False) -> tuple[bool, Reply | None]:
         """The answer that needs no board: (True, it) for chatter, the rate limit and bad input.
 
         (False, None) means the command goes on to the board. `meshbot parse -` calls this
@@ -217,14 +222,21 @@ class Worker:
         if isinstance(command, ParseError) and not message.is_direct \
                 and command.code in _SILENT_ON_CHANNEL and not self._settings.answer_channel_chatter:
             return True, None
-        verdict = self._limiter.check(message.from_node, now)
-        if verdict is Verdict.IGNORE:
-            log.info("%s is over the rate limit; ignored", node_id(message.from_node))
-            return True, None
-        if verdict is Verdict.WARN:
-            return True, Reply(replies.slow_down(self._settings.rate_limit_per_minute, command.lang))
+        limited, slow_down = self._over_limit(message, now, command.lang, proved)
+        if limited:
+            return True, slow_down
         if isinstance(command, ParseError):
             return True, Reply(command.reply)
+        return False, None
+
+    def _over_limit(self, message: Inbound, now: float, lang: str, proved: bool) -> tuple[bool, Reply | None]:
+        """Count the text in its budgets: (over a limit, the one "slow down" to send if any)."""
+        verdict = self._limiter.check(message.from_node, now, proved=proved)
+        if verdict is Verdict.IGNORE:
+            log.info("%s is over the rate limit%s; ignored", node_id(message.from_node), "" if proved else " (unproved)")
+            return True, None
+        if verdict is Verdict.WARN:
+            return True, Reply(replies.slow_down(self._settings.rate_limit_per_minute, lang))
         return False, None
 
     def _earlier_answer(self, db, message: Inbound, verb: str, now: float) -> str | None:  # type: ignore[no-untyped-def]
