@@ -49,11 +49,33 @@ PRIVILEGED: Mapping[str, frozenset[str]] = MappingProxyType({
 FLAG_QUIET_S = 3600.0
 """After the committee was told about a reason, further flags of it in this window are rows only."""
 FLAG_NOTICE_MAX = 5
+REFUSALS_ANSWERED = 3
+"""Refusals per node and reason answered within `FLAG_QUIET_S`; later ones are rows only."""
 
 
 class Refusal(Reply):
     """A Reply saying no. Not remembered as the answer to those words: the same command
     sent again with proof (after a spoofed copy, or once a new key is confirmed) runs."""
+
+
+class SilentRefusal(Refusal):
+    """A refusal its node was already given `REFUSALS_ANSWERED` times within `FLAG_QUIET_S`: only its notices (if
+    any) are sent. A spoofer repeating a privileged command in a member's number would
+    otherwise fill that member's queue with refusals ahead of their own answers."""
+
+
+def _refusal(session: Session, member: Member, reason: str, now: float, text: str,
+             notices: tuple[Outgoing, ...]) -> Refusal:
+    """The refusal, silent once the node was refused `REFUSALS_ANSWERED` times for the same
+    reason within the window (the flag just added is flushed by the query and counted too)."""
+    earlier = session.exec(
+        select(SecurityFlag.id).where(
+            SecurityFlag.node_num == member.node_num, SecurityFlag.reason == reason,
+            SecurityFlag.created >= now - FLAG_QUIET_S,
+        ).limit(REFUSALS_ANSWERED + 1)
+    ).all()
+    kind = SilentRefusal if len(earlier) > REFUSALS_ANSWERED else Refusal
+    return kind(text, notices)
 
 
 def _verb(verb: str, lang: str) -> str:
@@ -70,7 +92,8 @@ def check(ctx: Context, verb: str, text: str) -> Reply | None:
         return Refusal(render("gate.not_allowed", ctx.lang, verb=_verb(verb, ctx.lang)))
     if not ctx.authenticated:
         notices = flag(ctx.session, ctx.sender, "unauthenticated", ctx.now, verb=verb, detail=text)
-        return Refusal(render("gate.unauthenticated", ctx.lang, verb=_verb(verb, ctx.lang)), notices)
+        return _refusal(ctx.session, ctx.sender, "unauthenticated", ctx.now,
+                        render("gate.unauthenticated", ctx.lang, verb=_verb(verb, ctx.lang)), notices)
     return None
 
 
@@ -102,7 +125,7 @@ def refuse_changed_key(session: Session, sender: Member, offered: str, pinned: s
     """A PKI DM under a new key for a known node: nothing it asks is done."""
     detail = f"pinned {fingerprint(pinned)}, offered {fingerprint(offered)}"
     notices = flag(session, sender, "key_changed", now, detail=detail)
-    return Refusal(render("gate.key_changed", lang), notices)
+    return _refusal(session, sender, "key_changed", now, render("gate.key_changed", lang), notices)
 
 
 def flag(session: Session, member: Member, reason: str, now: float, *, verb: str | None = None,

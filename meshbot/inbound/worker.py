@@ -182,9 +182,17 @@ class Worker:
         # A refusal or a question is not the answer a repeat should get.
         remembered = None if reply is None or isinstance(reply, gate.Refusal) or not reply.remembered else reply.text
         self._mark_handled(db, message, remembered, now)
+        if isinstance(reply, gate.SilentRefusal):
+            for notice in reply.notices:
+                enqueue(db, notice, now, self._settings.reply_want_ack)
+            log.info("%s refused again within the quiet window; no answer", node_id(message.from_node))
+            return None
         if reply is None:
             return None
-        self._queue(db, message.from_node, reply, now)
+        # A node that has proved itself before can be spoofed on the channel: answers to
+        # texts in its number that prove nothing go behind the answers to its own proved ones.
+        suspect = proof is Proof.NONE and pinned_key(db, message.from_node) is not None
+        self._queue(db, message.from_node, reply, now, Priority.NOTICE if suspect else Priority.REPLY)
         # Residents' words stay out of the journal at INFO: the log is as seizable as the disk.
         log.info("%s: %d bytes in, answered %d bytes", node_id(message.from_node),
                  len(message.text.encode("utf-8", "surrogatepass")), len(reply.text.encode("utf-8")))
@@ -256,12 +264,13 @@ class Worker:
         ).all()
         return next((p.reply for p in recent if _same_words(p.text, message.text)), None)
 
-    def _queue(self, db, to_node: int, reply: Reply, now: float) -> None:  # type: ignore[no-untyped-def]
+    def _queue(self, db, to_node: int, reply: Reply, now: float,  # type: ignore[no-untyped-def]
+               priority: Priority = Priority.REPLY) -> None:
         want_ack = self._settings.reply_want_ack
         broadcasts = [n for n in reply.notices if not n.is_direct] if reply.after_broadcast else []
         first = min(broadcasts, key=lambda n: n.delay_s, default=None)
         after = enqueue(db, first, now, want_ack)[-1] if first is not None else None
-        enqueue(db, Outgoing(reply.text, to_node, Priority.REPLY), now, want_ack, after=after)
+        enqueue(db, Outgoing(reply.text, to_node, priority), now, want_ack, after=after)
         for notice in reply.notices:
             if notice is not first:
                 enqueue(db, notice, now, want_ack)
