@@ -160,6 +160,11 @@ class Settings(BaseModel):
     rematch_minutes: float = Field(
         30.0, ge=0, description="How often the daemon re-matches the whole board, repairing what one-at-a-time matching missed (0: never)."
     )
+    unverified_alerts_per_hour: int = Field(
+        3, ge=0,
+        description="Most alerts that go on air unverified (no committee confirmed them) in any hour; the "
+                    "rest wait for the committee or the hour. One for the same kind and place merges instead.",
+    )
     alert_confirm_minutes: float = Field(
         5.0, ge=0,
         description="A resident's ALERT waits this long for a committee member's OK, then goes out marked unverified.",
