@@ -27,7 +27,9 @@ pytestmark = pytest.mark.slow
 ANSWER_WITHIN_S = 60.0
 """Simulated seconds. Without any attacker a HELP on this mesh is answered 12.7 s after it is
 sent (the base's radio ACKs first, answers wait for the air to clear); under this attack
-the radio-level load alone (spoof relays, a backlog in flight) takes it to about 46 s."""
+the HELP is answered after 42 s and the MEMBERS after about 50 s: the resident's radio is
+busy relaying the spoofs and the base's DMs already in flight take their ACK time. Before
+rate limits were keyed on proof and destinations took turns, neither was answered."""
 SPOOF_EVERY_S = 3.0
 BACKLOG = 300
 
