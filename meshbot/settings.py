@@ -119,6 +119,11 @@ class Settings(BaseModel):
     rate_limit_per_minute: int = Field(
         10, ge=1, description="Commands one node may send per minute before it is asked to slow down."
     )
+    unauthenticated_per_minute: int = Field(
+        60, ge=1,
+        description="Commands per minute from all senders together whose texts prove nothing (channel "
+                    "messages, DMs without PKI); a PKI-proved sender is never counted here.",
+    )
     repeat_window_s: float = Field(
         600.0, ge=0,
         description="A command repeated word for word within this many seconds gets the first answer again, not a second effect.",
@@ -154,6 +159,11 @@ class Settings(BaseModel):
     )
     rematch_minutes: float = Field(
         30.0, ge=0, description="How often the daemon re-matches the whole board, repairing what one-at-a-time matching missed (0: never)."
+    )
+    unverified_alerts_per_hour: int = Field(
+        3, ge=0,
+        description="Most alerts that go on air unverified (no committee confirmed them) in any hour; the "
+                    "rest wait for the committee or the hour. One for the same kind and place merges instead.",
     )
     alert_confirm_minutes: float = Field(
         5.0, ge=0,

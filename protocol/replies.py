@@ -325,6 +325,11 @@ def alert_on_air(
     return fit(f"{head}{where}: {headline}{tail}"), headline
 
 
+def alert_held_back(short_id: str, why: str, lang: str = "en") -> str:
+    """To a resident whose unverified alert was merged into one on air, or waits for the hourly cap."""
+    return render(f"alert.{why}", lang, id=short_id)
+
+
 def alert_sent_unverified(short_id: str, lang: str = "en") -> str:
     """To a resident whose alert went out at once because no committee member is known."""
     return render("alert.sent_unverified", lang, id=short_id)

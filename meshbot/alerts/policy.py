@@ -28,6 +28,7 @@ from sqlmodel import Session, col, select
 
 from hardware.link import BROADCAST_NUM
 from meshbot.alerts import cap as alert_cap
+from meshbot.alerts import unverified_cap
 from meshbot.people.members import display_name, name_of
 from meshbot.delivery.outbox import Outgoing, Priority
 from meshbot.settings import Settings
@@ -182,6 +183,9 @@ def raise_alert(
     # committee member whose node was impersonated sees it.
     asked = committee(db, sender.community, exclude=sender.node_num if proven else None)
     if not asked or settings.alert_confirm_minutes <= 0:
+        held = unverified_cap.hold_back(db, alert, now, settings)
+        if held is not None:
+            return Raised(alert, (), held)
         return Raised(alert, broadcast(db, alert, now, settings, verified=False, after_s=wait), "unverified")
     alert.confirm_deadline = now + settings.alert_confirm_minutes * 60.0
     db.add(alert)

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from hardware.airtime import text_time_on_air
 from hardware.link import NodeInfo
 from meshbot.alerts.policy import alert_ref, answered, broadcast, committee, flood_count, on_air_text, respond
+from meshbot.alerts import unverified_cap
 from meshbot.alerts.roll import names, roll_call
 from meshbot.delivery.outbox import Outgoing, Priority, enqueue
 from meshbot.settings import Settings
@@ -152,6 +153,8 @@ def tick(engine: Engine, settings: Settings, now: float, known: Mapping[int, flo
                                 col(Alert.confirm_deadline) <= now)
         ).all()
         for alert in overdue:
+            if unverified_cap.hold_back(db, alert, now, settings) is not None:
+                continue
             log.warning("alert %s: no committee answer in time; broadcasting it unverified", alert_ref(alert))
             for message in broadcast(db, alert, now, settings, verified=False):
                 enqueue(db, message, now, False)

@@ -56,10 +56,15 @@ def resend_waiting(db: Session) -> dict[int, int]:
 
 
 def still_talking(db: Session, node: int, now: float, hold_s: float) -> bool:
-    """Has `node` sent a burst (two texts or more) that has not paused for `hold_s`?"""
+    """Has `node` sent a burst (two direct messages or more) that has not paused for `hold_s`?
+
+    Channel texts do not count: no radio retransmits them waiting for our ACK, and anyone
+    can send them in `node`'s number, which would hold its answers for as long as a
+    spoofer kept talking."""
     recent = db.exec(
         select(func.count()).select_from(SeenPacket)
-        .where(SeenPacket.from_node == node, SeenPacket.received > now - hold_s)
+        .where(SeenPacket.from_node == node, SeenPacket.received > now - hold_s,
+               SeenPacket.to_node != BROADCAST_NUM)
     ).one()
     return int(recent) >= BURST
 

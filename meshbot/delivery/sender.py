@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 
 from hardware.link import BROADCAST_NUM, LinkDown, RadioLink
 from meshbot.delivery.budget import AirtimeBudget
+from meshbot.delivery.fairness import fair_order
 from meshbot.delivery.congestion import Pace, first_try_s, radio_owes_s, relayed_wait_s, verdict_wait_s
 from meshbot.delivery.inflight import IN_FLIGHT, Window, in_flight, mesh_talking, still_talking
 from meshbot.delivery.merging import merge_waiting, superseded
@@ -105,6 +106,8 @@ class Sender:
         self._rng = rng or random.Random()
         self._last_sent: float | None = None
         self._quiet_until = 0.0
+        self._served: dict[int, float] = {}
+        """Destination -> when we last sent to it: the round-robin's memory (a restart forgets it)."""
         self.pace = Pace(policy.min_gap_s, max(policy.max_gap_s, policy.min_gap_s), busy_pct=policy.busy_channel_pct)
         self._recover()
 
@@ -257,12 +260,7 @@ class Sender:
 
     def _next_due(self, db: Session, now: float, utilisation: float | None) -> OutboxItem | None:
         """The most urgent pending row whose earlier parts are through and whose node is free."""
-        candidates = db.exec(
-            select(OutboxItem)
-            .where(OutboxItem.state == "pending", OutboxItem.not_before <= now)
-            .order_by(OutboxItem.priority, OutboxItem.id)
-            .limit(CANDIDATES)
-        ).all()
+        candidates = fair_order(db, now, self._served, CANDIDATES)
         window = Window.read(db, self._policy.in_flight_total, self._policy.in_flight_per_node)
         for item in candidates:
             if window.blocked(item) or superseded(db, item):
@@ -326,6 +324,7 @@ class Sender:
                 log.debug("airtime budget: #%s waits %.0f s", item.id, wait)
                 return min(wait, IDLE_POLL_S * 30)
             merge_waiting(db, item, now)
+            self._served[item.destination] = now
             item.packet_id = item.packet_id or self._new_packet_id()
             item.state = "sending"
             item.attempts += 1

@@ -33,6 +33,8 @@ def raise_alert(ctx: Context, cmd: AlertCommand) -> Reply:
     short_id = alerts.alert_ref(raised.alert)
     if raised.outcome == "broadcast":
         text = replies.alert_sent(short_id, lang=ctx.lang)
+    elif raised.outcome in ("merged", "capped"):
+        text = replies.alert_held_back(short_id, raised.outcome, lang=ctx.lang)
     elif raised.outcome == "unverified":
         text = replies.alert_sent_unverified(short_id, lang=ctx.lang)
     else:

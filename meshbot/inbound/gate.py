@@ -10,7 +10,10 @@ checks roles itself. For a privileged verb (the `PRIVILEGED` table):
 
 A PKI DM under a key other than the node's pinned one is refused whatever it says, and
 flagged (`refuse_changed_key`). Flags are rows the committee lists (`meshbot flags`);
-the committee also gets a DM, at most once an hour per node and reason.
+the committee also gets a DM, at most once an hour per reason whatever node numbers the
+flags carry: a spoofer writing many numbers earns one notice, and `meshbot flags` has the
+rest. Refusals are counted in the sender's rate limit (`Worker`), so a flood of them
+yields one "slow down" and no further rows.
 
 Handlers whose effect merely depends on the role (not refused, but treated differently)
 ask the gate too: `standing(ctx, roles)` says whether the sender lacks the role, holds
@@ -44,13 +47,35 @@ PRIVILEGED: Mapping[str, frozenset[str]] = MappingProxyType({
 })
 """Verb -> the roles that may run it. A verb added here is gated; nothing else is needed."""
 FLAG_QUIET_S = 3600.0
-"""After the committee was told about a node and reason, further flags in this window are rows only."""
+"""After the committee was told about a reason, further flags of it in this window are rows only."""
 FLAG_NOTICE_MAX = 5
+REFUSALS_ANSWERED = 3
+"""Refusals per node and reason answered within `FLAG_QUIET_S`; later ones are rows only."""
 
 
 class Refusal(Reply):
     """A Reply saying no. Not remembered as the answer to those words: the same command
     sent again with proof (after a spoofed copy, or once a new key is confirmed) runs."""
+
+
+class SilentRefusal(Refusal):
+    """A refusal its node was already given `REFUSALS_ANSWERED` times within `FLAG_QUIET_S`: only its notices (if
+    any) are sent. A spoofer repeating a privileged command in a member's number would
+    otherwise fill that member's queue with refusals ahead of their own answers."""
+
+
+def _refusal(session: Session, member: Member, reason: str, now: float, text: str,
+             notices: tuple[Outgoing, ...]) -> Refusal:
+    """The refusal, silent once the node was refused `REFUSALS_ANSWERED` times for the same
+    reason within the window (the flag just added is flushed by the query and counted too)."""
+    earlier = session.exec(
+        select(SecurityFlag.id).where(
+            SecurityFlag.node_num == member.node_num, SecurityFlag.reason == reason,
+            SecurityFlag.created >= now - FLAG_QUIET_S,
+        ).limit(REFUSALS_ANSWERED + 1)
+    ).all()
+    kind = SilentRefusal if len(earlier) > REFUSALS_ANSWERED else Refusal
+    return kind(text, notices)
 
 
 def _verb(verb: str, lang: str) -> str:
@@ -67,7 +92,8 @@ def check(ctx: Context, verb: str, text: str) -> Reply | None:
         return Refusal(render("gate.not_allowed", ctx.lang, verb=_verb(verb, ctx.lang)))
     if not ctx.authenticated:
         notices = flag(ctx.session, ctx.sender, "unauthenticated", ctx.now, verb=verb, detail=text)
-        return Refusal(render("gate.unauthenticated", ctx.lang, verb=_verb(verb, ctx.lang)), notices)
+        return _refusal(ctx.session, ctx.sender, "unauthenticated", ctx.now,
+                        render("gate.unauthenticated", ctx.lang, verb=_verb(verb, ctx.lang)), notices)
     return None
 
 
@@ -99,7 +125,7 @@ def refuse_changed_key(session: Session, sender: Member, offered: str, pinned: s
     """A PKI DM under a new key for a known node: nothing it asks is done."""
     detail = f"pinned {fingerprint(pinned)}, offered {fingerprint(offered)}"
     notices = flag(session, sender, "key_changed", now, detail=detail)
-    return Refusal(render("gate.key_changed", lang), notices)
+    return _refusal(session, sender, "key_changed", now, render("gate.key_changed", lang), notices)
 
 
 def flag(session: Session, member: Member, reason: str, now: float, *, verb: str | None = None,
@@ -107,7 +133,7 @@ def flag(session: Session, member: Member, reason: str, now: float, *, verb: str
     """Record a flag; returns the DMs telling the committee (none within the quiet window)."""
     told_recently = notify and session.exec(
         select(SecurityFlag.id).where(
-            SecurityFlag.node_num == member.node_num, SecurityFlag.reason == reason,
+            SecurityFlag.reason == reason,
             col(SecurityFlag.notified).is_(True), SecurityFlag.created >= now - FLAG_QUIET_S,
         ).limit(1)
     ).first() is not None

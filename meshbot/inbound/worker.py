@@ -63,7 +63,7 @@ class Worker:
         self._settings = settings
         self._clock = clock
         self._short_name_of = short_name_of
-        self._limiter = RateLimiter(settings.rate_limit_per_minute)
+        self._limiter = RateLimiter(settings.rate_limit_per_minute, settings.unauthenticated_per_minute)
         self.needs_retry = False
         """A text written down could not be handled nor its failure recorded: `unhandled` has it."""
 
@@ -169,17 +169,30 @@ class Worker:
             return None
         proof = prove(db, message, now)
         if proof is Proof.KEY_CHANGED:
-            log.warning("%s sent a PKI DM under a key other than its pinned one; refused", node_id(message.from_node))
-            reply: Reply | None = gate.refuse_changed_key(
-                db, sender, message.public_key or "", pinned_key(db, message.from_node) or "", now, sender.lang or "en")
+            # Refusals count against the unproved budgets too: a flood of wrong-key DMs gets
+            # one "slow down", then silence, not one refusal (and one flag) per packet.
+            limited, reply = self._over_limit(message, now, sender.lang or NEW_MEMBER_LANG, proved=False)
+            if not limited:
+                log.warning("%s sent a PKI DM under a key other than its pinned one; refused",
+                            node_id(message.from_node))
+                reply = gate.refuse_changed_key(db, sender, message.public_key or "",
+                                                pinned_key(db, message.from_node) or "", now, sender.lang or "en")
         else:
             reply = self._answer(db, message, sender, now, authenticated=proof is Proof.PINNED)
         # A refusal or a question is not the answer a repeat should get.
         remembered = None if reply is None or isinstance(reply, gate.Refusal) or not reply.remembered else reply.text
         self._mark_handled(db, message, remembered, now)
+        if isinstance(reply, gate.SilentRefusal):
+            for notice in reply.notices:
+                enqueue(db, notice, now, self._settings.reply_want_ack)
+            log.info("%s refused again within the quiet window; no answer", node_id(message.from_node))
+            return None
         if reply is None:
             return None
-        self._queue(db, message.from_node, reply, now)
+        # A node that has proved itself before can be spoofed on the channel: answers to
+        # texts in its number that prove nothing go behind the answers to its own proved ones.
+        suspect = proof is Proof.NONE and pinned_key(db, message.from_node) is not None
+        self._queue(db, message.from_node, reply, now, Priority.NOTICE if suspect else Priority.REPLY)
         # Residents' words stay out of the journal at INFO: the log is as seizable as the disk.
         log.info("%s: %d bytes in, answered %d bytes", node_id(message.from_node),
                  len(message.text.encode("utf-8", "surrogatepass")), len(reply.text.encode("utf-8")))
@@ -190,7 +203,7 @@ class Worker:
                 authenticated: bool = False) -> Reply | None:
         """What to say to one new text; None to stay silent (chatter, or over the rate limit)."""
         command = parse(message.text, sender.lang or NEW_MEMBER_LANG)  # the language they used last, if none shows
-        settled, early = self.answer_before_board(message, command, now)
+        settled, early = self.answer_before_board(message, command, now, proved=authenticated)
         if settled or isinstance(command, ParseError):
             return early
         ctx = Context(session=db, sender=sender, now=now, settings=self._settings, lang=command.lang,
@@ -207,7 +220,7 @@ class Worker:
         return HANDLERS[type(command)](ctx, command)
 
     def answer_before_board(self, message: Inbound, command: Command | ParseError,
-                            now: float) -> tuple[bool, Reply | None]:
+                            now: float, proved: bool = False) -> tuple[bool, Reply | None]:
         """The answer that needs no board: (True, it) for chatter, the rate limit and bad input.
 
         (False, None) means the command goes on to the board. `meshbot parse -` calls this
@@ -217,14 +230,21 @@ class Worker:
         if isinstance(command, ParseError) and not message.is_direct \
                 and command.code in _SILENT_ON_CHANNEL and not self._settings.answer_channel_chatter:
             return True, None
-        verdict = self._limiter.check(message.from_node, now)
-        if verdict is Verdict.IGNORE:
-            log.info("%s is over the rate limit; ignored", node_id(message.from_node))
-            return True, None
-        if verdict is Verdict.WARN:
-            return True, Reply(replies.slow_down(self._settings.rate_limit_per_minute, command.lang))
+        limited, slow_down = self._over_limit(message, now, command.lang, proved)
+        if limited:
+            return True, slow_down
         if isinstance(command, ParseError):
             return True, Reply(command.reply)
+        return False, None
+
+    def _over_limit(self, message: Inbound, now: float, lang: str, proved: bool) -> tuple[bool, Reply | None]:
+        """Count the text in its budgets: (over a limit, the one "slow down" to send if any)."""
+        verdict = self._limiter.check(message.from_node, now, proved=proved)
+        if verdict is Verdict.IGNORE:
+            log.info("%s is over the rate limit%s; ignored", node_id(message.from_node), "" if proved else " (unproved)")
+            return True, None
+        if verdict is Verdict.WARN:
+            return True, Reply(replies.slow_down(self._settings.rate_limit_per_minute, lang))
         return False, None
 
     def _earlier_answer(self, db, message: Inbound, verb: str, now: float) -> str | None:  # type: ignore[no-untyped-def]
@@ -244,12 +264,13 @@ class Worker:
         ).all()
         return next((p.reply for p in recent if _same_words(p.text, message.text)), None)
 
-    def _queue(self, db, to_node: int, reply: Reply, now: float) -> None:  # type: ignore[no-untyped-def]
+    def _queue(self, db, to_node: int, reply: Reply, now: float,  # type: ignore[no-untyped-def]
+               priority: Priority = Priority.REPLY) -> None:
         want_ack = self._settings.reply_want_ack
         broadcasts = [n for n in reply.notices if not n.is_direct] if reply.after_broadcast else []
         first = min(broadcasts, key=lambda n: n.delay_s, default=None)
         after = enqueue(db, first, now, want_ack)[-1] if first is not None else None
-        enqueue(db, Outgoing(reply.text, to_node, Priority.REPLY), now, want_ack, after=after)
+        enqueue(db, Outgoing(reply.text, to_node, priority), now, want_ack, after=after)
         for notice in reply.notices:
             if notice is not first:
                 enqueue(db, notice, now, want_ack)

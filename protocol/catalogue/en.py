@@ -59,6 +59,9 @@ MESSAGES: dict[str, str] = {
     # To one person, in their language.
     "alert.sent": "Alert {id} broadcast to all. CANCEL {id} when it is over.",
     "alert.sent_unverified": "Alert {id} broadcast to all, marked unverified (no committee). CANCEL {id} when over.",
+    "alert.merged": "Alert {id}: one like it for this place went to all this hour; not broadcast again. CANCEL {id} if over.",
+    "alert.capped": ("Alert {id} waits: the hour's unverified alerts are spent. It goes when the committee confirms "
+                     "or the hour frees up. CANCEL {id} stops it."),
     "alert.pending": ("Alert {id} sent to the committee: it goes to all when one confirms, "
                       "or in {minutes} min marked unverified. CANCEL {id} stops it."),
     "alert.confirm_request": ("Confirm ALERT {id} from {who}{at}: {text} OK {id}: send now. "

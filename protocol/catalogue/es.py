@@ -50,6 +50,9 @@ MESSAGES: dict[str, str] = {
     # --- alertas -----------------------------------------------------------------------------
     "alert.sent": "Alerta {id} enviada a todos. CANCELAR {id} cuando termine.",
     "alert.sent_unverified": "Alerta {id} enviada a todos, sin verificar (no hay comité). CANCELAR {id} cuando termine.",
+    "alert.merged": "Alerta {id}: una igual para este lugar ya salió esta hora; no se repite. CANCELAR {id} si terminó.",
+    "alert.capped": ("Alerta {id} espera: se agotaron las alertas sin verificar de esta hora. Sale cuando el comité "
+                     "confirme o pase la hora. CANCELAR {id} la detiene."),
     "alert.pending": ("Alerta {id} enviada al comité: sale a todos cuando alguien confirme, "
                       "o en {minutes} min sin verificar. CANCELAR {id} la detiene."),
     "alert.confirm_request": ("Confirma ALERTA {id} de {who}{at}: {text} OK {id}: enviar ya. "
