@@ -194,9 +194,11 @@ def _insert(conn: Connection, allocations: Sequence[Allocation], sides: dict[int
         rows.append((a.offer_id, a.need_id, a.offer_amount, a.need_amount, now, held, expires, LIVE, score, reason))
     if conn.dialect.name == "sqlite":  # plain tuples straight to the driver: no per-row work on our side
         before = conn.execute(core_select(func.max(MATCHES.c.id))).scalar() or 0
-        conn.exec_driver_sql(
-            "INSERT INTO \"match\" (offer_id, need_id, quantity, need_quantity, created, held, expires, status,"
-            " fit_score, fit_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        existing = conn.exec_driver_sql('SELECT count(*) FROM "match"').scalar_one()
+        with _indexes_made_after(conn, "match", sort_once=len(rows) >= REBUILD_SHARE * (existing + len(rows))):
+            conn.exec_driver_sql(
+                "INSERT INTO \"match\" (offer_id, need_id, quantity, need_quantity, created, held, expires, status,"
+                " fit_score, fit_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         last = conn.execute(core_select(func.max(MATCHES.c.id))).scalar()
         assert last == before + len(rows), "the new matches did not get the next ids"
         ids: Iterable[int] = range(before + 1, before + 1 + len(rows))
@@ -232,6 +234,29 @@ def _index_has_foreign_key(conn: Connection) -> bool:
     return bool(conn.exec_driver_sql("PRAGMA foreign_key_list(matchkey)").first())
 
 
+@contextmanager
+def _indexes_made_after(conn: Connection, table: str, sort_once: bool, column: str | None = None) -> Iterator[None]:
+    """SQLite: while the block writes many rows of `table`, its secondary indexes (those on
+    `column`, or all) are dropped, then made again from their own definitions.
+
+    Sorting an index once costs less than changing it a row at a time when the rows
+    written are a good share of the table (`sort_once`), but more when they are few:
+    the whole table is read to make it again. All inside the caller's transaction."""
+    if not sort_once:
+        yield
+        return
+    indexes = [
+        (name, definition) for name, definition in conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,))
+        if column is None or any(info[2] == column for info in conn.exec_driver_sql(f'PRAGMA index_info("{name}")'))
+    ]
+    for name, _ in indexes:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _, definition in indexes:
+        conn.exec_driver_sql(definition)
+
+
 def _drop_by_rebuilding(conn: Connection, spent: list[int], now: float) -> None:
     """Keep the index rows of postings with something left aside, empty the index, put them back.
 
@@ -252,9 +277,11 @@ def _drop_by_rebuilding(conn: Connection, spent: list[int], now: float) -> None:
         conn.exec_driver_sql("INSERT INTO matchkey SELECT * FROM board_pass_keep")
         for _, definition in indexes:
             conn.exec_driver_sql(definition)
-        # `+status`: find the rows by id, not through the status index this very statement rewrites
-        conn.exec_driver_sql("UPDATE posting SET status = 'matched', updated = ?"
-                             " WHERE id IN (SELECT id FROM board_pass_spent) AND +status = 'open'", (now,))
+        postings = conn.exec_driver_sql("SELECT count(*) FROM posting").scalar_one()
+        with _indexes_made_after(conn, "posting", sort_once=len(spent) >= REBUILD_SHARE * postings, column="status"):
+            # `+status`: find the rows by id, not through the status index this very statement rewrites
+            conn.exec_driver_sql("UPDATE posting SET status = 'matched', updated = ?"
+                                 " WHERE id IN (SELECT id FROM board_pass_spent) AND +status = 'open'", (now,))
     finally:
         conn.exec_driver_sql("DROP TABLE IF EXISTS board_pass_keep")
         conn.exec_driver_sql("DROP TABLE board_pass_spent")
