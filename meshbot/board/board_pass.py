@@ -154,9 +154,9 @@ def _rematch_board(db: Session, now: float, settings: Settings) -> list[NewMatch
     log.info("whole-board pass: %d new matches", len(allocations))
     db.flush()
     made = _insert(db.connection(), allocations, sides, fits, now, settings)
-    touched = sorted({a.offer_id for a in allocations} | {a.need_id for a in allocations})
-    spent = [i for i in touched if not sides[i].open]
-    _set_available(db.connection(), [sides[i] for i in touched if sides[i].open])
+    touched = [sides[i] for i in sorted({a.offer_id for a in allocations} | {a.need_id for a in allocations})]
+    spent = [s.id for s in touched if s.available <= EPSILON]
+    _set_available(db.connection(), [s for s in touched if s.available > EPSILON])
     _spend(db, spent, now, rebuild=len(spent) >= REBUILD_SHARE * indexed)
     return made
 

@@ -187,7 +187,7 @@ def _give(offer: Side, needs: Iterator[Side], banned: set[tuple[int, int]], poli
             made.extend(share_out(offer, page, policy))
             page = []
             first_round.restart()
-            if not offer.open:
+            if offer.available <= EPSILON:
                 return made
     if page:
         made.extend(share_out(offer, page, policy))
@@ -232,6 +232,6 @@ def match_board(
                     if distance == NEIGHBOUR and not policy.near(offer.zone):
                         continue
                     allocations.extend(_give(offer, _waiting(buckets, offer, distance, policy, aged_before), banned, policy, fits))
-                    if not offer.open:
+                    if offer.available <= EPSILON:
                         break
     return allocations

@@ -244,8 +244,8 @@ def share_out(offer: Side, needs: Sequence[Side], policy: Policy) -> list[Alloca
     is left then goes round again in the same order. A lot (no quantity) goes whole to
     the first need, and covers all of it.
     """
-    waiting = [n for n in needs if n.open]
-    if not offer.open or not waiting:
+    waiting = [n for n in needs if n.available > EPSILON]  # (not `.open`: a property call per need)
+    if offer.available <= EPSILON or not waiting:
         return []
     if offer.lot:
         need = waiting[0]
