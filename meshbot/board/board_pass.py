@@ -21,6 +21,7 @@ It returns `NewMatch` values (ids only); `proposals_of` loads what the DMs need.
 from __future__ import annotations
 
 import gc
+import json
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -53,6 +54,8 @@ _COLUMNS = (
     KEYS.posting_id, KEYS.kind, KEYS.author, KEYS.community, KEYS.category, KEYS["keys"], KEYS.unit,
     KEYS.quantity, KEYS.available, KEYS.urgency, KEYS.zone, KEYS.created, KEYS.expires,
 )
+_AMOUNTS = attrgetter("offer_id", "need_id", "offer_amount", "need_amount")
+"""An allocation's first four Match columns, as a tuple (a C function: it runs per match)."""
 _SET_AVAILABLE = update(INDEX).where(KEYS.posting_id == bindparam("pid")).values(available=bindparam("left"))
 _UNINDEX_ONE = delete(INDEX).where(KEYS.posting_id == bindparam("pid"))
 _MATCHED = (
@@ -181,17 +184,17 @@ def _insert(conn: Connection, allocations: Sequence[Allocation], sides: dict[int
     SQLite numbers new rows on from the largest id, and this transaction holds the write
     lock, so the ids are the next ones (checked). Other databases say them (RETURNING)."""
     lapse_s = settings.match_lapse_hours * 3600.0
-    verdicts: dict[Fit | None, tuple[bool, float | None, float | None, str | None]] = {}
+    # (created, held, expires, status, fit_score, fit_reason): a few distinct fits on a whole board, each judged once
+    verdicts: dict[Fit | None, tuple[float, bool, float | None, str, float | None, str | None]] = {}
     rows = []
     for a in allocations:
         found = fits(sides[a.offer_id], sides[a.need_id])
         verdict = verdicts.get(found)
-        if verdict is None:  # a few distinct fits on a whole board: each judged once
+        if verdict is None:
             score, reason = (found.score, found.reason) if found else (None, None)
             held = settings.match_approval or reason == "category" or (score or 0.0) < settings.match_min_score
-            verdict = verdicts[found] = (held, None if held else now + lapse_s, score, reason)
-        held, expires, score, reason = verdict
-        rows.append((a.offer_id, a.need_id, a.offer_amount, a.need_amount, now, held, expires, LIVE, score, reason))
+            verdict = verdicts[found] = (now, held, None if held else now + lapse_s, LIVE, score, reason)
+        rows.append(_AMOUNTS(a) + verdict)
     if conn.dialect.name == "sqlite":  # plain tuples straight to the driver: no per-row work on our side
         before = conn.execute(core_select(func.max(MATCHES.c.id))).scalar() or 0
         existing = conn.exec_driver_sql('SELECT count(*) FROM "match"').scalar_one()
@@ -267,7 +270,8 @@ def _drop_by_rebuilding(conn: Connection, spent: list[int], now: float) -> None:
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'matchkey' AND sql IS NOT NULL").all()
     conn.exec_driver_sql("CREATE TEMP TABLE board_pass_spent (id INTEGER PRIMARY KEY)")
     try:
-        conn.exec_driver_sql("INSERT INTO board_pass_spent (id) VALUES (?)", [(i,) for i in spent])
+        # one JSON array read by SQLite itself: no statement run per id
+        conn.exec_driver_sql("INSERT INTO board_pass_spent (id) SELECT value FROM json_each(?)", (json.dumps(spent),))
         conn.exec_driver_sql(
             "CREATE TEMP TABLE board_pass_keep AS SELECT * FROM matchkey"
             " WHERE posting_id NOT IN (SELECT id FROM board_pass_spent)")
