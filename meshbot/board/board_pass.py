@@ -146,11 +146,9 @@ def _rematch_board(db: Session, now: float, settings: Settings) -> list[NewMatch
             MATCHES.c.status == "cancelled", MATCHES.c.offer_id.is_not(None), MATCHES.c.need_id.is_not(None))
     ).all()
     sides = {s.id: s for s in (*offers, *needs)}
-    del offers, needs
     fits = FitMemo()
-    allocations = match_board(
-        [s for s in sides.values() if s.kind == "offer"], [s for s in sides.values() if s.kind == "need"],
-        policy_for(db, settings), now, ((o, n) for o, n in banned), fits)
+    allocations = match_board(offers, needs, policy_for(db, settings), now, ((o, n) for o, n in banned), fits)
+    del offers, needs
     if not allocations:
         return []
     allocations.sort(key=attrgetter("offer_id", "need_id"))  # written in key order: the indexes grow in order
