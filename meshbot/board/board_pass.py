@@ -13,7 +13,9 @@ columns, never ORM objects:
   temporary table, empties the index and puts the rest back, with the index's own
   indexes made again after: emptying a table is one step, and sorting an index once is
   cheaper than inserting into it row by row, while deleting a row at a time also
-  rewrites two secondary indexes per row.
+  rewrites two secondary indexes per row. For the same reason the Match rows, and the
+  postings becoming `matched`, are written with their tables' indexes (those on
+  `status`, for postings) made again after, when they are a quarter of the table or more.
 
 It returns `NewMatch` values (ids only); `proposals_of` loads what the DMs need.
 """
