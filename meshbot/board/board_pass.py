@@ -13,7 +13,9 @@ columns, never ORM objects:
   temporary table, empties the index and puts the rest back, with the index's own
   indexes made again after: emptying a table is one step, and sorting an index once is
   cheaper than inserting into it row by row, while deleting a row at a time also
-  rewrites two secondary indexes per row.
+  rewrites two secondary indexes per row. For the same reason the Match rows, and the
+  postings becoming `matched`, are written with their tables' indexes (those on
+  `status`, for postings) made again after, when they are a quarter of the table or more.
 
 It returns `NewMatch` values (ids only); `proposals_of` loads what the DMs need.
 """
@@ -21,6 +23,7 @@ It returns `NewMatch` values (ids only); `proposals_of` loads what the DMs need.
 from __future__ import annotations
 
 import gc
+import json
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -53,6 +56,8 @@ _COLUMNS = (
     KEYS.posting_id, KEYS.kind, KEYS.author, KEYS.community, KEYS.category, KEYS["keys"], KEYS.unit,
     KEYS.quantity, KEYS.available, KEYS.urgency, KEYS.zone, KEYS.created, KEYS.expires,
 )
+_AMOUNTS = attrgetter("offer_id", "need_id", "offer_amount", "need_amount")
+"""An allocation's first four Match columns, as a tuple (a C function: it runs per match)."""
 _SET_AVAILABLE = update(INDEX).where(KEYS.posting_id == bindparam("pid")).values(available=bindparam("left"))
 _UNINDEX_ONE = delete(INDEX).where(KEYS.posting_id == bindparam("pid"))
 _MATCHED = (
@@ -143,20 +148,18 @@ def _rematch_board(db: Session, now: float, settings: Settings) -> list[NewMatch
             MATCHES.c.status == "cancelled", MATCHES.c.offer_id.is_not(None), MATCHES.c.need_id.is_not(None))
     ).all()
     sides = {s.id: s for s in (*offers, *needs)}
-    del offers, needs
     fits = FitMemo()
-    allocations = match_board(
-        [s for s in sides.values() if s.kind == "offer"], [s for s in sides.values() if s.kind == "need"],
-        policy_for(db, settings), now, ((o, n) for o, n in banned), fits)
+    allocations = match_board(offers, needs, policy_for(db, settings), now, ((o, n) for o, n in banned), fits)
+    del offers, needs
     if not allocations:
         return []
     allocations.sort(key=attrgetter("offer_id", "need_id"))  # written in key order: the indexes grow in order
     log.info("whole-board pass: %d new matches", len(allocations))
     db.flush()
     made = _insert(db.connection(), allocations, sides, fits, now, settings)
-    touched = sorted({a.offer_id for a in allocations} | {a.need_id for a in allocations})
-    spent = [i for i in touched if not sides[i].open]
-    _set_available(db.connection(), [sides[i] for i in touched if sides[i].open])
+    touched = [sides[i] for i in sorted({a.offer_id for a in allocations} | {a.need_id for a in allocations})]
+    spent = [s.id for s in touched if s.available <= EPSILON]
+    _set_available(db.connection(), [s for s in touched if s.available > EPSILON])
     _spend(db, spent, now, rebuild=len(spent) >= REBUILD_SHARE * indexed)
     return made
 
@@ -181,22 +184,24 @@ def _insert(conn: Connection, allocations: Sequence[Allocation], sides: dict[int
     SQLite numbers new rows on from the largest id, and this transaction holds the write
     lock, so the ids are the next ones (checked). Other databases say them (RETURNING)."""
     lapse_s = settings.match_lapse_hours * 3600.0
-    verdicts: dict[Fit | None, tuple[bool, float | None, float | None, str | None]] = {}
+    # (created, held, expires, status, fit_score, fit_reason): a few distinct fits on a whole board, each judged once
+    verdicts: dict[Fit | None, tuple[float, bool, float | None, str, float | None, str | None]] = {}
     rows = []
     for a in allocations:
         found = fits(sides[a.offer_id], sides[a.need_id])
         verdict = verdicts.get(found)
-        if verdict is None:  # a few distinct fits on a whole board: each judged once
+        if verdict is None:
             score, reason = (found.score, found.reason) if found else (None, None)
             held = settings.match_approval or reason == "category" or (score or 0.0) < settings.match_min_score
-            verdict = verdicts[found] = (held, None if held else now + lapse_s, score, reason)
-        held, expires, score, reason = verdict
-        rows.append((a.offer_id, a.need_id, a.offer_amount, a.need_amount, now, held, expires, LIVE, score, reason))
+            verdict = verdicts[found] = (now, held, None if held else now + lapse_s, LIVE, score, reason)
+        rows.append(_AMOUNTS(a) + verdict)
     if conn.dialect.name == "sqlite":  # plain tuples straight to the driver: no per-row work on our side
         before = conn.execute(core_select(func.max(MATCHES.c.id))).scalar() or 0
-        conn.exec_driver_sql(
-            "INSERT INTO \"match\" (offer_id, need_id, quantity, need_quantity, created, held, expires, status,"
-            " fit_score, fit_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        existing = conn.exec_driver_sql('SELECT count(*) FROM "match"').scalar_one()
+        with _indexes_made_after(conn, "match", sort_once=len(rows) >= REBUILD_SHARE * (existing + len(rows))):
+            conn.exec_driver_sql(
+                "INSERT INTO \"match\" (offer_id, need_id, quantity, need_quantity, created, held, expires, status,"
+                " fit_score, fit_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         last = conn.execute(core_select(func.max(MATCHES.c.id))).scalar()
         assert last == before + len(rows), "the new matches did not get the next ids"
         ids: Iterable[int] = range(before + 1, before + 1 + len(rows))
@@ -232,6 +237,29 @@ def _index_has_foreign_key(conn: Connection) -> bool:
     return bool(conn.exec_driver_sql("PRAGMA foreign_key_list(matchkey)").first())
 
 
+@contextmanager
+def _indexes_made_after(conn: Connection, table: str, sort_once: bool, column: str | None = None) -> Iterator[None]:
+    """SQLite: while the block writes many rows of `table`, its secondary indexes (those on
+    `column`, or all) are dropped, then made again from their own definitions.
+
+    Sorting an index once costs less than changing it a row at a time when the rows
+    written are a good share of the table (`sort_once`), but more when they are few:
+    the whole table is read to make it again. All inside the caller's transaction."""
+    if not sort_once:
+        yield
+        return
+    indexes = [
+        (name, definition) for name, definition in conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,))
+        if column is None or any(info[2] == column for info in conn.exec_driver_sql(f'PRAGMA index_info("{name}")'))
+    ]
+    for name, _ in indexes:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _, definition in indexes:
+        conn.exec_driver_sql(definition)
+
+
 def _drop_by_rebuilding(conn: Connection, spent: list[int], now: float) -> None:
     """Keep the index rows of postings with something left aside, empty the index, put them back.
 
@@ -242,7 +270,8 @@ def _drop_by_rebuilding(conn: Connection, spent: list[int], now: float) -> None:
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'matchkey' AND sql IS NOT NULL").all()
     conn.exec_driver_sql("CREATE TEMP TABLE board_pass_spent (id INTEGER PRIMARY KEY)")
     try:
-        conn.exec_driver_sql("INSERT INTO board_pass_spent (id) VALUES (?)", [(i,) for i in spent])
+        # one JSON array read by SQLite itself: no statement run per id
+        conn.exec_driver_sql("INSERT INTO board_pass_spent (id) SELECT value FROM json_each(?)", (json.dumps(spent),))
         conn.exec_driver_sql(
             "CREATE TEMP TABLE board_pass_keep AS SELECT * FROM matchkey"
             " WHERE posting_id NOT IN (SELECT id FROM board_pass_spent)")
@@ -252,9 +281,11 @@ def _drop_by_rebuilding(conn: Connection, spent: list[int], now: float) -> None:
         conn.exec_driver_sql("INSERT INTO matchkey SELECT * FROM board_pass_keep")
         for _, definition in indexes:
             conn.exec_driver_sql(definition)
-        # `+status`: find the rows by id, not through the status index this very statement rewrites
-        conn.exec_driver_sql("UPDATE posting SET status = 'matched', updated = ?"
-                             " WHERE id IN (SELECT id FROM board_pass_spent) AND +status = 'open'", (now,))
+        postings = conn.exec_driver_sql("SELECT count(*) FROM posting").scalar_one()
+        with _indexes_made_after(conn, "posting", sort_once=len(spent) >= REBUILD_SHARE * postings, column="status"):
+            # `+status`: find the rows by id, not through the status index this very statement rewrites
+            conn.exec_driver_sql("UPDATE posting SET status = 'matched', updated = ?"
+                                 " WHERE id IN (SELECT id FROM board_pass_spent) AND +status = 'open'", (now,))
     finally:
         conn.exec_driver_sql("DROP TABLE IF EXISTS board_pass_keep")
         conn.exec_driver_sql("DROP TABLE board_pass_spent")

@@ -61,11 +61,21 @@ class _Cursor:
         self.head = i
         return i == end
 
+    def may_wait(self, aged_before: float, aged: bool | None = None) -> bool:
+        """Could `waiting` yield anything? False for certain when nothing is left in its
+        range, so no reader is made for it (most buckets an offer looks in are done)."""
+        if self.exhausted():
+            return False
+        if aged is None:
+            return True
+        if self.split < 0:
+            self.split = bisect.bisect_right(self.items, aged_before, key=_CREATED)
+        return self.head < self.split if aged else self.split < len(self.items)
+
     def waiting(self, aged_before: float, aged: bool | None = None) -> Iterator[Side]:
         """The needs still open, oldest first: all, or only those that waited past the
-        aging time (`aged` True), or only the others (`aged` False)."""
-        if self.exhausted():
-            return
+        aging time (`aged` True), or only the others (`aged` False). Ask `may_wait` first:
+        it moves the head past the needs already filled."""
         items, i = self.items, self.head
         if self.split < 0:
             self.split = bisect.bisect_right(items, aged_before, key=_CREATED)
@@ -143,15 +153,17 @@ def _in_order(cursors: list[Iterator[Side]]) -> Iterator[Side]:
 
 def _waiting(buckets: list[_Bucket], offer: Side, distance: int, policy: Policy, aged_before: float) -> Iterator[Side]:
     """The needs of one distance class in `buckets` that may take `offer`, oldest first."""
+    zone = offer.zone
     if distance == SAME:
-        cursors = [b.every.waiting(aged_before, aged=True) for b in buckets]
-        if offer.zone is not None:
-            cursors += [b.by_zone[offer.zone].waiting(aged_before) for b in buckets if offer.zone in b.by_zone]
+        cursors = [b.every.waiting(aged_before, True) for b in buckets if b.every.may_wait(aged_before, True)]
+        if zone is not None:
+            cursors += [c.waiting(aged_before) for b in buckets
+                        if (c := b.by_zone.get(zone)) is not None and c.may_wait(aged_before)]
     elif distance == NEIGHBOUR:
-        near = policy.near(offer.zone)
-        cursors = [b.by_zone[z].waiting(aged_before, aged=False) for b in buckets for z in near if z in b.by_zone]
+        cursors = [c.waiting(aged_before, False) for b in buckets for z in policy.near(zone)
+                   if (c := b.by_zone.get(z)) is not None and c.may_wait(aged_before, False)]
     else:
-        cursors = [b.every.waiting(aged_before, aged=False) for b in buckets]
+        cursors = [b.every.waiting(aged_before, False) for b in buckets if b.every.may_wait(aged_before, False)]
     return _in_order(cursors) if cursors else iter(())
 
 
@@ -166,15 +178,16 @@ def _give(offer: Side, needs: Iterator[Side], banned: set[tuple[int, int]], poli
     page: list[Side] = []
     author, offer_id = offer.author, offer.id
     first_round = FirstRound(offer, policy)
+    fit_of, counts = fits.against(offer), first_round.add
     for need in needs:
-        if need.author == author or (banned and (offer_id, need.id) in banned) or fits(offer, need) is None:
+        if need.author == author or (banned and (offer_id, need.id) in banned) or fit_of(need) is None:
             continue
         page.append(need)
-        if first_round.add(need) or len(page) == PAGE:
+        if counts(need) or len(page) == PAGE:
             made.extend(share_out(offer, page, policy))
             page = []
             first_round.restart()
-            if not offer.open:
+            if offer.available <= EPSILON:
                 return made
     if page:
         made.extend(share_out(offer, page, policy))
@@ -219,6 +232,6 @@ def match_board(
                     if distance == NEIGHBOUR and not policy.near(offer.zone):
                         continue
                     allocations.extend(_give(offer, _waiting(buckets, offer, distance, policy, aged_before), banned, policy, fits))
-                    if not offer.open:
+                    if offer.available <= EPSILON:
                         break
     return allocations

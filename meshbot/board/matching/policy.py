@@ -7,7 +7,7 @@ serve the one-at-a-time matching of a new posting and the whole-board pass.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from meshbot.board.matching.units import EPSILON, LOT, convert, dimension, is_counted
@@ -110,6 +110,26 @@ class FitMemo:
 
     def __init__(self) -> None:
         self._known: dict[tuple[int, int], tuple[Identity, Identity, Fit | None]] = {}
+
+    def against(self, offer: Side) -> Callable[[Side], Fit | None]:
+        """`item_fit` of `offer` with any need: the pass asks it for every need an offer
+        reads, so the offer's half of the key is found once."""
+        offer_ident = offer.ident
+        if offer_ident is None:
+            return lambda need: item_fit(offer, need)
+        known = self._known
+        offer_key = id(offer_ident)
+
+        def fit_of(need: Side) -> Fit | None:
+            need_ident = need.ident
+            if need_ident is None:
+                return item_fit(offer, need)
+            key = (offer_key, id(need_ident))
+            found = known.get(key)
+            if found is None:
+                found = known[key] = (offer_ident, need_ident, fit(offer_ident, need_ident))
+            return found[2]
+        return fit_of
 
     def __call__(self, offer: Side, need: Side) -> Fit | None:
         offer_ident, need_ident = offer.ident, need.ident
@@ -224,8 +244,8 @@ def share_out(offer: Side, needs: Sequence[Side], policy: Policy) -> list[Alloca
     is left then goes round again in the same order. A lot (no quantity) goes whole to
     the first need, and covers all of it.
     """
-    waiting = [n for n in needs if n.open]
-    if not offer.open or not waiting:
+    waiting = [n for n in needs if n.available > EPSILON]  # (not `.open`: a property call per need)
+    if offer.available <= EPSILON or not waiting:
         return []
     if offer.lot:
         need = waiting[0]
