@@ -73,7 +73,7 @@ class Writer(threading.Thread):
             if self.stop.is_set():
                 return
             reply = self.worker.process(Inbound(0x10000 + i, BOT, i + 1, 0, f"OFFER blanket {i + 1}"))
-            assert reply is not None and reply.startswith("Offer")
+            assert reply is not None and " posted. CANCEL " in reply
             self.processed += 1
 
 
