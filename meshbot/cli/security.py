@@ -84,11 +84,15 @@ def init(ctx: click.Context, key_file: Path | None) -> None:
     The passphrase is asked at the terminal (twice), or read from the first line of
     stdin when that is not a terminal. Values already in the database are encrypted too.
     """
+    from meshbot.cli.db import hold_board
     from meshbot.inbound.identity import station_keys
     from meshbot.security.keys import init as init_keys
     from store import session
 
     settings = settings_of(ctx)
+    held = hold_board(settings)  # a running daemon would go on writing plaintext
+    if held is not None:
+        ctx.call_on_close(held.release)
     engine = _plain_engine(settings)
     meta, new = _under_new_key(init_keys, engine, key_file, settings)
     with session(engine) as db:
@@ -113,9 +117,13 @@ def rekey(ctx: click.Context, key_file: Path | None) -> None:
 
     Backups taken before still need the old passphrase or key file.
     """
+    from meshbot.cli.db import hold_board
     from meshbot.security.keys import rekey as rotate
 
     settings = settings_of(ctx)
+    held = hold_board(settings)  # a running daemon would go on writing under the old key
+    if held is not None:
+        ctx.call_on_close(held.release)
     meta, new = _under_new_key(rotate, engine_of(settings), key_file, settings)
     click.echo(f"New data key {meta.key_id} ({meta.kdf}). Old backups still need the old key.")
     if key_file is not None:

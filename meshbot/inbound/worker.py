@@ -180,10 +180,9 @@ class Worker:
         if reply is None:
             return None
         self._queue(db, message.from_node, reply, now)
-        # Residents' words stay out of the journal at INFO: the log is as seizable as the disk.
+        # Residents' words stay out of the log at every level: it is as seizable as the disk.
         log.info("%s: %d bytes in, answered %d bytes", node_id(message.from_node),
                  len(message.text.encode("utf-8", "surrogatepass")), len(reply.text.encode("utf-8")))
-        log.debug("%s %r -> %r", node_id(message.from_node), message.text[:60], reply.text)
         return reply.text
 
     def _answer(self, db, message: Inbound, sender: Member, now: float,  # type: ignore[no-untyped-def]
