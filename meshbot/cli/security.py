@@ -99,6 +99,7 @@ def init(ctx: click.Context, key_file: Path | None) -> None:
         keys = station_keys(db)
     assert keys is not None
     click.echo(f"Encrypted at rest (data key {meta.key_id}, {meta.kdf}).")
+    _replace_plaintext_backups(settings)
     click.echo(f"Station {keys.station_id}: signing key {keys.signing_public}")
     click.echo(f"Bundle key (give it to whoever sends you bundles): {keys.box_public}")
     if key_file is not None:
@@ -106,6 +107,25 @@ def init(ctx: click.Context, key_file: Path | None) -> None:
     else:
         click.echo("For a service that starts by itself: put MESHBOT_PASSPHRASE in a 0600 environment file "
                    "(docs/security.md).")
+
+
+def _replace_plaintext_backups(settings: Settings) -> None:
+    """Backups from before `init` would keep the board readable: overwrite and delete them,
+    naming each, then take one encrypted backup in their place."""
+    from datetime import UTC, datetime
+
+    from meshbot.ops import backup as bk
+    from meshbot.security.wipe import destroy, plaintext_backups
+
+    old = plaintext_backups(settings)
+    if not old:
+        return
+    for path in destroy(old):
+        click.echo(f"Securely deleted plaintext backup {path}")
+    db_file = bk.sqlite_file(settings.db)
+    made = bk.backup(db_file, bk.default_backup_dir(db_file, settings.backup_dir), settings.backup_keep,
+                     datetime.fromtimestamp(time.time(), UTC))
+    click.echo(f"New encrypted backup {made.path}")
 
 
 @click.command()

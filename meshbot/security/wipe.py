@@ -54,3 +54,23 @@ def destroy(paths: list[Path]) -> list[Path]:
         path.unlink()
         removed.append(path)
     return removed
+
+
+def plaintext_backups(settings: Settings) -> list[Path]:
+    """Backups without a key record: copies of the board from before `meshbot init`."""
+    from meshbot.security.restore_key import key_record
+
+    db = sqlite_file(settings.db)
+    folder = default_backup_dir(db, settings.backup_dir)
+    if not folder.is_dir():
+        return []
+    found = sorted(p for p in folder.iterdir()
+                   if p.is_file() and p.suffix == ".db" and p.name.startswith(("meshbot-", PRE_RESTORE_PREFIX)))
+    return [p for p in found if _unencrypted(p, key_record)]
+
+
+def _unencrypted(path: Path, key_record) -> bool:  # type: ignore[no-untyped-def]
+    try:
+        return key_record(path) is None
+    except Exception:  # not a database at all: not ours to destroy
+        return False
