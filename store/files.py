@@ -77,3 +77,8 @@ def damage_of(exc: BaseException) -> str | None:
     if isinstance(exc, UnicodeDecodeError):
         return "is damaged (a stored text is not valid UTF-8)"
     return None
+
+
+def owner_only(path: str, flags: int) -> int:
+    """An `opener` for `open()`: a file it creates is 0600 (exports hold the board's words too)."""
+    return os.open(path, flags, PRIVATE_FILE)

@@ -148,6 +148,12 @@ def test_board_key_file_and_backups_are_owner_only_and_doctor_names_loose_ones(t
     on_disk = [db, key, backup] + [p for p in (data / "board.db-wal", data / "board.db-shm") if p.exists()]
     assert {p.name: mode(p) for p in on_disk} == {p.name: 0o600 for p in on_disk}
     assert doctor_findings(tmp_path, db, **env)["modes"]["status"] == "ok"
+    report, figures = tmp_path / "out" / "report.md", tmp_path / "out" / "figures"
+    (tmp_path / "out").mkdir()
+    assert meshbot(tmp_path, db, "report", "--out", str(report), **env).returncode == 0
+    assert meshbot(tmp_path, db, "figures", "--out", str(figures), **env).returncode == 0
+    exported = [report, *figures.glob("*.csv")]
+    assert len(exported) > 1 and {mode(p) for p in exported} == {0o600}
 
     db.chmod(0o644)
     data.chmod(0o755)
