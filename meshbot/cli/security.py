@@ -123,8 +123,11 @@ def _replace_plaintext_backups(settings: Settings) -> None:
     for path in destroy(old):
         click.echo(f"Securely deleted plaintext backup {path}")
     db_file = bk.sqlite_file(settings.db)
-    made = bk.backup(db_file, bk.default_backup_dir(db_file, settings.backup_dir), settings.backup_keep,
-                     datetime.fromtimestamp(time.time(), UTC))
+    try:
+        made = bk.backup(db_file, bk.default_backup_dir(db_file, settings.backup_dir), settings.backup_keep,
+                         datetime.fromtimestamp(time.time(), UTC))
+    except bk.BackupError as exc:
+        raise click.ClickException(f"encrypted; old plaintext backups deleted, but no new backup: {exc}") from exc
     click.echo(f"New encrypted backup {made.path}")
 
 
