@@ -12,7 +12,7 @@ from sqlmodel import Session, create_engine
 
 from store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from store.crypto import Cipher, Locked, bind_cipher
-from store.files import BoardDamaged, check_sqlite_file, damage_of, private_file
+from store.files import BoardDamaged, check_sqlite_file, damage_of, drop_if_empty, private_file
 from store.models import KeyMeta
 from store.schema import create_fresh
 
@@ -74,6 +74,7 @@ def open_engine(target: str | Path, unlock: Unlock | None = None) -> Engine:
     error messages (hide_parameters): they are residents' words, and errors get logged.
     """
     url = database_url(target)
+    created, path = False, None  # type: tuple[bool, Path | None]
     if url == "sqlite://":
         engine = create_engine(
             url, connect_args={"check_same_thread": False}, poolclass=StaticPool
@@ -81,7 +82,7 @@ def open_engine(target: str | Path, unlock: Unlock | None = None) -> Engine:
     elif url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         check_sqlite_file(path)
-        private_file(path)  # 0600 from its first byte; SQLite gives the WAL and SHM the same mode
+        created = private_file(path)  # 0600 from its first byte; SQLite gives the WAL and SHM the same mode
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True)
     else:
         engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
@@ -97,7 +98,13 @@ def open_engine(target: str | Path, unlock: Unlock | None = None) -> Engine:
             raise
         raise BoardDamaged(url.removeprefix("sqlite:///"), problem) from exc
     if not tables:
-        create_fresh(engine)
+        try:
+            create_fresh(engine)
+        except BaseException:
+            engine.dispose()
+            if created and path is not None:
+                drop_if_empty(path)
+            raise
     meta = read_key_meta(engine)
     if meta is not None:
         if unlock is None:

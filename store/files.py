@@ -42,14 +42,26 @@ def private_dir(folder: Path) -> None:
     os.chmod(folder, PRIVATE_DIR)  # mkdir's mode is filtered by the umask; say it exactly
 
 
-def private_file(path: Path) -> None:
-    """Create `path` empty and 0600 if it does not exist (an existing file keeps its mode)."""
+def private_file(path: Path) -> bool:
+    """Create `path` empty and 0600 if it does not exist (an existing file keeps its mode);
+    True when it was created here."""
     private_dir(path.parent)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, PRIVATE_FILE)
     except FileExistsError:
-        return
+        return False
     os.close(fd)
+    return True
+
+
+def drop_if_empty(path: Path) -> None:
+    """Remove a file made by `private_file` that never got its first page, so it is not
+    refused as an empty board at the next open."""
+    try:
+        if path.stat().st_size == 0:
+            path.unlink()
+    except FileNotFoundError:
+        return
 
 
 def check_sqlite_file(path: Path) -> None:
