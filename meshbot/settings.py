@@ -120,9 +120,10 @@ class Settings(BaseModel):
         10, ge=1, description="Commands one node may send per minute before it is asked to slow down."
     )
     unauthenticated_per_minute: int = Field(
-        60, ge=1,
+        600, ge=1,
         description="Commands per minute from all senders together whose texts prove nothing (channel "
-                    "messages, DMs without PKI); a PKI-proved sender is never counted here.",
+                    "messages, DMs without PKI); a PKI-proved sender is never counted here. Above what "
+                    "a channel carries, so a radio replaying its backlog after a restart is answered whole.",
     )
     repeat_window_s: float = Field(
         600.0, ge=0,

@@ -60,7 +60,7 @@ def read_holder(path: Path) -> str:
 def acquire(db_file: Path, command: str) -> BoardLock:
     """Take the board's lock without waiting, or raise `BoardBusy` naming its holder."""
     path = lock_path(db_file)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

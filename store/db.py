@@ -12,6 +12,7 @@ from sqlmodel import Session, create_engine
 
 from store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from store.crypto import Cipher, Locked, bind_cipher
+from store.files import BoardDamaged, check_sqlite_file, damage_of, drop_if_empty, private_file
 from store.models import KeyMeta
 from store.schema import create_fresh
 
@@ -68,23 +69,42 @@ def open_engine(target: str | Path, unlock: Unlock | None = None) -> Engine:
     A board that has tables keeps them as they are: whether its schema is the one this
     code expects is for the caller to ask (`store.schema.require_current`). An encrypted
     database (one with a key record) needs `unlock`; without it this raises `Locked`
-    rather than let plaintext be written beside encrypted rows.
+    rather than let plaintext be written beside encrypted rows. A file that is empty or
+    not SQLite raises `store.files.BoardDamaged`. Statements' values never appear in
+    error messages (hide_parameters): they are residents' words, and errors get logged.
     """
     url = database_url(target)
+    created, path = False, None  # type: tuple[bool, Path | None]
     if url == "sqlite://":
         engine = create_engine(
             url, connect_args={"check_same_thread": False}, poolclass=StaticPool
         )
     elif url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        path = Path(url.removeprefix("sqlite:///"))
+        check_sqlite_file(path)
+        created = private_file(path)  # 0600 from its first byte; SQLite gives the WAL and SHM the same mode
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _tune_sqlite)
         event.listen(engine, "begin", _begin)
-    if not [t for t in inspect(engine).get_table_names() if t != "alembic_version"]:
-        create_fresh(engine)
+    try:
+        tables = [t for t in inspect(engine).get_table_names() if t != "alembic_version"]
+    except Exception as exc:
+        engine.dispose()
+        problem = damage_of(exc)
+        if problem is None:
+            raise
+        raise BoardDamaged(url.removeprefix("sqlite:///"), problem) from exc
+    if not tables:
+        try:
+            create_fresh(engine)
+        except BaseException:
+            engine.dispose()
+            if created and path is not None:
+                drop_if_empty(path)
+            raise
     meta = read_key_meta(engine)
     if meta is not None:
         if unlock is None:

@@ -93,7 +93,7 @@ def test_healthy_text_output_is_one_line_per_check(radio: StreamApiServer, tmp_p
     lines = out.stdout.splitlines()
     checks = [line.split()[1] for line in lines[1:-1]]
     assert checks == ["radio", "firmware", "region", "preset", "channel", "clock", "database", "wal", "schema",
-                      "disk", "held", "key"]
+                      "disk", "held", "key", "modes"]
     assert lines[-1] == "ready to run; 1 warning(s)."
     assert "\x1b[" not in out.stdout  # no progress spinner when not a terminal
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from meshbot.cli.shared import echo_json, loaded_settings_of
+from meshbot.cli.shared import echo_json, loaded_settings_of, terminal_ask
 from meshbot.settings import Settings
 
 
@@ -64,12 +65,18 @@ def backup(ctx: click.Context, directory: Path | None, keep: int | None, as_json
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask before replacing the current board.")
+@click.option("--replace-key", is_flag=True,
+              help="Restore a backup that does not open with the current key: its key (or none) becomes the board's.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
-def restore(ctx: click.Context, file: Path, yes: bool, as_json: bool) -> None:
-    """Replace the board with a backup (the current one is saved first). Stop the service first."""
+def restore(ctx: click.Context, file: Path, yes: bool, replace_key: bool, as_json: bool) -> None:
+    """Replace the board with a backup (the current one is saved first). Stop the service first.
+
+    The backup must open with the board's current passphrase or key file, unless --replace-key.
+    """
     from meshbot.ops import backup as bk
     from meshbot.ops.progress import progress
+    from meshbot.security.restore_key import key_mismatch
 
     settings = loaded_settings_of(ctx).settings
     db_file = _sqlite_file(settings)
@@ -77,6 +84,9 @@ def restore(ctx: click.Context, file: Path, yes: bool, as_json: bool) -> None:
         tables = bk.check_backup(file)
     except bk.BackupError as exc:
         raise click.ClickException(str(exc)) from exc
+    mismatch = key_mismatch(file, db_file, settings, os.environ, terminal_ask())
+    if mismatch and not replace_key:
+        raise click.ClickException(mismatch)
     if db_file.exists() and not yes:
         if not sys.stdin.isatty():
             raise click.ClickException(f"{db_file} exists: add --yes to replace it (it is saved first)")

@@ -23,11 +23,12 @@ def hold_board(settings: Settings) -> Any:
     """The board's lock for this process's life (None for memory or server databases)."""
     from meshbot.ops.board_files import board_file
     from store.board_lock import BoardBusy, acquire
+    from store.files import private_dir
 
     path = board_file(settings.db)
     if path is None:
         return None
-    path.parent.mkdir(parents=True, exist_ok=True)  # only reached once the board may be made
+    private_dir(path.parent)  # only reached once the board may be made: 0700, as open_engine makes it
     try:
         return acquire(path, "meshbot " + shlex.join(sys.argv[1:]))
     except BoardBusy as exc:

@@ -15,6 +15,7 @@ import click
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from store.db import BUSY_TIMEOUT_MS
+from store.files import BoardDamaged, damage_of
 
 BUSY_MESSAGE = (f"the database is busy: another process held its write lock for over "
                 f"{BUSY_TIMEOUT_MS // 1000} s (the daemon is stuck, or a long command runs); "
@@ -43,7 +44,17 @@ class MeshbotGroup(click.Group):
         except DBAPIError as exc:
             if is_busy(exc):
                 raise click.ClickException(BUSY_MESSAGE) from exc
+            problem = damage_of(exc)
+            if problem is not None:
+                raise click.ClickException(str(BoardDamaged(_opened(ctx), problem))) from exc
             raise click.ClickException(f"database error: {str(exc.orig).splitlines()[0]}") from exc
+        except UnicodeDecodeError as exc:  # a flipped byte inside a stored text
+            raise click.ClickException(str(BoardDamaged(_opened(ctx), str(damage_of(exc))))) from exc
+
+
+def _opened(ctx: click.Context) -> str:
+    """The database this command opened, to name it in an error."""
+    return str((ctx.obj or {}).get("opened_db") or (ctx.obj or {}).get("db") or "the database")
 
 
 def _global_options(group: click.Group) -> dict[str, click.Option]:

@@ -66,6 +66,9 @@ def run(ctx: click.Context, port: str | None, host: str | None, ble: str | None,
     held = cli_db.hold_board(settings)  # one daemon per board, for as long as this process lives
     logging.basicConfig(level=settings.log_level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The radio library prints whole packets, texts included, at DEBUG: the log is as
+    # seizable as the disk, so it speaks at INFO at most whatever meshbot's own level.
+    logging.getLogger("meshtastic").setLevel(max(logging.INFO, logging.getLevelName(settings.log_level)))
     if sim:
         from meshbot.simulation.simrun import run_realtime
 

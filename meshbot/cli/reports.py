@@ -16,6 +16,7 @@ from rich.console import Console
 from meshbot.cli.shared import board_of, match_number
 from meshbot.papers.periods import PERIOD_DAYS, PeriodError, local, month_of, month_window, rolling, zone_of
 from meshbot.settings import Settings
+from store.files import owner_only
 
 COMMUNITY_HELP = "Only this community (default: every community on this station)."
 
@@ -50,7 +51,8 @@ def _write(text: str, out: Path | None) -> None:
     if out is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
-    out.write_text(text, encoding="utf-8")
+    with open(out, "w", encoding="utf-8", opener=owner_only) as f:
+        f.write(text)
     click.echo(f"wrote {out}", err=True)
 
 
@@ -64,7 +66,7 @@ def _show(doc: Any, fmt: str, out: Path | None, made: str, data: dict[str, Any])
         if out is None:
             print_rich(doc, Console())
         else:
-            with out.open("w", encoding="utf-8") as f:
+            with open(out, "w", encoding="utf-8", opener=owner_only) as f:
                 print_rich(doc, Console(file=f, width=100, color_system=None))
             click.echo(f"wrote {out}", err=True)
     elif fmt == "md":
@@ -191,7 +193,8 @@ def needs_map(ctx: click.Context, month: str | None, community: str | None, fmt:
     made = _made(now, settings)
     out = out or Path(f"needs-map-{month}.{fmt}")
     data = to_html(result, made).encode("utf-8") if fmt == "html" else render(result, fmt, made)
-    out.write_bytes(data)
+    with open(out, "wb", opener=owner_only) as f:
+        f.write(data)
     click.echo(str(out))
 
 

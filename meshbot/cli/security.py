@@ -84,17 +84,22 @@ def init(ctx: click.Context, key_file: Path | None) -> None:
     The passphrase is asked at the terminal (twice), or read from the first line of
     stdin when that is not a terminal. Values already in the database are encrypted too.
     """
+    from meshbot.cli.db import hold_board
     from meshbot.inbound.identity import station_keys
     from meshbot.security.keys import init as init_keys
     from store import session
 
     settings = settings_of(ctx)
+    held = hold_board(settings)  # a running daemon would go on writing plaintext
+    if held is not None:
+        ctx.call_on_close(held.release)
     engine = _plain_engine(settings)
     meta, new = _under_new_key(init_keys, engine, key_file, settings)
     with session(engine) as db:
         keys = station_keys(db)
     assert keys is not None
     click.echo(f"Encrypted at rest (data key {meta.key_id}, {meta.kdf}).")
+    _replace_plaintext_backups(settings)
     click.echo(f"Station {keys.station_id}: signing key {keys.signing_public}")
     click.echo(f"Bundle key (give it to whoever sends you bundles): {keys.box_public}")
     if key_file is not None:
@@ -102,6 +107,28 @@ def init(ctx: click.Context, key_file: Path | None) -> None:
     else:
         click.echo("For a service that starts by itself: put MESHBOT_PASSPHRASE in a 0600 environment file "
                    "(docs/security.md).")
+
+
+def _replace_plaintext_backups(settings: Settings) -> None:
+    """Backups from before `init` would keep the board readable: overwrite and delete them,
+    naming each, then take one encrypted backup in their place."""
+    from datetime import UTC, datetime
+
+    from meshbot.ops import backup as bk
+    from meshbot.security.wipe import destroy, plaintext_backups
+
+    old = plaintext_backups(settings)
+    if not old:
+        return
+    for path in destroy(old):
+        click.echo(f"Securely deleted plaintext backup {path}")
+    db_file = bk.sqlite_file(settings.db)
+    try:
+        made = bk.backup(db_file, bk.default_backup_dir(db_file, settings.backup_dir), settings.backup_keep,
+                         datetime.fromtimestamp(time.time(), UTC))
+    except bk.BackupError as exc:
+        raise click.ClickException(f"encrypted; old plaintext backups deleted, but no new backup: {exc}") from exc
+    click.echo(f"New encrypted backup {made.path}")
 
 
 @click.command()
@@ -113,9 +140,13 @@ def rekey(ctx: click.Context, key_file: Path | None) -> None:
 
     Backups taken before still need the old passphrase or key file.
     """
+    from meshbot.cli.db import hold_board
     from meshbot.security.keys import rekey as rotate
 
     settings = settings_of(ctx)
+    held = hold_board(settings)  # a running daemon would go on writing under the old key
+    if held is not None:
+        ctx.call_on_close(held.release)
     meta, new = _under_new_key(rotate, engine_of(settings), key_file, settings)
     click.echo(f"New data key {meta.key_id} ({meta.kdf}). Old backups still need the old key.")
     if key_file is not None:

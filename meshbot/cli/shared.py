@@ -73,11 +73,17 @@ def engine_of(settings: Settings, *, check_schema: bool = True) -> Engine:
     from meshbot.security.keys import unlocker
     from store import open_engine
     from store.crypto import KeyProblem
+    from store.files import BoardDamaged
     from store.schema import SchemaMismatch, require_current
 
     require_board(settings)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:  # so an error met later names this file (MeshbotGroup.invoke)
+        ctx.find_root().ensure_object(dict)["opened_db"] = settings.db
     try:  # an encrypted board opens with MESHBOT_PASSPHRASE, the key_file, or the terminal
         engine = open_engine(settings.db, unlocker(settings, os.environ, terminal_ask()))
+    except BoardDamaged as exc:
+        raise click.ClickException(str(exc)) from exc
     except KeyProblem as exc:
         raise click.ClickException(f"cannot open database {settings.db}: {exc}") from exc
     except Exception as exc:  # any driver error: say plainly which database failed

@@ -397,7 +397,6 @@ class Sender:
             db.add(attempt)
         db.commit()
         log.info("sent #%s to %08x (%d bytes)", item.id, item.destination, len(item.text.encode("utf-8")))
-        log.debug("#%s: %s", item.id, item.text)  # residents' words only at DEBUG: the journal is seizable too
         return True
 
     def counts(self) -> dict[str, int]:

@@ -30,7 +30,6 @@ def answer(ctx: Context, cmd: Help) -> Reply:
     if not cmd.is_request:
         return Reply(help_reply(cmd))
     log.warning("help asked by %s (%s)", node_id(ctx.sender.node_num), cmd.urgency)
-    log.debug("help request of %s: %r", node_id(ctx.sender.node_num), cmd.request)
     notices: tuple[Outgoing, ...] = ()
     if cmd.urgency == "critical":
         notices = _tell_committee(ctx, cmd)

@@ -193,10 +193,9 @@ class Worker:
         # texts in its number that prove nothing go behind the answers to its own proved ones.
         suspect = proof is Proof.NONE and pinned_key(db, message.from_node) is not None
         self._queue(db, message.from_node, reply, now, Priority.NOTICE if suspect else Priority.REPLY)
-        # Residents' words stay out of the journal at INFO: the log is as seizable as the disk.
+        # Residents' words stay out of the log at every level: it is as seizable as the disk.
         log.info("%s: %d bytes in, answered %d bytes", node_id(message.from_node),
                  len(message.text.encode("utf-8", "surrogatepass")), len(reply.text.encode("utf-8")))
-        log.debug("%s %r -> %r", node_id(message.from_node), message.text[:60], reply.text)
         return reply.text
 
     def _answer(self, db, message: Inbound, sender: Member, now: float,  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ board as of one instant, even when taken in steps to show progress.
 
 A backup is written beside its final name, checked (`PRAGMA integrity_check`),
 fsynced and renamed into place, so a power cut never leaves a truncated file that
-looks like a backup. Only the newest `keep` backups are kept. A restore first saves
+looks like a backup. Backups are 0600 in a 0700 folder, as the board is. Only the newest `keep` backups are kept. A restore first saves
 the current database (`pre-restore-*.db`), so a wrong restore can be undone.
 """
 
@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from store import database_url
+from store.files import private_dir, private_file
 
 BACKUP_PREFIX = "meshbot-"
 PRE_RESTORE_PREFIX = "pre-restore-"
@@ -142,6 +143,7 @@ def _write_copy(db_file: Path, target: Path, on_progress: OnProgress | None) -> 
     """A checked, durable copy of db_file at target (written aside, then renamed)."""
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    private_file(partial)  # 0600 from its first byte: a backup holds the wrapped key and every row
     src = _connect(db_file)
     try:
         # a backup is one self-contained file: no WAL beside it
@@ -184,7 +186,7 @@ def backup(
     if not db_file.is_file():
         raise BackupError(f"no database at {db_file}: nothing to back up yet")
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        private_dir(directory)
     except OSError as exc:
         raise BackupError(f"cannot create the backup folder {directory}: {exc.strerror or exc}") from exc
     target = _free_name(directory, BACKUP_PREFIX, now)
@@ -234,11 +236,11 @@ def restore(
     previous = None
     if db_file.is_file():
         save_to = save_dir or default_backup_dir(db_file)
-        save_to.mkdir(parents=True, exist_ok=True)
+        private_dir(save_to)
         previous = _free_name(save_to, PRE_RESTORE_PREFIX, now)
         _write_copy(db_file, previous, None)
     else:
-        db_file.parent.mkdir(parents=True, exist_ok=True)
+        private_file(db_file)
     src = sqlite3.connect(f"{backup_file.resolve().as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None)
     try:
         tables = _copy_checked(src, _connect(db_file), "WAL", "the restored database", on_progress)

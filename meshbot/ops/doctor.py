@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from meshbot.ops.doctor_board import check_schema
+from meshbot.ops.doctor_files import check_modes
 from meshbot.ops.doctor_radio import (
     DEFAULT_RADIO_TIMEOUT_S, RadioFacts, check_channel, check_clock, check_firmware, check_preset, check_region,
     connect_radio,
@@ -51,4 +52,5 @@ def run_checks(
     findings.append(check_disk(settings.db, settings.min_free_disk_mb))
     findings.append(check_held(settings.db, environ, clock()))
     findings.append(check_key(settings, environ))
+    findings.append(check_modes(settings))
     return findings

@@ -20,7 +20,7 @@ def check_schema(db: str) -> Finding:
     engine = create_engine(url)  # read only: nothing created, nothing stamped
     try:
         revision = revision_of(engine)
-    except SQLAlchemyError as exc:
+    except (SQLAlchemyError, UnicodeDecodeError) as exc:  # a damaged file: the database check says what to do
         return Finding("schema", Status.SKIP, f"cannot read the revision: {str(exc).splitlines()[0]}")
     finally:
         engine.dispose()

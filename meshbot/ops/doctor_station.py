@@ -14,8 +14,10 @@ from meshbot.inbound.held_status import note_path, read_note
 from meshbot.ops.findings import Finding, Status
 from meshbot.settings import Settings
 from store import database_url
+from store.files import BoardDamaged, check_sqlite_file, damage_of
 
 DISK_WARN_FACTOR = 5
+RESTORE_FIX = "stop meshbot, then restore the newest backup: meshbot restore FILE"
 
 
 def _existing_parent(path: Path) -> Path:
@@ -45,6 +47,11 @@ def check_database(db: str) -> list[Finding]:
                         f"point db at a writable place, or: sudo chown $USER {parent}"),
                 Finding("wal", Status.SKIP, "no database")]
     try:
+        check_sqlite_file(path)
+    except BoardDamaged as exc:
+        return [Finding("database", Status.FAIL, f"{path} {exc.problem}", RESTORE_FIX),
+                Finding("wal", Status.SKIP, "not a database")]
+    try:
         conn = sqlite3.connect(path, timeout=5, isolation_level=None)
     except sqlite3.Error as exc:
         return [Finding("database", Status.FAIL, f"cannot open {path}: {exc}", "check the path and its owner"),
@@ -59,13 +66,13 @@ def _probe_sqlite(conn: sqlite3.Connection, path: Path) -> list[Finding]:
     owner_fix = f"sudo chown -R meshbot: {path.parent}   (the user meshbot runs as must own the folder)"
     try:
         problems = [r[0] for r in conn.execute("PRAGMA quick_check")]
-    except sqlite3.DatabaseError as exc:
-        return [Finding("database", Status.FAIL, f"{path} is not a database: {exc}",
-                        "restore the newest backup: meshbot restore FILE"),
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        return [Finding("database", Status.FAIL, f"{path} {damage_of(exc) or 'is not a database'}: {exc}",
+                        RESTORE_FIX),
                 Finding("wal", Status.SKIP, "database unreadable")]
     if problems != ["ok"]:
         return [Finding("database", Status.FAIL, f"{path} is damaged: {'; '.join(problems[:3])}",
-                        "restore the newest backup: meshbot restore FILE"),
+                        RESTORE_FIX),
                 Finding("wal", Status.SKIP, "database damaged")]
     try:
         conn.execute("BEGIN IMMEDIATE")
@@ -81,7 +88,7 @@ def _probe_sqlite(conn: sqlite3.Connection, path: Path) -> list[Finding]:
             return [Finding("database", Status.FAIL, f"{path} is not writable: {exc}", owner_fix),
                     Finding("wal", Status.SKIP, "database not writable")]
     else:
-        writable = Finding("database", Status.OK, f"{path} writable")
+        writable = Finding("database", Status.OK, f"{path} writable, quick_check ok")
     mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
     if mode != "wal":
         wal = Finding("wal", Status.FAIL, f"WAL cannot be turned on (journal mode {mode}): a crash may lose the board",

@@ -17,6 +17,7 @@ from meshbot.papers.digest import Digest, Totals, Waiting
 from meshbot.papers.needs_map import NeedsMap
 from meshbot.papers.periods import local, zone_of
 from meshbot.papers.reports import Report
+from store.files import owner_only
 
 Table = list[dict[str, Any]]
 
@@ -100,7 +101,7 @@ def write_csv(tables: dict[str, Table], out_dir: Path) -> list[Path]:
     written = []
     for name, rows in tables.items():
         path = out_dir / f"{name}.csv"
-        with path.open("w", newline="", encoding="utf-8") as f:
+        with open(path, "w", newline="", encoding="utf-8", opener=owner_only) as f:
             writer = csv.DictWriter(f, fieldnames=list(rows[0]) if rows else [])
             writer.writeheader()
             writer.writerows(rows)

@@ -31,6 +31,7 @@ from store.crypto import (
     bound_cipher, derive_kek, key_id, new_key, new_salt, reseal, unwrap, wrap,
 )
 from store.db import Unlock, read_key_meta
+from store.files import private_dir
 from store.models import KeyMeta
 
 PASSPHRASE_VARIABLE = "MESHBOT_PASSPHRASE"
@@ -97,7 +98,7 @@ def read_key_file(path: Path) -> bytes:
 
 def write_key_file(path: Path, key: bytes) -> None:
     """Create the key file, owner-only from its first byte, and flush it to disk."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         os.write(fd, (key.hex() + "\n").encode("ascii"))
