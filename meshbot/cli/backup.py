@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from meshbot.cli.shared import echo_json, loaded_settings_of
+from meshbot.cli.values import SafePath
 from meshbot.settings import Settings
 
 
@@ -27,7 +28,7 @@ def _sqlite_file(settings: Settings) -> Path:
 
 
 @click.command()
-@click.option("--to", "directory", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--to", "directory", type=SafePath(file_okay=False, path_type=Path),
               help="Folder for the backup (default: backup_dir, else `backups` beside the database).")
 @click.option("--keep", type=click.IntRange(min=1), help="Keep this many backups (default: backup_keep).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
@@ -62,7 +63,7 @@ def backup(ctx: click.Context, directory: Path | None, keep: int | None, as_json
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=SafePath(dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask before replacing the current board.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context

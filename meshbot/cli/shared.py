@@ -114,7 +114,9 @@ def laptop_actor() -> str:
 
 def match_number(text: str) -> int:
     """A match as the committee types it: `m5` (as `meshbot matches` shows it), `5` or `#5`."""
-    digits = text.strip().lower().lstrip("#").removeprefix("m")
-    if not digits.isdigit():
+    from meshbot.cli.values import row_number
+
+    number = row_number(text.strip().lower().lstrip("#").removeprefix("m"))
+    if number is None:
         raise click.BadParameter(f"a match is m5 or 5, not {text!r}")
-    return int(digits)
+    return number
