@@ -86,3 +86,10 @@ def test_plain_values_still_work(board_db: Path) -> None:
     assert code == 0, output
     code, output = _run(board_db, "digest", "--at", "2026-11-28T07:00")
     assert code == 0, output
+
+
+def test_a_picture_given_as_a_scenario_is_refused_in_one_line(board_db: Path, tmp_path: Path) -> None:
+    picture = tmp_path / "map.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    code, output = _run(board_db, "sim", "run", "--scenario", str(picture))
+    assert code == 2 and "cannot read scenario" in output
