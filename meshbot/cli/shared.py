@@ -53,7 +53,11 @@ def require_board(settings: Settings) -> None:
 
     ctx = click.get_current_context(silent=True)
     create = bool(ctx and (ctx.find_root().obj or {}).get("create"))
-    problem = None if create else missing_board(settings.db)
+    try:
+        problem = None if create else missing_board(settings.db)
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte: the OS refuses to look
+        shown = settings.db if len(settings.db) <= 60 else settings.db[:57] + "..."
+        raise click.ClickException(f"database {shown!r} cannot be used: {getattr(exc, 'strerror', None) or exc}") from exc
     if problem:
         raise click.ClickException(problem)
 
