@@ -85,13 +85,13 @@ class Daemon:
         self.link = link
         self.engine = engine
         self.clock = clock
-        self.worker = Worker(engine, settings, clock, self._short_name_of)
+        self.errors = ErrorLog()
+        self.worker = Worker(engine, settings, clock, self._short_name_of, self.errors)
         self.inbox = Inbox(link)
         self.journal = Journal(engine, clock, self.inbox.hand_over, max_held=settings.journal_memory_texts)
         self.inbox.journal = self.journal.put
         self.sender = Sender(engine, link, clock, delivery_policy(settings))
         self.heartbeats = Heartbeats()
-        self.errors = ErrorLog()
         self.faults = FaultPlan(settings.fault_injection)
         self.watchdog = Watchdog(self.heartbeats, settings.watchdog_stall_s, environ, self._status)
         self._next_unhandled_retry = 0.0

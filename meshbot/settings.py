@@ -58,10 +58,25 @@ class MatchingWords(BaseModel):
         return {alias.strip().lstrip("@").lower(): zone.strip().lstrip("@").lower() for alias, zone in value.items()}
 
 
+SETTING_NUMBER_MAX = 1_000_000
+"""No duration, count or share is this large: 1e6 days still ends before the year 9999,
+so no setting can push a time past what a datetime or SQLite holds."""
+
+
 class Settings(BaseModel):
     """meshbot's settings. Each field's description is its documentation."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _not_absurd(cls, value: object) -> object:
+        """nan and inf are refused by the config; absurdly large numbers here."""
+        if isinstance(value, float) and abs(value) > SETTING_NUMBER_MAX:
+            raise ValueError(f"at most {SETTING_NUMBER_MAX:,} in size")
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**63 - 1:
+            raise ValueError("too large a number")
+        return value
 
     db: str = Field(
         default_factory=lambda: str(default_db_path()),

@@ -34,7 +34,7 @@ def _env_value(name: str, key: str, raw: str) -> Any:
         return raw
     try:
         return tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, ValueError) as exc:  # ValueError: an integer of 5,000 digits
         raise SettingsError(f"{key}: write the value in TOML syntax, e.g. [4, 8, 16] ({exc})") from exc
 
 
@@ -75,6 +75,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"config file {path} is not valid TOML: {exc}") from exc
+    except ValueError as exc:  # an integer of thousands of digits
+        raise SettingsError(f"config file {path} holds a number too long to read: {str(exc)[:80]}") from exc
     except UnicodeDecodeError as exc:
         raise SettingsError(f"config file {path} is not UTF-8 text") from exc
     except OSError as exc:
@@ -151,7 +153,9 @@ def _explain(exc: ValidationError, sources: Mapping[str, str]) -> str:
             lines.append(_unknown(name, where))
             continue
         message = err["msg"].removeprefix("Value error, ")
-        lines.append(f"{name} = {err.get('input')!r} ({where}): {message}")
+        shown = repr(err.get("input"))
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        lines.append(f"{name} = {shown} ({where}): {message}")
     return "bad setting: " + "\n".join(lines) if len(lines) == 1 else "bad settings:\n" + "\n".join(lines)
 
 

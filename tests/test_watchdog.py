@@ -17,7 +17,7 @@ from meshbot.threads.watchdog import Watchdog, notify, ping_interval
 from .conftest import Clock
 
 
-def test_an_error_is_logged_once_with_its_traceback_and_its_repeats_once_a_minute(
+def test_an_error_is_logged_once_with_its_traceback_and_its_repeats_counted_once_a_minute(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     clock = Clock(now=0.0)
@@ -30,9 +30,10 @@ def test_an_error_is_logged_once_with_its_traceback_and_its_repeats_once_a_minut
         clock.advance(11)
         errors.report("meshbot-sender", RuntimeError("database is locked"))
     lines = [r for r in caplog.records]
-    assert [r.exc_info is not None for r in lines] == [True, True, False]
+    assert [r.exc_info is not None for r in lines] == [True, True, False, False]
     assert "meshbot-sender" in lines[0].getMessage() and "meshbot-worker" in lines[1].getMessage()
-    assert "500 more time(s)" in lines[2].getMessage()
+    assert "meshbot-sender" in lines[2].getMessage() and "× 499 more in the last minute" in lines[2].getMessage()
+    assert "again" in lines[3].getMessage()
 
 
 def test_a_guarded_loop_goes_on_after_errors() -> None:

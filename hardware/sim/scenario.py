@@ -158,8 +158,8 @@ def load_scenario(path_or_name: str | Path) -> Scenario:
     if path.suffix == ".toml" or path.exists():
         try:
             text = path.read_text(encoding="utf-8")
-        except OSError as e:
-            raise ScenarioError(f"cannot read scenario {path}: {e}") from e
+        except (OSError, UnicodeDecodeError) as e:  # a folder, a picture: not a scenario
+            raise ScenarioError(f"cannot read scenario {path}: {str(e)[:120]}") from e
         stem = path.stem
     else:
         res = _scenario_dir() / f"{path_or_name}.toml"

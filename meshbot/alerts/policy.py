@@ -61,8 +61,9 @@ def alert_ref(alert: Alert) -> str:
 
 def find(db: Session, ref: str) -> Alert | None:
     """The alert `a3` names, or None."""
-    if ref[:1] != "a" or not ref[1:].isdigit():
-        return None
+    digits = ref[1:]
+    if ref[:1] != "a" or not (digits.isascii() and digits.isdigit()) or int(digits) > 2**63 - 1:
+        return None  # no such row (SQLite's integers stop at 2**63 - 1)
     return db.get(Alert, int(ref[1:]))
 
 

@@ -15,6 +15,7 @@ import click
 from sqlmodel import col, select
 
 from meshbot.cli.shared import board_of, laptop_actor, match_number
+from meshbot.cli.values import FiniteFloat, OutFile, SafePath, Seed, row_number
 from meshbot.settings import Settings
 
 
@@ -106,8 +107,11 @@ def alert_show(ctx: click.Context, ref: str, as_json: bool) -> None:
 
 
 def _ref(text: str) -> str:
-    t = text.strip().lower().lstrip("#")
-    return t if t.startswith("a") else f"a{t}"
+    """`a5`, `5` or `#5` as `a5`; anything else is refused here, in one line."""
+    number = row_number(text.strip().lower().lstrip("#").removeprefix("a"))
+    if number is None:
+        raise click.BadParameter(f"an alert is a5 or 5, not {text!r}")
+    return f"a{number}"
 
 
 @alert.command("confirm")
@@ -171,7 +175,7 @@ def _current(db: Any, settings: Settings) -> Any:
 
 
 @emergency.command("status")
-@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--html", "html_out", type=OutFile(),
               help="Also write the board as an HTML page that reloads itself every minute.")
 @click.option("--watch", is_flag=True, help="Keep rewriting the board every minute until Ctrl-C.")
 @click.pass_context
@@ -223,7 +227,7 @@ def emergency_accept(ctx: click.Context, move: str) -> None:
 
 
 @emergency.command("end")
-@click.option("--report", "report_out", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--report", "report_out", type=OutFile(),
               help="Write the report here (default: print it).")
 @click.pass_context
 def emergency_end(ctx: click.Context, report_out: Path | None) -> None:
@@ -250,13 +254,14 @@ def emergency_end(ctx: click.Context, report_out: Path | None) -> None:
 
 
 @emergency.command("rehearse")
-@click.option("--scenario", default="outage", show_default=True,
+@click.option("--scenario", default="outage", show_default=True, type=SafePath(),
               help="Scenario with a script (hardware/sim/scenarios/NAME.toml, or a path).")
-@click.option("--hours", default=1.0, show_default=True, type=float, help="Virtual hours to play.")
-@click.option("--seed", default=42, show_default=True, help="Seed of the simulated radio randomness.")
-@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--hours", default=1.0, show_default=True, type=FiniteFloat(0, 24 * 366, min_open=True),
+              help="Virtual hours to play.")
+@click.option("--seed", default=42, show_default=True, type=Seed, help="Seed of the simulated radio randomness.")
+@click.option("--html", "html_out", type=OutFile(),
               help="Write the status board at the end as HTML.")
-@click.option("--report", "report_out", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--report", "report_out", type=OutFile(),
               help="End emergency mode at the end and write its report here.")
 def emergency_rehearse(scenario: str, hours: float, seed: int, html_out: Path | None,
                        report_out: Path | None) -> None:
@@ -274,7 +279,12 @@ def emergency_rehearse(scenario: str, hours: float, seed: int, html_out: Path | 
     from store import session
 
     logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
-    run = outage.play(scenario, hours * 3600.0, seed=seed)
+    from hardware.sim.scenario import ScenarioError
+
+    try:
+        run = outage.play(scenario, hours * 3600.0, seed=seed)
+    except ScenarioError as exc:
+        raise click.BadParameter(str(exc), param_hint="--scenario") from exc
     settings = run.daemon.settings
     with session(run.daemon.engine) as db, db.begin():
         row = _current(db, settings)

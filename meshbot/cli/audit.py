@@ -10,6 +10,7 @@ import click
 
 from hardware.link import node_id
 from meshbot.cli.shared import echo_json, engine_of, settings_of
+from meshbot.cli.values import Count
 
 
 @click.group()
@@ -34,7 +35,7 @@ def audit_verify(ctx: click.Context) -> None:
 
 
 @audit.command("list")
-@click.option("--limit", default=30, show_default=True)
+@click.option("--limit", default=30, show_default=True, type=Count)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def audit_list(ctx: click.Context, limit: int, as_json: bool) -> None:
@@ -51,7 +52,7 @@ def audit_list(ctx: click.Context, limit: int, as_json: bool) -> None:
 
 
 @click.command()
-@click.option("--limit", default=30, show_default=True)
+@click.option("--limit", default=30, show_default=True, type=Count)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def flags(ctx: click.Context, limit: int, as_json: bool) -> None:

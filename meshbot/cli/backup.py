@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from meshbot.cli.shared import echo_json, loaded_settings_of, terminal_ask
+from meshbot.cli.values import SafePath
 from meshbot.settings import Settings
 
 
@@ -28,7 +29,7 @@ def _sqlite_file(settings: Settings) -> Path:
 
 
 @click.command()
-@click.option("--to", "directory", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--to", "directory", type=SafePath(file_okay=False, path_type=Path),
               help="Folder for the backup (default: backup_dir, else `backups` beside the database).")
 @click.option("--keep", type=click.IntRange(min=1), help="Keep this many backups (default: backup_keep).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
@@ -63,7 +64,7 @@ def backup(ctx: click.Context, directory: Path | None, keep: int | None, as_json
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=SafePath(dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask before replacing the current board.")
 @click.option("--replace-key", is_flag=True,
               help="Restore a backup that does not open with the current key: its key (or none) becomes the board's.")

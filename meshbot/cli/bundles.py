@@ -8,10 +8,11 @@ from pathlib import Path
 import click
 
 from meshbot.cli.shared import engine_of, laptop_actor, settings_of
+from meshbot.cli.values import OutFile, SafePath
 
 
 @click.command("export")
-@click.option("--to", "target", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Bundle file to write.")
+@click.option("--to", "target", required=True, type=OutFile(), help="Bundle file to write.")
 @click.option("--for", "recipient", metavar="BUNDLE_KEY",
               help="Seal it to this station's bundle key (its `meshbot keys`): only it can open the file.")
 @click.pass_context
@@ -38,7 +39,7 @@ def export_bundle(ctx: click.Context, target: Path, recipient: str | None) -> No
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=SafePath(exists=True, dir_okay=False, path_type=Path))
 @click.option("--trust", "trust", multiple=True, metavar="SIGNING_KEY",
               help="Also accept bundles signed by this station key (repeatable; see trusted_signers).")
 @click.pass_context

@@ -17,13 +17,14 @@ from hardware.link import LinkDown, parse_node_id
 from meshbot.cli.group import MeshbotGroup
 from meshbot.cli.shared import echo_json, engine_of, require_board, settings_of
 from meshbot.settings import SettingsError
+from meshbot.cli.values import Count, HostPort, SafeFile, SafePath, Seed
 from meshbot.settings_sources import parse_assignment
 
 log = logging.getLogger("meshbot")
 
 
 @click.group(cls=MeshbotGroup)
-@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), envvar="MESHBOT_CONFIG",
+@click.option("--config", type=SafePath(dir_okay=False, path_type=Path), envvar="MESHBOT_CONFIG",
               help="TOML settings file.")
 @click.option("--db", envvar="MESHBOT_DB", help="Database path or SQLAlchemy URL (default: user data dir).")
 @click.option("-s", "--set", "assignments", multiple=True, metavar="NAME=VALUE",
@@ -47,7 +48,7 @@ def main(ctx: click.Context, config: Path | None, db: str | None, assignments: t
 
 @main.command()
 @click.option("--port", help="Serial device of the radio, e.g. /dev/ttyUSB0.")
-@click.option("--host", help="TCP address of the radio, HOST[:PORT].")
+@click.option("--host", type=HostPort(), help="TCP address of the radio, HOST[:PORT].")
 @click.option("--ble", help="Bluetooth address of the radio.")
 @click.option("--sim", is_flag=True, help="Run against the simulated neighbourhood, in real time.")
 @click.pass_context
@@ -125,7 +126,7 @@ def _stop_event() -> threading.Event:
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print only one JSON summary object.")
-@click.option("--seed", default=42, show_default=True, help="Seed of the simulated radio randomness.")
+@click.option("--seed", default=42, show_default=True, type=Seed, help="Seed of the simulated radio randomness.")
 def demo(as_json: bool, seed: int) -> None:
     """The simulated neighbourhood on a virtual clock: a transcript of the air and a summary."""
     from meshbot.simulation.demo import run_demo
@@ -160,7 +161,7 @@ def parse_command(text: str) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.File("r", encoding="utf-8", errors="replace"))
+@click.argument("file", type=SafeFile("r", encoding="utf-8", errors="replace"))
 @click.option("--json", "as_json", is_flag=True, help="Print only one JSON summary object.")
 @click.pass_context
 def ingest(ctx: click.Context, file: Any, as_json: bool) -> None:
@@ -245,7 +246,7 @@ def matches(ctx: click.Context, as_json: bool, live: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--state", type=click.Choice(["pending", "sending", "sent", "relayed", "acked", "failed", "dropped", "merged", "superseded"]),
               help="Only rows in this state.")
-@click.option("--limit", default=50, show_default=True, help="How many rows, newest first.")
+@click.option("--limit", default=50, show_default=True, type=Count, help="How many rows, newest first.")
 @click.pass_context
 def outbox_command(ctx: click.Context, as_json: bool, state: str | None, limit: int) -> None:
     """Texts waiting, sent, acknowledged or failed: what the radio has (not) delivered."""

@@ -14,6 +14,7 @@ import click
 from sqlmodel import Session, select
 
 from meshbot.cli.shared import board_of, echo_json, laptop_actor, match_number
+from meshbot.cli.values import FiniteFloat, row_number
 from meshbot.settings import Settings
 
 
@@ -92,7 +93,7 @@ def _posting(db: Session, ref: str, kind: str) -> Any:
 
     ref = ref.strip().lower()
     prefix, digits = ref[:1], ref[1:]
-    if prefix not in ("o", "n") or not digits.isdigit():
+    if prefix not in ("o", "n") or row_number(digits) is None:
         raise claims.ClaimError(f"{ref!r} is not a posting id: give an offer id and a need id, e.g. o12 n7")
     if prefix != kind[0]:
         raise claims.ClaimError(f"{ref} is not an offer: give an offer id and a need id, e.g. o12 n7"
@@ -110,7 +111,7 @@ def _posting(db: Session, ref: str, kind: str) -> Any:
 @match_group.command("make")
 @click.argument("offer")
 @click.argument("need")
-@click.option("--quantity", type=float,
+@click.option("--quantity", type=FiniteFloat(min=0, min_open=True, max=1e9),
               help="How much of the offer, in its unit (default: what the need asks, as far as it goes).")
 @click.pass_context
 def make(ctx: click.Context, offer: str, need: str, quantity: float | None) -> None:
@@ -238,7 +239,7 @@ def _hours(seconds: float | None) -> str:
 
 @click.command("stats")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--days", type=float, help="Only postings of the last DAYS days (default: all).")
+@click.option("--days", type=FiniteFloat(min=0, min_open=True, max=36500), help="Only postings of the last DAYS days (default: all).")
 @click.option("--community", help="Only this community (default: every community on this station).")
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool, days: float | None, community: str | None) -> None:

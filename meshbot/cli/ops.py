@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from meshbot.cli.shared import echo_json, loaded_settings_of
+from meshbot.cli.values import FiniteFloat, HostPort, OutFile
 from meshbot.settings import Settings, SettingsError
 from meshbot.settings_sources import build_settings, config_path, parse_assignment
 
@@ -62,7 +63,7 @@ def config_check(ctx: click.Context) -> None:
 
 
 @config.command("init")
-@click.option("--path", "target", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--path", "target", type=OutFile(),
               help="Where to write (default: --config, $MESHBOT_CONFIG or the user config dir).")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @click.option("--set", "assignments", multiple=True, metavar="NAME=VALUE",
@@ -95,9 +96,9 @@ def config_init(ctx: click.Context, target: Path | None, force: bool, assignment
 
 @click.command()
 @click.option("--port", help="Serial device of the radio, e.g. /dev/ttyUSB0.")
-@click.option("--host", help="TCP address of the radio, HOST[:PORT].")
+@click.option("--host", type=HostPort(), help="TCP address of the radio, HOST[:PORT].")
 @click.option("--ble", help="Bluetooth address of the radio.")
-@click.option("--timeout", "timeout_s", default=30.0, show_default=True, help="Seconds to wait for the radio.")
+@click.option("--timeout", "timeout_s", default=30.0, show_default=True, type=FiniteFloat(0.1, 3600), help="Seconds to wait for the radio.")
 @click.option("--no-radio", is_flag=True, help="Skip the radio checks (e.g. while the service holds it).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context

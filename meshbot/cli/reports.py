@@ -14,6 +14,7 @@ import click
 from rich.console import Console
 
 from meshbot.cli.shared import board_of, match_number
+from meshbot.cli.values import Moment, Month, OutFile, SafePath
 from meshbot.papers.periods import PERIOD_DAYS, PeriodError, local, month_of, month_window, rolling, zone_of
 from meshbot.settings import Settings
 from store.files import owner_only
@@ -21,14 +22,11 @@ from store.files import owner_only
 COMMUNITY_HELP = "Only this community (default: every community on this station)."
 
 
-def _now(at: str | None, settings: Settings) -> float:
+def _now(at: datetime | None, settings: Settings) -> float:
     """The clock, read once here; `--at` replays the past (a naive time is local)."""
     if at is None:
         return time.time()
-    try:
-        moment = datetime.fromisoformat(at)
-    except ValueError as exc:
-        raise click.BadParameter(f"use ISO 8601, e.g. 2026-11-28T07:00, not {at!r}", param_hint="--at") from exc
+    moment = at
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone_of(settings.timezone)) if settings.timezone else moment.astimezone()
     return moment.timestamp()
@@ -77,9 +75,9 @@ def _show(doc: Any, fmt: str, out: Path | None, made: str, data: dict[str, Any])
         _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n", out)
 
 
-_OUT = click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of the terminal.")
+_OUT = click.option("--out", type=OutFile(), help="Write to FILE instead of the terminal.")
 _COMMUNITY = click.option("--community", help=COMMUNITY_HELP)
-_AT = click.option("--at", help="See the board as at this time (ISO 8601; default: now).")
+_AT = click.option("--at", type=Moment(), help="See the board as at this time (ISO 8601; default: now).")
 
 
 @click.command()
@@ -91,7 +89,7 @@ _AT = click.option("--at", help="See the board as at this time (ISO 8601; defaul
 @_OUT
 @_AT
 @click.pass_context
-def digest(ctx: click.Context, period: str, community: str | None, fmt: str, out: Path | None, at: str | None) -> None:
+def digest(ctx: click.Context, period: str, community: str | None, fmt: str, out: Path | None, at: datetime | None) -> None:
     """What is unmet, untaken, matched, trending, alerted, and who carries the load."""
     from meshbot.papers.digest import build_digest
     from meshbot.papers.digest_render import digest_document
@@ -109,7 +107,7 @@ def digest(ctx: click.Context, period: str, community: str | None, fmt: str, out
 
 
 @click.group(invoke_without_command=True)
-@click.option("--month", help="YYYY-MM (default: this month).")
+@click.option("--month", type=Month(), help="YYYY-MM (default: this month).")
 @_COMMUNITY
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "text"]), default="md", show_default=True)
 @_OUT
@@ -135,7 +133,7 @@ def report(ctx: click.Context, month: str | None, community: str | None, fmt: st
 
 @report.command()
 @click.argument("text")
-@click.option("--month", help="YYYY-MM the note is for (default: this month).")
+@click.option("--month", type=Month(), help="YYYY-MM the note is for (default: this month).")
 @_COMMUNITY
 @click.pass_context
 def note(ctx: click.Context, text: str, month: str | None, community: str | None) -> None:
@@ -174,10 +172,10 @@ def story(ctx: click.Context, match_ref: str, text: str) -> None:
 
 
 @click.command("map")
-@click.option("--month", help="YYYY-MM (default: this month).")
+@click.option("--month", type=Month(), help="YYYY-MM (default: this month).")
 @_COMMUNITY
 @click.option("--format", "fmt", type=click.Choice(["png", "svg", "html"]), default="png", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--out", type=OutFile(),
               help="File to write (default: needs-map-YYYY-MM.FORMAT here).")
 @click.pass_context
 def needs_map(ctx: click.Context, month: str | None, community: str | None, fmt: str, out: Path | None) -> None:
@@ -200,15 +198,15 @@ def needs_map(ctx: click.Context, month: str | None, community: str | None, fmt:
 
 @click.command()
 @click.option("--period", type=click.Choice(list(PERIOD_DAYS)), help="The last day, 7 days or 30 days.")
-@click.option("--month", help="A calendar month, YYYY-MM (adds the report's tables).")
+@click.option("--month", type=Month(), help="A calendar month, YYYY-MM (adds the report's tables).")
 @_COMMUNITY
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
-@click.option("--out", type=click.Path(path_type=Path),
+@click.option("--out", type=SafePath(path_type=Path),
               help="csv: a folder for one file per table (required); json: a file (default: the terminal).")
 @_AT
 @click.pass_context
 def figures(ctx: click.Context, period: str | None, month: str | None, community: str | None, fmt: str,
-            out: Path | None, at: str | None) -> None:
+            out: Path | None, at: datetime | None) -> None:
     """Export the digest's (and report's, and map's) figures as CSV files or JSON."""
     from meshbot.papers.digest import build_digest
     from meshbot.papers.figures_export import digest_tables, map_tables, report_tables, to_json, write_csv
@@ -220,6 +218,11 @@ def figures(ctx: click.Context, period: str | None, month: str | None, community
         raise click.UsageError("give --period or --month, not both")
     if fmt == "csv" and out is None:
         raise click.UsageError("csv writes one file per table: give --out FOLDER")
+    if fmt == "csv" and out is not None and out.exists() and not out.is_dir():
+        raise click.BadParameter(f"{out} is a file; csv writes one file per table into a folder", param_hint="--out")
+    if fmt == "json" and out is not None and (out.is_dir() or not out.parent.is_dir()):
+        raise click.BadParameter(f"{out} is a folder, or its folder does not exist; json is one file",
+                                 param_hint="--out")
     settings, engine = board_of(ctx)
     now = _now(at, settings)
     tz = settings.timezone

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from meshbot.cli.shared import echo_json, engine_of, laptop_actor, settings_of
+from meshbot.cli.values import SafePath
 from meshbot.settings import Settings
 
 
@@ -75,7 +76,7 @@ def _under_new_key(change: Any, engine: Any, key_file: Path | None, settings: Se
 
 
 @click.command()
-@click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--key-file", type=SafePath(dir_okay=False, path_type=Path),
               help="Keep the key in this new file (0600) instead of deriving it from a passphrase.")
 @click.pass_context
 def init(ctx: click.Context, key_file: Path | None) -> None:
@@ -132,7 +133,7 @@ def _replace_plaintext_backups(settings: Settings) -> None:
 
 
 @click.command()
-@click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--key-file", type=SafePath(dir_okay=False, path_type=Path),
               help="Protect the new data key with this new key file instead of a passphrase.")
 @click.pass_context
 def rekey(ctx: click.Context, key_file: Path | None) -> None:

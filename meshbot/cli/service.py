@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from meshbot.cli.shared import loaded_settings_of
+from meshbot.cli.values import SafePath
 
 
 @click.group()
@@ -19,16 +20,16 @@ def service() -> None:
 
 
 def _unit_dir_option(f: Any) -> Any:
-    return click.option("--unit-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    return click.option("--unit-dir", type=SafePath(file_okay=False, path_type=Path), default=None,
                         help="Where units live (default /etc/systemd/system).")(f)
 
 
 @service.command("install")
 @_unit_dir_option
 @click.option("--user", default="meshbot", show_default=True, help="Unprivileged user the service runs as.")
-@click.option("--program", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--program", type=SafePath(dir_okay=False, path_type=Path),
               help="The meshbot program to run (default: this one).")
-@click.option("--config-file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--config-file", type=SafePath(dir_okay=False, path_type=Path),
               help="The config file the unit names (default: --config, else /etc/meshbot/meshbot.toml); "
                    "written when missing.")
 @click.option("--dry-run", is_flag=True, help="Print the unit and drop-in; change nothing.")
@@ -100,7 +101,7 @@ def service_uninstall(unit_dir: Path | None, use_systemctl: bool) -> None:
 
 @service.command("status")
 @_unit_dir_option
-@click.option("--lines", default=15, show_default=True, help="Journal lines to show.")
+@click.option("--lines", default=15, show_default=True, type=click.IntRange(1, 10_000), help="Journal lines to show.")
 @click.pass_context
 def service_status(ctx: click.Context, unit_dir: Path | None, lines: int) -> None:
     """Installed? enabled? running? and the last journal lines. Exits 1 unless running."""

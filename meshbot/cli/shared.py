@@ -53,7 +53,11 @@ def require_board(settings: Settings) -> None:
 
     ctx = click.get_current_context(silent=True)
     create = bool(ctx and (ctx.find_root().obj or {}).get("create"))
-    problem = None if create else missing_board(settings.db)
+    try:
+        problem = None if create else missing_board(settings.db)
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte: the OS refuses to look
+        shown = settings.db if len(settings.db) <= 60 else settings.db[:57] + "..."
+        raise click.ClickException(f"database {shown!r} cannot be used: {getattr(exc, 'strerror', None) or exc}") from exc
     if problem:
         raise click.ClickException(problem)
 
@@ -120,7 +124,9 @@ def laptop_actor() -> str:
 
 def match_number(text: str) -> int:
     """A match as the committee types it: `m5` (as `meshbot matches` shows it), `5` or `#5`."""
-    digits = text.strip().lower().lstrip("#").removeprefix("m")
-    if not digits.isdigit():
+    from meshbot.cli.values import row_number
+
+    number = row_number(text.strip().lower().lstrip("#").removeprefix("m"))
+    if number is None:
         raise click.BadParameter(f"a match is m5 or 5, not {text!r}")
-    return int(digits)
+    return number

@@ -18,6 +18,7 @@ import click
 
 from hardware.airtime import MAX_LORA_PAYLOAD_LEN, PRESETS, get_preset, text_packet_bytes, time_on_air
 from meshbot.cli.shared import echo_json
+from meshbot.cli.values import FiniteFloat, OutFile, SafePath, Seed
 
 log = logging.getLogger("meshbot.sim")
 
@@ -68,7 +69,7 @@ def _scenario(name: str):  # type: ignore[no-untyped-def]
         raise click.BadParameter(str(exc), param_hint="--scenario") from exc
 
 
-_loss = click.FloatRange(0.0, 1.0, max_open=True)
+_loss = FiniteFloat(0.0, 1.0, max_open=True)
 
 
 @click.group()
@@ -77,18 +78,18 @@ def sim() -> None:
 
 
 @sim.command()
-@click.option("--scenario", default="neighbourhood", show_default=True,
+@click.option("--scenario", default="neighbourhood", show_default=True, type=SafePath(),
               help="A shipped scenario (block, neighbourhood, city) or a .toml file.")
 @click.option("--bot-port", default=4403, show_default=True, type=click.IntRange(0, 65535),
               help="TCP port of the bot's node (`meshbot run --host 127.0.0.1:PORT`).")
 @click.option("--port-base", type=click.IntRange(0, 65535),
               help="Also serve every resident's node, on PORT_BASE, PORT_BASE+1, ... in scenario order.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--seed", default=42, show_default=True, help="Seed of the simulated radio randomness.")
+@click.option("--seed", default=42, show_default=True, type=Seed, help="Seed of the simulated radio randomness.")
 @click.option("--loss", type=_loss, help="Probability that a reception is lost (default: the scenario's).")
 @click.option("--traffic/--no-traffic", default=False, show_default=True,
               help="Let the scenario's residents post to the bot on their own.")
-@click.option("--air-log", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--air-log", type=OutFile(),
               help="Write every event on the air (tx, retx, relay, ack, rx, routing) to this file, "
                    "one JSON object a line, with the simulator's time in seconds.")
 def serve(scenario: str, bot_port: int, port_base: int | None, host: str, seed: int,
@@ -133,11 +134,11 @@ def serve(scenario: str, bot_port: int, port_base: int | None, host: str, seed: 
 
 
 @sim.command("run")
-@click.option("--scenario", default="neighbourhood", show_default=True,
+@click.option("--scenario", default="neighbourhood", show_default=True, type=SafePath(),
               help="A shipped scenario (block, neighbourhood, city) or a .toml file.")
-@click.option("--hours", default=1.0, show_default=True, type=click.FloatRange(0, 24 * 365, min_open=True),
+@click.option("--hours", default=1.0, show_default=True, type=FiniteFloat(0, 24 * 365, min_open=True),
               help="Virtual hours to simulate.")
-@click.option("--seed", default=42, show_default=True, help="Seed of the simulated randomness.")
+@click.option("--seed", default=42, show_default=True, type=Seed, help="Seed of the simulated randomness.")
 @click.option("--loss", type=_loss, help="Probability that a reception is lost (default: the scenario's).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def run_sim(scenario: str, hours: float, seed: int, loss: float | None, as_json: bool) -> None:

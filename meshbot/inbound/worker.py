@@ -22,6 +22,7 @@ from meshbot.people.members import touch_members
 from meshbot.delivery.outbox import Outgoing, Priority, enqueue
 from meshbot.inbound.ratelimit import RateLimiter, Verdict
 from meshbot.settings import Settings
+from meshbot.threads.barrier import ErrorLog
 from protocol import Command, ParseError, parse, replies
 from store import Member, SeenPacket, session
 
@@ -58,8 +59,11 @@ class Worker:
         settings: Settings,
         clock: Callable[[], float],
         short_name_of: Callable[[int], str | None] = lambda _num: None,
+        errors: ErrorLog | None = None,
     ) -> None:
         self._engine = engine
+        self._errors = errors or ErrorLog()
+        """Per-packet failures: a traceback once, then a count, however many packets fail alike."""
         self._settings = settings
         self._clock = clock
         self._short_name_of = short_name_of
@@ -147,14 +151,13 @@ class Worker:
                             answers.append(self._handle(db, message, senders[message.from_node], now, handled))
                         handled.add((message.from_node, message.packet_id))
                     except Exception as exc:  # the daemon's crash barrier: log it, answer once, go on
-                        log.exception(
-                            "failed on %s packet %s %r: %s", node_id(message.from_node),
-                            message.packet_id, message.text[:60], exc,
-                        )
+                        # Node and packet only: a resident's words never go to the log.
+                        self._errors.report("handling a text", exc,
+                                            f"last from {node_id(message.from_node)} packet {message.packet_id}")
                         answers.append(None)
                         failed.append(index)
-        except SQLAlchemyError:
-            log.exception("could not commit %d text(s); trying them one by one", len(messages))
+        except SQLAlchemyError as exc:
+            self._errors.report("committing texts", exc, f"{len(messages)} text(s), tried again one by one")
             if len(messages) > 1:
                 return [self.process(m) for m in messages]
             return [self._apologise(messages[0], now)]
