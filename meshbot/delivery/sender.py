@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 from hardware.link import BROADCAST_NUM, LinkDown, RadioLink
 from meshbot.delivery.budget import AirtimeBudget
 from meshbot.delivery.fairness import fair_order
+from meshbot.delivery.hops import hop_limit_for
 from meshbot.delivery.congestion import Pace, first_try_s, radio_owes_s, relayed_wait_s, verdict_wait_s
 from meshbot.delivery.inflight import IN_FLIGHT, Window, in_flight, mesh_talking, still_talking
 from meshbot.delivery.merging import merge_waiting, superseded
@@ -36,8 +37,6 @@ from store import DeliveryAttempt, OutboxItem, Transmission, session
 log = logging.getLogger(__name__)
 IDLE_POLL_S = 1.0
 UNKNOWN_HOPS = 3
-SPARE_HOPS = 1
-"""Relays a direct message may take beyond the ones its resident is known to be away."""
 CANDIDATES = 50
 NOT_ON_AIR = ("DUTY_CYCLE_LIMIT",)
 """NAKs for a packet the radio never transmitted."""
@@ -339,24 +338,9 @@ class Sender:
             return max(self._policy.min_gap_s, self._quiet_until - now)
         return IDLE_POLL_S
 
-    def _hop_limit(self, item: OutboxItem) -> int | None:
-        """Relays a text may take. An alert broadcast goes with `alert_hop_limit` (0: the
-        radio's own), so it can reach radios beyond the mesh's usual limit. A direct message
-        goes as far as the links to its resident and one spare (one more with each resend),
-        so the flood stops where the resident is instead of crossing the whole mesh, whose
-        channel the ACKs need. None: the radio's own limit, for other broadcasts and for
-        residents the radio has no distance for."""
-        if item.destination == BROADCAST_NUM:
-            if item.priority == Priority.ALERT and self._policy.alert_hop_limit:
-                return self._policy.alert_hop_limit
-            return None
-        info = self._link.node_info(item.destination)
-        if info is None or info.hops_away is None:
-            return None
-        return min(self._policy.hop_limit, info.hops_away + SPARE_HOPS + max(item.attempts - 1, 0))
-
     def _transmit(self, db: Session, item: OutboxItem, now: float, verdict_due: float) -> bool:
-        hop_limit = self._hop_limit(item)
+        info = None if item.destination == BROADCAST_NUM else self._link.node_info(item.destination)
+        hop_limit = hop_limit_for(item, info, self._policy.hop_limit, self._policy.alert_hop_limit)
         try:
             if item.alert_app:
                 self._link.send_text(
