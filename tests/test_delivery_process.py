@@ -106,6 +106,18 @@ def _assert_each_answered_once(radio: Radio, db: Path, residents: int) -> None:
         assert con.execute("select count(*) from outboxitem where state != 'acked'").fetchone() == (0,)
 
 
+def _wait_until_all_acked(db: Path, timeout: float) -> None:
+    """The last ACK can still be on its way in when the last text is out: wait for the row."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with sqlite3.connect(db) as con:
+            unacked = con.execute("select count(*) from outboxitem where state != 'acked'").fetchone()[0]
+        if unacked == 0:
+            return
+        assert time.monotonic() < deadline, f"{unacked} outbox rows still unacked after {timeout} s"
+        time.sleep(0.2)
+
+
 def _posting_id(db: Path, i: int) -> int:
     with sqlite3.connect(db) as con:
         return con.execute("select id from posting where author = ?", (RESIDENT_BASE + i,)).fetchone()[0]
@@ -125,6 +137,7 @@ def _kill_midway_and_recover(radio: Radio, db: Path, residents: int, kill_after:
     proc = start_daemon(radio, db)
     try:
         radio.wait_for(residents, timeout=residents * 3 + 60)
+        _wait_until_all_acked(db, timeout=120)
     finally:
         stop(proc)  # stopped: whatever it would have doubled is in the outbox now
     _assert_each_answered_once(radio, db, residents)
@@ -153,6 +166,7 @@ def test_sigterm_keeps_the_outbox_and_the_next_start_sends_it(radio: Radio, tmp_
     proc = start_daemon(radio, db)
     try:
         radio.wait_for(6, timeout=60)
+        _wait_until_all_acked(db, timeout=120)
     finally:
         stop(proc)
     _assert_each_answered_once(radio, db, 6)
