@@ -271,6 +271,7 @@ from meshbot.cli import audit as cli_audit  # noqa: E402
 from meshbot.cli import backup as cli_backup  # noqa: E402
 from meshbot.cli import bundles as cli_bundles  # noqa: E402
 from meshbot.cli import canned as cli_canned  # noqa: E402
+from meshbot.cli import council as cli_council  # noqa: E402
 from meshbot.cli import db as cli_db  # noqa: E402
 from meshbot.cli import match as cli_match  # noqa: E402
 from meshbot.cli import members as cli_members  # noqa: E402
@@ -289,7 +290,7 @@ for command in (
     cli_audit.audit, cli_audit.flags, cli_members.members,
     cli_match.match_group, cli_match.stats,
     cli_alerts.alert, cli_alerts.emergency,
-    cli_db.db_group,
+    cli_db.db_group, cli_council.council,
 ):
     main.add_command(command)
 

@@ -1,0 +1,14 @@
+"""`meshbot council`: the monthly neighbourhood council, its treasury, and the stations it joins.
+
+The group lives here alone so that each of its families of commands (meetings and
+votes, the merged board of many stations) can sit in its own module and attach to it.
+"""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group()
+def council() -> None:
+    """The neighbourhood council: meetings, agenda, treasury, and the merged board of its stations."""
