@@ -26,6 +26,7 @@ from ._language import ENGLISH_WORDS, SPANISH_WORDS, language_of
 from ._lead import read_lead
 from ._noise import TRIPLE as _TRIPLE, tidy
 from ._notes import parse_msg
+from ._services import _cant, _events, _rsvp, _services, _signup, _volunteer
 from ._typos import KNOWN_WORDS, near_verbs, typo
 from ._ways import CHATTER, MY_WORDS, POSSESSION, WAY_LANG
 from .commands import LANGS, Cancel, Command, Done, Help, ListBoard, Need, Offer, ParseError, Take
@@ -294,6 +295,12 @@ PARSERS: dict[str, Parser] = {
     "emergency": _emergency,
     "members": _members,
     "msg": parse_msg,
+    "services": _services,
+    "events": _events,
+    "signup": _signup,
+    "rsvp": _rsvp,
+    "volunteer": _volunteer,
+    "cant": _cant,
 }
 """Canonical verb -> parser of the words after it (and the message's language); keys
 are exactly `VERBS`."""
