@@ -58,6 +58,11 @@ def _rsvp(args: str, lang: str) -> Rsvp | ParseError:
 
 
 def _cant(args: str, lang: str) -> Cant | ParseError:
+    """CANT s3. `can't`/`no puedo` followed by words and no id is chatter (`i can't make it
+    tonight`), not a command: unknown_verb, so on a channel it goes unanswered."""
+    tokens = [t for t in args.split() if not is_symbolic(t)]
+    if tokens and ref_of(tokens[:1]) is None:
+        return _fail("unknown_verb", lang, word=_quote(tokens[0]))
     found = _session_ref(args, "cant", lang, "s")
     return found if isinstance(found, ParseError) else Cant(ref=found[0], lang=lang)
 

@@ -10,9 +10,9 @@ places are encrypted at rest like every other name and place on the board.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column
 from sqlmodel import Field, SQLModel
 
+from store.columns import node_column as _node_column
 from store.crypto import EncryptedText
 
 SERVICE_KINDS = (
@@ -28,10 +28,6 @@ SIGNUP_STATES = ("booked", "waiting", "dropped", "attended")
 """booked: has a place; waiting: in line for one (first come, first asked); dropped: said
 CANT; attended: recorded with DONE."""
 HELPER_STATES = ("active", "dropped")
-
-
-def _node_column(**kwargs: object) -> Column:
-    return Column(BigInteger, **kwargs)
 
 
 class Service(SQLModel, table=True):

@@ -51,8 +51,8 @@ def choose(db: Session, service: Service, session: ServiceSession, tz: tzinfo) -
     past = _history(db, service.id, session)
     current = max((s.turn or 0 for s in past), default=0)
     this_round = {s.host for s in past if s.turn == current}
-    last = {s.host: s.starts for s in past if s.host is not None}
-    return next_turn(households(db, service.id), this_round, current, last,
+    history = [s.host for s in past if s.host is not None]
+    return next_turn(households(db, service.id), this_round, current, history,
                      away_on(db, service.id, local_day(session.starts, tz)))
 
 

@@ -9,8 +9,10 @@ stays due, so it hosts when it is back, still within the round.
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
+
+from meshbot.council.rotation import next_in_turn
 
 
 @dataclass(frozen=True)
@@ -20,8 +22,9 @@ class Turn:
 
 
 def next_turn(households: Sequence[int], hosted_this_round: Container[int], current_round: int,
-              last_hosted: Mapping[int, float], away: Container[int]) -> Turn | None:
-    """The household to host next and the round its turn counts in; None when all are away."""
+              history: Sequence[int], away: Container[int]) -> Turn | None:
+    """The household to host next and the round its turn counts in; None when all are away.
+    `history` is who hosted, oldest first."""
     available = [h for h in households if h not in away]
     if not available:
         return None
@@ -29,6 +32,6 @@ def next_turn(households: Sequence[int], hosted_this_round: Container[int], curr
     round_ = current_round
     if not due:
         due, round_ = available, current_round + 1
-    order = {h: i for i, h in enumerate(households)}
-    chosen = min(due, key=lambda h: (last_hosted.get(h, float("-inf")), order[h]))
+    chosen = next_in_turn(due, history)
+    assert chosen is not None
     return Turn(chosen, max(round_, 1))

@@ -1,8 +1,8 @@
 """Volunteer services and scheduled events: services, their sessions, hosts and
 volunteers, sign-ups with a waiting line and attendance, and pod households' time away.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
