@@ -68,6 +68,27 @@ def test_the_fresh_corpus_keeps_its_scores(name: str) -> None:
     assert tally["share"] >= bench.FRESH_FLOORS[name], f"{name} {tally['share']:.1%}\n{misses}"
 
 
+FRESH3 = bench.load(bench.FRESH3)
+
+
+def test_the_third_fresh_corpus_is_new() -> None:
+    assert len(FRESH3) >= 120
+    assert sum(c["lang"] == "es" for c in FRESH3) * 3 >= len(FRESH3)
+    assert len({c["text"] for c in FRESH3}) == len(FRESH3), "a text appears twice"
+    assert sum(c["expect"]["verb"] is None for c in FRESH3) >= 20, "non-commands"
+    vectors = {json.loads(line)["text"] for path in (_ROOT / "protocol" / "vectors").glob("*.jsonl")
+               for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+    earlier = vectors | {c["text"] for c in CASES} | {c["text"] for c in FRESH}
+    assert not earlier & {c["text"] for c in FRESH3}
+
+
+@pytest.mark.parametrize("name", list(bench.FRESH3_FLOORS))
+def test_the_third_fresh_corpus_keeps_its_scores(name: str) -> None:
+    tally = bench.score(FRESH3, bench.read_in_process([c["text"] for c in FRESH3]))[name]
+    misses = "\n".join(f"{m['text']!r}: want {m['want']}, got {m['got']}" for m in tally["misses"])
+    assert tally["share"] >= bench.FRESH3_FLOORS[name], f"{name} {tally['share']:.1%}\n{misses}"
+
+
 def test_the_command_line_reads_the_corpus_the_same_way() -> None:
     texts = [c["text"] for c in CASES]
     through_cli = bench.score(CASES, bench.read_through_cli(texts))
