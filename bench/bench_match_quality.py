@@ -3,7 +3,8 @@
 Covers: `meshbot.board.match_quality` over tests/data/matching_eval/ — board.txt (258 postings,
 en/es, traps), heldout_board.txt (86 postings written apart from the word tables) and
 blind_board.txt (46 postings), fresh_a_board.txt (137), fresh_b_board.txt (122) and
-fresh_c_board.txt (216 everyday goods and services, 84 in Spanish),
+fresh_c_board.txt (216 everyday goods and services, 84 in Spanish), fresh_d_board.txt (239
+postings, 90 in Spanish: compounds, brands and sizes, tools vs services),
 each against the pairs a coordinator would make, written before the matcher ran.
 
 Scenario: each board fed through the real worker one message a minute (incremental, as
@@ -27,7 +28,7 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "matching_eva
 BOARDS = {"main": ("board.txt", "truth.txt"), "heldout": ("heldout_board.txt", "heldout_truth.txt"),
           "blind": ("blind_board.txt", "blind_truth.txt"),
           "fresh_a": ("fresh_a_board.txt", "fresh_a_truth.txt"), "fresh_b": ("fresh_b_board.txt", "fresh_b_truth.txt"),
-          "fresh_c": ("fresh_c_board.txt", "fresh_c_truth.txt")}
+          "fresh_c": ("fresh_c_board.txt", "fresh_c_truth.txt"), "fresh_d": ("fresh_d_board.txt", "fresh_d_truth.txt")}
 ZONES = {"olmo": "elm", "roble": "oak", "pino": "pine", "arce": "maple"}
 
 

@@ -1,8 +1,9 @@
 """Facts about the source tree that docs/layout.md states: who imports whom, and module sizes.
 
-`python bench/layout_table.py` prints the module table of docs/layout.md (every meshbot/
-module with its lines of logic); `--write` replaces the table in the doc. tests/test_layout.py
-uses the same functions, so the doc, the import rules and the size limit read one count.
+`python bench/layout_table.py` prints the module table of docs/layout.md (every module of
+meshbot/, protocol/, store/ and hardware/ with its lines of logic); `--write` replaces the
+table in the doc. tests/test_layout.py uses the same functions, so the doc, the import
+rules and the size limit read one count.
 
 A line of logic is a line of code that is not blank, not only a comment, and not inside a
 docstring: what a reader has to follow, not what explains it.
@@ -21,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYOUT_DOC = ROOT / "docs" / "layout.md"
 TABLE_START = "<!-- module table: bench/layout_table.py --write -->"
 TABLE_END = "<!-- end of module table -->"
+PACKAGES = ("meshbot", "protocol", "store", "hardware")
 
 
 def module_name(path: Path, root: Path = ROOT) -> str:
@@ -127,9 +129,9 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def module_table(root: Path = ROOT) -> str:
-    """The Markdown table of every meshbot/ module and its lines of logic, by path."""
+    """The Markdown table of every module of the four packages and its lines of logic, by path."""
     rows = ["| module | lines of logic |", "|---|---:|"]
-    for f in package_files("meshbot", root):
+    for f in (f for package in PACKAGES for f in package_files(package, root)):
         rel = f.relative_to(root).as_posix()
         rows.append(f"| `{rel}` | {logic_lines(f.read_text(encoding='utf-8'))} |")
     return "\n".join(rows)

@@ -9,7 +9,7 @@ passing `interface=link.interface` so a listener can tell links apart.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,6 +103,12 @@ class NodeInfo:
 
 class RadioLink(ABC):
     """A connection to one Meshtastic node that the daemon sends through."""
+
+    on_text_read: Callable[[dict[str, Any]], None] | None = None
+    """If set, called on the radio's reader thread with each text packet the moment its
+    frame is read (before the library decodes and publishes it on its own thread), so a
+    listener can write it down at once; the same text is published later as usual.
+    Links that cannot see frames (BLE, the simulator) never call it."""
 
     @property
     @abstractmethod

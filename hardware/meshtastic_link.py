@@ -4,7 +4,8 @@ Covers: serial (`port="/dev/ttyUSB0"`), TCP (`host="192.168.1.5"` or `"host:4403
 BLE (`ble="AA:BB:..."`), one per link. The library's interface object does the talking
 and publishes `meshtastic.receive.text` and `meshtastic.connection.*` itself, from its
 own publishing thread, with `interface=` that object: `link.interface` returns it (and
-keeps returning it after close, so a late `connection.lost` still matches).
+keeps returning it after close, so a late `connection.lost` still matches). Serial and
+TCP read with `stream_reader.bulk_reading`: what has arrived in one call, not a byte a call.
 
 The library's `connection.lost` does not always fire, so `is_connected` also polls: the
 interface's `isConnected` event and whether its reader thread is still alive. Listeners
@@ -33,6 +34,7 @@ from hardware.link import (
     RadioLink,
     define_topics,
 )
+from hardware.stream_reader import bulk_reading
 
 DEFAULT_TCP_PORT = 4403
 PROBE_TIMEOUT_S = 1.0
@@ -57,7 +59,7 @@ def _tcp_interface_class(connect_timeout_s: float) -> type:
     """The library's TCPInterface, with a bound on how long opening the socket may take."""
     from meshtastic.tcp_interface import TCPInterface
 
-    class BoundedTCPInterface(TCPInterface):  # type: ignore[misc]
+    class BoundedTCPInterface(bulk_reading(TCPInterface)):  # type: ignore[misc]
         def myConnect(self) -> None:
             sock = socket.create_connection((self.hostname, self.portNumber), timeout=connect_timeout_s)
             sock.settimeout(None)
@@ -192,6 +194,11 @@ class MeshtasticLink(RadioLink):
 
     def _adopt(self, iface: object) -> None:
         self._opening = iface
+        iface.on_text_frame = self._text_read  # type: ignore[attr-defined]  # the bulk reader calls it
+
+    def _text_read(self, packet: dict[str, Any]) -> None:
+        if self.on_text_read is not None:
+            self.on_text_read(packet)
 
     def _open(self) -> Any:
         timeout = self.config_timeout_s
@@ -199,7 +206,7 @@ class MeshtasticLink(RadioLink):
             from meshtastic.serial_interface import SerialInterface
 
             require_serial_port(self._port)
-            return _announcing(SerialInterface, self._adopt)(devPath=self._port, timeout=timeout)
+            return _announcing(bulk_reading(SerialInterface), self._adopt)(devPath=self._port, timeout=timeout)
         if self._host:
             cls = _announcing(_tcp_interface_class(self.connect_timeout_s), self._adopt)
             return cls(self._host[0], portNumber=self._host[1], timeout=timeout)

@@ -295,6 +295,26 @@ class Settings(BaseModel):
         "`meshbot import` accepts besides this station's own.",
     )
 
+    council_agenda_days: int = Field(
+        3, ge=0, le=60,
+        description="Days before a council meeting that its agenda goes to the reps (at most 3 packets each).",
+    )
+    council_reminder_hours: float = Field(
+        24.0, ge=0, le=24 * 14,
+        description="Hours before a council meeting, and before an action item is due, that a reminder DM goes out.",
+    )
+    vote_days: float = Field(7.0, gt=0, le=90, description="Days a treasury proposal stays open for votes by default.")
+    vote_quorum: int = Field(
+        3, ge=1, le=100_000, description="Ballots (yes, no or abstain) a proposal needs for its vote to count.")
+    vote_majority: float = Field(
+        0.5, ge=0.5, lt=1.0,
+        description="Share of yes among yes and no votes that a proposal must exceed to pass (0.5: a simple majority).",
+    )
+    treasury_unit: str = Field(
+        "hours", min_length=1, max_length=12,
+        description="What the treasury counts in: a currency the neighbourhood chooses (EUR, USD) or hours.",
+    )
+
     @field_validator("min_gap_s")
     @classmethod
     def _gap_is_safe(cls, value: float) -> float:

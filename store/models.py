@@ -1,4 +1,8 @@
-"""The tables: members, postings, matches, alerts, packets seen, and the outbox.
+"""The tables: members, postings, matches, alerts, emergencies, reports and the matcher's index.
+
+The delivery tables (packets seen, the outbox) are in `store.delivery_tables`, the
+security tables (keys, flags, the audit log, bundles) in `store.security_tables`;
+both are re-exported here, so `from store.models import OutboxItem` reads as before.
 
 Times are epoch seconds (floats) handed in by the caller's clock, so the same rows
 come out of a simulated hour and a real one. Node numbers are the radio's 32-bit
@@ -7,10 +11,24 @@ unsigned numbers.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
+from store.columns import node_column
 from store.crypto import EncryptedText
+from store.delivery_tables import OUTBOX_STATES, DeliveryAttempt, OutboxItem, SeenPacket, Transmission
+from store.security_tables import (
+    AuditEntry, AuditHead, BundleRow, ImportedBundle, KeyMeta, NodeKey, SecurityFlag,
+)
+
+__all__ = [
+    "ALERT_STATES", "DEFAULT_COMMUNITY", "MATCH_STATES", "MEMBER_STATES", "NOTE_STATES", "OUTBOX_STATES",
+    "POSTING_STATES", "ROLES",
+    "Alert", "AlertCopy", "AlertMessage", "AlertResponse", "AuditEntry", "AuditHead", "BundleRow",
+    "DeliveryAttempt", "Emergency", "ImportedBundle", "KeyMeta", "Match", "MatchKey", "Member", "NodeKey",
+    "OutboxItem", "PageState", "PlanStep", "Posting", "RelayNote", "ReportNote",
+    "SecurityFlag", "SeenPacket", "SuccessStory", "Transmission", "ZoneLink",
+]
 
 ROLES = ("resident", "responder", "committee", "admin")
 MEMBER_STATES = ("visitor", "pending", "approved", "rejected")
@@ -24,23 +42,10 @@ ALERT_STATES = ("pending", "active", "cancelled", "expired")
 window) before it goes on air; active: broadcast; cancelled; expired."""
 DEFAULT_COMMUNITY = "main"
 """The community of members and postings a base station has not been told otherwise about."""
-OUTBOX_STATES = ("pending", "sending", "sent", "relayed", "acked", "failed", "dropped", "merged", "superseded")
-"""pending: waiting its turn; sending: handed to the radio, not yet recorded as sent (a
-crash here resends with the same packet id, which receivers drop as a duplicate);
-sent: on air (final for broadcasts and texts without want_ack); relayed: our radio heard
-the mesh carry it (an implicit ack); acked: the destination confirmed; failed: no ack after every retry; dropped: too old to matter; merged: carried
-inside another row's text; superseded: a newer copy of the same reply went instead (`merged_into`)."""
-
-
-def _node_column(**kwargs: object) -> Column:
-    """Node numbers reach 0xFFFFFFFF: BIGINT so PostgreSQL can hold them."""
-    return Column(BigInteger, **kwargs)
-
-
 class Member(SQLModel, table=True):
     """A node we have heard from, and what its owner told us about themselves."""
 
-    node_num: int = Field(sa_column=_node_column(primary_key=True, autoincrement=False))
+    node_num: int = Field(sa_column=node_column(primary_key=True, autoincrement=False))
     short_name: str | None = None
     name: str | None = Field(default=None, sa_type=EncryptedText, description="name given with JOIN")
     zone: str | None = None
@@ -68,8 +73,8 @@ class RelayNote(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     match_id: int | None = Field(default=None, index=True, description="the match it belongs to (None: the committee wrote by name)")
-    sender: int = Field(sa_column=_node_column(nullable=False))
-    recipient: int = Field(sa_column=_node_column(nullable=False, index=True))
+    sender: int = Field(sa_column=node_column(nullable=False))
+    recipient: int = Field(sa_column=node_column(nullable=False, index=True))
     text: str = Field(sa_type=EncryptedText, description="the note as relayed, with its match code and the sender's name")
     state: str = Field(default="held", index=True)
     created: float
@@ -91,7 +96,7 @@ class Posting(SQLModel, table=True):
     zone: str | None = None
     urgency: str = "normal"
     status: str = Field(default="open", index=True)
-    author: int = Field(sa_column=_node_column(nullable=False, index=True))
+    author: int = Field(sa_column=node_column(nullable=False, index=True))
     created: float
     updated: float
     expires: float | None = None
@@ -107,7 +112,7 @@ class Match(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     offer_id: int | None = Field(default=None, foreign_key="posting.id", index=True)
     need_id: int | None = Field(default=None, foreign_key="posting.id", index=True)
-    taker: int | None = Field(default=None, sa_column=_node_column(nullable=True))
+    taker: int | None = Field(default=None, sa_column=node_column(nullable=True))
     status: str = "proposed"
     created: float
     closed: float | None = None
@@ -115,7 +120,7 @@ class Match(SQLModel, table=True):
     need_quantity: float | None = Field(default=None, description="what it covers of the need, in its unit (None: all of it)")
     expires: float | None = Field(default=None, description="lapses unless accepted by then (None: accepted, held or closed)")
     accepted: float | None = Field(default=None, description="when a side (or the committee) accepted it")
-    accepted_by: int | None = Field(default=None, sa_column=_node_column(nullable=True))
+    accepted_by: int | None = Field(default=None, sa_column=node_column(nullable=True))
     held: bool = Field(default=False, description="waiting for the committee's approval; no DM sent yet")
     reason: str | None = Field(default=None, description="why it was cancelled: withdrawn, lapsed, rejected, expired")
     fit_score: float | None = Field(default=None, description="how sure the matcher was that both name the same thing (0..1)")
@@ -130,7 +135,7 @@ class Alert(SQLModel, table=True):
     """
 
     id: int | None = Field(default=None, primary_key=True)
-    sender: int = Field(sa_column=_node_column(nullable=False))
+    sender: int = Field(sa_column=node_column(nullable=False))
     text: str = Field(sa_type=EncryptedText)
     zone: str | None = None
     status: str = "active"
@@ -144,7 +149,7 @@ class Alert(SQLModel, table=True):
     severity: str = Field(default="unknown", description="CAP severity: extreme, severe, moderate, minor, unknown")
     headline: str = Field(default="", sa_type=EncryptedText, description="the text as broadcast, cut to fit one packet with its prefix")
     verified: bool = Field(default=False, description="raised or confirmed by a committee member or responder")
-    confirmed_by: int | None = Field(default=None, sa_column=_node_column(nullable=True))
+    confirmed_by: int | None = Field(default=None, sa_column=node_column(nullable=True))
     confirm_deadline: float | None = Field(default=None, description="a pending alert goes out unverified at this time")
     repeats_done: int = Field(default=0, description="repeat rounds already sent")
     on_channel: bool = Field(default=False, description="raised by a channel message (unauthenticated)")
@@ -163,7 +168,7 @@ class AlertMessage(SQLModel, table=True):
     identifier: str
     msg_type: str  # alert | update | cancel
     references: str | None = None
-    sender: int = Field(sa_column=_node_column(nullable=False))
+    sender: int = Field(sa_column=node_column(nullable=False))
     sent: float
     text: str = Field(sa_type=EncryptedText)
 
@@ -179,7 +184,7 @@ class AlertResponse(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     alert_id: int = Field(foreign_key="alert.id", index=True)
-    node: int = Field(sa_column=_node_column(nullable=False))
+    node: int = Field(sa_column=node_column(nullable=False))
     kind: str
     at: float
     note: str = Field(default="", sa_type=EncryptedText)
@@ -191,7 +196,7 @@ class AlertCopy(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     alert_id: int = Field(foreign_key="alert.id", index=True)
     round: int
-    node: int = Field(sa_column=_node_column(nullable=False))
+    node: int = Field(sa_column=node_column(nullable=False))
     outbox_id: int | None = Field(default=None, index=True)
     sent: float
 
@@ -204,7 +209,7 @@ class Emergency(SQLModel, table=True):
     started: float
     deadline: float
     ended: float | None = None
-    started_by: int | None = Field(default=None, sa_column=_node_column(nullable=True))
+    started_by: int | None = Field(default=None, sa_column=node_column(nullable=True))
     community: str = Field(default=DEFAULT_COMMUNITY, index=True)
     last_reminder: float | None = None
     last_plan: float | None = None
@@ -221,7 +226,7 @@ class PlanStep(SQLModel, table=True):
     match_id: int | None = Field(default=None, foreign_key="match.id")
     quantity: float | None = None
     unit: str | None = None
-    carrier: int = Field(sa_column=_node_column(nullable=False))
+    carrier: int = Field(sa_column=node_column(nullable=False))
     due: float
     status: str = "planned"  # planned | done | dropped
     created: float
@@ -232,86 +237,6 @@ class PlanStep(SQLModel, table=True):
     consent_by: str | None = Field(default=None, description="who said yes: the receiver's node id, or the committee "
                                                              "member's login")
     consent_at: float | None = None
-
-
-class SeenPacket(SQLModel, table=True):
-    """Every inbound text, written when it arrives and marked `handled` with its effects.
-
-    The primary key drops a replayed backlog; an unhandled row left by a crash is
-    processed on the next start, so nothing the radio took in is lost.
-    """
-
-    __table_args__ = (
-        Index("ix_seen_sender_time", "from_node", "received"),
-        Index("ix_seen_unhandled", "handled", "received"),
-    )
-
-    from_node: int = Field(sa_column=_node_column(primary_key=True, autoincrement=False))
-    packet_id: int = Field(sa_column=_node_column(primary_key=True, autoincrement=False))
-    to_node: int = Field(default=0xFFFFFFFF, sa_column=_node_column(nullable=False))
-    channel: int = 0
-    received: float
-    text: str = Field(sa_type=EncryptedText)
-    handled: bool = False
-    reply: str | None = Field(default=None, sa_type=EncryptedText)
-    pki_encrypted: bool = Field(default=False, description="came as a PKI direct message")
-    public_key: str | None = Field(default=None, description="the sender's PKI key (base64) the radio used")
-
-
-class OutboxItem(SQLModel, table=True):
-    """A text waiting to go on air (or gone): the sender's only source of work."""
-
-    __table_args__ = (
-        Index("ix_outbox_due", "state", "priority", "id"),
-        Index("ix_outbox_inflight", "state", "want_ack"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    destination: int = Field(sa_column=_node_column(nullable=False))
-    channel: int = 0
-    text: str = Field(sa_type=EncryptedText)
-    priority: int
-    want_ack: bool = False
-    state: str = "pending"
-    attempts: int = 0
-    created: float
-    not_before: float
-    sent_at: float | None = None
-    packet_id: int | None = Field(default=None, sa_column=_node_column(nullable=True, index=True))
-    error: str | None = None
-    after_id: int | None = Field(default=None, description="part of a split text: send after this row is done")
-    merged_into: int | None = None
-    acked_at: float | None = None
-    airtime_s: float = 0.0
-    alert_app: bool = Field(default=False, description="sent as an ALERT_APP packet (rings a handheld's buzzer)")
-    held_by_emergency: int | None = Field(
-        default=None, description="the emergency (its id) holding this routine text back until its window ends"
-    )
-
-
-class Transmission(SQLModel, table=True):
-    """Each time the bot put a text on air, so the airtime budget survives restarts."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    time: float = Field(index=True)
-    airtime_s: float
-    outbox_id: int | None = None
-
-
-class DeliveryAttempt(SQLModel, table=True):
-    """One packet meshbot handed the radio for a direct message, and the radio's verdict on it.
-
-    A resend carries a new packet id (relays drop an id they have seen), so a late ACK
-    for an earlier try is matched here to the row it delivered.
-    """
-
-    id: int | None = Field(default=None, primary_key=True)
-    outbox_id: int = Field(index=True)
-    packet_id: int = Field(sa_column=_node_column(nullable=False, index=True))
-    sent_at: float
-    verdict_due: float = Field(description="no verdict by then: the radio's own tries are long over")
-    verdict: str | None = Field(default=None, description="acked, relayed, a NAK's reason, or timeout")
-    verdict_at: float | None = None
 
 
 class ReportNote(SQLModel, table=True):
@@ -336,100 +261,12 @@ class SuccessStory(SQLModel, table=True):
 class PageState(SQLModel, table=True):
     """Where a node's last LIST or FIND stopped, so MORE can go on: one short-lived row per node."""
 
-    node_num: int = Field(sa_column=_node_column(primary_key=True, autoincrement=False))
+    node_num: int = Field(sa_column=node_column(primary_key=True, autoincrement=False))
     title: str = Field(sa_type=EncryptedText)  # holds a FIND's words
     remaining: str = ""  # posting ids not yet shown, in order, comma-separated
     shown: int = 0  # how many of `total` the earlier pages showed
     total: int = 0
     expires: float = Field(index=True)
-
-
-# -- security: the station's keys, pinned node keys, flags, the audit log, bundles -----
-
-
-class KeyMeta(SQLModel, table=True):
-    """The one row saying how this database's data key is wrapped, and the station's own keys.
-
-    Its presence means the database is encrypted. `wrapped_key` opens only with the
-    key-encryption key (Argon2id of the passphrase with `salt`, or the key file); the
-    station's signing, bundle and audit keys are stored encrypted by the data key.
-    """
-
-    id: int = Field(default=1, primary_key=True)
-    kdf: str = Field(description="argon2id (a passphrase) or keyfile")
-    salt: str = Field(default="", description="Argon2id salt, hex")
-    opslimit: int = 0
-    memlimit: int = 0
-    wrapped_key: str = Field(description="the data key, sealed by the key-encryption key (base64)")
-    key_id: str = Field(description="short public name of the data key")
-    created: float
-    rotated: float | None = None
-    signing_seed: str = Field(sa_type=EncryptedText, description="Ed25519 seed that signs bundles, hex")
-    box_secret: str = Field(sa_type=EncryptedText, description="X25519 secret that opens bundles sealed to us, hex")
-    audit_key: str = Field(sa_type=EncryptedText, description="key of the audit log's MAC chain, hex")
-
-
-class NodeKey(SQLModel, table=True):
-    """A node's PKI public key, pinned the first time it sent us a PKI direct message."""
-
-    node_num: int = Field(sa_column=_node_column(primary_key=True, autoincrement=False))
-    public_key: str = Field(description="base64, as the radio reports it")
-    pinned: float
-    last_used: float
-
-
-class SecurityFlag(SQLModel, table=True):
-    """Something the committee should look at: a key change, a privileged command without proof."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    node_num: int = Field(sa_column=_node_column(nullable=False, index=True))
-    reason: str = Field(description="key_changed, unauthenticated or not_allowed")
-    verb: str | None = None
-    detail: str | None = Field(default=None, sa_type=EncryptedText)
-    created: float = Field(index=True)
-    notified: bool = Field(default=False, description="the committee was sent a DM about it")
-
-
-class AuditEntry(SQLModel, table=True):
-    """One committee or admin action, chained to the one before by its hash."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    at: float
-    actor: str = Field(description="!nodeid for a DM, cli:USER for the command line")
-    action: str
-    subject: str = ""
-    detail: str = Field(default="", sa_type=EncryptedText)
-    alg: str = Field(default="sha256", description="sha256, or hmac once the database is encrypted")
-    prev_hash: str
-    hash: str
-
-
-class AuditHead(SQLModel, table=True):
-    """How many entries the audit chain has and its last hash, so a cut-off tail shows."""
-
-    id: int = Field(default=1, primary_key=True)
-    count: int = 0
-    last_hash: str = ""
-    mac: str = ""
-
-
-class ImportedBundle(SQLModel, table=True):
-    """A bundle already imported: importing it again changes nothing."""
-
-    bundle_id: str = Field(primary_key=True)
-    signer: str
-    created: float
-    imported: float
-    summary: str = ""
-
-
-class BundleRow(SQLModel, table=True):
-    """Which local row a row of another station's bundle became, so later bundles update it."""
-
-    origin: str = Field(primary_key=True, description="key id of the station that exported it")
-    kind: str = Field(primary_key=True)
-    remote_id: int = Field(sa_column=_node_column(primary_key=True, autoincrement=False))
-    local_id: int = Field(sa_column=_node_column(nullable=False))
 
 
 # -- matching: the candidate index and the committee's zone map -------------------------
@@ -458,7 +295,7 @@ class MatchKey(SQLModel, table=True):
     zone: str | None = None
     created: float
     expires: float | None = None
-    author: int = Field(sa_column=_node_column(nullable=False))
+    author: int = Field(sa_column=node_column(nullable=False))
     unit: str | None = None
     dim: str = Field(description="what the quantity measures; empty for a posting without one")
     quantity: float | None = None

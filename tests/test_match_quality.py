@@ -66,13 +66,14 @@ FLOORS = {
     # board: (precision, recall) reached by both passes, where below the target; see docs/matching.md
     "heldout": (0.909, 0.937),
     "fresh_b": (0.968, 0.688),
+    "fresh_d": (0.840, 0.759),
 }
 """Boards where the target is not met yet: the figures reached are floors, never to fall below."""
 GAPS = {"heldout": 0.032}
 """Where the two passes differ by more than the target's 0.03: the gap reached (recall 30/32 vs 31/32)."""
 
 
-@pytest.mark.parametrize("name", ["heldout", "blind", "fresh_a", "fresh_b", "fresh_c"])
+@pytest.mark.parametrize("name", ["heldout", "blind", "fresh_a", "fresh_b", "fresh_c", "fresh_d"])
 def test_boards_written_apart_from_the_word_tables(name: str, tmp_path: Path) -> None:
     """Boards written apart from the word tables (fresh_c, of everyday goods and services,
     was written and scored before the everyday tables were): the target where it is met,
@@ -92,7 +93,7 @@ def test_boards_written_apart_from_the_word_tables(name: str, tmp_path: Path) ->
     assert abs(whole.recall - one_at_a_time.recall) <= gap
 
 
-@pytest.mark.parametrize("name", ["fresh_a", "fresh_b", "fresh_c"])
+@pytest.mark.parametrize("name", ["fresh_a", "fresh_b", "fresh_c", "fresh_d"])
 def test_the_fresh_boards_are_big_varied_and_a_third_spanish(name: str) -> None:
     board, truth = read_board(DATA / f"{name}_board.txt"), read_truth(DATA / f"{name}_truth.txt")
     spanish = [line for line in board if line.text.split()[0].lower() in {"necesito", "ofrezco"}]

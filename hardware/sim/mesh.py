@@ -42,7 +42,7 @@ from hardware.airtime import (
     get_region,
     text_packet_bytes,
 )
-from hardware.link import BROADCAST_NUM, NodeInfo, node_id
+from hardware.link import BROADCAST_NUM, node_id
 from hardware.sim.channel import CAPTURE_DB, Channel
 from hardware.sim.dedupe import DEFAULT_CAPACITY
 from hardware.sim.flooding import ROLES
@@ -58,6 +58,7 @@ from hardware.sim.airlog import LogEntry, log_entry, transcript
 from hardware.sim.node import SimNode
 from hardware.sim.stats import MeshStats
 from hardware.sim.telemetry import ReportClock
+from hardware.sim.topology import Topology
 
 __all__ = ["DEFAULT_START_EPOCH", "Blueprint", "LogEntry", "SimMesh", "SimNode"]
 
@@ -68,14 +69,15 @@ REALTIME_POLL_S = 0.05
 MAX_CHANNEL_INDEX = 7
 MAX_HOP_LIMIT = 7
 
+
 class Blueprint(Protocol):
     """A plan that builds a whole mesh (`hardware.sim.scenario.Scenario` is one)."""
 
     def build(self, env: simpy.Environment, **overrides: Any) -> SimMesh: ...
 
 
-class SimMesh:
-    """A simulated Meshtastic mesh on a SimPy environment."""
+class SimMesh(Topology):
+    """A simulated Meshtastic mesh on a SimPy environment; who hears whom is `Topology`'s."""
 
     def __init__(
         self,
@@ -221,61 +223,6 @@ class SimMesh:
         """Run `fn(*args)` in the simulation at env.now + delay_s (simulation thread only)."""
         self.env.timeout(delay_s).callbacks.append(lambda _event: fn(*args))
 
-    # -- topology -------------------------------------------------------------------
-
-    def neighbours(self, num: int) -> set[int]:
-        """Nodes that decode `num` directly when the channel is otherwise quiet."""
-        return set(self.channel.neighbours(num))
-
-    def link_distances(self, num: int) -> dict[int, int]:
-        """Radio links on the shortest path from `num` to every node it connects to."""
-        dist = {num: 0}
-        todo = collections.deque([num])
-        while todo:
-            here = todo.popleft()
-            for nxt in self.channel.neighbours(here):
-                if nxt not in dist:
-                    dist[nxt] = dist[here] + 1
-                    todo.append(nxt)
-        return dist
-
-    def link_distance(self, a: int, b: int) -> int | None:
-        """Radio links between a and b (1 = direct neighbours), None when unconnected."""
-        return self.link_distances(a).get(b)
-
-    def reachable(self, num: int, hop_limit: int | None = None) -> set[int]:
-        """Nodes a flood from `num` reaches when nothing is lost: at most hop_limit + 1 links away.
-
-        Meshtastic counts relays: a direct neighbour hears the packet with hopsAway 0, and
-        with hop limit 3 a node 4 links away still hears the third relay.
-        """
-        limit = self.hop_limit if hop_limit is None else hop_limit
-        cached = self._reach_cache.get((num, limit))
-        if cached is None:
-            cached = {n for n, d in self.link_distances(num).items() if 1 <= d <= limit + 1}
-            self._reach_cache[(num, limit)] = cached
-        return set(cached)
-
-    def node_db(self, num: int) -> dict[int, NodeInfo]:
-        """What node `num`'s database holds: itself and every node a flood from it reaches."""
-        mine = self.nodes[num]
-        hops = self.link_distances(num)
-        out: dict[int, NodeInfo] = {}
-        for other_num, other in self.nodes.items():
-            links = hops.get(other_num)
-            if other_num != num and (links is None or links > self.hop_limit + 1):
-                continue
-            out[other_num] = NodeInfo(
-                num=other_num,
-                short_name=other.short_name,
-                long_name=other.long_name,
-                snr=mine.snr.get(other_num),
-                last_heard=mine.last_heard.get(other_num),
-                hops_away=None if other_num == num or links is None else links - 1,
-                device_metrics=mine.device_metrics() if other_num == num else None,
-            )
-        return out
-
     def airtime(self) -> dict[int, float]:
         """Seconds each node has spent transmitting."""
         return {num: node.airtime_s for num, node in self.nodes.items()}
@@ -408,7 +355,6 @@ class SimMesh:
             return "^all"
         node = self.nodes.get(num)
         return node.short_name if node else node_id(num)
-
 
     def transcript(self, kinds: tuple[str, ...] = ("tx", "relay", "rx")) -> str:
         """The log as text, one line per entry, for `.out` scenario transcripts."""

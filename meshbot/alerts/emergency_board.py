@@ -96,6 +96,14 @@ class Snapshot:
         return f"{local(ts, self.tz):%H:%M}"
 
 
+def latest(db: Session, community: str) -> Emergency | None:
+    """The emergency the board shows: the one on now, else the last one (with its end)."""
+    from meshbot.alerts.emergency import current
+
+    return current(db, community) or db.exec(
+        select(Emergency).where(Emergency.community == community).order_by(col(Emergency.id).desc())).first()
+
+
 def _step_view(db: Session, step: PlanStep) -> StepView:
     offer, need = db.get(Posting, step.offer_id), db.get(Posting, step.need_id)
     item = offer.item if offer is not None else "?"

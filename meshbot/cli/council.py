@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import click
 
+from meshbot.cli import council_meetings
+
 
 @click.group()
 def council() -> None:
     """The neighbourhood council: meetings, agenda, treasury, and the merged board of its stations."""
+
+
+for _command in council_meetings.COMMANDS:
+    council.add_command(_command)

@@ -280,6 +280,7 @@ from meshbot.cli import reports as cli_reports  # noqa: E402
 from meshbot.cli import security as cli_security  # noqa: E402
 from meshbot.cli import service as cli_service  # noqa: E402
 from meshbot.cli import sim as cli_sim  # noqa: E402
+from meshbot.cli import web as cli_web  # noqa: E402
 
 for command in (
     cli_reports.digest, cli_reports.report, cli_reports.needs_map, cli_reports.figures,
@@ -290,7 +291,7 @@ for command in (
     cli_audit.audit, cli_audit.flags, cli_members.members,
     cli_match.match_group, cli_match.stats,
     cli_alerts.alert, cli_alerts.emergency,
-    cli_db.db_group, cli_council.council,
+    cli_db.db_group, cli_council.council, cli_web.web,
 ):
     main.add_command(command)
 

@@ -1,7 +1,10 @@
 """The pubsub listener: turns a received packet into an `Inbound` and queues it.
 
 It runs on the radio library's thread, so it only hands the text to the journal (an
-append to a queue): no parsing, no database, no sending, no sleeping.
+append to a queue): no parsing, no database, no sending, no sleeping. Where the link
+offers it (`RadioLink.on_text_read`, a serial or TCP radio), a text is taken on the
+reader thread as soon as its frame is read; the library publishes the same text later
+from its own thread, and that copy is recognised by its (sender, packet id) and skipped.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import base64
 import logging
 import queue
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +25,8 @@ from hardware.link import (
 )
 
 log = logging.getLogger(__name__)
+EARLY_KEPT = 4096
+"""Texts taken from the reader thread remembered until the library publishes them again."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,8 @@ class Inbox:
         self._attached = False
         self.on_arrival: Callable[[], None] | None = None
         """Called (on the radio's thread) after each queued text or ack: a wake-up, nothing more."""
+        self._early: OrderedDict[tuple[int, int], None] = OrderedDict()
+        self._early_lock = threading.Lock()
 
     def attach(self) -> None:
         """Subscribe once; pubsub keeps weak references, so this object must stay alive."""
@@ -94,6 +102,7 @@ class Inbox:
             pub.subscribe(self._on_routing, TOPIC_ROUTING)
             pub.subscribe(self._on_established, TOPIC_ESTABLISHED)
             pub.subscribe(self._on_lost, TOPIC_LOST)
+            self._link.on_text_read = self._on_text_read
             self._attached = True
 
     def detach(self) -> None:
@@ -102,7 +111,20 @@ class Inbox:
             pub.unsubscribe(self._on_routing, TOPIC_ROUTING)
             pub.unsubscribe(self._on_established, TOPIC_ESTABLISHED)
             pub.unsubscribe(self._on_lost, TOPIC_LOST)
+            self._link.on_text_read = None
             self._attached = False
+
+    def _on_text_read(self, packet: dict[str, Any]) -> None:
+        """A text packet the reader thread has just read: taken now, remembered so the
+        library's later publication of it is skipped."""
+        inbound = Inbound.from_packet(packet)
+        if inbound is None:
+            return
+        with self._early_lock:
+            self._early[(inbound.from_node, inbound.packet_id)] = None
+            if len(self._early) > EARLY_KEPT:
+                self._early.popitem(last=False)
+        self._take(inbound)
 
     def _on_text(self, packet: dict[str, Any], interface: object) -> None:
         if not self._link.owns(interface):
@@ -111,6 +133,12 @@ class Inbox:
         if inbound is None:
             log.debug("ignored a text packet without usable fields: %r", packet.get("id"))
             return
+        with self._early_lock:
+            if self._early.pop((inbound.from_node, inbound.packet_id), False) is None:
+                return  # taken when its frame was read
+        self._take(inbound)
+
+    def _take(self, inbound: Inbound) -> None:
         if self.journal is not None:
             self.journal(inbound)
         else:

@@ -15,6 +15,7 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 from store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from store import council  # noqa: F401  (and the council's tables)
 from store.crypto import EncryptedText
 from store.db import database_url
 
