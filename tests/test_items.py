@@ -190,3 +190,23 @@ def test_an_unknown_word_pairs_only_with_itself_or_one_slip_of_it() -> None:
     assert fit_items("grommets", "need grommet", VOCAB) is not None
     assert fit_items("grommet", "need gromet", VOCAB).reason == "typo"  # type: ignore[union-attr]
     assert fit_items("grommet", "need gimlet", VOCAB) is None
+
+
+@pytest.mark.parametrize(("offer", "need", "pairs"), [
+    ("coffee beans", "beans", False),  # another food beside the head: another thing
+    ("coffee beans", "frijoles negros", False),
+    ("black beans 2 lb", "beans, any kind", True),
+    ("bread", "hot dog buns", False),
+    ("apple juice", "juice boxes for kids lunch", True),  # juice stays juice
+    ("chicken broth", "caldo de pollo", True),
+    ("mantequilla de cacahuate", "peanut butter", True),  # a phrase is its words
+    ("mantequilla de cacahuate", "butter for baking", False),
+    ("pressure washer", "washer", False),  # a phrase listed as a thing of its own stays apart
+    ("propane tank", "tanque de gas", True),
+    ("milk", "leche para bebé", False),
+    ("kids bike 16 inch", "bicicleta para adulto", False),  # who it is for, adults too
+    ("bike", "bike for my 6 year old", True),
+    ("kids bike", "bike for my 40 year old", False),  # an age says who it is for
+])
+def test_compounds_and_ages_say_which_thing(offer: str, need: str, pairs: bool) -> None:
+    assert (fit_items(offer, need, VOCAB) is not None) == pairs
