@@ -37,6 +37,16 @@ _MAY_START = re.compile(r"(?:^| )[\d\-−–x$€]")
 """A word starting with a digit, a minus, `x` or a currency sign: a quantity may start there."""
 
 
+_PRONOUN_ONE = frozenset("one uno".split())
+_ONLY = frozenset("just only solo nomas".split())
+
+
+def _stands_alone(texts: list[str], folded: list[str], i: int) -> bool:
+    """`one` ending a clause after other words, not `just one`: it stands for a thing."""
+    ends = i + 1 == len(folded) or texts[i][-1:] in (",", ";", ".", "!", "?")
+    return ends and i > 0 and folded[i - 1] not in _ONLY
+
+
 class Quantity(NamedTuple):
     value: float | None = None
     unit: str | None = None
@@ -72,6 +82,8 @@ def take_quantity(texts: list[str], folded: list[str]) -> Quantity:
         if found is None:
             continue
         end, value, unit, rank, span = found
+        if rank == 2 and word in _PRONOUN_ONE and _stands_alone(texts, folded, i):
+            continue  # `if anyone needs one`, `a tent, small one`: a pronoun, not a count
         if (rank >= 1 or unit == "people") and _is_label(folded, i, end if rank >= 1 else end - 1):
             continue
         if unit in _TIME_UNITS and i > 0 and folded[i - 1] in _WITHIN:

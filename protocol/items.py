@@ -27,8 +27,10 @@ __all__ = ["Fit", "Identity", "Vocabulary", "category_of_item", "fit", "fit_item
 
 SCORES = {"same item": 1.0, "synonym": 0.9, "translation": 0.9, "typo": 0.7, "category": 0.3}
 """How sure a match is, by why it was made; a category-only match is never sent unasked."""
-_CUT = {"en": frozenset("for to from of with in at on near by into needs missing works except".split()),
-        "es": frozenset("para por a al hacia con en desde cerca necesita funciona le falta".split())}
+_CUT = {"en": frozenset("for to from of with in at on near by into needs missing works except if when "
+                       "because pick till until".split()),
+        "es": frozenset("para por a al hacia con en desde cerca necesita funciona le falta si cuando "
+                        "porque hasta".split())}
 """Words after which the rest says who it is for, where it goes or what state it is in
 ("mower, needs a battery" is a mower), not what it is."""
 _AND = frozenset("and or y o plus".split())
