@@ -93,3 +93,20 @@ def test_minutes_actions_and_the_agenda_paper(tmp_path: Path) -> None:
     assert json.loads(council(db, "actions", "--json").output)[0]["state"] == "late"
     council(db, "action", "done", "1")
     assert json.loads(council(db, "actions", "--json").output)[0]["state"] == "done"
+
+
+def test_the_reps_monthly_report_gains_council_issues_and_the_treasury_statement(tmp_path: Path) -> None:
+    db = tmp_path / "board.db"
+    council(db, "community", "add", "elm")
+    council(db, "community", "add", "oak")
+    council(db, "plan", "2030-01-10T18:00")
+    council(db, "minute", "1", "issue", "the elm water tank leaks", "--community", "elm")
+    council(db, "minute", "1", "decision", "oak hosts the gardening day", "--community", "oak")
+    council(db, "treasury", "add", "contribution", "500", "garden fair")
+    council(db, "treasury", "add", "spending", "120", "clinic batteries")
+    report = CliRunner().invoke(main, ["--db", str(db), "report", "--community", "elm", "--format", "md"])
+    assert report.exit_code == 0, report.output
+    assert "## What issues arose in council" in report.output
+    assert "| Issue | the elm water tank leaks | elm |" in report.output
+    assert "oak hosts the gardening day" not in report.output  # oak's rep reports that one
+    assert "## Treasury statement (hours)" in report.output and "| **Closing balance** | **380** |" in report.output
