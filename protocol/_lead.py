@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Callable, NamedTuple
 
 from ._fields import is_wordish, max_urgency, strip_edges, urgency_word
-from ._ways import ABLE, ASKING, ASKING_FOR_SELF, CLAUSE_WORDS, HAZARDS, NEED_CUES, OFFER_CUES, \
-    POSSESSION, by_first
+from ._ways import ABLE, ASKING, ASKING_FOR_SELF, CLAUSE_WORDS, HAZARDS, MY_WORDS, NEED_CUES, \
+    OFFER_CUES, POSSESSION, SUBJECTS, by_first
 from .vocab import CATEGORY_KEYWORDS, DANGER_WORDS, DOZEN_WORDS, LEAD_FILLERS, MAX_LEAD_FILLERS, NUMBER_WORDS, \
     STRONG_KEYWORDS, UNITS, URGENCY_PHRASES, URGENCY_WORDS, fold
 
@@ -40,8 +40,8 @@ _ABLE_OTHER = frozenset("puede pueden".split())
 """`mi hija puede cuidar niños`: someone's ability, after a possessive only."""
 _TO_ME = frozenset("me us nos le".split())
 """Between the one asked and the giving verb: `alguien me presta`."""
-_POSSESSIVE = frozenset("my our mi nuestra nuestro nuestros nuestras".split())
-"""`my mom needs …`, `mi hijo necesita …`: someone's need, told by a close one."""
+_POSSESSIVE = frozenset("my our mi nuestra nuestro nuestros nuestras the el la los las".split()) | SUBJECTS
+"""`my mom needs …`, `the shelter needs …`, `kids need …`: someone's need, told first."""
 MAX_SUBJECT = 2
 """Words between the possessive and the NEED verb (`my elderly neighbor needs`)."""
 
@@ -68,7 +68,7 @@ def read_lead(tokens: list[str], verb_at: VerbAt) -> Lead:
     """The verb of the message (or None), the urgency marked before it, and context."""
     first = verb_at(tokens, 0)
     if (first is None or first[0] == "my") and len(tokens) > 2 and _word(tokens[0]) in _POSSESSIVE:
-        for at in range(2, min(len(tokens), 2 + MAX_SUBJECT)):
+        for at in range(1 if _word(tokens[0]) in SUBJECTS else 2, min(len(tokens), 2 + MAX_SUBJECT)):
             found = verb_at(tokens, at)
             if found is not None and found[0] == "need" and found[3]:
                 return Lead(found, context=tuple(tokens[:at]))  # my mom needs her pills
@@ -80,6 +80,9 @@ def read_lead(tokens: list[str], verb_at: VerbAt) -> Lead:
             found = verb_at(tokens, at)
             if found is not None and found[0] == "need" and found[3]:
                 return Lead(found, URGENCY_WORDS[first[1]])  # emergency: neighbour needs insulin
+    if first is not None and first[0] == "my" and any(
+            w and w not in MY_WORDS for w in map(_word, first[3])):
+        first = None  # `my car won't start, anyone good with engines?`: not MY; read on
     if first is not None:
         if not (first[0] == "offer" and first[1] in POSSESSION):
             return _USUAL(Lead, (first, "normal", (), False))  # the verb comes first

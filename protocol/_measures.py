@@ -124,7 +124,7 @@ SPEC_UNITS: frozenset[str] = frozenset("""
 
 LABEL_WORDS: frozenset[str] = frozenset(
     "size sizes sz talla tallas talle talles age edad no nr num number numero model modelo apt apartment depto "
-    "house casa lot lote unit-no # route ruta bus linea line room cuarto ward".split())
+    "house casa lot lote unit-no # route ruta bus linea line room cuarto ward etapa stage".split())
 """Words before a number that make it a label (`size 8`, `talla 3`, `route 5`)."""
 
 # --- times and expiry --------------------------------------------------------------

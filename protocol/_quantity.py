@@ -47,6 +47,19 @@ def _stands_alone(texts: list[str], folded: list[str], i: int) -> bool:
     return ends and i > 0 and folded[i - 1] not in _ONLY
 
 
+_HALF_AFTER = (("y", "medio"), ("y", "media"), ("and", "a", "half"))
+
+
+def _and_a_half(f: list[str], i: int) -> int:
+    """`un kilo y medio`, `a litre and a half`: half a unit more; the words it takes."""
+    if i < len(f) and f[i] in ("y", "and"):
+        for half in _HALF_AFTER:
+            after = f[i + len(half)] if i + len(half) < len(f) else ""
+            if tuple(f[i:i + len(half)]) == half and after not in DOZEN_WORDS and after not in UNITS:
+                return len(half)
+    return 0
+
+
 class Quantity(NamedTuple):
     value: float | None = None
     unit: str | None = None
@@ -195,7 +208,8 @@ def _quantity_at(f: list[str], i: int) -> _Found | None:
     if nxt in DOZEN_WORDS:
         return end + 1, value * 12, None, 0, span
     if nxt in UNITS:
-        return end + 1, value, UNITS[nxt], 0, span
+        half = _and_a_half(f, end + 1)
+        return end + 1 + half, value + 0.5 * bool(half), UNITS[nxt], 0, span
     if rank >= 3:
         return None
     return base, value, None, rank, span

@@ -45,6 +45,8 @@ OFFER_CUES: frozenset[tuple[str, ...]] = frozenset(_phrases(_TABLES, "offer_cues
 NEED_CUES: frozenset[tuple[str, ...]] = frozenset(_phrases(_TABLES, "need_cues"))
 HAZARDS: frozenset[tuple[str, ...]] = frozenset(_phrases(_TABLES, "hazards"))
 """A hazard told without a verb (`tree down`, `cayo un poste`): an ALERT."""
+SUBJECTS: frozenset[str] = _words(_TABLES, "subjects")
+"""People who may need something, said first with no article (`kids need school supplies`)."""
 OUT_OF_PLACES: frozenset[str] = _words(_TABLES, "out_of_places")
 """After `out of`, a place or state, not a supply (`we're out of town`): no NEED."""
 CHATTER: frozenset[str] = _words(_TABLES, "chatter")

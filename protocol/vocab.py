@@ -150,7 +150,8 @@ CHAIN_WORDS: dict[str, str] = {
 OFFER, `necesito cancelar n3` CANCEL."""
 CHAIN_MODALS: frozenset[str] = frozenset("want need quiero queremos necesito necesitamos".split())
 
-URGENT_ALIASES: dict[str, str] = {"urge": "critical", "urgen": "critical",
+URGENT_ALIASES: dict[str, str] = {"urge": "critical", "urgen": "critical", "me urge": "critical",
+                                  "nos urge": "critical",
                                   "auxilio": "critical", "socorro": "critical"}
 """Aliases that carry urgency themselves: `urge insulina` is a critical NEED."""
 
