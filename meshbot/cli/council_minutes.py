@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 from sqlmodel import Session
 
-from meshbot.cli.council_meetings import at_of, run, shown
-from meshbot.cli.shared import echo_json, laptop_actor
+from meshbot.cli.council_meetings import at_of, run, show_rows, shown
+from meshbot.cli.shared import laptop_actor
 from meshbot.cli.values import Moment, Month, OutFile
 from meshbot.settings import Settings
 from protocol.commands import HEADINGS
@@ -124,13 +124,8 @@ def actions_list(ctx: click.Context, as_json: bool) -> None:
     rows = run(ctx, lambda s, db, now: [{"id": f"c{a.id}", "meeting": a.meeting_id, "owner": a.owner_id,
                                          "due": shown(a.due, s), "state": status(a, now), "text": a.text}
                                         for a in actions(db)])
-    if as_json:
-        echo_json(rows)
-        return
-    if not rows:
-        click.echo("No action items.")
-    for a in rows:
-        click.echo(f"{a['id']:<5} {a['state']:<5} due {a['due']}  owner #{a['owner']}  {a['text']}")
+    show_rows(rows, as_json, "No action items.",
+              lambda a: f"{a['id']:<5} {a['state']:<5} due {a['due']}  owner #{a['owner']}  {a['text']}")
 
 
 
