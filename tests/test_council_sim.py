@@ -4,10 +4,6 @@ the meeting, members vote on a stipend by DM, and the closed vote puts it in the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
@@ -19,7 +15,7 @@ from meshbot.treasury import ledger
 from meshbot.treasury.proposals import open_proposal
 from store import Member, session
 from store.council import AgendaItem, LedgerEntry, Proposal
-from tests.test_e2e_sim import World
+from tests.test_e2e_sim import World, world  # noqa: F401  (the fixture)
 
 DAY = 86400.0
 
@@ -36,14 +32,6 @@ def idle(world: World, seconds: float) -> None:
     world.mesh.advance(seconds)
     world.start_daemon()
     world.mesh.advance(120)
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    w = World(tmp_path / "meshbot.db")
-    yield w
-    if w.daemon is not None:
-        w.daemon.close()
 
 
 def test_a_council_month(world: World) -> None:
