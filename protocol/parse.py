@@ -25,6 +25,7 @@ from ._fields import (
 from ._language import ENGLISH_WORDS, SPANISH_WORDS, language_of
 from ._lead import read_lead
 from ._noise import TRIPLE as _TRIPLE, tidy
+from ._council import parse_agenda, parse_vote
 from ._notes import parse_msg
 from ._typos import KNOWN_WORDS, near_verbs, typo
 from ._ways import CHATTER, MY_WORDS, POSSESSION, WAY_LANG
@@ -294,6 +295,8 @@ PARSERS: dict[str, Parser] = {
     "emergency": _emergency,
     "members": _members,
     "msg": parse_msg,
+    "agenda": parse_agenda,
+    "vote": parse_vote,
 }
 """Canonical verb -> parser of the words after it (and the message's language); keys
 are exactly `VERBS`."""
