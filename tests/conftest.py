@@ -81,7 +81,8 @@ def board(tmp_path: Path) -> Board:
 
 
 def _child_daemons() -> list[int]:
-    """Processes this test run started that are still `meshbot` daemons."""
+    """Processes this test run started that are still `meshbot` daemons (not the console,
+    `meshbot web`, which its module's fixture starts once and stops)."""
     me = str(os.getpid())
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -90,7 +91,7 @@ def _child_daemons() -> list[int]:
             cmdline = (stat.parent / "cmdline").read_bytes()
         except (OSError, IndexError):
             continue
-        if fields[1] == me and b"meshbot.cli.main" in cmdline:
+        if fields[1] == me and b"meshbot.cli.main" in cmdline and b"\x00web\x00" not in cmdline:
             found.append(int(stat.parent.name))
     return found
 
