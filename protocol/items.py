@@ -27,8 +27,10 @@ __all__ = ["Fit", "Identity", "Vocabulary", "category_of_item", "fit", "fit_item
 
 SCORES = {"same item": 1.0, "synonym": 0.9, "translation": 0.9, "typo": 0.7, "category": 0.3}
 """How sure a match is, by why it was made; a category-only match is never sent unasked."""
-_CUT = {"en": frozenset("for to from of with in at on near by into needs missing works except".split()),
-        "es": frozenset("para por a al hacia con en desde cerca necesita funciona le falta".split())}
+_CUT = {"en": frozenset("for to from of with in at on near by into needs missing works except if when "
+                       "because pick till until".split()),
+        "es": frozenset("para por a al hacia con en desde cerca necesita funciona le falta si cuando "
+                        "porque hasta".split())}
 """Words after which the rest says who it is for, where it goes or what state it is in
 ("mower, needs a battery" is a mower), not what it is."""
 _AND = frozenset("and or y o plus".split())
@@ -173,6 +175,10 @@ def _plain(word: str, s: str, vocab: Vocabulary, lang: str) -> _Unit:
         return _Unit((s,), role="stop")
     if s in vocab.modifier_any or s in vocab.audiences or (lang == "en" and len(s) > 4 and s.endswith("ed")):
         return _Unit((s,), role="modifier")  # `unopened`, `boxed`: what state, not what thing
+    for base in _undiminished(s) if lang == "es" or s.endswith(("ito", "ita")) else ():
+        found = next((c for x in ("", *LANGUAGES) if (c := vocab.phrases[x].get((base,)))), None)
+        if found:  # `frijolitos`, `cobijitas`, `pancito`: the thing itself
+            return _Unit((s,), concept=found, lang="es", role="activity" if found in vocab.activities else "noun")
     near = near_words(vocab, s)
     concepts = {c for w in near for x in ("", *LANGUAGES) if (c := vocab.phrases[x].get((w,)))}
     if len(concepts) == 1:  # one typo from exactly one known thing
@@ -181,6 +187,16 @@ def _plain(word: str, s: str, vocab: Vocabulary, lang: str) -> _Unit:
         langs = {x for w in near for x in LANGUAGES if (w,) in vocab.phrases[x]}
         return _Unit((s,), concept=concept, lang=langs.pop() if len(langs) == 1 else "", typo=True, role=role)
     return _Unit((s,))
+
+
+def _undiminished(s: str) -> list[str]:
+    """Stems a Spanish diminutive may come from: `frijolito` -> frijol, `cobijita` -> cobija,
+    `pancito` -> pan."""
+    for ending in ("cito", "cita", "ito", "ita"):
+        if s.endswith(ending) and len(s) > len(ending) + 2:
+            root = s[:-len(ending)]
+            return [stem(root), stem(root + "o"), stem(root + "a")]
+    return []
 
 
 def _purposes(units: list[_Unit], vocab: Vocabulary) -> frozenset[str]:

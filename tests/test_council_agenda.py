@@ -99,3 +99,22 @@ def test_the_meeting_paper_in_markdown_and_html(board: Board) -> None:
     assert "&lt;script&gt;" in page and "<script>" not in page
     assert packets == ["Council Sun 10 Jan 18:00 @ash, facilitator Ana. Agenda: 1 treasury: batteries for the clinic; "
                        "2 other: <script> in a name"]
+
+
+def test_an_action_item_nearing_its_date_is_reminded_once_to_its_owner_then_shows_late(board: Board) -> None:
+    from meshbot.council.minutes import actions, add_action, status
+
+    council_of(board)
+    now = board.clock.now
+    with session(board.engine) as db, db.begin():
+        add_action(db, 1, "fix the water tank", 1, now + 3 * DAY, now, "test")
+    assert council_chores(board.engine, board.settings, now) == 0  # three days out: not yet
+    board.clock.advance(2.5 * DAY)
+    council_chores(board.engine, board.settings, board.clock.now)
+    reminded = [o.text for o in board.outbox(ANA) if o.text.startswith("Council action c1 due ")]
+    assert len(reminded) == 1 and reminded[0].endswith(": fix the water tank")
+    council_chores(board.engine, board.settings, board.clock.now)  # once only
+    assert len([o for o in board.outbox(ANA) if o.text.startswith("Council action")]) == 1
+    board.clock.advance(1 * DAY)
+    with session(board.engine) as db:
+        assert [status(a, board.clock.now) for a in actions(db)] == ["late"]

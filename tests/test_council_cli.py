@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from meshbot.cli.main import main
@@ -93,3 +94,45 @@ def test_minutes_actions_and_the_agenda_paper(tmp_path: Path) -> None:
     assert json.loads(council(db, "actions", "--json").output)[0]["state"] == "late"
     council(db, "action", "done", "1")
     assert json.loads(council(db, "actions", "--json").output)[0]["state"] == "done"
+
+
+def test_the_reps_monthly_report_gains_council_issues_and_the_treasury_statement(tmp_path: Path) -> None:
+    db = tmp_path / "board.db"
+    council(db, "community", "add", "elm")
+    council(db, "community", "add", "oak")
+    council(db, "plan", "2030-01-10T18:00")
+    council(db, "minute", "1", "issue", "the elm water tank leaks", "--community", "elm")
+    council(db, "minute", "1", "decision", "oak hosts the gardening day", "--community", "oak")
+    council(db, "treasury", "add", "contribution", "500", "garden fair")
+    council(db, "treasury", "add", "spending", "120", "clinic batteries")
+    report = CliRunner().invoke(main, ["--db", str(db), "report", "--community", "elm", "--format", "md"])
+    assert report.exit_code == 0, report.output
+    assert "## What issues arose in council" in report.output
+    assert "| Issue | the elm water tank leaks | elm |" in report.output
+    assert "oak hosts the gardening day" not in report.output  # oak's rep reports that one
+    assert "## Treasury statement (hours)" in report.output and "| **Closing balance** | **380** |" in report.output
+
+
+def test_the_council_pack_for_a_community_is_signed_and_sealed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from meshbot.security.bundles import BundleError, open_bundle
+    from tests.test_bundles import PASS, keys_of, station
+
+    monkeypatch.setenv("MESHBOT_PASSPHRASE", PASS)
+
+    db = tmp_path / "elm.db"
+    elm, hall = station(db), station(tmp_path / "hall.db")
+    council(db, "community", "add", "elm")
+    council(db, "community", "add", "oak")
+    council(db, "plan", "2026-12-20T18:00")
+    council(db, "minute", "1", "issue", "the elm water tank leaks", "--community", "elm")
+    council(db, "minute", "1", "issue", "oak needs a ladder", "--community", "oak")
+    out = tmp_path / "elm-pack.json"
+    made = council(db, "pack", "elm", "--month", "2026-12", "--to", str(out), "--for", keys_of(hall).box_public)
+    assert made.exit_code == 0, made.output
+    payload, signer = open_bundle(out.read_bytes(), keys_of(hall), {keys_of(elm).signing_public})
+    assert payload["kind"] == "council-pack" and payload["tables"] == {}
+    assert [m["text"] for m in payload["council"]["minutes"]] == ["the elm water tank leaks"]
+    assert signer == keys_of(elm).signing_public
+    tampered = out.read_bytes().replace(b'"data": "', b'"data": "AAAA')
+    with pytest.raises(BundleError):
+        open_bundle(tampered, keys_of(hall), {signer})

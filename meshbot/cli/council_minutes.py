@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 from sqlmodel import Session
 
-from meshbot.cli.council_meetings import at_of, run, shown
-from meshbot.cli.shared import echo_json, laptop_actor
-from meshbot.cli.values import Moment, OutFile
+from meshbot.cli.council_meetings import at_of, run, show_rows, shown
+from meshbot.cli.shared import laptop_actor
+from meshbot.cli.values import Moment, Month, OutFile
 from meshbot.settings import Settings
 from protocol.commands import HEADINGS
 
@@ -124,13 +124,34 @@ def actions_list(ctx: click.Context, as_json: bool) -> None:
     rows = run(ctx, lambda s, db, now: [{"id": f"c{a.id}", "meeting": a.meeting_id, "owner": a.owner_id,
                                          "due": shown(a.due, s), "state": status(a, now), "text": a.text}
                                         for a in actions(db)])
-    if as_json:
-        echo_json(rows)
-        return
-    if not rows:
-        click.echo("No action items.")
-    for a in rows:
-        click.echo(f"{a['id']:<5} {a['state']:<5} due {a['due']}  owner #{a['owner']}  {a['text']}")
+    show_rows(rows, as_json, "No action items.",
+              lambda a: f"{a['id']:<5} {a['state']:<5} due {a['due']}  owner #{a['owner']}  {a['text']}")
 
 
-COMMANDS = (agenda, minute, action, actions_list)
+
+@click.command("pack")
+@click.argument("community")
+@click.option("--month", type=Month(), default=None, help="YYYY-MM (default: this month).")
+@click.option("--to", "target", required=True, type=OutFile(), help="Pack file to write.")
+@click.option("--for", "recipient", metavar="BUNDLE_KEY", help="Seal it to this key: only its holder opens it.")
+@click.pass_context
+def pack(ctx: click.Context, community: str, month: str | None, target: Path, recipient: str | None) -> None:
+    """The month's council pack for one community, signed by this station."""
+    from meshbot.council.pack import build_pack
+    from meshbot.papers.periods import month_of, month_window, zone_of
+    from meshbot.security.bundles import BundleError, recipient_key, write
+
+    def job(s: Settings, db: Session, now: float) -> bytes:
+        tz = zone_of(s.timezone)
+        try:
+            return build_pack(db, community.strip().lower(), month_window(month or month_of(now, tz), tz), now,
+                              recipient_key(recipient) if recipient else None)
+        except BundleError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    write(target, run(ctx, job))
+    click.echo(f"council pack for {community} -> {target}; signed by this station"
+               + ("" if recipient else " (not sealed: anyone who reads the file reads it)"))
+
+
+COMMANDS = (agenda, minute, action, actions_list, pack)

@@ -8,7 +8,7 @@ from datetime import datetime
 import click
 from sqlmodel import Session
 
-from meshbot.cli.council_meetings import at_of, run, shown
+from meshbot.cli.council_meetings import at_of, run, show_rows, shown
 from meshbot.cli.shared import echo_json, laptop_actor
 from meshbot.cli.values import FiniteFloat, Moment, Month
 from meshbot.settings import Settings
@@ -71,14 +71,9 @@ def proposals_list(ctx: click.Context, as_json: bool) -> None:
         {"id": f"p{p.id}", "purpose": p.purpose, "kind": p.kind, "amount": p.amount, "every": p.every,
          "periods": p.periods, "state": p.state, "deadline": shown(p.deadline, s), "yes": p.yes, "no": p.no,
          "abstain": p.abstain, "recorded": p.recorded} for p in listing(db)])
-    if as_json:
-        echo_json(rows)
-        return
-    if not rows:
-        click.echo("No proposals yet.")
-    for p in rows:
-        click.echo(f"{p['id']:<5} {p['state']:<9} {p['kind']} {p['amount']:g} {p['every']} x{p['periods']}  "
-                   f"yes {p['yes']} no {p['no']} abstain {p['abstain']}  until {p['deadline']}  {p['purpose']}")
+    show_rows(rows, as_json, "No proposals yet.",
+              lambda p: f"{p['id']:<5} {p['state']:<9} {p['kind']} {p['amount']:g} {p['every']} x{p['periods']}  "
+                        f"yes {p['yes']} no {p['no']} abstain {p['abstain']}  until {p['deadline']}  {p['purpose']}")
 
 
 @click.command("ballot")

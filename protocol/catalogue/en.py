@@ -274,7 +274,7 @@ MESSAGES: dict[str, str] = {
     "council.nobody": "to be named",
     "council.action_due": "Council action {id} due {due}: {text}",
     "council.proposal": "Proposal {id}: {text}. VOTE {id} yes/no/abstain by {when}",
-    "council.result": "Proposal {id} {result}: yes {yes}, no {no}, abstain {abstain}.",
+    "council.result": "Proposal {id} {result}: {yes} for, {no} against, {abstain} abstain.",
     "council.result.approved": "approved", "council.result.rejected": "rejected",
     "council.result.no_quorum": "failed: no quorum",
     "council.vote_counted": "Your secret vote on {id} counts. Closes {when}. VOTE {id} again to change it.",

@@ -248,7 +248,7 @@ MESSAGES: dict[str, str] = {
     "council.nobody": "por decidir",
     "council.action_due": "Tarea del consejo {id} vence {due}: {text}",
     "council.proposal": "Propuesta {id}: {text}. VOTO {id} si/no/abstengo antes del {when}",
-    "council.result": "Propuesta {id} {result}: sí {yes}, no {no}, abstención {abstain}.",
+    "council.result": "Propuesta {id} {result}: {yes} a favor, {no} en contra, {abstain} abstenciones.",
     "council.result.approved": "aprobada", "council.result.rejected": "rechazada",
     "council.result.no_quorum": "sin quórum",
     "council.vote_counted": "Tu voto secreto sobre {id} cuenta. Cierra {when}. VOTO {id} otra vez lo cambia.",
