@@ -36,6 +36,7 @@ _CUES = by_first(OFFER_CUES | NEED_CUES)
 _HAZARDS = by_first(HAZARDS)
 _CLAUSE_END = ",;.:!?"
 _DASHES = frozenset("- – — -- ...".split())
+_HAVE_TO = frozenset("to que q".split())
 _ABLE_OTHER = frozenset("puede pueden".split())
 """`mi hija puede cuidar niños`: someone's ability, after a possessive only."""
 _TO_ME = frozenset("me us nos le".split())
@@ -83,12 +84,15 @@ def read_lead(tokens: list[str], verb_at: VerbAt) -> Lead:
     if first is not None and first[0] == "my" and any(
             w and w not in MY_WORDS for w in map(_word, first[3])):
         first = None  # `my car won't start, anyone good with engines?`: not MY; read on
+    if first is not None and _obliged(first):
+        first = None
     if first is not None:
         if not (first[0] == "offer" and first[1] in POSSESSION):
             return _USUAL(Lead, (first, "normal", (), False))  # the verb comes first
         found, marks = first, "normal"
     else:
         found, marks = _scan(tokens, 0, verb_at, tried=True)
+        found = None if found is not None and _obliged(found) else found
     if found is not None and not (found[0] == "offer" and found[1] in POSSESSION):
         return Lead(found, marks)
     words = [_word(t) for t in tokens]
@@ -105,6 +109,11 @@ def read_lead(tokens: list[str], verb_at: VerbAt) -> Lead:
         return Lead(found, marks)
     cue = _cue(tokens, words)
     return Lead(cue, marks, cue=cue is not None)
+
+
+def _obliged(found: Found) -> bool:
+    """`tengo que ir al médico`, `i have to work`: an obligation, not a thing one has."""
+    return found[1] in POSSESSION and bool(found[3]) and _word(found[3][0]) in _HAVE_TO
 
 
 def _scan(tokens: list[str], start: int, verb_at: VerbAt,
@@ -172,14 +181,17 @@ def _able(tokens: list[str], i: int, able: str, verb_at: VerbAt) -> Found | None
             return None  # `can you help me?` stays a HELP request (§6.1)
         return "need", able, False, tokens[i + 1:]
     if word in _SELF:
+        j = i + 1
+        while j < len(tokens) and _word(tokens[j]) in _PLEASE:
+            j += 1  # could i please get …
         for phrase in sorted(ASKING_FOR_SELF, key=len, reverse=True):
-            if tuple(_word(t) for t in tokens[i + 1:i + 1 + len(phrase)]) == phrase:
-                rest = tokens[i + 1 + len(phrase):]
+            if tuple(_word(t) for t in tokens[j:j + len(phrase)]) == phrase:
+                rest = tokens[j + len(phrase):]
                 return ("need", able, False, rest) if rest else None
         return None
     inner = verb_at(tokens, i)
-    if inner is not None and inner[0] == "offer":
-        return inner  # `can lend a drill`, `puedo dar clases`
+    if inner is not None and inner[0] in ("offer", "need"):
+        return inner  # `can lend a drill`, `puedo dar clases`; `puedo pedir pañales` asks
     return "offer", able, False, tokens[i:]
 
 

@@ -140,6 +140,10 @@ def _plain(word: str, s: str, vocab: Vocabulary, lang: str) -> _Unit:
         return _Unit((s,), role="stop")
     if s in vocab.modifier_any or s in vocab.audiences or (lang == "en" and len(s) > 4 and s.endswith("ed")):
         return _Unit((s,), role="modifier")  # `unopened`, `boxed`: what state, not what thing
+    for base in _undiminished(s) if lang == "es" or s.endswith(("ito", "ita")) else ():
+        found = next((c for x in ("", *LANGUAGES) if (c := vocab.phrases[x].get((base,)))), None)
+        if found:  # `frijolitos`, `cobijitas`, `pancito`: the thing itself
+            return _Unit((s,), concept=found, lang="es", role="activity" if found in vocab.activities else "noun")
     near = near_words(vocab, s)
     concepts = {c for w in near for x in ("", *LANGUAGES) if (c := vocab.phrases[x].get((w,)))}
     if len(concepts) == 1:  # one typo from exactly one known thing
@@ -148,6 +152,16 @@ def _plain(word: str, s: str, vocab: Vocabulary, lang: str) -> _Unit:
         langs = {x for w in near for x in LANGUAGES if (w,) in vocab.phrases[x]}
         return _Unit((s,), concept=concept, lang=langs.pop() if len(langs) == 1 else "", typo=True, role=role)
     return _Unit((s,))
+
+
+def _undiminished(s: str) -> list[str]:
+    """Stems a Spanish diminutive may come from: `frijolito` -> frijol, `cobijita` -> cobija,
+    `pancito` -> pan."""
+    for ending in ("cito", "cita", "ito", "ita"):
+        if s.endswith(ending) and len(s) > len(ending) + 2:
+            root = s[:-len(ending)]
+            return [stem(root), stem(root + "o"), stem(root + "a")]
+    return []
 
 
 def _purposes(units: list[_Unit], vocab: Vocabulary) -> frozenset[str]:

@@ -43,6 +43,10 @@ _MARKABLE = ("offer", "need", "alert", "help")  # verbs an urgency word may come
 _PHRASE_FIRST = frozenset(p.split()[0] for p in VERB_PHRASES)
 _EDGE = ".,;:()[]{}<>\"'`*¡¿?«»“”‘’…!"
 _HOW = frozenset(("how", "como"))
+_CAN_YOU = frozenset(("me podrian", "nos podrian", "me pueden", "nos pueden", "me podrias", "me puedes",
+                      "alguien me puede", "alguien nos puede", "alguien que pueda"))
+_HELP_ASKED = frozenset("ayudar ayudarme ayudarnos ayuda help".split())
+"""`me puedes ayudar?`: asking for help, a HELP request (§6.1), not a NEED of `ayudar`."""
 _KIND_WORDS = {"offers": "offer", "needs": "need", "ofertas": "offer", "necesidades": "need"}
 _strip_edge = methodcaller("strip", _EDGE)
 
@@ -84,6 +88,9 @@ def parse(text: str, lang: str = "en") -> Command | ParseError:
             rest = [alias, *rest]  # ofertas comida = LISTA ofertas comida
         elif not rest:
             return ListBoard(kind=_KIND_WORDS[alias], lang=lang)  # type: ignore[arg-type]
+    if verb == "need" and alias in _CAN_YOU and rest and all(
+            w in _HELP_ASKED or w in _PERSONAL for w in _plain_words(rest)):
+        return Help(request=" ".join(_plain_words(rest)), urgency=marks, lang=lang)  # me puedes ayudar?
     if verb in ("offer", "need"):
         if marks != "normal":
             rest = ["!" if marks == "high" else "!!", *rest]

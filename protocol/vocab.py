@@ -132,7 +132,7 @@ LEAD_FILLERS: frozenset[str] = frozenset("""
     am are is can could would will i'll we'll just also still really like to so okay yes
     si nosotros puedo podemos quisiera quisieramos tambien todavia neighbors neighbours
     vecinos friends amigos folks everyone all gracias thanks thank you there
-    che oye mira ey hey
+    che oye mira ey hey te les
 """.split())
 """Words before the verb that are skipped when a verb follows (`Hi, I need water`,
 `hola, necesito agua`, `please help`). At most `MAX_LEAD_FILLERS` of them."""
