@@ -213,3 +213,24 @@ def test_init_without_a_committee_says_alerts_go_out_unverified(tmp_path: Path) 
     made = cli(tmp_path / "none.db", "init", stdin=PASS + "\n", passphrase=None)
     assert made.returncode == 0 and "No committee member yet" in made.stdout
     assert cli(tmp_path / "bad.db", "init", "--committee", "caro", stdin=PASS + "\n", passphrase=None).returncode == 2
+
+
+def test_a_match_made_by_hand_is_audited_without_a_none(held: Board) -> None:
+    client, csrf = logged_in(held)
+    client.post("/matches/reject", data={"csrf": csrf, "match": "m1"})
+    client.post("/matches/make", data={"csrf": csrf, "offer": "o1", "need": "n2"})
+    with session(held.engine) as db:
+        made = db.exec(select(AuditEntry).where(AuditEntry.action == "match.make")).one()
+    assert made.detail == "o1 n2" and "None" not in made.detail
+
+
+def test_confirming_an_alert_sent_before_any_committee_says_why(board: Board) -> None:
+    from click.testing import CliRunner
+
+    from meshbot.cli.main import main
+
+    board.send(ANA, "ALERT family evicted @oak")  # nobody holds the committee role: on air at once
+    result = CliRunner().invoke(main, ["--db", str(board.path), "alert", "confirm", "a1"], env={"MESHBOT_PASSPHRASE": None})
+    assert result.exit_code == 1
+    assert "a1 is not waiting for confirmation (it is active); it went out unverified because no committee " \
+           "member existed (name one: meshbot members role !node committee)" in result.output
