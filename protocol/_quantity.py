@@ -37,6 +37,29 @@ _MAY_START = re.compile(r"(?:^| )[\d\-−–x$€]")
 """A word starting with a digit, a minus, `x` or a currency sign: a quantity may start there."""
 
 
+_PRONOUN_ONE = frozenset("one uno".split())
+_ONLY = frozenset("just only solo nomas".split())
+
+
+def _stands_alone(texts: list[str], folded: list[str], i: int) -> bool:
+    """`one` ending a clause after other words, not `just one`: it stands for a thing."""
+    ends = i + 1 == len(folded) or texts[i][-1:] in (",", ";", ".", "!", "?")
+    return ends and i > 0 and folded[i - 1] not in _ONLY
+
+
+_HALF_AFTER = (("y", "medio"), ("y", "media"), ("and", "a", "half"))
+
+
+def _and_a_half(f: list[str], i: int) -> int:
+    """`un kilo y medio`, `a litre and a half`: half a unit more; the words it takes."""
+    if i < len(f) and f[i] in ("y", "and"):
+        for half in _HALF_AFTER:
+            after = f[i + len(half)] if i + len(half) < len(f) else ""
+            if tuple(f[i:i + len(half)]) == half and after not in DOZEN_WORDS and after not in UNITS:
+                return len(half)
+    return 0
+
+
 class Quantity(NamedTuple):
     value: float | None = None
     unit: str | None = None
@@ -72,6 +95,8 @@ def take_quantity(texts: list[str], folded: list[str]) -> Quantity:
         if found is None:
             continue
         end, value, unit, rank, span = found
+        if rank == 2 and word in _PRONOUN_ONE and _stands_alone(texts, folded, i):
+            continue  # `if anyone needs one`, `a tent, small one`: a pronoun, not a count
         if (rank >= 1 or unit == "people") and _is_label(folded, i, end if rank >= 1 else end - 1):
             continue
         if unit in _TIME_UNITS and i > 0 and folded[i - 1] in _WITHIN:
@@ -183,7 +208,8 @@ def _quantity_at(f: list[str], i: int) -> _Found | None:
     if nxt in DOZEN_WORDS:
         return end + 1, value * 12, None, 0, span
     if nxt in UNITS:
-        return end + 1, value, UNITS[nxt], 0, span
+        half = _and_a_half(f, end + 1)
+        return end + 1 + half, value + 0.5 * bool(half), UNITS[nxt], 0, span
     if rank >= 3:
         return None
     return base, value, None, rank, span

@@ -254,5 +254,32 @@ MESSAGES: dict[str, str] = {
     "card.example.take": "TAKE o12", "card.example.take.means": "take offer o12",
     "card.example.done": "DONE o12", "card.example.done.means": "it was handed over",
     "card.example.cancel": "CANCEL n7", "card.example.cancel.means": "withdraw your post n7",
+    # --- the council: agenda, votes, reminders ----------------------------------------------
+    "error.missing_args.agenda": "AGENDA your item, e.g. AGENDA treasury: batteries for the clinic",
+    "error.missing_args.vote": "VOTE p3 yes, no or abstain (the id is in the proposal)",
+    "error.bad_args.vote": "?? {word}. VOTE p3 yes, no or abstain",
+    "help.usage.agenda": ("AGENDA [heading:] item: for the next council (reps, committee). Headings: updates aid "
+                          "treasury plans warnings. Ex: AGENDA aid: rides to clinic"),
+    "help.usage.vote": ("VOTE p3 yes|no|abstain: your secret ballot on treasury proposal p3, by DM from your own "
+                        "radio. Vote again before the deadline to change it"),
+    "gate.council_reps": "{verb} is for council reps and the committee. Ask your rep to add it.",
+    "gate.members_only": "{verb} is for approved members. JOIN name zone, then the committee approves you.",
+    "council.heading.updates": "updates", "council.heading.aid": "aid", "council.heading.treasury": "treasury",
+    "council.heading.plans": "plans", "council.heading.warnings": "warnings", "council.heading.other": "other",
+    "council.agenda_added": "Agenda {id} ({heading}) is on the council of {when}. Thank you.",
+    "council.agenda_waiting": "Agenda {id} ({heading}) kept: no council date yet; it goes on the next one.",
+    "council.agenda_head": "Council {when} @{community}, facilitator {who}. Agenda: ",
+    "council.agenda_more": "+{count} more at the meeting",
+    "council.reminder": "Council {when} @{community}, facilitator {who}: {count} agenda items. AGENDA item adds one",
+    "council.nobody": "to be named",
+    "council.action_due": "Council action {id} due {due}: {text}",
+    "council.proposal": "Proposal {id}: {text}. VOTE {id} yes/no/abstain by {when}",
+    "council.result": "Proposal {id} {result}: {yes} for, {no} against, {abstain} abstain.",
+    "council.result.approved": "approved", "council.result.rejected": "rejected",
+    "council.result.no_quorum": "failed: no quorum",
+    "council.vote_counted": "Your secret vote on {id} counts. Closes {when}. VOTE {id} again to change it.",
+    "council.vote_changed": "Your vote on {id} changed; it counts once. Closes {when}.",
+    "council.vote_closed": "{id} is closed; no more votes.",
+    "council.no_proposal": "No proposal {id}. Its id is in the proposal's message.",
 }
 """Message id -> English template (every id is here)."""

@@ -228,5 +228,32 @@ MESSAGES: dict[str, str] = {
     "card.example.take": "TOMO o12", "card.example.take.means": "tomar la oferta o12",
     "card.example.done": "HECHO o12", "card.example.done.means": "ya se entregó",
     "card.example.cancel": "CANCELAR n7", "card.example.cancel.means": "retirar tu publicación n7",
+    # --- el consejo: temario, votos, recordatorios --------------------------------------------
+    "error.missing_args.agenda": "TEMARIO tu punto, p. ej. TEMARIO tesorería: baterías para la clínica",
+    "error.missing_args.vote": "VOTO p3 si, no o abstengo (el id está en la propuesta)",
+    "error.bad_args.vote": "?? {word}. VOTO p3 si, no o abstengo",
+    "help.usage.agenda": ("TEMARIO [apartado:] punto: para el próximo consejo (delegados, comité). Apartados: "
+                          "novedades apoyo tesorería planes avisos. Ej: TEMARIO apoyo: viajes a la clínica"),
+    "help.usage.vote": ("VOTO p3 si|no|abstengo: tu voto secreto sobre la propuesta p3, por DM desde tu radio. "
+                        "Vota otra vez antes del cierre para cambiarlo"),
+    "gate.council_reps": "{verb} es para delegados del consejo y el comité. Pide a tu delegado que lo añada.",
+    "gate.members_only": "{verb} es para miembros aprobados. UNIRSE nombre zona, y el comité te aprueba.",
+    "council.heading.updates": "novedades", "council.heading.aid": "apoyo", "council.heading.treasury": "tesorería",
+    "council.heading.plans": "planes", "council.heading.warnings": "avisos", "council.heading.other": "otros",
+    "council.agenda_added": "Punto {id} ({heading}) va al consejo del {when}. Gracias.",
+    "council.agenda_waiting": "Punto {id} ({heading}) guardado: aún no hay fecha; va al próximo consejo.",
+    "council.agenda_head": "Consejo {when} @{community}, facilita {who}. Temario: ",
+    "council.agenda_more": "+{count} más en la reunión",
+    "council.reminder": "Consejo {when} @{community}, facilita {who}: {count} puntos. TEMARIO punto añade uno",
+    "council.nobody": "por decidir",
+    "council.action_due": "Tarea del consejo {id} vence {due}: {text}",
+    "council.proposal": "Propuesta {id}: {text}. VOTO {id} si/no/abstengo antes del {when}",
+    "council.result": "Propuesta {id} {result}: {yes} a favor, {no} en contra, {abstain} abstenciones.",
+    "council.result.approved": "aprobada", "council.result.rejected": "rechazada",
+    "council.result.no_quorum": "sin quórum",
+    "council.vote_counted": "Tu voto secreto sobre {id} cuenta. Cierra {when}. VOTO {id} otra vez lo cambia.",
+    "council.vote_changed": "Tu voto sobre {id} cambió; cuenta una vez. Cierra {when}.",
+    "council.vote_closed": "{id} está cerrada; no se aceptan votos.",
+    "council.no_proposal": "No existe la propuesta {id}. El id está en el mensaje de la propuesta.",
 }
 """Message id -> Spanish template."""
