@@ -103,30 +103,65 @@ def _lang_of(stems: list[str], vocab: Vocabulary, default: str) -> str:
 
 
 def _units(words: list[str], stems: list[str], vocab: Vocabulary, lang: str) -> list[_Unit]:
-    """Known phrases as single units (longest first), each word or phrase with its role."""
-    entries = vocab.entries[lang if lang in vocab.entries else LANGUAGES[0]]
-    cuts = _CUT[lang]
+    """Known phrases as single units (longest first), each word or phrase with its role. A
+    phrase with a slip in one of its words is still that phrase (`iphone case`, `sleping bag`)."""
+    fixed = _fixed(words, stems, vocab)
     units: list[_Unit] = []
     i = 0
     while i < len(stems):
-        for size in range(min(vocab.starts.get(stems[i], 1), len(stems) - i), 0, -1):
-            key = tuple(stems[i:i + size])
-            if size > 1 and (words[i] in cuts or (size == 2 and words[i + 1] in cuts)):  # "couch to sleep on" is one
-                continue
-            found = entries.get(key)
-            if found:
-                kind, value, where = found
-                if kind == "generic":
-                    units.append(_Unit(key, generic=value, lang=where, role="generic"))
-                else:
-                    role = "activity" if value in vocab.activities else "noun"
-                    units.append(_Unit(key, concept=value, lang=where, role=role))
-                break
-        else:
-            units.append(_plain(words[i], stems[i], vocab, lang))
-            size = 1
-        i += size
+        found = _phrase(words, stems, i, vocab, lang)
+        if found is None and fixed != stems:
+            found = _phrase(words, fixed, i, vocab, lang)
+            if found is not None and found.words != tuple(stems[i:i + len(found.words)]):
+                found.typo = True
+        if found is None or (len(found.words) == 1 and found.typo):
+            found = _plain(words[i], stems[i], vocab, lang)
+        units.append(found)
+        i += len(found.words)
     return units
+
+
+def _containers(units: list[_Unit], vocab: Vocabulary, lang: str) -> list[_Unit]:
+    """`laptop bag`, `pencil case`: a container named after a durable thing is the thing
+    given, and the durable thing says which kind; after a thing used up (`tea bags`) it
+    stays a count. English names the container last."""
+    if vocab.head_first.get(lang):
+        return units
+    out = list(units)
+    for n in range(1, len(units)):
+        unit, before = units[n], units[n - 1]
+        last = n + 1 == len(units) or units[n + 1].role in ("cut", "and", "number")
+        if (unit.role == "modifier" and unit.words[0] in vocab.containers and last and before.role == "noun"
+                and before.concept and not {before.concept, vocab.category.get(before.concept)} & vocab.consumed):
+            concept = next((c for x in ("", *LANGUAGES) if (c := vocab.phrases[x].get(unit.words))), None)
+            out[n] = _Unit(unit.words, concept=concept, lang="en")
+    return out
+
+
+def _fixed(words: list[str], stems: list[str], vocab: Vocabulary) -> list[str]:
+    """Each word, or the one known word it is a slip of."""
+    out = list(stems)
+    for n, (word, s) in enumerate(zip(words, stems)):
+        if s not in vocab.known and word.isalpha() and len(near := near_words(vocab, s)) == 1:
+            out[n] = next(iter(near))
+    return out
+
+
+def _phrase(words: list[str], stems: list[str], i: int, vocab: Vocabulary, lang: str) -> _Unit | None:
+    """The longest known word or phrase starting at `i`, or None."""
+    entries = vocab.entries[lang if lang in vocab.entries else LANGUAGES[0]]
+    cuts = _CUT[lang]
+    for size in range(min(vocab.starts.get(stems[i], 1), len(stems) - i), 0, -1):
+        key = tuple(stems[i:i + size])
+        if size > 1 and (words[i] in cuts or (size == 2 and words[i + 1] in cuts)):  # "couch to sleep on" is one
+            continue
+        found = entries.get(key)
+        if found:
+            kind, value, where = found
+            if kind == "generic":
+                return _Unit(key, generic=value, lang=where, role="generic")
+            return _Unit(key, concept=value, lang=where, role="activity" if value in vocab.activities else "noun")
+    return None
 
 
 def _plain(word: str, s: str, vocab: Vocabulary, lang: str) -> _Unit:
@@ -190,7 +225,7 @@ def _identify(item: str, vocab: Vocabulary, when: str | None, default_lang: str)
     words = [w for w in words if not (w in WEEKDAYS and len(w) > 3)]
     stems = [stem(w) for w in words]
     lang = _lang_of(stems, vocab, default_lang)
-    units = _units(words, stems, vocab, lang)
+    units = _containers(_units(words, stems, vocab, lang), vocab, lang)
     main: list[_Unit] = []
     tail: list[_Unit] = []
     purpose_tail = False

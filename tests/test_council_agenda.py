@@ -118,3 +118,12 @@ def test_an_action_item_nearing_its_date_is_reminded_once_to_its_owner_then_show
     board.clock.advance(1 * DAY)
     with session(board.engine) as db:
         assert [status(a, board.clock.now) for a in actions(db)] == ["late"]
+
+
+def test_a_committee_member_may_add_an_item_but_not_without_proof(board: Board) -> None:
+    council_of(board)
+    with session(board.engine) as db, db.begin():
+        db.add(Member(node_num=ZED, role="committee", first_seen=board.clock.now, last_seen=board.clock.now))
+    assert "PKI" in (board.send(ZED, "AGENDA plans: first aid training", pki=False) or "")
+    assert (board.send(ZED, "AGENDA plans: first aid training") or "").startswith("Agenda #1 (plans)")
+    assert [(i.heading, i.author_node) for i in items(board)] == [("plans", ZED)]

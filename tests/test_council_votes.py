@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 
 from sqlmodel import select
 
@@ -148,3 +149,22 @@ def test_quorum_and_majority_are_settings(board: Board) -> None:
         board.send(node, f"VOTE p1 {choice}")
     board.clock.advance(8 * DAY)
     assert close(board) == ["approved"]  # 2 of 3 is more than 0.66
+
+
+def test_on_an_encrypted_board_the_ballot_key_and_the_councils_words_are_sealed_at_rest(tmp_path: Path) -> None:
+    import sqlite3
+
+    from meshbot.council.agenda import add_item
+    from tests.test_bundles import station
+
+    engine = station(tmp_path / "board.db")
+    with session(engine) as db, db.begin():
+        item = add_item(db, "loose dogs on calle 3", "warnings", 0.0, author="Ana")
+        p = open_proposal(db, "clinic batteries", 120, 0.0, Settings(db=":memory:"), "test")
+        key, text = p.ballot_key, item.text
+    raw = sqlite3.connect(tmp_path / "board.db")
+    stored_key = raw.execute("SELECT ballot_key FROM proposal").fetchone()[0]
+    stored_text, stored_author = raw.execute("SELECT text, author FROM agendaitem").fetchone()
+    raw.close()
+    assert key and stored_key != key and key not in stored_key
+    assert text == "loose dogs on calle 3" and "dogs" not in stored_text and "Ana" not in stored_author

@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -205,18 +206,31 @@ def board(ctx: click.Context, as_json: bool) -> None:
     """The live board: open and matched postings, needs first, most urgent first."""
     from meshbot.board.views import board as board_view
 
-    rows = board_view(engine_of(settings_of(ctx)))
+    from meshbot.people.members import names_by_id
+    from meshbot.papers.periods import local, zone_of
+    from store import session
+
+    settings = settings_of(ctx)
+    engine = engine_of(settings)
+    rows = board_view(engine)
     if as_json:
         echo_json(rows)
         return
     if not rows:
         click.echo("The board is empty.")
+        return
+    with session(engine) as db:
+        names = names_by_id(db)
+    tz = zone_of(settings.timezone)
     for r in rows:
-        amount = f" {r['quantity']}{r['unit'] or ''}" if r["quantity"] is not None else ""
+        amount = f" {r['quantity']} {r['unit'] or ''}".rstrip() if r["quantity"] is not None else ""
         zone = f" @{r['zone']}" if r["zone"] else ""
+        posted = f"{local(datetime.fromisoformat(r['created']).timestamp(), tz):%d %b %H:%M}"
         click.echo(f"{r['id']:>6} {r['kind']:<5} {r['urgency']:<8} {r['category']:<13} "
-                   f"{r['item']}{amount}{zone}  [{r['status']}, {r['author']}, {r['created']}]"
-                   + ("" if r.get("verified", True) else "  UNVERIFIED"))
+                   f"{r['item']}{amount}{zone}  [{r['status']}, {names.get(r['author'], r['author'])}, {posted}]"
+                   + ("" if r.get("verified", True) else "  (not approved)"))
+    click.echo(f"Times in {settings.timezone or 'the laptop time zone'}; (not approved): "
+               "the resident's JOIN is not approved yet (meshbot members approve).")
 
 
 @main.command()

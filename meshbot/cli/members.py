@@ -89,7 +89,7 @@ def _members_action(ctx: click.Context, action: str, node_text: str, role: str |
 @click.argument("node")
 @click.pass_context
 def members_approve(ctx: click.Context, node: str) -> None:
-    """Approve NODE (e.g. !a1b2c3d4): its postings stop being marked unverified."""
+    """Approve NODE, like !a1b2c3d4: its postings stop being marked unverified."""
     _members_action(ctx, "approve", node)
 
 
