@@ -33,7 +33,8 @@ _ASCII_CONTROLS = {i: " " for i in (9, 10, 11, 12, 13, 28, 29, 30, 31)} | {
     i: None for i in [*range(0, 9), 14, 15, *range(16, 28), 127]}
 _BANGS = str.maketrans(BANG_CHARS)
 
-_LEAD_FILLERS = frozenset("of de del x a an the some el la los las unos unas un una".split())
+_LEAD_FILLERS = frozenset("of de del x a an the some el la los las unos unas un una about around "
+                          "approx approximately roughly aprox aproximadamente entre between".split())
 _TRAIL_FILLERS = frozenset("of de del x for para with con and y por to on at in en a".split())
 _POLITE = frozenset("please pls plz thanks thx gracias porfa".split())
 _POLITE_PAIRS = {("por", "favor"), ("thank", "you")}

@@ -1,4 +1,4 @@
-"""The arguments of the services verbs (SPEC §6.5): SERVICES, EVENTS, SIGNUP s3, RSVP e2,
+"""The arguments of the services verbs (SPEC §6.6): SERVICES, EVENTS, SIGNUP s3, RSVP e2,
 VOLUNTEER s3 [role], CANT s3. DONE s3 is DONE's own parser (a session id is an id).
 
 A session id is `s3` (a service) or `e2` (an event); a bare number is taken as the kind

@@ -279,6 +279,43 @@ class Members:
             raise ValueError(f"unknown role {self.role!r}")
 
 
+HEADINGS: tuple[str, ...] = ("updates", "aid", "treasury", "plans", "warnings", "other")
+"""The council's five headings, then other (protocol/vocab/council.toml names them)."""
+CHOICES: tuple[str, ...] = ("yes", "no", "abstain")
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """AGENDA [heading:] <text>: an item for the next council meeting (reps and the committee)."""
+
+    text: str
+    heading: str = "other"
+    lang: str = _lang()
+    verb: ClassVar[str] = "agenda"
+
+    def __post_init__(self) -> None:
+        if not self.text.strip():
+            raise ValueError("an agenda item needs words")
+        if self.heading not in HEADINGS:
+            raise ValueError(f"unknown heading {self.heading!r}")
+
+
+@dataclass(frozen=True)
+class Vote:
+    """VOTE p3 yes|no|abstain: one member's ballot on a treasury proposal."""
+
+    proposal: str
+    choice: str
+    lang: str = _lang()
+    verb: ClassVar[str] = "vote"
+
+    def __post_init__(self) -> None:
+        if not self.proposal.startswith("p") or not self.proposal[1:].isdigit():
+            raise ValueError(f"a proposal is p3, not {self.proposal!r}")
+        if self.choice not in CHOICES:
+            raise ValueError(f"unknown choice {self.choice!r}")
+
+
 SERVICE_ROLES: tuple[str, ...] = ("host", "lead", "helper", "driver")
 
 
@@ -341,12 +378,12 @@ class Cant:
 
 Command = Union[
     Offer, Need, Alert, ListBoard, Find, My, Take, Done, Cancel, Safe, Join, Help, More, Digest,
-    Update, Ack, Helping, EmergencyMode, Members, Show, Note,
+    Update, Ack, Helping, EmergencyMode, Members, Show, Note, Agenda, Vote,
     Services, Events, Signup, Rsvp, Volunteer, Cant,
 ]
 VERBS: tuple[str, ...] = (
     "offer", "need", "alert", "list", "find", "my", "take", "done", "cancel", "safe", "join", "help",
-    "more", "digest", "update", "ok", "helping", "emergency", "members", "msg",
+    "more", "digest", "update", "ok", "helping", "emergency", "members", "msg", "agenda", "vote",
     "services", "events", "signup", "rsvp", "volunteer", "cant",
 )
 

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:.*(MultiCommand|protected_args).
 # Commands (or command options) that are only parsed: they run until stopped, talk to a radio,
 # or install system files. Their values are still checked by their types.
 PARSE_ONLY = {"run": None, "sim serve": None, "service install": None, "service uninstall": None,
-              "service status": None, "doctor": {"port", "host", "ble", "timeout_s"}, "demo": None}
+              "service status": None, "web": None, "doctor": {"port", "host", "ble", "timeout_s"}, "demo": None}
 FIXED = [
     "-1", "0", "-0", "99999999999999999999", "1" + "0" * 5000, "1e308", "-1e308", "nan", "NaN", "inf", "-inf",
     "", " ", "\u202e☃ü", "a99999999999999999999", "m99999999999999999999", "n-1", "!0x7fffffff",

@@ -46,14 +46,36 @@ def _commands_every(mesh: SimMesh, gap_s: float, count: int) -> list[tuple[int, 
     return sent
 
 
+def test_a_lone_command_is_answered_once_the_radios_ack_is_on_air(tmp_path: Path) -> None:
+    mesh, daemon = _street(tmp_path / "m.db")
+    mesh.advance(30)  # a quiet mesh
+    for k, (text, reply) in enumerate((("HELP", "Emergency: SOS"), ("LIST", "Board:"),
+                                       ("OFFER 3 tins of beans", "posted"))):
+        start = mesh.env.now
+        command = mesh.node(BEN).send_text(text, BOT, 0, True)
+        while len(mesh.node(BEN).texts()) == k and mesh.env.now < start + 60:
+            mesh.advance(0.1)
+        assert reply in mesh.node(BEN).texts()[k]
+        ack = next(e.time + e.duration for e in mesh.log if e.kind == "ack" and e.request_id == command)
+        answer = next(e for e in mesh.log if e.kind == "tx" and e.node == BOT and e.time > start)
+        assert answer.time >= ack  # the answer did not cross the radio's ACK of the command
+        assert mesh.env.now - start <= 6.0  # answered in seconds, not after a retransmission timeout
+        mesh.advance(30)
+    daemon.close()
+
+
 def test_the_radio_acks_every_command_of_a_burst_before_it_answers_one(tmp_path: Path) -> None:
     mesh, daemon = _street(tmp_path / "m.db")
     sent = _commands_every(mesh, 3.0, 6)
     mesh.advance(120)
     acks = {e.request_id: e.time for e in mesh.log if e.kind == "ack" and e.node == BOT}
+    heard = sorted(e.time for e in mesh.log if e.kind == "rx" and e.node == BOT)
     answers = [e.time for e in mesh.log if e.kind == "tx" and e.node == BOT]
     assert set(acks) >= {pid for _, pid in sent}  # every command was acked by the bot's radio
-    assert answers and min(answers) > max(acks[pid] for _, pid in sent)  # ... before any answer
+    # The first command was a lone one when it came: its answer went once its ACK was on
+    # air. From the second on it is a burst: no answer goes before every command's ACK.
+    assert min(answers) > acks[sent[0][1]]
+    assert all(a > max(acks[pid] for _, pid in sent) for a in answers if a > heard[1])
     for who in (ANA, BEN, CAL):  # and every command was answered
         assert sum(text.count("posted") for text in mesh.node(who).texts()) == 2
     daemon.close()
@@ -61,11 +83,12 @@ def test_the_radio_acks_every_command_of_a_burst_before_it_answers_one(tmp_path:
 
 def test_answers_wait_for_a_pause_no_longer_than_the_hold(tmp_path: Path) -> None:
     mesh, daemon = _street(tmp_path / "m.db")
-    start = mesh.env.now
     _commands_every(mesh, 4.0, 45)  # three minutes of commands with no pause long enough
-    first_answer = min(e.time for e in mesh.log if e.kind == "tx" and e.node == BOT)
+    # The first command came alone and was answered at once; with the second a burst began.
+    start = sorted(e.time for e in mesh.log if e.kind == "rx" and e.node == BOT)[1]
+    first_answer = min(e.time for e in mesh.log if e.kind == "tx" and e.node == BOT and e.time > start)
     hold = DeliveryPolicy().max_answer_hold_s
-    # The first command's answer went at the latest when it had waited the hold (plus
+    # The second command's answer went at the latest when it had waited the hold (plus
     # the pacing and the radio's own contention wait), not after the stream of commands.
     assert first_answer - start < hold + 15.0
     assert first_answer - start > 4.0 * 2  # and not before the next commands came in

@@ -13,6 +13,7 @@ from protocol import (
 )
 from protocol import Ack, EmergencyMode, Helping, Update
 from protocol import Members, Note
+from protocol import Agenda, Vote
 from protocol import Cant, Events, Rsvp, Services, Signup, Volunteer
 from protocol.vocab import CATEGORY_KEYWORDS, NOT_TYPOS, TYPO_TARGETS, UNITS, category_of, fold
 
@@ -216,9 +217,15 @@ CASES: list[tuple[str, object]] = [
     ("MSG m3 at 5 by the gate", Note("m3", "at 5 by the gate")),
     ("msg o 12 is it still there?", Note("o12", "is it still there?")),
     ("NOTA n7 voy mañana", Note("n7", "voy mañana", lang="es")),
+    ("AGENDA treasury: batteries for the clinic", Agenda("batteries for the clinic", "treasury")),
+    ("agenda aid for the flooded street", Agenda("aid for the flooded street", "aid")),
+    ("TEMARIO avisos: perros sueltos", Agenda("perros sueltos", "warnings", lang="es")),
+    ("VOTE p3 yes", Vote("p3", "yes")),
+    ("voto p 3 si", Vote("p3", "yes", lang="es")),
+    ("vote #P12 abstain", Vote("p12", "abstain")),
     ("MSG Ana the van comes at 6", Note("Ana", "the van comes at 6")),
     ("MSG !a1b2c3d4 call the committee", Note("!a1b2c3d4", "call the committee")),
-    # --- services and events (SPEC §6.5)
+    # --- services and events (SPEC §6.6)
     ("SERVICES", Services()),
     ("servicios", Services(lang="es")),
     ("EVENTS", Events()),
@@ -273,8 +280,8 @@ def test_every_alias(alias: str, verb: str) -> None:
     """Each alias, in upper and lower case, reaches its verb with typical arguments."""
     args = {"offer": "rice", "need": "rice", "alert": "fire", "find": "rice", "take": "o1",
             "done": "o1", "cancel": "o1", "join": "Ana elm", "update": "a1 fire out", "ok": "a1",
-            "helping": "a1", "msg": "m1 see you at 5", "signup": "s1", "rsvp": "e1", "volunteer": "s1",
-            "cant": "s1"}.get(verb, "")
+            "helping": "a1", "msg": "m1 see you at 5", "agenda": "aid: rides", "vote": "p1 yes", "signup": "s1",
+            "rsvp": "e1", "volunteer": "s1", "cant": "s1"}.get(verb, "")
     for spelled in (alias, alias.upper()):
         result = parse(f"{spelled} {args}".strip())
         assert not isinstance(result, ParseError), (spelled, result)

@@ -33,7 +33,7 @@ from store.models import MatchKey
 T = TypeVar("T")
 LIVE = "proposed"
 WRITE_BATCH = 500
-KEYS_VERSION = "i2"
+KEYS_VERSION = "i3"
 """How index keys are made (item identity, with its kinds since i2): an index made another way is rebuilt."""
 OFFER_LEVEL = 2
 """Offers have no urgency level in the index (only needs are served by level)."""

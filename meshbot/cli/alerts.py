@@ -16,7 +16,6 @@ from sqlmodel import col, select
 
 from meshbot.cli.shared import board_of, laptop_actor, match_number
 from meshbot.cli.values import FiniteFloat, OutFile, SafePath, Seed, row_number
-from meshbot.settings import Settings
 
 
 def _when(ts: float | None) -> str:
@@ -119,20 +118,31 @@ def _ref(text: str) -> str:
 @click.pass_context
 def alert_confirm(ctx: click.Context, ref: str) -> None:
     """Vouch for a resident's pending alert: it goes on air, verified, when the daemon next sends."""
-    from meshbot.alerts import policy as alerts
-    from meshbot.delivery.outbox import enqueue
+    _alert_desk(ctx, "confirm", ref)
+    click.echo(f"{_ref(ref)} confirmed: queued for broadcast, verified.")
+
+
+@alert.command("cancel")
+@click.argument("ref")
+@click.pass_context
+def alert_cancel(ctx: click.Context, ref: str) -> None:
+    """End a pending or active alert: if it was on air, everyone hears it is over."""
+    queued = _alert_desk(ctx, "cancel", ref)
+    click.echo(f"{_ref(ref)} cancelled; {queued} text(s) queued.")
+
+
+def _alert_desk(ctx: click.Context, action: str, ref: str) -> int:
+    from meshbot.alerts import desk
     from store import session
 
     settings, engine = board_of(ctx)
     now = time.time()
     with session(engine) as db, db.begin():
-        found = alerts.find(db, _ref(ref))
-        if found is None or found.status != "pending":
-            state = "no such alert" if found is None else f"it is {found.status}"
-            raise click.ClickException(f"{ref} is not waiting for confirmation ({state})")
-        for message in alerts.confirm(db, found, None, now, settings):
-            enqueue(db, message, now, False)
-    click.echo(f"{_ref(ref)} confirmed: queued for broadcast, verified.")
+        try:
+            act = desk.confirm if action == "confirm" else desk.cancel
+            return act(db, settings, _ref(ref), laptop_actor(), now)
+        except desk.AlertDeskError as exc:
+            raise click.ClickException(str(exc)) from exc
 
 
 @click.group()
@@ -163,17 +173,6 @@ def emergency_start(ctx: click.Context, reason: str) -> None:
                f"{steps} move(s) planned.")
 
 
-def _current(db: Any, settings: Settings) -> Any:
-    from meshbot.alerts import emergency as mode
-    from store.models import Emergency
-
-    row = mode.current(db, settings.community)
-    if row is None:
-        row = db.exec(select(Emergency).where(Emergency.community == settings.community)
-                      .order_by(col(Emergency.id).desc())).first()
-    return row
-
-
 @emergency.command("status")
 @click.option("--html", "html_out", type=OutFile(),
               help="Also write the board as an HTML page that reloads itself every minute.")
@@ -181,13 +180,13 @@ def _current(db: Any, settings: Settings) -> Any:
 @click.pass_context
 def emergency_status(ctx: click.Context, html_out: Path | None, watch: bool) -> None:
     """The status board: hours left, critical needs, pledged and delivered, SAFE, volunteers."""
-    from meshbot.alerts.emergency_board import REFRESH_S, render_html, render_text, snapshot
+    from meshbot.alerts.emergency_board import REFRESH_S, latest, render_html, render_text, snapshot
     from store import session
 
     settings, engine = board_of(ctx)
     while True:
         with session(engine) as db, db.begin():
-            row = _current(db, settings)
+            row = latest(db, settings.community)
             if row is None:
                 raise click.ClickException("emergency mode was never started here")
             board = snapshot(db, row, time.time(), settings)
@@ -287,7 +286,7 @@ def emergency_rehearse(scenario: str, hours: float, seed: int, html_out: Path | 
         raise click.BadParameter(str(exc), param_hint="--scenario") from exc
     settings = run.daemon.settings
     with session(run.daemon.engine) as db, db.begin():
-        row = _current(db, settings)
+        row = latest(db, settings.community)
         if row is None:
             raise click.ClickException(f"the scenario {scenario} never started emergency mode")
         now = run.mesh.now()

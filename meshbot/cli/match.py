@@ -14,7 +14,7 @@ import click
 from sqlmodel import Session, select
 
 from meshbot.cli.shared import board_of, echo_json, laptop_actor, match_number
-from meshbot.cli.values import FiniteFloat, row_number
+from meshbot.cli.values import FiniteFloat
 from meshbot.settings import Settings
 
 
@@ -45,27 +45,18 @@ def match_group() -> None:
 
 
 def _act(ctx: click.Context, action: str, ref: str) -> None:
-    from meshbot.board import claims, committee
-    from meshbot.alerts import emergency_consent
-    from store import Match, session
+    from meshbot.board import desk
+    from store import session
 
     settings, engine = board_of(ctx)
     now = time.time()
     with session(engine) as db, db.begin():
-        match = db.get(Match, match_number(ref))
         try:
-            if action == "approve" and emergency_consent.step_of(db, match) is not None:
-                # a move of the emergency plan: the committee's yes for its receiver, recorded as such
-                notices = emergency_consent.committee_accepts(db, settings, match, laptop_actor(), now)
-            else:
-                act = committee.approve if action == "approve" else committee.reject
-                notices = act(db, match, now, settings)
-        except (claims.ClaimError, emergency_consent.ConsentError) as exc:
+            act = desk.approve if action == "approve" else desk.reject
+            code, queued = act(db, settings, match_number(ref), laptop_actor(), now)
+        except desk.ClaimError as exc:
             raise click.ClickException(str(exc)) from exc
-        _queue(db, notices, now, settings)
-        code = claims.code_of(match)  # type: ignore[arg-type]
-        _audit(db, f"match.{action}", now, code)
-    click.echo(f"{code} {'approved' if action == 'approve' else 'rejected'}; {len(notices)} DM(s) queued")
+    click.echo(f"{code} {'approved' if action == 'approve' else 'rejected'}; {queued} DM(s) queued")
 
 
 @match_group.command("approve")
@@ -84,30 +75,6 @@ def reject(ctx: click.Context, match: str) -> None:
     _act(ctx, "reject", match)
 
 
-def _posting(db: Session, ref: str, kind: str) -> Any:
-    """The posting `ref` names, which must be of `kind`: a ClaimError that says which id is
-    wrong (`no offer o99`), or that the two were given the wrong way round."""
-    from meshbot.board import claims
-    from meshbot.handlers.refs import find_posting
-    from store import Posting
-
-    ref = ref.strip().lower()
-    prefix, digits = ref[:1], ref[1:]
-    if prefix not in ("o", "n") or row_number(digits) is None:
-        raise claims.ClaimError(f"{ref!r} is not a posting id: give an offer id and a need id, e.g. o12 n7")
-    if prefix != kind[0]:
-        raise claims.ClaimError(f"{ref} is not an offer: give an offer id and a need id, e.g. o12 n7"
-                                if kind == "offer" else
-                                f"{ref} is not a need: give an offer id and a need id, e.g. o12 n7")
-    row = find_posting(db, ref)
-    if row is None:
-        stored = db.get(Posting, int(digits))
-        if stored is not None:  # o7 where posting 7 is a need: say what it is
-            raise claims.ClaimError(f"no {kind} {ref} ({stored.kind[0]}{digits} is a {stored.kind})")
-        raise claims.ClaimError(f"no {kind} {ref}; `meshbot matches` and the board list them")
-    return row
-
-
 @match_group.command("make")
 @click.argument("offer")
 @click.argument("need")
@@ -116,21 +83,17 @@ def _posting(db: Session, ref: str, kind: str) -> Any:
 @click.pass_context
 def make(ctx: click.Context, offer: str, need: str, quantity: float | None) -> None:
     """Pair OFFER (o12) with NEED (n7) by hand; both sides get the DM with the claim code."""
-    from meshbot.board import claims, committee
+    from meshbot.board import desk
     from store import session
 
     settings, engine = board_of(ctx)
     now = time.time()
     with session(engine) as db, db.begin():
         try:
-            offer_row, need_row = _posting(db, offer, "offer"), _posting(db, need, "need")
-            match, notices = committee.make(db, offer_row, need_row, quantity, now, settings)
-        except claims.ClaimError as exc:
+            code, queued = desk.make(db, settings, offer, need, quantity, laptop_actor(), now)
+        except desk.ClaimError as exc:
             raise click.ClickException(str(exc)) from exc
-        _queue(db, notices, now, settings)
-        code = claims.code_of(match)
-        _audit(db, "match.make", now, code, f"{offer.lower()} {need.lower()} quantity {quantity}")
-    click.echo(f"{code} made; {len(notices)} DM(s) queued")
+    click.echo(f"{code} made; {queued} DM(s) queued")
 
 
 @match_group.command("run")

@@ -8,6 +8,7 @@ import click
 
 from hardware.link import node_id
 from meshbot.cli.shared import echo_json, engine_of, laptop_actor, node_number, settings_of
+from meshbot.people.members import display_name
 
 
 @click.group()
@@ -48,7 +49,6 @@ def members_list(ctx: click.Context, status: str | None, as_json: bool) -> None:
 
 def _members_action(ctx: click.Context, action: str, node_text: str, role: str | None = None) -> None:
     from meshbot.people import membership
-    from meshbot.people.members import display_name
     from store import session
 
     node = node_number(node_text)
@@ -79,7 +79,7 @@ def _members_action(ctx: click.Context, action: str, node_text: str, role: str |
 @click.argument("node")
 @click.pass_context
 def members_approve(ctx: click.Context, node: str) -> None:
-    """Approve NODE (e.g. !a1b2c3d4): its postings stop being marked unverified."""
+    """Approve NODE, like !a1b2c3d4: its postings stop being marked unverified."""
     _members_action(ctx, "approve", node)
 
 
@@ -106,3 +106,27 @@ def members_role(ctx: click.Context, node: str, role: str) -> None:
 def members_forget_key(ctx: click.Context, node: str) -> None:
     """Unpin NODE's radio key (after a reset or a new radio, checked with its owner)."""
     _members_action(ctx, "forget-key", node)
+
+
+@members.command("password")
+@click.argument("node")
+@click.pass_context
+def members_password(ctx: click.Context, node: str) -> None:
+    """Give committee member NODE a password for the console (`meshbot web`); asked twice,
+    or read from MESHBOT_CONSOLE_PASSWORD. Stored only as an argon2id hash."""
+    import os
+
+    from meshbot.web.accounts import AccountError, set_password
+    from store import session
+
+    number = node_number(node)
+    password = os.environ.get("MESHBOT_CONSOLE_PASSWORD") or click.prompt(
+        "Console password", hide_input=True, confirmation_prompt=True, err=True)
+    engine = engine_of(settings_of(ctx))
+    try:
+        with session(engine) as db, db.begin():
+            member = set_password(db, number, password, laptop_actor(), time.time())
+            name = display_name(member)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{name} can log in to the console.")

@@ -11,6 +11,10 @@ retry on top of that, or its own copies take the channel the ACKs need. So:
   the packets queued ahead of ours delay the first try, and the destination's ACK
   crosses every hop back.
   Only when nothing at all came by then is a packet taken as lost.
+* `ack_on_air_s`: when our radio's own ACK of a DM it just received has been on air: its
+  contention wait (`getTxDelayMsec`, the widest window the utilisation allows) and the
+  ACK's time on air. From then the resident's radio has its ACK and will not send the
+  command again, so an answer no longer meets it.
 * `Pace`: the gap between two texts, AIMD on the sending rate. A NAK or a timeout
   doubles the gap (halves the rate, up to a ceiling); a verdict that came back within
   the firmware's first try adds a step to the rate, back down to the pacing floor.
@@ -23,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hardware.airtime import Preset, get_preset, text_packet_bytes, time_on_air
-from hardware.contention import CW_MAX, CW_MIN, retransmission_timeout, slot_time
+from hardware.contention import CW_MAX, CW_MIN, cw_for_utilisation, retransmission_timeout, slot_time
 
 FIRMWARE_TRIES = 3
 """The first send and two retransmissions (`NUM_RELIABLE_RETX`), then the NAK."""
@@ -49,6 +53,16 @@ def first_try_s(text: str, preset: str, utilisation: float | None, direct: bool 
     """The firmware's wait for an ACK before its first retransmission of this text."""
     util = PATIENT_UTILISATION if utilisation is None else utilisation
     return retransmission_timeout(get_preset(preset), _phy_bytes(text, direct), util)
+
+
+def ack_on_air_s(preset: str, utilisation: float | None) -> float:
+    """Seconds after a DM reached our radio by which the radio's ACK of it has been sent.
+
+    The ACK waits at most `2**CW` contention slots (CW from the channel utilisation; the
+    widest when unknown) and then takes its own time on air."""
+    p = get_preset(preset)
+    util = PATIENT_UTILISATION if utilisation is None else utilisation
+    return 2 ** cw_for_utilisation(util) * slot_time(p) + time_on_air(ACK_PHY_BYTES, p)
 
 
 def verdict_wait_s(

@@ -6,8 +6,9 @@ waits while an earlier text to them waits to be sent again, or only a relay has
 confirmed one (texts arrive in order). And while a resident is still sending a burst
 of commands, their answers wait until the burst pauses: their radio cannot hear while
 it transmits, and the answers then share a packet. And while direct messages from
-anyone are still arriving (within one retransmission timeout of their radios), answers
-wait, at most `max_answer_hold_s`, so the radio's own ACKs for them get the channel first.
+anyone are still arriving in a burst (within one retransmission timeout of their radios),
+answers wait, at most `max_answer_hold_s`, so the radio's own ACKs for them get the channel
+first; a lone command's answer waits only until the radio's ACK of it is on air.
 """
 
 from __future__ import annotations
@@ -69,24 +70,28 @@ def still_talking(db: Session, node: int, now: float, hold_s: float) -> bool:
     return int(recent) >= BURST
 
 
-def mesh_talking(db: Session, now: float, hold_s: float) -> bool:
-    """Has any direct message reached us within `hold_s` (the answer's own command too)?
+def mesh_talking(db: Session, now: float, hold_s: float, ack_s: float) -> bool:
+    """Are direct messages (from anyone, the answer's own command too) still coming in?
 
     Our radio acks each one itself, and on a busy mesh its ACKs queue behind each other:
     a resident whose ACK comes later than their radio's retransmission timeout sends the
-    command again (and again), and each copy costs the base another ACK. So while
-    commands are still coming in, answers wait and the channel carries the ACKs first;
-    and an answer never goes while its resident's radio may still be waiting for the ACK
-    of the command it answers, to meet that radio's retransmission. (`handled IN (0, 1)`
-    lets SQLite use the (handled, received) index.)"""
-    recent = db.exec(
-        select(func.count()).select_from(SeenPacket).where(
+    command again (and again), and each copy costs the base another ACK. So while a burst
+    of commands is coming in (a command within `hold_s` of the one before it), answers wait
+    for a pause of `hold_s` and the channel carries the ACKs first. A lone command holds
+    its answer only until our radio's ACK of it is on air (`ack_s`): the resident's radio
+    then has it and sends nothing more, so a quiet mesh gets its answer in seconds.
+    (`handled IN (0, 1)` lets SQLite use the (handled, received) index.)"""
+    last_two = db.exec(
+        select(SeenPacket.received).where(
             col(SeenPacket.handled).in_((False, True)),
-            SeenPacket.received > now - hold_s,
+            SeenPacket.received > now - 2 * hold_s,
             SeenPacket.to_node != BROADCAST_NUM,
-        )
-    ).one()
-    return int(recent) > 0
+        ).order_by(col(SeenPacket.received).desc()).limit(BURST)
+    ).all()
+    if not last_two or now - last_two[0] >= hold_s:
+        return False
+    burst = len(last_two) == BURST and last_two[0] - last_two[1] < hold_s
+    return burst or now - last_two[0] < ack_s
 
 
 @dataclass(frozen=True)

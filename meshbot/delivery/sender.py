@@ -28,7 +28,7 @@ from hardware.link import BROADCAST_NUM, LinkDown, RadioLink
 from meshbot.delivery.budget import AirtimeBudget
 from meshbot.delivery.fairness import fair_order
 from meshbot.delivery.hops import hop_limit_for
-from meshbot.delivery.congestion import Pace, first_try_s, radio_owes_s, relayed_wait_s, verdict_wait_s
+from meshbot.delivery.congestion import Pace, ack_on_air_s, first_try_s, radio_owes_s, relayed_wait_s, verdict_wait_s
 from meshbot.delivery.inflight import IN_FLIGHT, Window, in_flight, mesh_talking, still_talking
 from meshbot.delivery.merging import merge_waiting, superseded
 from meshbot.delivery.outbox import Priority
@@ -268,7 +268,8 @@ class Sender:
                 hold = first_try_s(item.text, self._preset, utilisation or 0.0)
                 if still_talking(db, item.destination, now, hold):
                     continue
-                if now - item.created < self._policy.max_answer_hold_s and mesh_talking(db, now, hold):
+                ack_s = ack_on_air_s(self._preset, utilisation)
+                if now - item.created < self._policy.max_answer_hold_s and mesh_talking(db, now, hold, ack_s):
                     continue
             if item.after_id is None:
                 return item

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from meshbot.handlers import alerts, board, help_desk, members, notes, paging, postings, services, show
+from meshbot.handlers import alerts, board, council, help_desk, members, notes, paging, postings, services, show
 from meshbot.handlers.context import Context, Reply
 from meshbot.handlers.digest import digest as digest_for_committee
 from protocol import Digest, More, Show
@@ -14,6 +14,7 @@ from protocol import (
     Alert, Cancel, Done, Find, Help, Join, ListBoard, My, Need, Offer, Safe, Take,
 )
 from protocol import Ack, EmergencyMode, Helping, Note, Update
+from protocol import Agenda, Vote
 from protocol import Cant, Events, Rsvp, Services, Signup, Volunteer
 
 
@@ -53,6 +54,8 @@ HANDLERS: dict[type, Callable[[Context, Any], Reply]] = {
     EmergencyMode: alerts.emergency_mode,
     Show: show.show,
     Note: notes.note,
+    Agenda: council.agenda,
+    Vote: council.vote,
     Services: services.services,
     Events: services.events,
     Signup: services.signup,

@@ -1,8 +1,8 @@
 """Volunteer services and scheduled events: services, their sessions, hosts and
 volunteers, sign-ups with a waiting line and attendance, and pod households' time away.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
