@@ -19,6 +19,7 @@ from meshbot.inbound.inbox import Inbound
 from meshbot.settings import Settings
 from meshbot.inbound.worker import Worker
 from store import OutboxItem, Posting, open_engine, session
+from store.db import Unlock
 
 BOT = 0x0B0B0B0B
 T0 = 1_767_225_600.0
@@ -48,9 +49,11 @@ class Board:
     clock: Clock = field(default_factory=Clock)
     settings: Settings = field(default_factory=lambda: Settings(db=":memory:"))
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1000))
+    unlock: Unlock | None = None
+    """For an encrypted board: what opens it (`meshbot.security.keys.unlocker`)."""
 
     def __post_init__(self) -> None:
-        self.engine = open_engine(self.path)
+        self.engine = open_engine(self.path, self.unlock)
         self.worker = Worker(self.engine, self.settings, self.clock)
 
     def send(self, node: int, text: str, *, direct: bool = True, packet_id: int | None = None,

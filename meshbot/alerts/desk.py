@@ -26,7 +26,8 @@ def confirm(db: Session, settings: Settings, ref: str, actor: str, now: float) -
     found = policy.find(db, ref)
     if found is None or found.status != "pending":
         state = "no such alert" if found is None else f"it is {found.status}"
-        hint = "; it went out unverified because no committee member exists yet" \
+        hint = "; it went out unverified because no committee member existed " \
+            "(name one: meshbot members role !node committee)" \
             if found is not None and found.status == "active" and not found.verified else ""
         raise AlertDeskError(f"{ref} is not waiting for confirmation ({state}){hint}")
     messages = policy.confirm(db, found, None, now, settings)
