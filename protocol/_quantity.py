@@ -137,7 +137,8 @@ def _quantity_at(f: list[str], i: int) -> _Found | None:
     if first.isdigit():
         if m := _NUMBER_RE.fullmatch(word):
             value, rank = _number(m), 1
-            if i + 2 < len(f) and f[i + 1] in _RANGE_JOINS \
+            if i + 2 < len(f) and (f[i + 1] in _RANGE_JOINS or f[i + 1] in ("y", "and") and i > 0
+                                   and f[i - 1] in ("entre", "between")) \
                     and (high := _NUMBER_RE.fullmatch(f[i + 2])) and _number(high) > value:
                 span, value, base = f"{word}-{f[i + 2]}", _number(high), i + 3  # 2 to 3
             elif i + 1 < len(f) and f[i + 1] in FRACTIONS and f[i + 1][0].isdigit():
@@ -173,7 +174,8 @@ def _quantity_at(f: list[str], i: int) -> _Found | None:
                 and NUMBER_WORDS.get(f[base + 1], 0) > value and f[base + 1] not in _ARTICLES:
             span, value, base = f"{word}-{f[base + 1]}", NUMBER_WORDS[f[base + 1]], base + 2
     elif word in DOZEN_WORDS:
-        return i + 1, 12.0, None, 0, None
+        half = _and_a_half(f, i + 1)
+        return i + 1 + half, 18.0 if half else 12.0, None, 0, None
     elif word in _ONE:
         value, rank = 1.0, 3  # `a kilo`, `a dozen`, `a pair of boots`
     elif word in PART_WORDS:
@@ -183,6 +185,8 @@ def _quantity_at(f: list[str], i: int) -> _Found | None:
         value, rank = FRACTIONS[word], 1
     else:
         return None
+    if rank < 3 and base + 2 < len(f) and f[base:base + 3] == ["and", "a", "half"]:
+        value, base = value + 0.5, base + 3  # two and a half kilos
     end = base
     nxt = f[end] if end < len(f) else ""
     if nxt in _ARTICLES and value == 0.5 and end + 1 < len(f):
@@ -206,7 +210,8 @@ def _quantity_at(f: list[str], i: int) -> _Found | None:
         if thing not in PAIRED:
             return end + 2, value * 2, None, 0, span
     if nxt in DOZEN_WORDS:
-        return end + 1, value * 12, None, 0, span
+        half = _and_a_half(f, end + 1)  # a dozen and a half
+        return end + 1 + half, value * (18 if half else 12), None, 0, span
     if nxt in UNITS:
         half = _and_a_half(f, end + 1)
         return end + 1 + half, value + 0.5 * bool(half), UNITS[nxt], 0, span

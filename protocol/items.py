@@ -240,6 +240,10 @@ def _identify(item: str, vocab: Vocabulary, when: str | None, default_lang: str)
             main.append(unit)
     purposes = _purposes(tail, vocab) if purpose_tail else frozenset()
     audience = frozenset(who for u in units for w in u.words if (who := vocab.audiences.get(w))) | ages(words)
+    if main and main[-1].role == "generic" and main[-1].generic != "labor" and not vocab.head_first.get(lang) \
+            and all(u.role in ("noun", "modifier", "stop", "generic") for u in main):
+        # `school clothes`, `kitchen stuff`: the class named last is what it is
+        return Identity(None, "", "", False, main[-1].generic, sizes, days, purposes, audience=audience)
     heads = [(h, group) for group in _groups(main) if (h := _head(group, tail, vocab, lang))[0] is not None]
     if not heads:
         generic = next((u.generic for u in main if u.role == "generic"), None)
