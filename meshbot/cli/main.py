@@ -224,6 +224,8 @@ def board(ctx: click.Context, as_json: bool) -> None:
     tz = zone_of(settings.timezone)
     for r in rows:
         amount = f" {r['quantity']} {r['unit'] or ''}".rstrip() if r["quantity"] is not None else ""
+        if r["quantity"] is not None and r["remaining"] != r["quantity"]:
+            amount += f" ({r['remaining']:g} left)"
         zone = f" @{r['zone']}" if r["zone"] else ""
         posted = f"{local(datetime.fromisoformat(r['created']).timestamp(), tz):%d %b %H:%M}"
         click.echo(f"{r['id']:>6} {r['kind']:<5} {r['urgency']:<8} {r['category']:<13} "
