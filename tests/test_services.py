@@ -172,3 +172,18 @@ def test_a_pods_host_who_cant_passes_the_turn_to_the_next_household(board: Board
     with session(board.engine) as db:
         away = db.exec(select(PodAway)).one()
         assert (away.node, away.first_day, away.last_day) == (ANA, "2026-01-06", "2026-01-06")
+
+
+def test_the_host_and_those_coming_are_reminded_the_day_before_but_not_at_night(board: Board) -> None:
+    from meshbot.services.reminders import services_chores
+
+    pod(board, [ANA, BEN])
+    board.send(CARA, "SIGNUP s1")  # the pod's first session: tuesday 6 January 16:00 in Madrid
+    board.clock.now = 1_767_646_800.0  # monday 5 January 22:00 in Madrid: night, within the day before
+    assert services_chores(board.engine, board.settings, board.clock.now) == 0
+    board.clock.now = 1_767_682_800.0  # tuesday 08:00: morning
+    assert services_chores(board.engine, board.settings, board.clock.now) == 2
+    assert board.outbox(ANA)[-1].text == "Reminder: you host s1 Care pod tue 16:00. CANT s1 if you can't."
+    assert board.outbox(CARA)[-1].text == "Reminder: s1 Care pod tue 16:00 @elm. CANT s1 if you can't come."
+    assert board.outbox(ANA)[-1].priority == 3  # low: after answers and notices
+    assert services_chores(board.engine, board.settings, board.clock.now + 600) == 0  # once
