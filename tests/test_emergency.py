@@ -422,7 +422,8 @@ def test_the_board_and_the_report_show_the_state(town: Board) -> None:
     assert "10.0 h left of 12" in text and "n3 insulin @farms!!" in text and "unmet" in text
     page = render_html(board)
     assert '<meta http-equiv="refresh" content="60">' in page and "10.0 h left of 12" in page
-    assert "<td class='unmet'>unmet</td>" in page and "Dave !000000d4" in page
+    assert '<td class="unmet">unmet</td>' in page and "Dave !000000d4" in page
+    assert "@media print" in page  # the papers' one page style, not a renderer of its own
     for external in ("<script", "<link", " src=", "http://", "https://"):
         assert external not in page
     town.send(CARO, "EMERGENCY OFF")

@@ -144,5 +144,5 @@ def test_the_committee_can_rehearse_it_from_the_command_line(tmp_path: Path) -> 
                                        "--report", str(report)])
     assert result.exit_code == 0, result.output
     assert "EMERGENCY: declared by Ben" in result.output and "Open critical needs" in result.output
-    assert page.read_text(encoding="utf-8").startswith("<!doctype html>")
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert "## What moved" in report.read_text(encoding="utf-8")

@@ -2,7 +2,7 @@
 
 One snapshot of the database (`snapshot`), three renderings: the terminal
 (`meshbot emergency status`), an HTML page that reloads itself every minute
-(`--html board.html`), and the Markdown report `meshbot emergency end` keeps.
+(`--html board.html`, drawn by the papers' renderer, `meshbot.papers.sections`), and the Markdown report `meshbot emergency end` keeps.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from meshbot.alerts.emergency import suggestions, track_progress
 from meshbot.alerts.emergency_plan import CRITICAL_CATEGORIES, URGENCY_ORDER
 from meshbot.board.matcher import available_of
 from meshbot.people.members import display_name, name_of
+from meshbot.papers.sections import Section, html_page, section_html
 from meshbot.papers.periods import local, zone_of
 from meshbot.settings import Settings
 from protocol import replies
@@ -225,55 +226,44 @@ def _consent_lines(s: Snapshot, consent: str) -> list[str]:
             ""]
 
 
-def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]], empty: str) -> str:
-    if not rows:
-        return f"<p class='empty'>{html.escape(empty)}</p>"
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
 _CSS = """
-body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1b1b1b;background:#fafafa}
-h1{margin:0 0 .2rem;font-size:1.6rem} h2{font-size:1.1rem;margin:1.4rem 0 .4rem}
-.clock{font-size:2.4rem;font-weight:700;color:#b00020}.sub{color:#555}
+.clock{font-size:2.4rem;font-weight:700;color:#b00020}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(8rem,1fr));gap:.6rem;margin:1rem 0}
-.card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:.6rem .8rem}
-.card b{display:block;font-size:1.8rem}
-table{border-collapse:collapse;width:100%;background:#fff}
-th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;font-size:.95rem}
-th{background:#eee}.empty{color:#555;font-style:italic}
+.card{border:1px solid var(--rule);border-radius:6px;padding:.6rem .8rem}
+.card b{display:block;font-size:1.8rem}.two{grid-template-columns:1fr 1fr}
 td.unmet{color:#b00020;font-weight:700}td.partial{color:#a35c00}td.planned{color:#1b6e20}
-.two{grid-template-columns:1fr 1fr}h3{margin:.2rem 0;font-size:1rem}ul{margin:.2rem 0;padding-left:1.2rem}
 """
+"""What the board adds to the papers' page style: the clock, the count cards, plan colours."""
 
 
-def _names(title: str, names: list[str]) -> str:
-    items = "".join(f"<li>{html.escape(n)}</li>" for n in names) or "<li class='empty'>none</li>"
-    return f"<div class='card'><h3>{html.escape(title)} ({len(names)})</h3><ul>{items}</ul></div>"
+def _sections(s: Snapshot) -> list[Section]:
+    """The board's tables and lists, in the order the committee reads them."""
+    return [
+        Section("Open critical needs", ("Need", "Category", "Plan"),
+                tuple((n.label, n.category, n.cover) for n in s.open_critical),
+                labelled=frozenset({2}), empty="No open critical needs."),
+        *(Section(title, ("Move", "Need", "What", "From", "To", "Carried by", "By", "Yes"),
+                  tuple((p.code, p.need, p.what, p.giver, p.receiver, p.carrier, s.at(p.due), _who_said_yes(p))
+                        for p in s.by_consent(consent)), empty="None.")
+          for consent, title in CONSENT_TITLES.items()),
+        Section("Suggestions for the committee (same category only, not sent)", paragraphs=tuple(s.suggestions),
+                empty="None."),
+        Section("Delivered", ("Need", "What", "From", "To", "At"),
+                tuple((d.need, d.what, d.giver, d.receiver, s.at(d.done_at or s.now)) for d in s.delivered),
+                empty="Nothing delivered yet."),
+    ]
+
+
+def _households(s: Snapshot) -> str:
+    lists = (Section(f"{title} ({len(names)})", paragraphs=tuple(names), empty="None.", level=3)
+             for title, names in (("Checked in SAFE", s.safe), ("Not heard from", s.not_heard)))
+    cards = "".join(f'<div class="card">{section_html(x)}</div>' for x in lists)
+    summary = Section("Households", paragraphs=(f"{len(s.safe)} checked in SAFE, {len(s.not_heard)} not heard from",))
+    return f'{section_html(summary)}\n<div class="grid two">{cards}</div>'
 
 
 def render_html(s: Snapshot) -> str:
-    """A self-contained page that reloads itself every minute while the window is open."""
-    refresh = "" if s.ended else f'<meta http-equiv="refresh" content="{REFRESH_S}">'
-    needs = "".join(
-        f"<tr><td>{html.escape(n.label)}</td><td>{html.escape(n.category)}</td>"
-        f"<td class='{n.cover}'>{html.escape(n.cover)}</td></tr>" for n in s.open_critical
-    )
-    needs_table = (f"<table><thead><tr><th>Need</th><th>Category</th><th>Plan</th></tr></thead>"
-                   f"<tbody>{needs}</tbody></table>") if needs else "<p class='empty'>No open critical needs.</p>"
-    pledged = "".join(
-        f"<h2>{html.escape(title)}</h2>" + _table(
-            ("Move", "Need", "What", "From", "To", "Carried by", "By", "Yes"),
-            [(p.code, p.need, p.what, p.giver, p.receiver, p.carrier, s.at(p.due), _who_said_yes(p))
-             for p in s.by_consent(consent)], "None.")
-        for consent, title in CONSENT_TITLES.items())
-    suggested = "".join(f"<li>{html.escape(t)}</li>" for t in s.suggestions) or "<li class='empty'>none</li>"
-    delivered = _table(("Need", "What", "From", "To", "At"),
-                       [(d.need, d.what, d.giver, d.receiver, s.at(d.done_at or s.now)) for d in s.delivered],
-                       "Nothing delivered yet.")
-    carriers = _table(("Volunteer", "Moves", "Done"), [(n, str(a), str(d)) for n, a, d in s.volunteers],
-                      "No volunteers assigned yet.")
+    """A self-contained page, in the papers' style, that reloads itself every minute while the window is open."""
     cards = [("hours left", f"{s.hours_left:.1f}"), ("open critical needs", str(len(s.open_critical))),
              ("not fully planned", str(len(s.unmet))), ("waiting for a yes", str(len(s.by_consent("asked")))),
              ("accepted, on the way", str(len(s.pledged) - len(s.by_consent("asked")))),
@@ -281,22 +271,18 @@ def render_html(s: Snapshot) -> str:
              ("not heard from", str(len(s.not_heard))), ("volunteers", str(len(s.volunteers)))]
     card_html = "".join(f'<div class="card"><b>{v}</b>{html.escape(k)}</div>' for k, v in cards)
     state = f"ended {s.at(s.ended)}" if s.ended else f"updated {s.at(s.now)}"
-    households = f"<div class='grid two'>{_names('Checked in SAFE', s.safe)}{_names('Not heard from', s.not_heard)}</div>"
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">{refresh}
-<title>Emergency board</title><style>{_CSS}</style></head><body>
-<h1>Emergency: {html.escape(s.reason)}</h1>
-<div class="sub">Started {s.at(s.started)} · window ends {s.at(s.deadline)} · {state}</div>
-<div class="clock">{s.hours_left:.1f} h left of {(s.deadline - s.started) / HOUR_S:g}</div>
-<div class="grid">{card_html}</div>
-<h2>Open critical needs</h2>{needs_table}
-{pledged}
-<h2>Suggestions for the committee (same category only, not sent)</h2><ul>{suggested}</ul>
-<h2>Delivered</h2>{delivered}
-<h2>Households</h2>{households}
-<h2>Volunteers</h2>{carriers}
-</body></html>
-"""
+    volunteers = Section("Volunteers", ("Volunteer", "Moves", "Done"),
+                         tuple((n, str(a), str(d)) for n, a, d in s.volunteers), numeric=frozenset({1, 2}),
+                         empty="No volunteers assigned yet.")
+    body = "\n".join([
+        f'<div class="clock">{s.hours_left:.1f} h left of {(s.deadline - s.started) / HOUR_S:g}</div>',
+        f'<div class="grid">{card_html}</div>',
+        *(section_html(x) for x in _sections(s)),
+        _households(s),
+        section_html(volunteers),
+    ])
+    return html_page(f"Emergency: {s.reason}", f"Started {s.at(s.started)} · window ends {s.at(s.deadline)} · {state}",
+                     body, css=_CSS, refresh_s=None if s.ended else REFRESH_S)
 
 
 def render_report(s: Snapshot) -> str:

@@ -1,6 +1,6 @@
 """Titled tables, rendered for the terminal (rich), Markdown, or one printable HTML page.
 
-Digests and reports describe themselves as a list of `Section`s of plain strings; this
+Digests, reports and the emergency board describe themselves as a list of `Section`s of plain strings; this
 module is the only place that knows how those look. The HTML page is self-contained (no
 fonts, scripts or images fetched): the base-station laptop is usually offline.
 """
@@ -25,6 +25,8 @@ class Section:
     rows: tuple[tuple[str, ...], ...] = ()
     numeric: frozenset[int] = frozenset()
     strong: frozenset[int] = frozenset()
+    labelled: frozenset[int] = frozenset()
+    """Columns whose cell is also its HTML class (`unmet`, `planned`), so a page can colour it."""
     paragraphs: tuple[str, ...] = ()
     note: str = ""
     empty: str = "Nothing to report."
@@ -130,12 +132,16 @@ footer { margin-top: 2rem; color: var(--muted); font-size: .85rem; }
 """
 
 
-_NUM = ' class="num"'
 _STRONG = ' class="strong"'
 
 
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def _cell_class(s: Section, column: int, text: str = "") -> str:
+    names = (["num"] if column in s.numeric else []) + ([text] if text and column in s.labelled else [])
+    return f' class="{_esc(" ".join(names))}"' if names else ""
 
 
 def section_html(s: Section) -> str:
@@ -147,13 +153,13 @@ def section_html(s: Section) -> str:
         return "\n".join(out)
     if s.rows:
         head = "".join(
-            f'<th{_NUM if i in s.numeric else ""} scope="col">{_esc(h)}</th>'
+            f'<th{_cell_class(s, i)} scope="col">{_esc(h)}</th>'
             for i, h in enumerate(s.headers)
         )
         body = []
         for n, row in enumerate(s.rows):
             cells = "".join(
-                f'<td{_NUM if i in s.numeric else ""}>{_esc(c)}</td>' for i, c in enumerate(row)
+                f'<td{_cell_class(s, i, c)}>{_esc(c)}</td>' for i, c in enumerate(row)
             )
             body.append(f'<tr{_STRONG if n in s.strong else ""}>{cells}</tr>')
         out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
@@ -162,13 +168,18 @@ def section_html(s: Section) -> str:
     return "\n".join(out)
 
 
-def html_page(title: str, subtitle: str, body: str, footer: str = "") -> str:
-    """One printable page with its style inline: it opens the same with no network."""
+def html_page(title: str, subtitle: str, body: str, footer: str = "", *, css: str = "",
+              refresh_s: int | None = None) -> str:
+    """One printable page with its style inline: it opens the same with no network.
+
+    `css` adds to the common style (the emergency board's clock and cards); `refresh_s`
+    makes a page left open in a browser reload itself."""
     foot = f"<footer>{_esc(footer)}</footer>" if footer else ""
+    refresh = f'<meta http-equiv="refresh" content="{refresh_s}">\n' if refresh_s else ""
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        f"<title>{_esc(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n{refresh}"
+        f"<title>{_esc(title)}</title>\n<style>{_CSS}{css}</style>\n</head>\n<body>\n"
         f"<h1>{_esc(title)}</h1>\n<p class=\"subtitle\">{_esc(subtitle)}</p>\n{body}\n{foot}\n</body>\n</html>\n"
     )
 
