@@ -76,3 +76,23 @@ def test_bad_values_are_one_line_and_change_nothing(db: Path, args: list[str], s
     code, out = run(db, *args)
     assert code != 0 and says in out
     assert run(db, "services", "list", "--json")[1] == "[]\n"
+
+
+def test_events_add_list_and_an_ics_a_calendar_reads(db: Path, tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    from icalendar import Calendar
+
+    soon = (date.today() + timedelta(days=3)).isoformat()
+    code, out = run(db, "events", "add", "market", "--name", "Market day", "--place", "plaza",
+                    "--day", soon, "--start", "09:00", "--minutes", "240", "--bring", "jars to trade")
+    assert (code, out) == (0, "Event 1 added.\n")
+    assert "market" in run(db, "events", "list")[1] and "once " + soon in run(db, "events", "list")[1]
+    target = tmp_path / "events.ics"
+    code, out = run(db, "events", "ics", "--out", str(target))
+    assert (code, out) == (0, f"Wrote {target} (1 events).\n")
+    [event] = Calendar.from_ical(target.read_bytes()).walk("VEVENT")
+    assert str(event["summary"]) == "Market day (e1)"
+    assert str(event["location"]) == "plaza"
+    assert (event.decoded("dtend") - event.decoded("dtstart")).total_seconds() == 4 * 3600
+    assert "RSVP e1" in str(event["description"])

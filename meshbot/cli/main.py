@@ -296,6 +296,7 @@ from meshbot.cli import reports as cli_reports  # noqa: E402
 from meshbot.cli import security as cli_security  # noqa: E402
 from meshbot.cli import service as cli_service  # noqa: E402
 from meshbot.cli import services as cli_services  # noqa: E402
+from meshbot.cli import events as cli_events  # noqa: E402
 from meshbot.cli import sim as cli_sim  # noqa: E402
 from meshbot.cli import web as cli_web  # noqa: E402
 
@@ -308,7 +309,7 @@ for command in (
     cli_audit.audit, cli_audit.flags, cli_members.members,
     cli_match.match_group, cli_match.stats,
     cli_alerts.alert, cli_alerts.emergency,
-    cli_db.db_group, cli_council.council, cli_web.web, cli_services.services,
+    cli_db.db_group, cli_council.council, cli_web.web, cli_services.services, cli_events.events,
 ):
     main.add_command(command)
 
