@@ -25,13 +25,12 @@ CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "resident_c
 AIMS = {"verb": 0.97, "category": 0.92, "quantity": 0.95, "urgency": 0.95, "non_command": 0.97}
 """The share of messages each score must reach."""
 FRESH = CORPUS.with_name("resident_corpus_fresh.jsonl")
-FRESH_FLOORS = {"verb": 0.94, "category": 0.92, "quantity": 0.94, "urgency": 0.95, "non_command": 0.97}
-"""What the fresh corpus reaches today (short of AIMS on verb and quantity): a floor, so
-no change loses ground on messages the rules were not written from."""
+FRESH_FLOORS = dict(AIMS)
+"""The fresh corpus now reaches every aim; it must keep doing so."""
 FRESH3 = CORPUS.with_name("resident_corpus_fresh3.jsonl")
-FRESH3_FLOORS = {"verb": 0.90, "category": 0.83, "quantity": 0.88, "urgency": 0.90,
-                 "non_command": 0.92}
-"""What the third fresh corpus reaches today: a floor, raised as the rules improve."""
+FRESH3_FLOORS = dict(AIMS)
+"""The third fresh corpus reaches every aim since the rules written after its first run
+(docs/benchmarks.md has that first, held-out run); it must keep doing so."""
 
 Reading = dict[str, Any] | None
 """What the parser made of a message: verb and posting fields, or None for no command."""

@@ -11,15 +11,18 @@ big-endian length of at most 512, bytes outside a frame are the device's log); e
 frame goes to the library's `_handleFromRadio` as before. Exit, reconnect and
 disconnect behave as the library's reader does.
 
-A text packet is also handed, still on this thread and before the library's own
-handling (which decodes it and publishes it from a queue on another thread), to the
-interface's `on_text_frame` if one is set: that is where meshbot writes each text down
-on arrival, so what a kill -9 can lose is only what the kernel holds unread.
+Every text packet of what one read brought is handed at once, on the reader thread, to
+the interface's `on_text_frame` if one is set: that is where meshbot writes each text
+down on arrival. The library's own handling of the frames (decoding, its node
+database, publishing; about a millisecond a frame) runs on a thread of its own, in
+order, so the reader is back at the socket at once and what a kill -9 can lose is
+only what the kernel holds unread.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from typing import Any
 
@@ -31,6 +34,8 @@ from meshtastic.stream_interface import HEADER_LEN, MAX_TO_FROM_RADIO_SIZE, STAR
 log = logging.getLogger(__name__)
 READ_CHUNK = 4096
 """Bytes asked for in one call: far more than one burst of frames the radio writes at once."""
+FRAMES_JOIN_S = 5.0
+"""How long a stopping reader waits for the library to finish the frames already read."""
 
 
 def frames(buffer: bytearray, on_frame: Any, on_log_byte: Any) -> None:
@@ -89,6 +94,9 @@ def bulk_reading(cls: type) -> type:
     class BulkReading(cls):  # type: ignore[misc, valid-type]
         def connect(self) -> None:
             # The library starts `_rxThread` in its connect(); give it this reader first.
+            self._frames_in: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+            self._frame_thread = threading.Thread(target=self._hand_frames, daemon=True, name="stream frames")
+            self._frame_thread.start()
             self._rxThread = threading.Thread(target=self._read_in_bulk, daemon=True, name="stream reader")
             super().connect()
 
@@ -100,27 +108,38 @@ def bulk_reading(cls: type) -> type:
                 return bytes(first) + bytes(stream.read(waiting)) if waiting else first
             return self._readBytes(READ_CHUNK)  # TCP: what has arrived, reconnecting on EOF
 
-        def _handle_frame(self, frame: bytes) -> None:
+        def _take_texts(self, cut: list[bytes]) -> None:
             on_text = getattr(self, "on_text_frame", None)
-            if on_text is not None:
+            if on_text is None:
+                return
+            for frame in cut:
                 try:
                     if (packet := text_packet(frame)) is not None:
                         on_text(packet)
-                except Exception:  # the library's own handling below still publishes it
+                except Exception:  # the library's own handling still publishes it
                     log.exception("a text read from the radio could not be taken early")
-            try:
-                self._handleFromRadio(frame)
-            except Exception:  # the library logs and goes on; so do we, with the traceback
-                log.exception("a frame from the radio could not be handled")
+
+        def _hand_frames(self) -> None:
+            """The library's handling of each frame, in order, off the reader thread."""
+            while (frame := self._frames_in.get()) is not None:
+                try:
+                    self._handleFromRadio(frame)
+                except Exception:  # the library logs and goes on; so do we, with the traceback
+                    log.exception("a frame from the radio could not be handled")
 
         def _read_in_bulk(self) -> None:
             buffer = bytearray()
+            cut: list[bytes] = []
             try:
                 while not self._wantExit:
                     chunk = self._read_chunk()
                     if chunk:
                         buffer += chunk
-                        frames(buffer, self._handle_frame, self._handleLogByte)
+                        frames(buffer, cut.append, self._handleLogByte)
+                        self._take_texts(cut)
+                        for frame in cut:
+                            self._frames_in.put(frame)
+                        cut.clear()
             except serial.SerialException as exc:
                 if not self._wantExit:
                     log.warning("the radio's serial port went away: %s", exc)
@@ -130,6 +149,8 @@ def bulk_reading(cls: type) -> type:
             except Exception:
                 log.exception("the radio reader stopped")
             finally:
+                self._frames_in.put(None)  # what was read is handled before the link says it is down
+                self._frame_thread.join(FRAMES_JOIN_S)
                 self._disconnected()
 
     BulkReading.__name__ = BulkReading.__qualname__ = cls.__name__

@@ -23,7 +23,7 @@ MAX_NAME_CHARS = 20
 MAX_ZONE_CHARS = 24
 
 _ZONE_RE = re.compile(r"[\w-]{1,%d}" % MAX_ZONE_CHARS)
-_REF_RE = re.compile(r"#?(?:([onam])-?)?(\d{1,7})")
+_REF_RE = re.compile(r"#?(?:([onamse])-?)?(\d{1,7})")
 _UNIT_WORD_RE = re.compile(r"^[\d.,]+")
 _SEPARATOR_RE = re.compile(r"(?<!\d)[,;]|[,;](?!\d)")
 _WORDS_RE = re.compile(r"[^\W_]+")
@@ -33,7 +33,8 @@ _ASCII_CONTROLS = {i: " " for i in (9, 10, 11, 12, 13, 28, 29, 30, 31)} | {
     i: None for i in [*range(0, 9), 14, 15, *range(16, 28), 127]}
 _BANGS = str.maketrans(BANG_CHARS)
 
-_LEAD_FILLERS = frozenset("of de del x a an the some el la los las unos unas un una".split())
+_LEAD_FILLERS = frozenset("of de del x a an the some el la los las unos unas un una about around "
+                          "approx approximately roughly aprox aproximadamente entre between".split())
 _TRAIL_FILLERS = frozenset("of de del x for para with con and y por to on at in en a".split())
 _POLITE = frozenset("please pls plz thanks thx gracias porfa".split())
 _POLITE_PAIRS = {("por", "favor"), ("thank", "you")}
@@ -279,7 +280,8 @@ def text_and_place(args: str) -> tuple[str, str | None]:
 
 
 def ref_of(tokens: list[str]) -> str | None:
-    """`o12`, `#O12`, `o 12`, `n7`, `a3`, `12` -> `o12`, ... ; None if not a ref."""
+    """`o12`, `#O12`, `o 12`, `n7`, `a3`, `s3` (a session), `e2` (an event), `12` -> `o12`, ... ;
+    None if not a ref."""
     if not tokens:
         return None
     first = fold(strip_edges(tokens[0]).strip("!"))

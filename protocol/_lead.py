@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import Callable, NamedTuple
 
 from ._fields import is_wordish, max_urgency, strip_edges, urgency_word
-from ._ways import ABLE, ASKING, ASKING_FOR_SELF, CLAUSE_WORDS, NEED_CUES, OFFER_CUES, \
-    POSSESSION, by_first
+from ._ways import ABLE, ASKING, ASKING_FOR_SELF, CLAUSE_WORDS, HAZARDS, MY_WORDS, NEED_CUES, \
+    OFFER_CUES, POSSESSION, SUBJECTS, by_first
 from .vocab import CATEGORY_KEYWORDS, DANGER_WORDS, DOZEN_WORDS, LEAD_FILLERS, MAX_LEAD_FILLERS, NUMBER_WORDS, \
-    UNITS, URGENCY_PHRASES, URGENCY_WORDS, fold
+    STRONG_KEYWORDS, UNITS, URGENCY_PHRASES, URGENCY_WORDS, fold
 
 Found = tuple[str, str, bool, list[str]]
 """(canonical verb, folded alias, ended with `?`, the tokens after the verb)."""
@@ -33,10 +33,16 @@ _PLEASE = frozenset("please pls plz porfa kindly".split())
 _NOT = frozenset("not no t".split())
 _URGENT = by_first(frozenset(URGENCY_PHRASES))
 _CUES = by_first(OFFER_CUES | NEED_CUES)
+_HAZARDS = by_first(HAZARDS)
 _CLAUSE_END = ",;.:!?"
 _DASHES = frozenset("- – — -- ...".split())
-_POSSESSIVE = frozenset("my our mi nuestra nuestro nuestros nuestras".split())
-"""`my mom needs …`, `mi hijo necesita …`: someone's need, told by a close one."""
+_HAVE_TO = frozenset("to que q".split())
+_ABLE_OTHER = frozenset("puede pueden".split())
+"""`mi hija puede cuidar niños`: someone's ability, after a possessive only."""
+_TO_ME = frozenset("me us nos le".split())
+"""Between the one asked and the giving verb: `alguien me presta`."""
+_POSSESSIVE = frozenset("my our mi nuestra nuestro nuestros nuestras the el la los las".split()) | SUBJECTS
+"""`my mom needs …`, `the shelter needs …`, `kids need …`: someone's need, told first."""
 MAX_SUBJECT = 2
 """Words between the possessive and the NEED verb (`my elderly neighbor needs`)."""
 
@@ -63,19 +69,35 @@ def read_lead(tokens: list[str], verb_at: VerbAt) -> Lead:
     """The verb of the message (or None), the urgency marked before it, and context."""
     first = verb_at(tokens, 0)
     if (first is None or first[0] == "my") and len(tokens) > 2 and _word(tokens[0]) in _POSSESSIVE:
-        for at in range(2, min(len(tokens), 2 + MAX_SUBJECT)):
+        for at in range(1 if _word(tokens[0]) in SUBJECTS else 2, min(len(tokens), 2 + MAX_SUBJECT)):
             found = verb_at(tokens, at)
             if found is not None and found[0] == "need" and found[3]:
                 return Lead(found, context=tuple(tokens[:at]))  # my mom needs her pills
+            able = _word(tokens[at])
+            if (able in ABLE or able in _ABLE_OTHER) and (found := _able(tokens, at + 1, able, verb_at)):
+                return Lead(found, context=tuple(tokens[:at]))  # our church can house a family
+    if first is not None and first[0] == "alert" and first[1] in URGENCY_WORDS:
+        for at in range(1, min(len(tokens), 2 + MAX_SUBJECT)):
+            found = verb_at(tokens, at)
+            if found is not None and found[0] == "need" and found[3]:
+                return Lead(found, URGENCY_WORDS[first[1]])  # emergency: neighbour needs insulin
+    if first is not None and first[0] == "my" and any(
+            w and w not in MY_WORDS for w in map(_word, first[3])):
+        first = None  # `my car won't start, anyone good with engines?`: not MY; read on
+    if first is not None and _obliged(first):
+        first = None
     if first is not None:
         if not (first[0] == "offer" and first[1] in POSSESSION):
             return _USUAL(Lead, (first, "normal", (), False))  # the verb comes first
         found, marks = first, "normal"
     else:
         found, marks = _scan(tokens, 0, verb_at, tried=True)
+        found = None if found is not None and _obliged(found) else found
     if found is not None and not (found[0] == "offer" and found[1] in POSSESSION):
         return Lead(found, marks)
     words = [_word(t) for t in tokens]
+    if found is None and (hazard := _hazard(tokens, words)) is not None:
+        return Lead(hazard)
     if _danger(words):
         return Lead(found, marks)  # `fire on elm, need help`: the SOS hint, not a NEED
     for start in _clause_starts(tokens, words):
@@ -87,6 +109,11 @@ def read_lead(tokens: list[str], verb_at: VerbAt) -> Lead:
         return Lead(found, marks)
     cue = _cue(tokens, words)
     return Lead(cue, marks, cue=cue is not None)
+
+
+def _obliged(found: Found) -> bool:
+    """`tengo que ir al médico`, `i have to work`: an obligation, not a thing one has."""
+    return found[1] in POSSESSION and bool(found[3]) and _word(found[3][0]) in _HAVE_TO
 
 
 def _scan(tokens: list[str], start: int, verb_at: VerbAt,
@@ -104,6 +131,8 @@ def _scan(tokens: list[str], start: int, verb_at: VerbAt,
             word = _word(tokens[start])
             if word in ABLE:
                 found = _able(tokens, start + 1, word, verb_at)
+            elif word in ASKING:
+                found = _asked_to_give(tokens, start + 1, verb_at)
         if found is not None:
             verb, alias, asked, rest = found
             return (verb, alias, asked, held + rest) if held else found, marks
@@ -152,15 +181,32 @@ def _able(tokens: list[str], i: int, able: str, verb_at: VerbAt) -> Found | None
             return None  # `can you help me?` stays a HELP request (§6.1)
         return "need", able, False, tokens[i + 1:]
     if word in _SELF:
+        j = i + 1
+        while j < len(tokens) and _word(tokens[j]) in _PLEASE:
+            j += 1  # could i please get …
         for phrase in sorted(ASKING_FOR_SELF, key=len, reverse=True):
-            if tuple(_word(t) for t in tokens[i + 1:i + 1 + len(phrase)]) == phrase:
-                rest = tokens[i + 1 + len(phrase):]
+            if tuple(_word(t) for t in tokens[j:j + len(phrase)]) == phrase:
+                rest = tokens[j + len(phrase):]
                 return ("need", able, False, rest) if rest else None
         return None
     inner = verb_at(tokens, i)
-    if inner is not None and inner[0] == "offer":
-        return inner  # `can lend a drill`, `puedo dar clases`
+    if inner is not None and inner[0] in ("offer", "need"):
+        return inner  # `can lend a drill`, `puedo dar clases`; `puedo pedir pañales` asks
     return "offer", able, False, tokens[i:]
+
+
+def _asked_to_give(tokens: list[str], i: int, verb_at: VerbAt) -> Found | None:
+    """`anyone giving away a crib?`, `alguien me presta una pala?`: asking others for
+    what an OFFER verb gives is a NEED of it; so is asking for a repair (`anyone fix a
+    flat tire?`)."""
+    while i < len(tokens) and _word(tokens[i]) in _TO_ME:
+        i += 1
+    if i < len(tokens) and STRONG_KEYWORDS.get(_word(tokens[i])) == "repair":
+        return "need", _word(tokens[i - 1]), False, tokens[i:]
+    offered = verb_at(tokens, i) if i < len(tokens) else None
+    if offered is None or offered[0] != "offer" or offered[1] in POSSESSION or not offered[3]:
+        return None
+    return "need", offered[1], False, offered[3]
 
 
 def _danger(words: list[str]) -> bool:
@@ -183,6 +229,16 @@ def _clause_starts(tokens: list[str], words: list[str]) -> list[int]:
                 or (i > 1 and (words[i - 2], words[i - 1]) in CLAUSE_WORDS):
             starts.append(i)
     return starts
+
+
+def _hazard(tokens: list[str], words: list[str]) -> Found | None:
+    """`tree down across Pine rd`, `cayó un poste`: a hazard told with no verb is an ALERT
+    of the whole message."""
+    for i, word in enumerate(words[:MAX_CLAUSE_START]):
+        for phrase in _HAZARDS.get(word, ()):
+            if tuple(words[i:i + len(phrase)]) == phrase:
+                return "alert", " ".join(phrase), False, tokens
+    return None
 
 
 def _cue(tokens: list[str], words: list[str]) -> Found | None:

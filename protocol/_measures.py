@@ -39,7 +39,8 @@ TENS: frozenset[str] = frozenset(
     "veinte treinta cuarenta cincuenta sesenta setenta ochenta noventa".split())
 """Tens that a units word may follow (`twenty five`, `treinta y cinco`)."""
 
-PART_WORDS: dict[str, float] = {"quarter": 0.25, "cuarto": 0.25, "third": 1 / 3, "tercio": 1 / 3}
+PART_WORDS: dict[str, float] = {"quarter": 0.25, "cuarto": 0.25, "third": 1 / 3, "tercio": 1 / 3,
+                                "quarters": 0.25, "cuartos": 0.25, "thirds": 1 / 3, "tercios": 1 / 3}
 """A fraction said in words, a quantity only before a unit (`un cuarto de kilo`)."""
 
 PAIRED: frozenset[str] = frozenset("""
@@ -115,14 +116,15 @@ CURRENCY_SIGNS: frozenset[str] = frozenset({"$", "€"})
 SPEC_UNITS: frozenset[str] = frozenset("""
     kw w watt watts kwh wh v volt volts ah mah amp amps hp cc inch inches ft foot feet
     cm mm gb tb mb mp ghz mhz btu psi % year years yr yrs yo ano anos month months mo
-    meses mes week-old old th st nd rd am pm
+    meses mes week-old old th st nd rd am pm full empty lleno llena vacio vacia flight flights
+    floor floors stair stairs block blocks cuadra cuadras mile miles km
 """.split())
 """Words after a number that make it a specification, not a count (`2 kW generator`,
 `12 volt`, `5 years`, `10 ft ladder`): the number stays in the item."""
 
 LABEL_WORDS: frozenset[str] = frozenset(
     "size sizes sz talla tallas talle talles age edad no nr num number numero model modelo apt apartment depto "
-    "house casa lot lote unit-no # route ruta bus linea line room cuarto ward".split())
+    "house casa lot lote unit-no # route ruta bus linea line room cuarto ward etapa stage".split())
 """Words before a number that make it a label (`size 8`, `talla 3`, `route 5`)."""
 
 # --- times and expiry --------------------------------------------------------------

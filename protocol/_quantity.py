@@ -37,6 +37,29 @@ _MAY_START = re.compile(r"(?:^| )[\d\-−–x$€]")
 """A word starting with a digit, a minus, `x` or a currency sign: a quantity may start there."""
 
 
+_PRONOUN_ONE = frozenset("one uno".split())
+_ONLY = frozenset("just only solo nomas".split())
+
+
+def _stands_alone(texts: list[str], folded: list[str], i: int) -> bool:
+    """`one` ending a clause after other words, not `just one`: it stands for a thing."""
+    ends = i + 1 == len(folded) or texts[i][-1:] in (",", ";", ".", "!", "?")
+    return ends and i > 0 and folded[i - 1] not in _ONLY
+
+
+_HALF_AFTER = (("y", "medio"), ("y", "media"), ("and", "a", "half"))
+
+
+def _and_a_half(f: list[str], i: int) -> int:
+    """`un kilo y medio`, `a litre and a half`: half a unit more; the words it takes."""
+    if i < len(f) and f[i] in ("y", "and"):
+        for half in _HALF_AFTER:
+            after = f[i + len(half)] if i + len(half) < len(f) else ""
+            if tuple(f[i:i + len(half)]) == half and after not in DOZEN_WORDS and after not in UNITS:
+                return len(half)
+    return 0
+
+
 class Quantity(NamedTuple):
     value: float | None = None
     unit: str | None = None
@@ -72,6 +95,8 @@ def take_quantity(texts: list[str], folded: list[str]) -> Quantity:
         if found is None:
             continue
         end, value, unit, rank, span = found
+        if rank == 2 and word in _PRONOUN_ONE and _stands_alone(texts, folded, i):
+            continue  # `if anyone needs one`, `a tent, small one`: a pronoun, not a count
         if (rank >= 1 or unit == "people") and _is_label(folded, i, end if rank >= 1 else end - 1):
             continue
         if unit in _TIME_UNITS and i > 0 and folded[i - 1] in _WITHIN:
@@ -112,7 +137,8 @@ def _quantity_at(f: list[str], i: int) -> _Found | None:
     if first.isdigit():
         if m := _NUMBER_RE.fullmatch(word):
             value, rank = _number(m), 1
-            if i + 2 < len(f) and f[i + 1] in _RANGE_JOINS \
+            if i + 2 < len(f) and (f[i + 1] in _RANGE_JOINS or f[i + 1] in ("y", "and") and i > 0
+                                   and f[i - 1] in ("entre", "between")) \
                     and (high := _NUMBER_RE.fullmatch(f[i + 2])) and _number(high) > value:
                 span, value, base = f"{word}-{f[i + 2]}", _number(high), i + 3  # 2 to 3
             elif i + 1 < len(f) and f[i + 1] in FRACTIONS and f[i + 1][0].isdigit():
@@ -148,7 +174,8 @@ def _quantity_at(f: list[str], i: int) -> _Found | None:
                 and NUMBER_WORDS.get(f[base + 1], 0) > value and f[base + 1] not in _ARTICLES:
             span, value, base = f"{word}-{f[base + 1]}", NUMBER_WORDS[f[base + 1]], base + 2
     elif word in DOZEN_WORDS:
-        return i + 1, 12.0, None, 0, None
+        half = _and_a_half(f, i + 1)
+        return i + 1 + half, 18.0 if half else 12.0, None, 0, None
     elif word in _ONE:
         value, rank = 1.0, 3  # `a kilo`, `a dozen`, `a pair of boots`
     elif word in PART_WORDS:
@@ -158,6 +185,8 @@ def _quantity_at(f: list[str], i: int) -> _Found | None:
         value, rank = FRACTIONS[word], 1
     else:
         return None
+    if rank < 3 and base + 2 < len(f) and f[base:base + 3] == ["and", "a", "half"]:
+        value, base = value + 0.5, base + 3  # two and a half kilos
     end = base
     nxt = f[end] if end < len(f) else ""
     if nxt in _ARTICLES and value == 0.5 and end + 1 < len(f):
@@ -181,9 +210,11 @@ def _quantity_at(f: list[str], i: int) -> _Found | None:
         if thing not in PAIRED:
             return end + 2, value * 2, None, 0, span
     if nxt in DOZEN_WORDS:
-        return end + 1, value * 12, None, 0, span
+        half = _and_a_half(f, end + 1)  # a dozen and a half
+        return end + 1 + half, value * (18 if half else 12), None, 0, span
     if nxt in UNITS:
-        return end + 1, value, UNITS[nxt], 0, span
+        half = _and_a_half(f, end + 1)
+        return end + 1 + half, value + 0.5 * bool(half), UNITS[nxt], 0, span
     if rank >= 3:
         return None
     return base, value, None, rank, span

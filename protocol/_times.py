@@ -171,6 +171,8 @@ def _time_atom(f: list[str], i: int, context: bool) -> int | None:
             return i + 2
         if context and nxt not in UNITS and nxt not in DOZEN_WORDS:
             if nxt in _CONNECT and i + 2 < len(f) and _CLOCK_RE.fullmatch(f[i + 2]):
+                if i + 3 < len(f) and (f[i + 3] in UNITS or f[i + 3] in DOZEN_WORDS):
+                    return None  # entre 3 y 4 kilos: a range of a quantity, not of hours
                 return i + 3 if not (i + 3 < len(f) and f[i + 3] in CLOCK_SUFFIXES) else i + 4
             return i + 1
     if word == "a" and nxt == "las" and i + 2 < len(f) and _CLOCK_RE.fullmatch(f[i + 2]):

@@ -6,6 +6,7 @@ same few mistyped words come again and again.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from rapidfuzz import process
@@ -31,10 +32,25 @@ def _within(word: str, choices: tuple[str, ...], edits: int) -> list[tuple[str, 
     return [(choice, int(dist)) for choice, dist, _ in found]
 
 
+def _seseo(word: str) -> str:
+    """`c` before e/i and `z` as `s`, as Latin American Spanish says (and often types) them."""
+    return _SOFT_C.sub("s", word).replace("z", "s")
+
+
+_SOFT_C = re.compile(r"c(?=[ei])")
+_SESEO: dict[str, str] = {}
+for _alias in sorted(VERB_ALIASES):
+    if len(_alias) >= 5 and _seseo(_alias) != _alias:
+        _SESEO.setdefault(_seseo(_alias), _alias)
+
+
 @lru_cache(maxsize=4096)
 def typo(word: str) -> str | None:
     """The one typo target one edit from `word` (3+ letters), when all such targets
-    name one verb; None otherwise."""
+    name one verb; None otherwise. A Spanish verb spelled as it sounds (`nesecito`,
+    `ofresco`: s, c and z swapped) is that verb."""
+    if len(word) >= 5 and word not in KNOWN_WORDS and (sounds := _SESEO.get(_seseo(word))):
+        return sounds
     if len(word) < TYPO_MIN_LEN or len(word) > MAX_WORD or word in NOT_TYPOS or not word.isalpha() \
             or (len(word) == TYPO_MIN_LEN and word in KNOWN_WORDS):
         return None  # `one`, `don`, `fin`: a short word that is a word is not a typo

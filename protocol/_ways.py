@@ -43,11 +43,17 @@ POSSESSION: frozenset[str] = frozenset(w for (w,) in _phrases(_TABLES, "possessi
 CLAUSE_WORDS: frozenset[tuple[str, ...]] = frozenset(_phrases(_TABLES, "clause_words"))
 OFFER_CUES: frozenset[tuple[str, ...]] = frozenset(_phrases(_TABLES, "offer_cues"))
 NEED_CUES: frozenset[tuple[str, ...]] = frozenset(_phrases(_TABLES, "need_cues"))
+HAZARDS: frozenset[tuple[str, ...]] = frozenset(_phrases(_TABLES, "hazards"))
+"""A hazard told without a verb (`tree down`, `cayo un poste`): an ALERT."""
+SUBJECTS: frozenset[str] = _words(_TABLES, "subjects")
+"""People who may need something, said first with no article (`kids need school supplies`)."""
+OUT_OF_PLACES: frozenset[str] = _words(_TABLES, "out_of_places")
+"""After `out of`, a place or state, not a supply (`we're out of town`): no NEED."""
 CHATTER: frozenset[str] = _words(_TABLES, "chatter")
 """An item made only of these words (`a good night`) is chatter, not a posting."""
 MY_WORDS: frozenset[str] = _words(_TABLES, "my_words")
 """The only words that may follow MY (`my offers`); any other makes it no command."""
-WAY_LANG: dict[str, str] = dict(ABLE) | {
+WAY_LANG: dict[str, str] = dict(ABLE) | {w: lang for (w,), lang in _phrases(_TABLES, "asking").items()} | {
     " ".join(cue): lang for key in ("offer_cues", "need_cues")
     for cue, lang in _phrases(_TABLES, key).items()}
 """A word or cue that made a posting in one of these ways -> its language (`gratis`: es)."""

@@ -7,7 +7,8 @@ from .catalogue import TABLES, render, template
 from .commands import Help
 
 _TOPICS = ("offer", "need", "alert", "list", "find", "my", "take", "done", "cancel", "safe", "join", "help",
-           "more", "digest", "update", "ok", "helping", "members", "emergency", "msg")
+           "more", "digest", "update", "ok", "helping", "members", "emergency", "msg",
+           "agenda", "vote")
 CARD: dict[str, str] = {lang: template("help.card", lang) for lang in TABLES}
 """The command card in one packet, per language (the words are the catalogue's `help.card`)."""
 USAGE: dict[str, dict[str, str]] = {

@@ -20,7 +20,7 @@ from rapidfuzz.distance import OSA
 from .vocab import fold
 
 LANGUAGES = ("en", "es")
-_TABLE_KEYS = frozenset({"language", "head", "stop", "modifiers", "plain", "activities", "specific", "generic",
+_TABLE_KEYS = frozenset({"language", "head", "stop", "modifiers", "plain", "activities", "specific", "flavoured", "containers", "consumed", "generic",
                          "purposes", "audiences"})
 _IRREGULAR = {
     "loaves": "loaf", "knives": "knife", "leaves": "leaf", "children": "child", "men": "man",
@@ -87,6 +87,14 @@ class Vocabulary:
     head_first: Mapping[str, bool]
     """Language -> whether its head noun comes first (Spanish) or last (English)."""
     longest: int = 1
+    containers: frozenset[str] = frozenset()
+    """Stemmed words of what holds a thing (`bag`, `case`): the count of a consumable (`tea
+    bags`), but the thing itself after a durable one (`laptop bag`)."""
+    consumed: frozenset[str] = frozenset()
+    """Categories, and things, that are used up (food, pet food...): their containers are their count."""
+    flavoured: frozenset[str] = frozenset()
+    """Things that stay themselves whatever they are made of: apple juice is juice, chicken
+    soup is soup; other things named with another food are another thing (coffee beans)."""
     starts: Mapping[str, int] = field(default_factory=dict)
     """First word of a phrase of several words -> the longest such phrase (words)."""
     typo_index: Mapping[str, frozenset[str]] = field(default_factory=dict)
@@ -150,6 +158,9 @@ def _load(extra_synonyms: tuple[tuple[str, tuple[str, ...]], ...],
     activities: set[str] = set()
     plain: set[str] = set()
     specific: set[str] = set()
+    flavoured: set[str] = set()
+    containers: set[str] = set()
+    consumed: set[str] = set()
     audiences: dict[str, str] = {}
     for lang in LANGUAGES:
         table = _read(lang)
@@ -158,6 +169,9 @@ def _load(extra_synonyms: tuple[tuple[str, tuple[str, ...]], ...],
         head_first[lang] = table.get("head") == "first"
         activities.update(str(table.get("activities", "")).split())
         specific.update(str(table.get("specific", "")).split())
+        flavoured.update(str(table.get("flavoured", "")).split())
+        containers.update(stem(w) for w in str(table.get("containers", "")).split())
+        consumed.update(str(table.get("consumed", "")).split())
         plain.update(stem(w) for w in str(table.get("plain", "")).split())
         for who, text in dict(table.get("audiences", {})).items():  # type: ignore[call-overload]
             audiences.update((stem(w), who) for w in text.split())
@@ -216,6 +230,7 @@ def _load(extra_synonyms: tuple[tuple[str, tuple[str, ...]], ...],
         stop_any=frozenset().union(*stop.values()), modifier_any=frozenset().union(*modifiers.values()),
         phrases=phrases, category=category, generic=generic, purposes=purposes, stop=stop,
         modifiers=modifiers, activities=frozenset(activities), specific=frozenset(specific),
+        flavoured=frozenset(flavoured), containers=frozenset(containers), consumed=frozenset(consumed),
         audiences=audiences, head_first=head_first, longest=longest, starts=starts,
         typo_index=_typo_index(singles), known=frozenset(known),
     )

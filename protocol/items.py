@@ -14,32 +14,28 @@ Pure functions over text and the tables of `protocol.item_vocab`: no I/O, no clo
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from ._quantity import SIZE_MEASURES
+from ._item_modifiers import ages, days_of, take_sizes
 from .item_vocab import LANGUAGES, Vocabulary, edits_allowed, near_words, stem, words_of
-from .vocab import UNITS, WEEKDAYS
+from .vocab import WEEKDAYS
 
 __all__ = ["Fit", "Identity", "Vocabulary", "category_of_item", "fit", "fit_items", "identify"]
 
 SCORES = {"same item": 1.0, "synonym": 0.9, "translation": 0.9, "typo": 0.7, "category": 0.3}
 """How sure a match is, by why it was made; a category-only match is never sent unasked."""
-_CUT = {"en": frozenset("for to from of with in at on near by into needs missing works except".split()),
-        "es": frozenset("para por a al hacia con en desde cerca necesita funciona le falta".split())}
+_CUT = {"en": frozenset("for to from of with in at on near by into needs missing works except if when "
+                       "because pick till until".split()),
+        "es": frozenset("para por a al hacia con en desde cerca necesita funciona le falta si cuando "
+                        "porque hasta".split())}
 """Words after which the rest says who it is for, where it goes or what state it is in
 ("mower, needs a battery" is a mower), not what it is."""
 _AND = frozenset("and or y o plus".split())
 """Between two things named in one item."""
 _PURPOSE_CUTS = frozenset("for to into para a al hacia".split())
-_SIZE_WORDS = frozenset("size sz talla talle numero num no".split())
-_WEEKEND = frozenset({"sat", "sun"})
-_WEEKDAYS = frozenset({"mon", "tue", "wed", "thu", "fri"})
-_DAY_GROUPS = {"weekend": _WEEKEND, "weekends": _WEEKEND, "finde": _WEEKEND, "weekday": _WEEKDAYS,
-               "weekdays": _WEEKDAYS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +60,12 @@ class Identity:
     kinds: frozenset[str] = frozenset()
     """The nouns that say which kind of the head it is (`bed` frame, `tire` pump, calentador
     de `agua`): a known concept, or `~lang:word` for a word the tables do not know."""
+    base: str | None = None
+    """For a known phrase, what its own head word alone is (`peanut butter` is butter with
+    peanut): the head word with the same kinds is that thing said another way."""
+    made_of: frozenset[str] = frozenset()
+    """Kinds that are things of the head's own category (`coffee` beans, `hot dog` buns):
+    another thing than the head alone. Empty for `flavoured` heads (apple juice is juice)."""
 
     @property
     def generic(self) -> bool:
@@ -101,30 +103,65 @@ def _lang_of(stems: list[str], vocab: Vocabulary, default: str) -> str:
 
 
 def _units(words: list[str], stems: list[str], vocab: Vocabulary, lang: str) -> list[_Unit]:
-    """Known phrases as single units (longest first), each word or phrase with its role."""
-    entries = vocab.entries[lang if lang in vocab.entries else LANGUAGES[0]]
-    cuts = _CUT[lang]
+    """Known phrases as single units (longest first), each word or phrase with its role. A
+    phrase with a slip in one of its words is still that phrase (`iphone case`, `sleping bag`)."""
+    fixed = _fixed(words, stems, vocab)
     units: list[_Unit] = []
     i = 0
     while i < len(stems):
-        for size in range(min(vocab.starts.get(stems[i], 1), len(stems) - i), 0, -1):
-            key = tuple(stems[i:i + size])
-            if size > 1 and (words[i] in cuts or (size == 2 and words[i + 1] in cuts)):  # "couch to sleep on" is one
-                continue
-            found = entries.get(key)
-            if found:
-                kind, value, where = found
-                if kind == "generic":
-                    units.append(_Unit(key, generic=value, lang=where, role="generic"))
-                else:
-                    role = "activity" if value in vocab.activities else "noun"
-                    units.append(_Unit(key, concept=value, lang=where, role=role))
-                break
-        else:
-            units.append(_plain(words[i], stems[i], vocab, lang))
-            size = 1
-        i += size
+        found = _phrase(words, stems, i, vocab, lang)
+        if found is None and fixed != stems:
+            found = _phrase(words, fixed, i, vocab, lang)
+            if found is not None and found.words != tuple(stems[i:i + len(found.words)]):
+                found.typo = True
+        if found is None or (len(found.words) == 1 and found.typo):
+            found = _plain(words[i], stems[i], vocab, lang)
+        units.append(found)
+        i += len(found.words)
     return units
+
+
+def _containers(units: list[_Unit], vocab: Vocabulary, lang: str) -> list[_Unit]:
+    """`laptop bag`, `pencil case`: a container named after a durable thing is the thing
+    given, and the durable thing says which kind; after a thing used up (`tea bags`) it
+    stays a count. English names the container last."""
+    if vocab.head_first.get(lang):
+        return units
+    out = list(units)
+    for n in range(1, len(units)):
+        unit, before = units[n], units[n - 1]
+        last = n + 1 == len(units) or units[n + 1].role in ("cut", "and", "number")
+        if (unit.role == "modifier" and unit.words[0] in vocab.containers and last and before.role == "noun"
+                and before.concept and not {before.concept, vocab.category.get(before.concept)} & vocab.consumed):
+            concept = next((c for x in ("", *LANGUAGES) if (c := vocab.phrases[x].get(unit.words))), None)
+            out[n] = _Unit(unit.words, concept=concept, lang="en")
+    return out
+
+
+def _fixed(words: list[str], stems: list[str], vocab: Vocabulary) -> list[str]:
+    """Each word, or the one known word it is a slip of."""
+    out = list(stems)
+    for n, (word, s) in enumerate(zip(words, stems)):
+        if s not in vocab.known and word.isalpha() and len(near := near_words(vocab, s)) == 1:
+            out[n] = next(iter(near))
+    return out
+
+
+def _phrase(words: list[str], stems: list[str], i: int, vocab: Vocabulary, lang: str) -> _Unit | None:
+    """The longest known word or phrase starting at `i`, or None."""
+    entries = vocab.entries[lang if lang in vocab.entries else LANGUAGES[0]]
+    cuts = _CUT[lang]
+    for size in range(min(vocab.starts.get(stems[i], 1), len(stems) - i), 0, -1):
+        key = tuple(stems[i:i + size])
+        if size > 1 and (words[i] in cuts or (size == 2 and words[i + 1] in cuts)):  # "couch to sleep on" is one
+            continue
+        found = entries.get(key)
+        if found:
+            kind, value, where = found
+            if kind == "generic":
+                return _Unit(key, generic=value, lang=where, role="generic")
+            return _Unit(key, concept=value, lang=where, role="activity" if value in vocab.activities else "noun")
+    return None
 
 
 def _plain(word: str, s: str, vocab: Vocabulary, lang: str) -> _Unit:
@@ -138,6 +175,10 @@ def _plain(word: str, s: str, vocab: Vocabulary, lang: str) -> _Unit:
         return _Unit((s,), role="stop")
     if s in vocab.modifier_any or s in vocab.audiences or (lang == "en" and len(s) > 4 and s.endswith("ed")):
         return _Unit((s,), role="modifier")  # `unopened`, `boxed`: what state, not what thing
+    for base in _undiminished(s) if lang == "es" or s.endswith(("ito", "ita")) else ():
+        found = next((c for x in ("", *LANGUAGES) if (c := vocab.phrases[x].get((base,)))), None)
+        if found:  # `frijolitos`, `cobijitas`, `pancito`: the thing itself
+            return _Unit((s,), concept=found, lang="es", role="activity" if found in vocab.activities else "noun")
     near = near_words(vocab, s)
     concepts = {c for w in near for x in ("", *LANGUAGES) if (c := vocab.phrases[x].get((w,)))}
     if len(concepts) == 1:  # one typo from exactly one known thing
@@ -148,55 +189,14 @@ def _plain(word: str, s: str, vocab: Vocabulary, lang: str) -> _Unit:
     return _Unit((s,))
 
 
-def _take_sizes(words: list[str]) -> tuple[list[str], frozenset[str]]:
-    """`size 3`, `talla M`, `3T`: which size, taken out of the words. A measure of each
-    thing (`5gal`, `20 litros`) is taken out too, so it is never read as the head noun, but
-    it does not block a match: residents read it in the item."""
-    sizes: set[str] = set()
-    kept: list[str] = []
-    skip = False
-    for i, word in enumerate(words):
-        if skip:
-            skip = False
-            continue
-        if word in _SIZE_WORDS and i + 1 < len(words) and len(words[i + 1]) <= 4 and (
-                words[i + 1][0].isdigit() or words[i + 1] in ("xs", "s", "m", "l", "xl", "xxl", "g", "ch")):
-            sizes.add(words[i + 1])
-            skip = True
-        elif len(word) <= 3 and word[:-1].isdigit() and word[-1] == "t":
-            sizes.add(word)
-        elif word[:1].isdigit() and (measure := _measure(word, words[i + 1] if i + 1 < len(words) else "")):
-            skip = measure[1]  # water jugs 5gal: a jug; a 5 gal and a 20 L jug serve one need
-        else:
-            kept.append(word)
-    return kept, frozenset(sizes)
-
-
-_GLUED = re.compile(r"(\d{1,5}(?:[.,]\d{1,3})?)([^\W\d_]+)")
-
-
-def _measure(word: str, after: str) -> tuple[str, bool] | None:
-    """`5gal`, or `5` then `gal`, as a measure (`5gal`, `20L`); and whether it took `after`."""
-    if word.replace(".", "", 1).replace(",", "", 1).isdigit():
-        unit = UNITS.get(after)
-        return (f"{word.replace(',', '.')}{unit}", True) if unit in SIZE_MEASURES else None
-    glued = _GLUED.fullmatch(word)
-    unit = UNITS.get(glued.group(2)) if glued else None
-    return (f"{glued.group(1).replace(',', '.')}{unit}", False) if glued and unit in SIZE_MEASURES else None
-
-
-def _days(when: str | None, words: list[str]) -> frozenset[str]:
-    """Weekdays a posting is for, from its time window (`mon 9-12`, `weekends`) and item."""
-    days: set[str] = set()
-    for w in words_of(when) if when else ():
-        days |= _DAY_GROUPS.get(w, frozenset())
-        if w in _WEEKEND | _WEEKDAYS or w in WEEKDAYS:
-            days.add(WEEKDAYS.get(w, w))
-    for w in words:
-        days |= _DAY_GROUPS.get(w, frozenset())
-        if w in WEEKDAYS and len(w) > 3:
-            days.add(WEEKDAYS[w])
-    return frozenset(days)
+def _undiminished(s: str) -> list[str]:
+    """Stems a Spanish diminutive may come from: `frijolito` -> frijol, `cobijita` -> cobija,
+    `pancito` -> pan."""
+    for ending in ("cito", "cita", "ito", "ita"):
+        if s.endswith(ending) and len(s) > len(ending) + 2:
+            root = s[:-len(ending)]
+            return [stem(root), stem(root + "o"), stem(root + "a")]
+    return []
 
 
 def _purposes(units: list[_Unit], vocab: Vocabulary) -> frozenset[str]:
@@ -220,12 +220,12 @@ def identify(item: str, vocab: Vocabulary, when: str | None = None, lang: str = 
 
 @lru_cache(maxsize=65536)
 def _identify(item: str, vocab: Vocabulary, when: str | None, default_lang: str) -> Identity:
-    words, sizes = _take_sizes(words_of(item))
-    days = _days(when, words)
+    words, sizes = take_sizes(words_of(item))
+    days = days_of(when, words)
     words = [w for w in words if not (w in WEEKDAYS and len(w) > 3)]
     stems = [stem(w) for w in words]
     lang = _lang_of(stems, vocab, default_lang)
-    units = _units(words, stems, vocab, lang)
+    units = _containers(_units(words, stems, vocab, lang), vocab, lang)
     main: list[_Unit] = []
     tail: list[_Unit] = []
     purpose_tail = False
@@ -233,11 +233,17 @@ def _identify(item: str, vocab: Vocabulary, when: str | None, default_lang: str)
         if unit.role == "cut" and any(u.role in ("noun", "activity") for u in main):
             tail = units[n + 1:]
             purpose_tail = unit.words[0] in _PURPOSE_CUTS
+            if unit.words[0] == "of" and (contents := _contents(main, tail)):
+                main, tail = contents
             break
         if unit.role != "cut":
             main.append(unit)
     purposes = _purposes(tail, vocab) if purpose_tail else frozenset()
-    audience = frozenset(who for u in units for w in u.words if (who := vocab.audiences.get(w)))
+    audience = frozenset(who for u in units for w in u.words if (who := vocab.audiences.get(w))) | ages(words)
+    if main and main[-1].role == "generic" and main[-1].generic != "labor" and not vocab.head_first.get(lang) \
+            and all(u.role in ("noun", "modifier", "stop", "generic") for u in main):
+        # `school clothes`, `kitchen stuff`: the class named last is what it is
+        return Identity(None, "", "", False, main[-1].generic, sizes, days, purposes, audience=audience)
     heads = [(h, group) for group in _groups(main) if (h := _head(group, tail, vocab, lang))[0] is not None]
     if not heads:
         generic = next((u.generic for u in main if u.role == "generic"), None)
@@ -255,7 +261,45 @@ def _identify(item: str, vocab: Vocabulary, when: str | None, default_lang: str)
     kinds = frozenset().union(*(_kinds(h, group, concept, vocab, lang) for (h, _), group in heads
                                 if h is not None and _concept(h) == concept))
     return Identity(concept, " ".join(head.words), head.lang, head.typo, vocab.category.get(concept),
-                    sizes, days, purposes, objects, others, audience, kinds)
+                    sizes, days, purposes, objects, others, audience, kinds, _base(head, vocab, lang),
+                    _made_of(head, heads[0][1], concept, vocab))
+
+
+def _made_of(head: _Unit, group: list[_Unit], concept: str, vocab: Vocabulary) -> frozenset[str]:
+    """Things of the head's own category named beside it, as written (`coffee` beans): not
+    the words inside a known phrase, which already says what it is (`tanque de gas`)."""
+    category = vocab.category.get(concept)
+    if concept in vocab.flavoured or category is None or head.role == "activity":
+        return frozenset()
+    return frozenset(u.concept for u in group if u is not head and u.role == "noun" and u.concept
+                     and not u.typo and u.concept != concept and vocab.category.get(u.concept) == category)
+
+
+def _contents(main: list[_Unit], tail: list[_Unit]) -> tuple[list[_Unit], list[_Unit]] | None:
+    """`a cord of firewood`, `a can of paint`: one known thing as the measure of another
+    known thing; the thing after `of` is what is given."""
+    nouns = [u for u in main if u.role in ("noun", "activity")]
+    if len(nouns) != 1 or nouns[0].concept is None or nouns[0].role == "activity":
+        return None
+    end = next((i for i, u in enumerate(tail) if u.role in ("cut", "and")), len(tail))
+    if not any(u.role == "noun" and u.concept and not u.typo for u in tail[:end]):
+        return None
+    return tail[:end], tail[end + 1:]
+
+
+def _base(head: _Unit, vocab: Vocabulary, lang: str) -> str | None:
+    """What a known phrase of nouns names by its own head word alone (`peanut butter` -> butter),
+    when that is a thing of the same category. Not for activities, nor phrases that say who
+    or what for (`leche para bebé` is formula, not milk)."""
+    if len(head.words) < 2 or head.concept is None or head.concept in vocab.activities:
+        return None
+    if any(w in vocab.audiences or w in vocab.stop_any or w in _CUT["en"] or w in _CUT["es"] for w in head.words):
+        return None
+    own = head.words[0] if vocab.head_first.get(head.lang or lang) else head.words[-1]
+    base = next((c for x in ("", *LANGUAGES) if (c := vocab.phrases[x].get((own,)))), None)
+    if base is None or base in vocab.activities or vocab.category.get(base) != vocab.category.get(head.concept):
+        return None
+    return base
 
 
 def _kinds(head: _Unit, group: list[_Unit], concept: str, vocab: Vocabulary, lang: str) -> frozenset[str]:
@@ -340,6 +384,19 @@ def _other_kind(one: Identity, other: Identity) -> bool:
     return bool(langs_a & langs_b)
 
 
+def _known(kinds: frozenset[str]) -> frozenset[str]:
+    return frozenset(k for k in kinds if k[0] != "~")
+
+
+def _same_base(offer: Identity, need: Identity) -> bool:
+    """`mantequilla de cacahuate` and `peanut butter`: a phrase the tables list as a thing of
+    its own, and its head word with the same known kinds, are one thing. Without kinds the
+    phrase stays apart (a `pressure washer` is not a `washer`)."""
+    a, b = offer.base or offer.concept, need.base or need.concept
+    kinds = _known(offer.kinds)
+    return (offer.base is not None or need.base is not None) and a == b and bool(kinds) and kinds == _known(need.kinds)
+
+
 def _unknown_typo(offer: Identity, need: Identity) -> bool:
     """Two heads the tables do not know, one a slip of the other (`dreser`, `dresser`): the same
     thing, within the edits the word's length allows, first letter kept, the rest agreeing."""
@@ -372,13 +429,15 @@ def fit(offer: Identity, need: Identity) -> Fit | None:
         if offer.category and need.category and offer.category != need.category:
             return None
         return Fit(SCORES["category"], "category") if category or offer.concept else None
-    if offer.concept != need.concept:
+    if offer.concept != need.concept and not _same_base(offer, need):
         shared = ({offer.concept} | offer.others) & ({need.concept} | need.others)
         if not shared:
             return Fit(SCORES["typo"], "typo") if _unknown_typo(offer, need) else None
         return Fit(SCORES["same item"], "same item")  # one of the things either names
     if _contradict(offer.objects, need.objects) or _other_kind(offer, need):
         return None
+    if (offer.made_of and not _known(need.kinds)) or (need.made_of and not _known(offer.kinds)):
+        return None  # `coffee beans` for `beans`, `hot dog buns` for `bread`
     if offer.typo or need.typo:
         reason = "typo"
     elif offer.word == need.word:

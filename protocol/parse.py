@@ -25,9 +25,11 @@ from ._fields import (
 from ._language import ENGLISH_WORDS, SPANISH_WORDS, language_of
 from ._lead import read_lead
 from ._noise import TRIPLE as _TRIPLE, tidy
+from ._council import parse_agenda, parse_vote
 from ._notes import parse_msg
+from ._services import _cant, _events, _rsvp, _services, _signup, _volunteer
 from ._typos import KNOWN_WORDS, near_verbs, typo
-from ._ways import CHATTER, MY_WORDS, POSSESSION, WAY_LANG
+from ._ways import CHATTER, MY_WORDS, OUT_OF_PLACES, POSSESSION, WAY_LANG
 from .commands import LANGS, Cancel, Command, Done, Help, ListBoard, Need, Offer, ParseError, Take
 from .vocab import (
     ALIAS_LANG, CHAIN_MODALS, CHAIN_WORDS, DANGER_WORDS, LEAD_FILLERS, MAX_PHRASE_WORDS,
@@ -41,6 +43,11 @@ _PUNCT_RE = re.compile(r"([:,;.]+)")
 _MARKABLE = ("offer", "need", "alert", "help")  # verbs an urgency word may come before
 _PHRASE_FIRST = frozenset(p.split()[0] for p in VERB_PHRASES)
 _EDGE = ".,;:()[]{}<>\"'`*¡¿?«»“”‘’…!"
+_HOW = frozenset(("how", "como"))
+_CAN_YOU = frozenset(("me podrian", "nos podrian", "me pueden", "nos pueden", "me podrias", "me puedes",
+                      "alguien me puede", "alguien nos puede", "alguien que pueda"))
+_HELP_ASKED = frozenset("ayudar ayudarme ayudarnos ayuda help".split())
+"""`me puedes ayudar?`: asking for help, a HELP request (§6.1), not a NEED of `ayudar`."""
 _KIND_WORDS = {"offers": "offer", "needs": "need", "ofertas": "offer", "necesidades": "need"}
 _strip_edge = methodcaller("strip", _EDGE)
 
@@ -82,6 +89,9 @@ def parse(text: str, lang: str = "en") -> Command | ParseError:
             rest = [alias, *rest]  # ofertas comida = LISTA ofertas comida
         elif not rest:
             return ListBoard(kind=_KIND_WORDS[alias], lang=lang)  # type: ignore[arg-type]
+    if verb == "need" and alias in _CAN_YOU and rest and all(
+            w in _HELP_ASKED or w in _PERSONAL for w in _plain_words(rest)):
+        return Help(request=" ".join(_plain_words(rest)), urgency=marks, lang=lang)  # me puedes ayudar?
     if verb in ("offer", "need"):
         if marks != "normal":
             rest = ["!" if marks == "high" else "!!", *rest]
@@ -94,6 +104,8 @@ def parse(text: str, lang: str = "en") -> Command | ParseError:
     elif verb == "my" and any(w not in MY_WORDS for w in _plain_words(rest)):
         return _unknown(tokens, lang)  # `my dog got out`: chatter, not MY
     elif verb == "help":
+        if alias in _HOW and rest and _chatter(" ".join(rest)):
+            return _unknown(tokens, lang, near=False)  # `¿cómo están todos?`: a greeting
         return _help(rest, lang, marks)
     else:
         while rest and set(rest[0]) == {"!"}:
@@ -127,6 +139,8 @@ def _verb_at(tokens: list[str], i: int) -> tuple[str, str, bool, list[str]] | No
             key = " ".join(words[:n])
             if key in VERB_PHRASES:
                 tail = rest[n - 1:]
+                if key.endswith("out of") and tail and fold(strip_edges(tail[0])) in OUT_OF_PLACES:
+                    return None  # `we're out of town`: away, not short of anything
                 last, tail_marks = bangs(strip_edges(rest[n - 2]))
                 if tail_marks != "normal":
                     tail = ["!" * (1 if tail_marks == "high" else 2)] + tail
@@ -294,6 +308,14 @@ PARSERS: dict[str, Parser] = {
     "emergency": _emergency,
     "members": _members,
     "msg": parse_msg,
+    "agenda": parse_agenda,
+    "vote": parse_vote,
+    "services": _services,
+    "events": _events,
+    "signup": _signup,
+    "rsvp": _rsvp,
+    "volunteer": _volunteer,
+    "cant": _cant,
 }
 """Canonical verb -> parser of the words after it (and the message's language); keys
 are exactly `VERBS`."""

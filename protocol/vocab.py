@@ -132,6 +132,7 @@ LEAD_FILLERS: frozenset[str] = frozenset("""
     am are is can could would will i'll we'll just also still really like to so okay yes
     si nosotros puedo podemos quisiera quisieramos tambien todavia neighbors neighbours
     vecinos friends amigos folks everyone all gracias thanks thank you there
+    che oye mira ey hey te les
 """.split())
 """Words before the verb that are skipped when a verb follows (`Hi, I need water`,
 `hola, necesito agua`, `please help`). At most `MAX_LEAD_FILLERS` of them."""
@@ -149,7 +150,8 @@ CHAIN_WORDS: dict[str, str] = {
 OFFER, `necesito cancelar n3` CANCEL."""
 CHAIN_MODALS: frozenset[str] = frozenset("want need quiero queremos necesito necesitamos".split())
 
-URGENT_ALIASES: dict[str, str] = {"urge": "critical", "urgen": "critical",
+URGENT_ALIASES: dict[str, str] = {"urge": "critical", "urgen": "critical", "me urge": "critical",
+                                  "nos urge": "critical",
                                   "auxilio": "critical", "socorro": "critical"}
 """Aliases that carry urgency themselves: `urge insulina` is a critical NEED."""
 

@@ -13,14 +13,10 @@ from sqlmodel import Field, SQLModel
 
 from store.crypto import EncryptedText
 
-HEADINGS = ("updates", "aid", "treasury", "plans", "warnings", "other")
-"""The council's five headings (updates, needs and ideas; mutual aid across communities;
-treasury use; trainings, gardening days and exercises; warnings and security risks) and other."""
 MEETING_STATES = ("planned", "held", "cancelled")
 MINUTE_KINDS = ("decision", "issue", "warning")
 ACTION_STATES = ("open", "done")
 PROPOSAL_STATES = ("open", "approved", "rejected", "no_quorum")
-CHOICES = ("yes", "no", "abstain")
 LEDGER_KINDS = ("contribution", "grant", "stipend", "spending")
 """A contribution adds to the treasury; the other kinds take from it."""
 EVERY = ("once", "week", "month")
@@ -62,11 +58,11 @@ class CouncilMeeting(SQLModel, table=True):
 
 
 class AgendaItem(SQLModel, table=True):
-    """One item for a meeting, under one of `HEADINGS`; from a rep's handheld or the laptop."""
+    """One item for a meeting, under one of the council's headings; from a rep's handheld or the laptop."""
 
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int | None = Field(default=None, index=True, description="None: no meeting planned yet")
-    heading: str = "other"
+    heading: str = Field(default="other", description="updates, aid, treasury, plans, warnings or other")
     text: str = Field(sa_type=EncryptedText)
     author_node: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     author: str = Field(sa_type=EncryptedText, description="who put it on the agenda, as shown")

@@ -19,6 +19,7 @@ from meshbot.inbound.inbox import Inbound
 from meshbot.settings import Settings
 from meshbot.inbound.worker import Worker
 from store import OutboxItem, Posting, open_engine, session
+from store.db import Unlock
 
 BOT = 0x0B0B0B0B
 T0 = 1_767_225_600.0
@@ -48,9 +49,11 @@ class Board:
     clock: Clock = field(default_factory=Clock)
     settings: Settings = field(default_factory=lambda: Settings(db=":memory:"))
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1000))
+    unlock: Unlock | None = None
+    """For an encrypted board: what opens it (`meshbot.security.keys.unlocker`)."""
 
     def __post_init__(self) -> None:
-        self.engine = open_engine(self.path)
+        self.engine = open_engine(self.path, self.unlock)
         self.worker = Worker(self.engine, self.settings, self.clock)
 
     def send(self, node: int, text: str, *, direct: bool = True, packet_id: int | None = None,
@@ -81,7 +84,8 @@ def board(tmp_path: Path) -> Board:
 
 
 def _child_daemons() -> list[int]:
-    """Processes this test run started that are still `meshbot` daemons."""
+    """Processes this test run started that are still `meshbot` daemons (not the console,
+    `meshbot web`, which its module's fixture starts once and stops)."""
     me = str(os.getpid())
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -90,7 +94,7 @@ def _child_daemons() -> list[int]:
             cmdline = (stat.parent / "cmdline").read_bytes()
         except (OSError, IndexError):
             continue
-        if fields[1] == me and b"meshbot.cli.main" in cmdline:
+        if fields[1] == me and b"meshbot.cli.main" in cmdline and b"\x00web\x00" not in cmdline:
             found.append(int(stat.parent.name))
     return found
 

@@ -177,3 +177,60 @@ def test_papers_print_from_the_console(held: Board) -> None:
                         ("/papers/map", "Strengths and needs"), ("/papers/emergency", "Emergency")):
         page = client.get(path)
         assert page.status_code == 200 and words.lower() in page.text.lower() and "<html" in page.text
+
+
+def test_first_night_init_names_the_committee_and_the_passphrase_opens_the_console(tmp_path: Path) -> None:
+    """From an empty board: `meshbot init --committee` encrypts it and names Caro; the
+    station passphrase logs in; a resident's alert now waits for the committee, and the
+    console confirms it."""
+    from meshbot.security.keys import PASSPHRASE_VARIABLE, unlocker
+    from tests.test_security_cli import PASS, cli
+
+    db = tmp_path / "first.db"
+    made = cli(db, "init", "--committee", "!000000c3", "--name", "Caro", stdin=PASS + "\n", passphrase=None)
+    assert made.returncode == 0, made.stderr
+    assert "Caro !000000c3 is on the committee" in made.stdout
+    settings = Settings(db=str(db), kdf_strength="interactive")
+    board = Board(db, settings=settings, unlock=unlocker(settings, {PASSPHRASE_VARIABLE: PASS}))
+    with session(board.engine) as db_:
+        caro = db_.get(Member, 0xC3)
+        assert caro is not None and (caro.name, caro.role, caro.status) == ("Caro", "committee", "approved")
+    board.send(ANA, "ALERT family evicted @oak")
+    client = client_for(board)
+    page = client.get("/login").text
+    assert "No committee yet." not in page
+    assert "Wrong name or password." in client.post(
+        "/login", data={"csrf": token(page), "name": "Night shift", "password": "not it at all"}).text
+    reply = client.post("/login", data={"csrf": token(page), "name": "Night shift", "password": PASS, "next": "/alerts"})
+    assert reply.url.path == "/alerts" and "waiting for confirmation" in reply.text
+    assert "a1 confirmed" in client.post("/alerts/confirm", data={"csrf": token(reply.text), "alert": "a1"}).text
+    assert ("console:Night shift", "alert.confirm", "a1") in audit_actors(board)
+
+
+def test_init_without_a_committee_says_alerts_go_out_unverified(tmp_path: Path) -> None:
+    from tests.test_security_cli import PASS, cli
+
+    made = cli(tmp_path / "none.db", "init", stdin=PASS + "\n", passphrase=None)
+    assert made.returncode == 0 and "No committee member yet" in made.stdout
+    assert cli(tmp_path / "bad.db", "init", "--committee", "caro", stdin=PASS + "\n", passphrase=None).returncode == 2
+
+
+def test_a_match_made_by_hand_is_audited_without_a_none(held: Board) -> None:
+    client, csrf = logged_in(held)
+    client.post("/matches/reject", data={"csrf": csrf, "match": "m1"})
+    client.post("/matches/make", data={"csrf": csrf, "offer": "o1", "need": "n2"})
+    with session(held.engine) as db:
+        made = db.exec(select(AuditEntry).where(AuditEntry.action == "match.make")).one()
+    assert made.detail == "o1 n2" and "None" not in made.detail
+
+
+def test_confirming_an_alert_sent_before_any_committee_says_why(board: Board) -> None:
+    from click.testing import CliRunner
+
+    from meshbot.cli.main import main
+
+    board.send(ANA, "ALERT family evicted @oak")  # nobody holds the committee role: on air at once
+    result = CliRunner().invoke(main, ["--db", str(board.path), "alert", "confirm", "a1"], env={"MESHBOT_PASSPHRASE": None})
+    assert result.exit_code == 1
+    assert "a1 is not waiting for confirmation (it is active); it went out unverified because no committee " \
+           "member existed (name one: meshbot members role !node committee)" in result.output

@@ -19,7 +19,7 @@ from sqlmodel import select
 from hardware.link import BROADCAST_NUM
 from hardware.sim import SimLink, SimMesh
 from meshbot.daemon import Daemon
-from meshbot.simulation.demo import bot_process
+from meshbot.simulation.demo import STEP_MAX_S, bot_process
 from meshbot.delivery.outbox import Outgoing, Priority, enqueue
 from meshbot.settings import Settings
 from store import OutboxItem, open_engine, session
@@ -31,8 +31,11 @@ GHOST = 0x99  # a node nobody hears: nothing sent to it is ever acknowledged
 class Air:
     """Three radios in range of each other and the daemon on the first, on virtual time."""
 
-    def __init__(self, db: Path, *, loss: float = 0.0, alone: bool = False, **settings: object) -> None:
-        """`alone`: the bot's radio hears nobody (nothing arrives, nobody relays, nobody acks)."""
+    def __init__(self, db: Path, *, loss: float = 0.0, alone: bool = False, step_max_s: float = STEP_MAX_S,
+                 **settings: object) -> None:
+        """`alone`: the bot's radio hears nobody (nothing arrives, nobody relays, nobody acks);
+        `step_max_s`: the bot's longest sleep (`bot_process`)."""
+        self.step_max_s = step_max_s
         self.env = simpy.Environment()
         self.mesh = SimMesh(self.env, seed=3, loss=loss)
         far = 50_000 if alone else 0
@@ -45,7 +48,7 @@ class Air:
     def _start(self) -> Daemon:
         daemon = Daemon(self.settings, SimLink(self.mesh, BOT), open_engine(self.db), clock=self.mesh.now)
         daemon.open()
-        self.loop = self.env.process(bot_process(self.env, daemon))
+        self.loop = self.env.process(bot_process(self.env, daemon, self.step_max_s))
         return daemon
 
     def restart(self) -> None:
@@ -98,8 +101,13 @@ def test_an_alert_goes_before_waiting_replies_and_digests(air: Air) -> None:
     assert [e.text for e in air.bot_tx()] == ["ALERT a1 flood", "reply 0 | reply 1 | reply 2", "digest"]
 
 
-def test_airtime_budget_holds_over_every_sliding_hour(tmp_path: Path) -> None:
-    air = Air(tmp_path / "m.db", reply_want_ack=False, airtime_budget_pct=1.0)  # 36 s an hour
+@pytest.mark.parametrize("step_max_s", [
+    pytest.param(30.0, id="bot-sleeps-until-the-budget-frees"),  # 2 virtual hours in some 300 steps
+    pytest.param(STEP_MAX_S, id="bot-looks-every-second", marks=pytest.mark.slow),  # 7,200 steps: > 2 min
+])
+def test_airtime_budget_holds_over_every_sliding_hour(tmp_path: Path, step_max_s: float) -> None:
+    air = Air(tmp_path / "m.db", reply_want_ack=False, airtime_budget_pct=1.0,  # 36 s an hour
+              step_max_s=step_max_s)
     text = "x" * 180  # ~1.8 s on air each: the budget lets ~20 through per hour
     for _ in range(60):
         air.queue(text, priority=Priority.NOTICE)

@@ -144,8 +144,13 @@ def _kill_midway_and_recover(radio: Radio, db: Path, residents: int, kill_after:
 
 
 @pytest.mark.timeout(300)
-def test_kill_9_midway_loses_nothing_and_doubles_nothing(radio: Radio, tmp_path: Path) -> None:
-    _kill_midway_and_recover(radio, tmp_path / "m.db", residents=25, kill_after=8)
+@pytest.mark.parametrize(("residents", "kill_after"), [
+    pytest.param(12, 4, id="12-texts"),  # each answer waits its turn on air: fewer is quicker
+    pytest.param(25, 8, id="25-texts", marks=pytest.mark.slow),
+])
+def test_kill_9_midway_loses_nothing_and_doubles_nothing(radio: Radio, tmp_path: Path, residents: int,
+                                                         kill_after: int) -> None:
+    _kill_midway_and_recover(radio, tmp_path / "m.db", residents=residents, kill_after=kill_after)
 
 
 @pytest.mark.slow

@@ -69,8 +69,12 @@ def fill(folder: Path) -> Path:
 
 
 @pytest.mark.timeout(400)
+@pytest.mark.parametrize("while_full", [
+    pytest.param(10, id="10-more-while-full"),  # each answer waits its turn on air: fewer is quicker
+    pytest.param(25, id="25-more-while-full", marks=pytest.mark.slow),
+])
 def test_a_full_disk_holds_texts_in_memory_and_answers_them_all_once_space_returns(
-    radio: Radio, small_disk: Path, tmp_path: Path
+    radio: Radio, small_disk: Path, tmp_path: Path, while_full: int
 ) -> None:
     db = small_disk / "m.db"
     daemon = DaemonProcess(radio.server.hostport, db)
@@ -98,7 +102,7 @@ def test_a_full_disk_holds_texts_in_memory_and_answers_them_all_once_space_retur
                 daemon.wait_for_log(FULL_LOG, timeout=2)
             except AssertionError:
                 continue
-        push(25)  # more arrive while it is full
+        push(while_full)  # more arrive while it is full
         doctor = subprocess.run([sys.executable, "-m", "meshbot.cli.main", "--db", str(db), "doctor", "--no-radio"],
                                 capture_output=True, text=True, timeout=120,
                                 env={k: v for k, v in os.environ.items() if not k.startswith("MESHBOT_")})

@@ -190,3 +190,45 @@ def test_an_unknown_word_pairs_only_with_itself_or_one_slip_of_it() -> None:
     assert fit_items("grommets", "need grommet", VOCAB) is not None
     assert fit_items("grommet", "need gromet", VOCAB).reason == "typo"  # type: ignore[union-attr]
     assert fit_items("grommet", "need gimlet", VOCAB) is None
+
+
+@pytest.mark.parametrize(("offer", "need", "pairs"), [
+    ("coffee beans", "beans", False),  # another food beside the head: another thing
+    ("coffee beans", "frijoles negros", False),
+    ("black beans 2 lb", "beans, any kind", True),
+    ("bread", "hot dog buns", False),
+    ("apple juice", "juice boxes for kids lunch", True),  # juice stays juice
+    ("chicken broth", "caldo de pollo", True),
+    ("mantequilla de cacahuate", "peanut butter", True),  # a phrase is its words
+    ("mantequilla de cacahuate", "butter for baking", False),
+    ("pressure washer", "washer", False),  # a phrase listed as a thing of its own stays apart
+    ("propane tank", "tanque de gas", True),
+    ("milk", "leche para bebé", False),
+    ("kids bike 16 inch", "bicicleta para adulto", False),  # who it is for, adults too
+    ("bike", "bike for my 6 year old", True),
+    ("kids bike", "bike for my 40 year old", False),  # an age says who it is for
+])
+def test_compounds_and_ages_say_which_thing(offer: str, need: str, pairs: bool) -> None:
+    assert (fit_items(offer, need, VOCAB) is not None) == pairs
+
+
+@pytest.mark.parametrize(("offer", "need", "pairs"), [
+    ("phone case for iphone", "iphone case", True),  # a slip inside a known phrase
+    ("celular viejo que funciona", "iphone case", False),
+    ("laptop bag", "laptop for school", False),  # a container after a durable thing is the thing
+    ("computadora portátil", "laptop for school", True),
+    ("apple juice", "juice boxes", True),  # after a thing used up, only the count
+    ("dog food bag", "comida para perro", True),
+    ("Pampers size 4", "pañales talla 4", True),  # brand names
+    ("Pampers size 4", "diapers size 2", False),
+    ("glucose test strips", "glucose meter", False),
+    ("glucose test strips", "tiras para glucosa", True),
+    ("rides to church", "que me lleven a la iglesia", True),  # services asked with a verb
+    ("lawn mowing", "que corten el pasto", True),
+    ("arreglos de costura", "que me cosan un vestido", True),
+    ("grocery shopping for seniors", "que alguien me haga las compras", True),
+    ("máquina para cortar pelo", "hair clippers", True),
+    ("máquina para cortar pelo", "haircut", False),
+])
+def test_phrases_brands_and_containers(offer: str, need: str, pairs: bool) -> None:
+    assert (fit_items(offer, need, VOCAB) is not None) == pairs

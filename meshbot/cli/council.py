@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from meshbot.cli import council_meetings
+from meshbot.cli import council_meetings, council_minutes, council_treasury
 
 
 @click.group()
@@ -16,5 +16,5 @@ def council() -> None:
     """The neighbourhood council: meetings, agenda, treasury, and the merged board of its stations."""
 
 
-for _command in council_meetings.COMMANDS:
+for _command in (*council_meetings.COMMANDS, *council_minutes.COMMANDS, *council_treasury.COMMANDS):
     council.add_command(_command)

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 from sqlmodel import Session
@@ -50,6 +50,17 @@ def shown(ts: float, settings: Settings) -> str:
 def run(ctx: click.Context, job: Callable[[Settings, Session, float], T]) -> T:
     with council_db(ctx) as (settings, db):
         return job(settings, db, time.time())
+
+
+def show_rows(rows: list[dict[str, Any]], as_json: bool, empty: str, line: Callable[[dict[str, Any]], str]) -> None:
+    """A listing: JSON, or one line per row (`empty` when there is none)."""
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        click.echo(empty)
+    for row in rows:
+        click.echo(line(row))
 
 
 @click.group("community")
@@ -146,18 +157,12 @@ def meetings_list(ctx: click.Context, as_json: bool) -> None:
     """Every meeting, oldest first: the rotation's history."""
     from meshbot.council.meetings import history
 
-    def view(s: Settings, db: Session, now: float) -> list[dict[str, object]]:
+    def view(s: Settings, db: Session, now: float) -> list[dict[str, Any]]:
         return [{"id": m.id, "at": shown(m.at, s), "host": m.host, "facilitator": m.facilitator_id,
                  "state": m.state} for m in history(db)]
 
-    rows = run(ctx, view)
-    if as_json:
-        echo_json(rows)
-        return
-    if not rows:
-        click.echo("No meetings yet.")
-    for m in rows:
-        click.echo(f"{m['id']:<4} {m['at']}  {m['state']:<9} host {m['host']:<12} facilitator #{m['facilitator']}")
+    show_rows(run(ctx, view), as_json, "No meetings yet.",
+              lambda m: f"{m['id']:<4} {m['at']}  {m['state']:<9} host {m['host']:<12} facilitator #{m['facilitator']}")
 
 
 @click.command("next")

@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -205,18 +206,33 @@ def board(ctx: click.Context, as_json: bool) -> None:
     """The live board: open and matched postings, needs first, most urgent first."""
     from meshbot.board.views import board as board_view
 
-    rows = board_view(engine_of(settings_of(ctx)))
+    from meshbot.people.members import names_by_id
+    from meshbot.papers.periods import local, zone_of
+    from store import session
+
+    settings = settings_of(ctx)
+    engine = engine_of(settings)
+    rows = board_view(engine)
     if as_json:
         echo_json(rows)
         return
     if not rows:
         click.echo("The board is empty.")
+        return
+    with session(engine) as db:
+        names = names_by_id(db)
+    tz = zone_of(settings.timezone)
     for r in rows:
-        amount = f" {r['quantity']}{r['unit'] or ''}" if r["quantity"] is not None else ""
+        amount = f" {r['quantity']} {r['unit'] or ''}".rstrip() if r["quantity"] is not None else ""
+        if r["quantity"] is not None and r["remaining"] != r["quantity"]:
+            amount += f" ({r['remaining']:g} left)"
         zone = f" @{r['zone']}" if r["zone"] else ""
+        posted = f"{local(datetime.fromisoformat(r['created']).timestamp(), tz):%d %b %H:%M}"
         click.echo(f"{r['id']:>6} {r['kind']:<5} {r['urgency']:<8} {r['category']:<13} "
-                   f"{r['item']}{amount}{zone}  [{r['status']}, {r['author']}, {r['created']}]"
-                   + ("" if r.get("verified", True) else "  UNVERIFIED"))
+                   f"{r['item']}{amount}{zone}  [{r['status']}, {names.get(r['author'], r['author'])}, {posted}]"
+                   + ("" if r.get("verified", True) else "  (not approved)"))
+    click.echo(f"Times in {settings.timezone or 'the laptop time zone'}; (not approved): "
+               "the resident's JOIN is not approved yet (meshbot members approve).")
 
 
 @main.command()
@@ -279,6 +295,8 @@ from meshbot.cli import ops as cli_ops  # noqa: E402
 from meshbot.cli import reports as cli_reports  # noqa: E402
 from meshbot.cli import security as cli_security  # noqa: E402
 from meshbot.cli import service as cli_service  # noqa: E402
+from meshbot.cli import services as cli_services  # noqa: E402
+from meshbot.cli import events as cli_events  # noqa: E402
 from meshbot.cli import sim as cli_sim  # noqa: E402
 from meshbot.cli import web as cli_web  # noqa: E402
 
@@ -291,7 +309,7 @@ for command in (
     cli_audit.audit, cli_audit.flags, cli_members.members,
     cli_match.match_group, cli_match.stats,
     cli_alerts.alert, cli_alerts.emergency,
-    cli_db.db_group, cli_council.council, cli_web.web,
+    cli_db.db_group, cli_council.council, cli_web.web, cli_services.services, cli_events.events,
 ):
     main.add_command(command)
 

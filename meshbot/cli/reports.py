@@ -119,6 +119,9 @@ def report(ctx: click.Context, month: str | None, community: str | None, fmt: st
     """
     if ctx.invoked_subcommand is not None:
         return
+    from dataclasses import replace
+
+    from meshbot.council.report_back import council_sections
     from meshbot.papers.report_render import report_document
     from meshbot.papers.reports import build_report
     from store import session
@@ -128,7 +131,9 @@ def report(ctx: click.Context, month: str | None, community: str | None, fmt: st
     month, window = _month(month, now, settings)
     with session(engine) as db:
         result = build_report(db, window, month, now, community=community)
-    _show(report_document(result, settings.timezone), fmt, out, _made(now, settings), result.to_dict())
+        council = council_sections(db, window, settings.treasury_unit, community)
+    document = report_document(result, settings.timezone)
+    _show(replace(document, sections=document.sections + council), fmt, out, _made(now, settings), result.to_dict())
 
 
 @report.command()

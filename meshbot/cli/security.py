@@ -78,12 +78,16 @@ def _under_new_key(change: Any, engine: Any, key_file: Path | None, settings: Se
 @click.command()
 @click.option("--key-file", type=SafePath(dir_okay=False, path_type=Path),
               help="Keep the key in this new file (0600) instead of deriving it from a passphrase.")
+@click.option("--committee", "committee_node", metavar="NODE",
+              help="The first committee member's node id (!a1b2c3d4); asked at a terminal when none exists.")
+@click.option("--name", help="That member's name, as the console and the committee's papers show it.")
 @click.pass_context
-def init(ctx: click.Context, key_file: Path | None) -> None:
-    """Encrypt the board at rest and give this station its keys.
+def init(ctx: click.Context, key_file: Path | None, committee_node: str | None, name: str | None) -> None:
+    """Encrypt the board at rest, give this station its keys, and name the first committee member.
 
     The passphrase is asked at the terminal (twice), or read from the first line of
     stdin when that is not a terminal. Values already in the database are encrypted too.
+    Until someone holds the committee role, residents' alerts go out unverified.
     """
     from meshbot.cli.db import hold_board
     from meshbot.inbound.identity import station_keys
@@ -91,6 +95,7 @@ def init(ctx: click.Context, key_file: Path | None) -> None:
     from store import session
 
     settings = settings_of(ctx)
+    first = _committee_node(committee_node) if committee_node else None
     held = hold_board(settings)  # a running daemon would go on writing plaintext
     if held is not None:
         ctx.call_on_close(held.release)
@@ -101,6 +106,7 @@ def init(ctx: click.Context, key_file: Path | None) -> None:
     assert keys is not None
     click.echo(f"Encrypted at rest (data key {meta.key_id}, {meta.kdf}).")
     _replace_plaintext_backups(settings)
+    _name_committee(engine, settings, first, name)
     click.echo(f"Station {keys.station_id}: signing key {keys.signing_public}")
     click.echo(f"Bundle key (give it to whoever sends you bundles): {keys.box_public}")
     if key_file is not None:
@@ -108,6 +114,46 @@ def init(ctx: click.Context, key_file: Path | None) -> None:
     else:
         click.echo("For a service that starts by itself: put MESHBOT_PASSPHRASE in a 0600 environment file "
                    "(docs/security.md).")
+
+
+def _committee_node(text: str) -> int:
+    from hardware.link import parse_node_id
+
+    try:
+        node = parse_node_id(text.strip())
+    except ValueError:
+        node = 0
+    if not 0 < node < 0xFFFFFFFF:
+        raise click.BadParameter(f"{text!r} is not a node id like !a1b2c3d4", param_hint="--committee")
+    return node
+
+
+def _name_committee(engine: Any, settings: Settings, node: int | None, name: str | None) -> None:
+    """The first committee member: from --committee, else asked at a terminal while there is none."""
+    from sqlmodel import col, select
+
+    from meshbot.people.members import display_name
+    from meshbot.people.membership import COMMITTEE_ROLES, name_committee
+    from store import Member, session
+
+    with session(engine) as db:
+        exists = db.exec(select(Member.node_num).where(col(Member.role).in_(COMMITTEE_ROLES))).first() is not None
+    if node is None and not exists and sys.stdin.isatty():
+        answer = click.prompt("Node id of the first committee member (Enter to skip)", default="",
+                              show_default=False, err=True).strip()
+        node = _committee_node(answer) if answer else None
+        if node is not None and not name:
+            name = click.prompt("Their name", default="", show_default=False, err=True).strip() or None
+    if node is None:
+        if not exists:
+            click.echo("No committee member yet: residents' alerts go out unverified until one is named "
+                       "(meshbot init --committee !node --name NAME, or meshbot members role !node committee).")
+        return
+    with session(engine) as db, db.begin():
+        member = name_committee(db, node, name, laptop_actor(), time.time(), settings.community)
+        who = display_name(member)
+    click.echo(f"{who} is on the committee: they confirm alerts by radio, and get a console password "
+               f"with `meshbot members password {who.rsplit(' ', 1)[-1]}`.")
 
 
 def _replace_plaintext_backups(settings: Settings) -> None:

@@ -52,6 +52,9 @@ class Reply:
     after_broadcast: bool = False
     """Send the answer only once the first broadcast among `notices` is on air (an alert's
     sender hears "broadcast to all" after it was)."""
+    secret: bool = False
+    """The text was a secret ballot: its words are not kept with the handled packet, so the
+    journal holds no voter-to-choice link (VOTE p3 yes becomes VOTE)."""
     remembered: bool = True
     """False for a question ("Send NEED again to add another"): it is not the answer a
     word-for-word repeat gets, so the same words sent again reach the handler."""

@@ -32,6 +32,7 @@ from hardware.link import node_id
 from meshbot.delivery.outbox import Outgoing, Priority
 from meshbot.handlers.context import Context, Reply
 from meshbot.inbound.identity import fingerprint
+from meshbot.council.people import is_rep
 from meshbot.people.members import display_name
 from meshbot.people.membership import COMMITTEE_ROLES
 from meshbot.security import audit
@@ -46,6 +47,10 @@ PRIVILEGED: Mapping[str, frozenset[str]] = MappingProxyType({
     "emergency": COMMITTEE_ROLES,
 })
 """Verb -> the roles that may run it. A verb added here is gated; nothing else is needed."""
+COUNCIL: Mapping[str, str] = MappingProxyType({"agenda": "rep", "vote": "member"})
+"""The council's verbs -> who may send them: `rep` (a council rep's radio, or the committee)
+or `member` (an approved member, or the committee). Like `PRIVILEGED`, only by a pinned
+PKI DM; a ballot's words are not kept even when it is refused (`Reply.secret`)."""
 FLAG_QUIET_S = 3600.0
 """After the committee was told about a reason, further flags of it in this window are rows only."""
 FLAG_NOTICE_MAX = 5
@@ -84,6 +89,8 @@ def _verb(verb: str, lang: str) -> str:
 
 def check(ctx: Context, verb: str, text: str) -> Reply | None:
     """None when `verb` may run for this sender; else the refusal (with any committee notices)."""
+    if verb in COUNCIL:
+        return _check_council(ctx, verb, text)
     roles = PRIVILEGED.get(verb)
     if roles is None:
         return None
@@ -91,9 +98,30 @@ def check(ctx: Context, verb: str, text: str) -> Reply | None:
         flag(ctx.session, ctx.sender, "not_allowed", ctx.now, verb=verb, notify=False)
         return Refusal(render("gate.not_allowed", ctx.lang, verb=_verb(verb, ctx.lang)))
     if not ctx.authenticated:
-        notices = flag(ctx.session, ctx.sender, "unauthenticated", ctx.now, verb=verb, detail=text)
-        return _refusal(ctx.session, ctx.sender, "unauthenticated", ctx.now,
-                        render("gate.unauthenticated", ctx.lang, verb=_verb(verb, ctx.lang)), notices)
+        return _unproven(ctx, verb, text)
+    return None
+
+
+def _unproven(ctx: Context, verb: str, detail: str, secret: bool = False) -> Refusal:
+    notices = flag(ctx.session, ctx.sender, "unauthenticated", ctx.now, verb=verb, detail=detail)
+    refusal = _refusal(ctx.session, ctx.sender, "unauthenticated", ctx.now,
+                       render("gate.unauthenticated", ctx.lang, verb=_verb(verb, ctx.lang)), notices)
+    return type(refusal)(refusal.text, refusal.notices, secret=secret)
+
+
+def _check_council(ctx: Context, verb: str, text: str) -> Reply | None:
+    """AGENDA from a rep or the committee, VOTE from an approved member or the committee."""
+    secret = verb == "vote"
+    committee = ctx.sender.role in COMMITTEE_ROLES
+    if COUNCIL[verb] == "rep":
+        allowed, refusal = committee or is_rep(ctx.session, ctx.sender.node_num), "gate.council_reps"
+    else:
+        allowed, refusal = committee or ctx.sender.status == "approved", "gate.members_only"
+    if not allowed:
+        flag(ctx.session, ctx.sender, "not_allowed", ctx.now, verb=verb, notify=False)
+        return Refusal(render(refusal, ctx.lang, verb=_verb(verb, ctx.lang)), secret=secret)
+    if not ctx.authenticated:  # a spoofed voter: anyone can write a member's number on the channel
+        return _unproven(ctx, verb, verb.upper() if secret else text, secret)
     return None
 
 

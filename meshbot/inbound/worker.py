@@ -41,6 +41,12 @@ _MARK_HANDLED = (
     .where(SEEN.c.from_node == bindparam("node"), SEEN.c.packet_id == bindparam("packet"))
     .values(handled=True, reply=bindparam("reply", type_=SEEN.c.reply.type))
 )
+_FORGET_WORDS = (
+    update(SEEN)
+    .where(SEEN.c.from_node == bindparam("node"), SEEN.c.packet_id == bindparam("packet"))
+    .values(text=bindparam("text", type_=SEEN.c.text.type))
+)
+"""A secret ballot's words are not kept: only its verb stays with the packet."""
 PacketKey = tuple[int, int]
 NEW_MEMBER_LANG = "en"
 """The language a text is read in when its sender has not used one yet."""
@@ -185,6 +191,9 @@ class Worker:
         # A refusal or a question is not the answer a repeat should get.
         remembered = None if reply is None or isinstance(reply, gate.Refusal) or not reply.remembered else reply.text
         self._mark_handled(db, message, remembered, now)
+        if reply is not None and reply.secret:
+            db.connection().execute(_FORGET_WORDS, {"node": message.from_node, "packet": message.packet_id,
+                                                    "text": message.text.split()[0] if message.text.split() else ""})
         if isinstance(reply, gate.SilentRefusal):
             for notice in reply.notices:
                 enqueue(db, notice, now, self._settings.reply_want_ack)

@@ -50,6 +50,11 @@ def spoken_name(member: Member) -> str:
     return member.name or member.short_name or node_id(member.node_num)[-RADIO_DEFAULT_NAME_DIGITS:]
 
 
+def names_by_id(session: Session) -> dict[str, str]:
+    """Node id -> what its owner is called, for the committee's outputs (the mesh keeps ids)."""
+    return {node_id(m.node_num): spoken_name(m) for m in session.exec(select(Member)).all()}
+
+
 def display_name(member: Member) -> str:
     """`spoken_name` with the node id after it, so the node can also be found in the app."""
     return f"{spoken_name(member)} {node_id(member.node_num)}"

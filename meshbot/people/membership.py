@@ -17,9 +17,10 @@ from hardware.link import node_id
 from meshbot.security import audit
 from meshbot.inbound.identity import fingerprint, pinned_key
 from meshbot.inbound.identity import forget_key as unpin
+from meshbot.people.members import touch_member
 from protocol.catalogue import render
 from store import ROLES, Member
-from store.models import MEMBER_STATES
+from store.models import DEFAULT_COMMUNITY, MEMBER_STATES
 
 COMMITTEE_ROLES = frozenset({"committee", "admin"})
 """The roles that run the membership desk and the other privileged commands."""
@@ -101,6 +102,20 @@ def set_role(session: Session, node: int, role: str, actor: str, now: float,
     audit.record(session, actor, "member.role", now, subject=node_id(node),
                  detail=f"{before} -> {role}; {_who(session, member)}")
     return member
+
+
+def name_committee(session: Session, node: int, name: str | None, actor: str, now: float,
+                   community: str = DEFAULT_COMMUNITY) -> Member:
+    """The first committee member, named at the laptop (`meshbot init --committee`) before
+    their radio need have written: from then on residents' alerts wait for a committee
+    member to confirm them instead of going out unverified."""
+    member = session.get(Member, node)
+    if member is None:
+        member = touch_member(session, node, now, None, community)
+    if name and name.strip():
+        member.name = name.strip()[:40]
+        session.add(member)
+    return set_role(session, node, "committee", actor, now)
 
 
 def forget_key(session: Session, node: int, actor: str, now: float) -> bool:

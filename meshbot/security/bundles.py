@@ -93,16 +93,26 @@ def build(session: Session, now: float, recipient: PublicKey | None) -> tuple[by
         "postings": _rows(session, Posting), "matches": _rows(session, Match), "alerts": _rows(session, Alert),
         "report_notes": _rows(session, ReportNote), "success_stories": _rows(session, SuccessStory),
     }
-    payload = {"version": PAYLOAD_VERSION, "bundle_id": secrets.token_hex(16), "created": now,
-               "station": keys.station_id, "tables": tables}
+    payload = new_payload(keys, now, tables)
+    body, sealed_to = sign_and_seal(keys, payload, recipient)
+    summary = Summary(payload["bundle_id"], keys.station_id, sealed_to,  # type: ignore[arg-type]
+                      {k: len(v) for k, v in tables.items()})
+    return body, summary
+
+
+def new_payload(keys: StationKeys, now: float, tables: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """A bundle's payload: a fresh bundle id, this station, the rows (and any `extra` parts)."""
+    return {"version": PAYLOAD_VERSION, "bundle_id": secrets.token_hex(16), "created": now,
+            "station": keys.station_id, "tables": tables, **extra}
+
+
+def sign_and_seal(keys: StationKeys, payload: dict[str, Any], recipient: PublicKey | None) -> tuple[bytes, str | None]:
+    """The bundle file's bytes for a payload: signed by this station, sealed to `recipient`."""
     signed = keys.signing.sign(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     envelope = json.dumps({"signer": keys.signing_public, "signed": _b64(bytes(signed))}).encode("utf-8")
     data = SealedBox(recipient).encrypt(envelope) if recipient is not None else envelope
     sealed_to = _b64(bytes(recipient)) if recipient is not None else None
-    body = json.dumps({"format": FORMAT, "sealed_to": sealed_to, "data": _b64(bytes(data))}).encode("utf-8")
-    summary = Summary(payload["bundle_id"], keys.station_id, sealed_to,  # type: ignore[arg-type]
-                      {k: len(v) for k, v in tables.items()})
-    return body, summary
+    return json.dumps({"format": FORMAT, "sealed_to": sealed_to, "data": _b64(bytes(data))}).encode("utf-8"), sealed_to
 
 
 def write(path: Path, body: bytes) -> None:
@@ -115,6 +125,11 @@ def write(path: Path, body: bytes) -> None:
     finally:
         os.close(fd)
     os.replace(tmp, path)
+
+
+def keys_for_export(session: Session) -> StationKeys:
+    """This station's keys, or a `BundleError` saying to run `meshbot init`."""
+    return _keys(session)
 
 
 def _keys(session: Session) -> StationKeys:

@@ -156,11 +156,13 @@ class DemoResult:
         }
 
 
-def bot_process(env: simpy.Environment, daemon: Daemon) -> Iterator[simpy.Event]:
+def bot_process(env: simpy.Environment, daemon: Daemon, step_max_s: float = STEP_MAX_S) -> Iterator[simpy.Event]:
     """The daemon's worker and sender as one simulation process; interrupt it to stop.
 
     A received text wakes it at once (as the worker thread would), so replies leave
-    as soon as pacing allows rather than on the next poll.
+    as soon as pacing allows rather than on the next poll. `step_max_s`: the longest it
+    sleeps when the sender says it may sleep longer (a run of virtual hours where only
+    the sender's own wake-ups matter can take them as they come).
     """
     arrival = env.event()
 
@@ -174,7 +176,7 @@ def bot_process(env: simpy.Environment, daemon: Daemon) -> Iterator[simpy.Event]
             wait = daemon.step()
             if arrival.triggered:
                 arrival = env.event()
-            yield env.timeout(min(max(wait, 0.05), STEP_MAX_S)) | arrival
+            yield env.timeout(min(max(wait, 0.05), step_max_s)) | arrival
     except simpy.Interrupt:
         daemon.inbox.on_arrival = None
 

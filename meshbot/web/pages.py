@@ -11,14 +11,14 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from hardware.link import node_id
 from meshbot.board.views import board, matches
 from meshbot.delivery.outbox_view import outbox
-from meshbot.people.members import spoken_name
+from meshbot.people.members import names_by_id, spoken_name
 from meshbot.people.membership import members
-from store import ROLES, Alert, Member, session
+from store import ROLES, Alert, session
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -27,11 +27,6 @@ if TYPE_CHECKING:
 
 FILTERS = ("kind", "category", "zone", "urgency")
 WAITING = ("pending", "sending")
-
-
-def names_of(db: Session) -> dict[str, str]:
-    """Node id -> the name its owner gave with JOIN (committee pages only; the mesh keeps ids)."""
-    return {node_id(m.node_num): spoken_name(m) for m in db.exec(select(Member)).all()}
 
 
 def _epoch(iso: str | None) -> float | None:
@@ -47,7 +42,7 @@ def read_board(console: Console, request: Request) -> Mapping[str, Any]:
     """The live board, filtered by kind, category, zone and urgency, searched by words."""
     rows = board(console.engine)
     with session(console.engine) as db:
-        names = names_of(db)
+        names = names_by_id(db)
     every = list(rows)
     chosen = {k: request.query_params.get(k, "") for k in FILTERS}
     for key, value in chosen.items():
@@ -67,7 +62,7 @@ def read_matches(console: Console, request: Request) -> Mapping[str, Any]:
     """Live matches: held ones wait for the committee, the others for the residents' TAKE."""
     rows = matches(console.engine, live=True)
     with session(console.engine) as db:
-        names = names_of(db)
+        names = names_by_id(db)
     for m in rows:
         m["created_at"] = _epoch(m["created"])
         for side in ("offer", "need"):
@@ -79,7 +74,7 @@ def read_matches(console: Console, request: Request) -> Mapping[str, Any]:
 def read_alerts(console: Console, request: Request) -> Mapping[str, Any]:
     """Alerts waiting for a committee member, then those on air."""
     with session(console.engine) as db:
-        names = names_of(db)
+        names = names_by_id(db)
         rows = db.exec(select(Alert).where(col(Alert.status).in_(("pending", "active")))
                        .order_by(col(Alert.status).desc(), col(Alert.id).desc())).all()
         alerts = [{"ref": f"a{a.id}", "status": a.status, "verified": a.verified, "category": a.category,
@@ -101,7 +96,7 @@ def read_outbox(console: Console, request: Request) -> Mapping[str, Any]:
     """What waits to go, what failed and why, what went."""
     view = outbox(console.engine, limit=200)
     with session(console.engine) as db:
-        names = names_of(db)
+        names = names_by_id(db)
     for o in view["items"]:
         o["who"], o["created_at"] = names.get(o["to"], o["to"]), _epoch(o["created"])
     items = view["items"]

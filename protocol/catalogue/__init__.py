@@ -41,6 +41,8 @@ FIELD_BYTES: Mapping[str, int | None] = MappingProxyType({
     # free words: whatever room the rest leaves
     "item": None, "text": None, "note": None, "request": None, "body": None, "names": None,
     "entries": None, "reason": None, "detail": None, "entry": None,
+    # the council
+    "heading": 12, "result": 20, "yes": 6, "no": 6, "abstain": 6,
 })
 """Field -> the most UTF-8 bytes it takes in any message (None: elastic)."""
 

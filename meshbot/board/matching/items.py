@@ -80,14 +80,20 @@ def blind_identity(identity: Identity, blind: Callable[[str], str]) -> Identity:
         others=frozenset(hide("", o) for o in identity.others),
         kinds=frozenset(k.split(":", 1)[0] + ":" + hide("k:", k) if k[0] == "~" else hide("k:", k)
                         for k in identity.kinds),
+        base=None if identity.base is None else hide("", identity.base),
+        made_of=frozenset(hide("k:", k) for k in identity.made_of),
     )
 
 
 def index_keys(identity: Identity) -> frozenset[str]:
-    """The index keys of an item: every thing it names (none when it names only its category)."""
+    """The index keys of an item: every thing it names (none when it names only its category),
+    and what a known phrase's head word names alone (`peanut butter` is found as butter)."""
     if identity.concept is None:
         return frozenset()
-    return frozenset({identity.concept}) | identity.others
+    keys = {identity.concept} | identity.others
+    if identity.base is not None:
+        keys.add(identity.base)
+    return frozenset(keys)
 
 
 def encode(identity: Identity) -> str:
@@ -108,6 +114,9 @@ def encode(identity: Identity) -> str:
     tokens += sorted("a=" + o for o in identity.others)
     tokens += sorted("u=" + o for o in identity.audience)
     tokens += sorted("k=" + k.replace(" ", "_") for k in identity.kinds)
+    if identity.base:
+        tokens.append("b=" + identity.base)
+    tokens += sorted("m=" + k for k in identity.made_of)
     return " ".join(tokens)
 
 
@@ -126,4 +135,5 @@ def decode(text: str) -> Identity:
         purposes=frozenset(found.get("p", ())), objects=frozenset(found.get("o", ())),
         others=frozenset(found.get("a", ())), audience=frozenset(found.get("u", ())),
         kinds=frozenset(k.replace("_", " ") if k[0] == "~" else k for k in found.get("k", ())),
+        base=found.get("b", [None])[0], made_of=frozenset(found.get("m", ())),
     )
