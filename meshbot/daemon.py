@@ -31,6 +31,7 @@ from meshbot.papers.mesh_digest import send_due_digests
 from meshbot.delivery.budget import AirtimeBudget
 from meshbot.board.chores import MatchChores
 from meshbot.council.chores import council_chores
+from meshbot.services.reminders import services_chores
 from meshbot.delivery.sender import Ack, DeliveryPolicy, Sender
 from meshbot.inbound.arrival_log import ArrivalLog, folder_for
 from meshbot.settings import Settings
@@ -156,6 +157,7 @@ class Daemon:
         self.sender.tidy()
         self.match_chores.run(now)  # lapses, expiry (postings, alerts, pages), the whole-board pass
         council_chores(self.engine, self.settings, now)  # agendas, reminders, votes closing
+        services_chores(self.engine, self.settings, now)  # sessions planned, pod hosts, reminders
         with session(self.engine) as db, db.begin():
             purged = purge_old(db, now, self.settings.retention_days)
         if purged:

@@ -11,6 +11,7 @@ from .commands import (
 from .commands import Ack, EmergencyMode, Helping, Update
 from .commands import Members, Note
 from .commands import Agenda, Vote
+from .commands import Cant, Events, Rsvp, Services, Signup, Volunteer
 from .parse import MAX_REPLY_BYTES, PARSERS, parse
 from ._fields import MAX_INPUT_BYTES
 from .vocab import ALIASES_BY_VERB, UNITS, VERB_ALIASES
@@ -20,6 +21,7 @@ __all__ = [
     "Offer", "Need", "Alert", "ListBoard", "Find", "My", "Take", "Done", "Cancel", "Safe",
     "Join", "Help", "More", "Digest", "Update", "Ack", "Helping", "EmergencyMode", "Members", "Show", "Note",
     "Agenda", "Vote",
+    "Services", "Events", "Signup", "Rsvp", "Volunteer", "Cant",
     "CATEGORIES", "URGENCIES", "VERBS", "PARSERS",
     "VERB_ALIASES", "ALIASES_BY_VERB", "UNITS",
     "MAX_INPUT_BYTES", "MAX_REPLY_BYTES",

@@ -23,7 +23,7 @@ MAX_NAME_CHARS = 20
 MAX_ZONE_CHARS = 24
 
 _ZONE_RE = re.compile(r"[\w-]{1,%d}" % MAX_ZONE_CHARS)
-_REF_RE = re.compile(r"#?(?:([onam])-?)?(\d{1,7})")
+_REF_RE = re.compile(r"#?(?:([onamse])-?)?(\d{1,7})")
 _UNIT_WORD_RE = re.compile(r"^[\d.,]+")
 _SEPARATOR_RE = re.compile(r"(?<!\d)[,;]|[,;](?!\d)")
 _WORDS_RE = re.compile(r"[^\W_]+")
@@ -280,7 +280,8 @@ def text_and_place(args: str) -> tuple[str, str | None]:
 
 
 def ref_of(tokens: list[str]) -> str | None:
-    """`o12`, `#O12`, `o 12`, `n7`, `a3`, `12` -> `o12`, ... ; None if not a ref."""
+    """`o12`, `#O12`, `o 12`, `n7`, `a3`, `s3` (a session), `e2` (an event), `12` -> `o12`, ... ;
+    None if not a ref."""
     if not tokens:
         return None
     first = fold(strip_edges(tokens[0]).strip("!"))

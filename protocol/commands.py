@@ -316,13 +316,75 @@ class Vote:
             raise ValueError(f"unknown choice {self.choice!r}")
 
 
+SERVICE_ROLES: tuple[str, ...] = ("host", "lead", "helper", "driver")
+
+
+@dataclass(frozen=True)
+class Services:
+    """SERVICES: the volunteer services of the next 7 days, one packet, MORE for the rest."""
+
+    lang: str = _lang()
+    verb: ClassVar[str] = "services"
+
+
+@dataclass(frozen=True)
+class Events:
+    """EVENTS: barter sessions, market days, resource days, trainings of the next two weeks."""
+
+    lang: str = _lang()
+    verb: ClassVar[str] = "events"
+
+
+@dataclass(frozen=True)
+class Signup:
+    """SIGNUP s3: a place at a session (or a place in its waiting line)."""
+
+    ref: str
+    lang: str = _lang()
+    verb: ClassVar[str] = "signup"
+
+
+@dataclass(frozen=True)
+class Rsvp:
+    """RSVP e2: coming to an event."""
+
+    ref: str
+    lang: str = _lang()
+    verb: ClassVar[str] = "rsvp"
+
+
+@dataclass(frozen=True)
+class Volunteer:
+    """VOLUNTEER s3 driver: offering to help run a session, in a role."""
+
+    ref: str
+    role: str = "helper"
+    lang: str = _lang()
+    verb: ClassVar[str] = "volunteer"
+
+    def __post_init__(self) -> None:
+        if self.role not in SERVICE_ROLES:
+            raise ValueError(f"unknown role {self.role!r}")
+
+
+@dataclass(frozen=True)
+class Cant:
+    """CANT s3: the sender drops out of a session (as a guest, a volunteer or the host)."""
+
+    ref: str
+    lang: str = _lang()
+    verb: ClassVar[str] = "cant"
+
+
 Command = Union[
     Offer, Need, Alert, ListBoard, Find, My, Take, Done, Cancel, Safe, Join, Help, More, Digest,
     Update, Ack, Helping, EmergencyMode, Members, Show, Note, Agenda, Vote,
+    Services, Events, Signup, Rsvp, Volunteer, Cant,
 ]
 VERBS: tuple[str, ...] = (
     "offer", "need", "alert", "list", "find", "my", "take", "done", "cancel", "safe", "join", "help",
     "more", "digest", "update", "ok", "helping", "emergency", "members", "msg", "agenda", "vote",
+    "services", "events", "signup", "rsvp", "volunteer", "cant",
 )
 
 

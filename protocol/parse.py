@@ -27,6 +27,7 @@ from ._lead import read_lead
 from ._noise import TRIPLE as _TRIPLE, tidy
 from ._council import parse_agenda, parse_vote
 from ._notes import parse_msg
+from ._services import _cant, _events, _rsvp, _services, _signup, _volunteer
 from ._typos import KNOWN_WORDS, near_verbs, typo
 from ._ways import CHATTER, MY_WORDS, NOT_THINGS, OUT_OF_PLACES, POSSESSION, WAY_LANG
 from .commands import LANGS, Cancel, Command, Done, Help, ListBoard, Need, Offer, ParseError, Take
@@ -317,6 +318,12 @@ PARSERS: dict[str, Parser] = {
     "msg": parse_msg,
     "agenda": parse_agenda,
     "vote": parse_vote,
+    "services": _services,
+    "events": _events,
+    "signup": _signup,
+    "rsvp": _rsvp,
+    "volunteer": _volunteer,
+    "cant": _cant,
 }
 """Canonical verb -> parser of the words after it (and the message's language); keys
 are exactly `VERBS`."""

@@ -12,6 +12,7 @@ from sqlmodel import Session, create_engine
 
 from store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from store import council  # noqa: F401  (and the council's tables)
+from store import services  # noqa: F401  (and the services' tables)
 from store.crypto import Cipher, Locked, bind_cipher
 from store.files import BoardDamaged, check_sqlite_file, damage_of, drop_if_empty, private_file
 from store.models import KeyMeta

@@ -21,3 +21,17 @@ def test_meshbot_board_shows_names_and_local_times(board: Board) -> None:
     assert "00b2" in result.output and "!000000b2" not in result.output
     assert "+00:00" not in result.output and "rice 10 kg" in result.output
     assert "Times in America/Bogota" in result.output
+
+
+def test_the_board_counts_what_a_live_match_promised_as_gone(board: Board) -> None:
+    """o1 has 10 kg; m1 promises 4 of them to n2: the board says 6 left, as the matcher sees it."""
+    import json
+
+    board.send(ANA, "OFFER rice 10kg")
+    board.send(BEN, "NEED rice 4kg")
+    result = CliRunner().invoke(main, ["--db", str(board.path), "board", "--json"])
+    rows = {r["id"]: r for r in json.loads(result.output)}
+    assert (rows["o1"]["quantity"], rows["o1"]["remaining"]) == (10, 6)
+    assert rows["n2"]["remaining"] == 0
+    text = CliRunner().invoke(main, ["--db", str(board.path), "--set", "timezone=UTC", "board"]).output
+    assert "rice 10 kg (6 left)" in text

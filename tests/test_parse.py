@@ -14,6 +14,7 @@ from protocol import (
 from protocol import Ack, EmergencyMode, Helping, Update
 from protocol import Members, Note
 from protocol import Agenda, Vote
+from protocol import Cant, Events, Rsvp, Services, Signup, Volunteer
 from protocol.vocab import CATEGORY_KEYWORDS, NOT_TYPOS, TYPO_TARGETS, UNITS, category_of, fold
 
 CASES: list[tuple[str, object]] = [
@@ -224,6 +225,24 @@ CASES: list[tuple[str, object]] = [
     ("vote #P12 abstain", Vote("p12", "abstain")),
     ("MSG Ana the van comes at 6", Note("Ana", "the van comes at 6")),
     ("MSG !a1b2c3d4 call the committee", Note("!a1b2c3d4", "call the committee")),
+    # --- services and events (SPEC §6.6)
+    ("SERVICES", Services()),
+    ("servicios", Services(lang="es")),
+    ("EVENTS", Events()),
+    ("eventos", Events(lang="es")),
+    ("SIGNUP s3", Signup("s3")),
+    ("signup 3", Signup("s3")),
+    ("SIGNUP Ana @elm", Join("Ana", "elm")),
+    ("APUNTARME s3", Signup("s3", lang="es")),
+    ("RSVP e2", Rsvp("e2")),
+    ("ASISTO 2", Rsvp("e2", lang="es")),
+    ("VOLUNTEER s3 driver", Volunteer("s3", "driver")),
+    ("volunteer s3", Volunteer("s3")),
+    ("VOLUNTARIO s3 conductor", Volunteer("s3", "driver", lang="es")),
+    ("CANT s3", Cant("s3")),
+    ("can't s3", Cant("s3")),
+    ("no puedo s3", Cant("s3", lang="es")),
+    ("DONE s3", Done("s3")),
     # --- alerts: UPDATE, OK, HELPING, and emergency mode
     ("UPDATE a3 family moved to the school @oak", Update("a3", "family moved to the school", "oak")),
     ("update A3: Road Closed", Update("a3", "Road Closed")),
@@ -261,7 +280,8 @@ def test_every_alias(alias: str, verb: str) -> None:
     """Each alias, in upper and lower case, reaches its verb with typical arguments."""
     args = {"offer": "rice", "need": "rice", "alert": "fire", "find": "rice", "take": "o1",
             "done": "o1", "cancel": "o1", "join": "Ana elm", "update": "a1 fire out", "ok": "a1",
-            "helping": "a1", "msg": "m1 see you at 5", "agenda": "aid: rides", "vote": "p1 yes"}.get(verb, "")
+            "helping": "a1", "msg": "m1 see you at 5", "agenda": "aid: rides", "vote": "p1 yes", "signup": "s1",
+            "rsvp": "e1", "volunteer": "s1", "cant": "s1"}.get(verb, "")
     for spelled in (alias, alias.upper()):
         result = parse(f"{spelled} {args}".strip())
         assert not isinstance(result, ParseError), (spelled, result)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from meshbot.alerts import policy
-from meshbot.delivery.outbox import enqueue
+from meshbot.delivery.outbox import Outgoing, enqueue
 from meshbot.security import audit
 from meshbot.settings import Settings
 
@@ -21,6 +21,13 @@ class AlertDeskError(ValueError):
     """Why the action cannot be done, in one line for the committee."""
 
 
+def _queue_and_audit(db: Session, messages: tuple[Outgoing, ...], actor: str, action: str, ref: str, now: float) -> int:
+    for message in messages:
+        enqueue(db, message, now, False)
+    audit.record(db, actor, action, now, subject=ref)
+    return len(messages)
+
+
 def confirm(db: Session, settings: Settings, ref: str, actor: str, now: float) -> int:
     """Vouch for a pending alert: it goes on air, verified. The texts queued."""
     found = policy.find(db, ref)
@@ -30,11 +37,7 @@ def confirm(db: Session, settings: Settings, ref: str, actor: str, now: float) -
             "(name one: meshbot members role !node committee)" \
             if found is not None and found.status == "active" and not found.verified else ""
         raise AlertDeskError(f"{ref} is not waiting for confirmation ({state}){hint}")
-    messages = policy.confirm(db, found, None, now, settings)
-    for message in messages:
-        enqueue(db, message, now, False)
-    audit.record(db, actor, "alert.confirm", now, subject=ref)
-    return len(messages)
+    return _queue_and_audit(db, policy.confirm(db, found, None, now, settings), actor, "alert.confirm", ref, now)
 
 
 def cancel(db: Session, settings: Settings, ref: str, actor: str, now: float, by: int = STATION) -> int:
@@ -43,8 +46,4 @@ def cancel(db: Session, settings: Settings, ref: str, actor: str, now: float, by
     if found is None or found.status not in ("pending", "active"):
         state = "no such alert" if found is None else f"it is {found.status}"
         raise AlertDeskError(f"{ref} cannot be cancelled ({state})")
-    messages = policy.cancel(db, found, by, now, settings)
-    for message in messages:
-        enqueue(db, message, now, False)
-    audit.record(db, actor, "alert.cancel", now, subject=ref)
-    return len(messages)
+    return _queue_and_audit(db, policy.cancel(db, found, by, now, settings), actor, "alert.cancel", ref, now)

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from hardware.link import node_id
+from meshbot.board.match_index import left_after, promises
 from meshbot.board.matching.units import nice
 from protocol import replies
 from store import Match, Member, Posting, session
@@ -42,9 +43,13 @@ def board(engine: Engine) -> list[dict[str, Any]]:
     with session(engine) as db:
         rows = db.exec(select(Posting).where(Posting.status.in_(LIVE_STATES))).all()  # type: ignore[attr-defined]
         approved = set(db.exec(select(Member.node_num).where(Member.status == "approved")).all())
+        promised = promises(db)
     rows = sorted(rows, key=lambda p: (p.kind != "need", rank.get(p.urgency, 2), p.created))
     # Postings of members the committee has not approved are shown as unverified (docs/security.md).
-    return [{**posting_row(p), "verified": p.author in approved} for p in rows]
+    # `remaining` is what no live match has promised yet: the same figure the matcher works from.
+    return [{**posting_row(p), "verified": p.author in approved,
+             **({"remaining": _number(left_after(p, promised.get(p.id or 0, [])))} if p.quantity is not None else {})}
+            for p in rows]
 
 
 def match_state(m: Match) -> str:

@@ -224,6 +224,8 @@ def board(ctx: click.Context, as_json: bool) -> None:
     tz = zone_of(settings.timezone)
     for r in rows:
         amount = f" {r['quantity']} {r['unit'] or ''}".rstrip() if r["quantity"] is not None else ""
+        if r["quantity"] is not None and r["remaining"] != r["quantity"]:
+            amount += f" ({r['remaining']:g} left)"
         zone = f" @{r['zone']}" if r["zone"] else ""
         posted = f"{local(datetime.fromisoformat(r['created']).timestamp(), tz):%d %b %H:%M}"
         click.echo(f"{r['id']:>6} {r['kind']:<5} {r['urgency']:<8} {r['category']:<13} "
@@ -293,6 +295,8 @@ from meshbot.cli import ops as cli_ops  # noqa: E402
 from meshbot.cli import reports as cli_reports  # noqa: E402
 from meshbot.cli import security as cli_security  # noqa: E402
 from meshbot.cli import service as cli_service  # noqa: E402
+from meshbot.cli import services as cli_services  # noqa: E402
+from meshbot.cli import events as cli_events  # noqa: E402
 from meshbot.cli import sim as cli_sim  # noqa: E402
 from meshbot.cli import web as cli_web  # noqa: E402
 
@@ -305,7 +309,7 @@ for command in (
     cli_audit.audit, cli_audit.flags, cli_members.members,
     cli_match.match_group, cli_match.stats,
     cli_alerts.alert, cli_alerts.emergency,
-    cli_db.db_group, cli_council.council, cli_web.web,
+    cli_db.db_group, cli_council.council, cli_web.web, cli_services.services, cli_events.events,
 ):
     main.add_command(command)
 

@@ -6,24 +6,14 @@ import time
 
 import click
 
-from hardware.link import node_id, parse_node_id
-from meshbot.cli.shared import echo_json, engine_of, laptop_actor, settings_of
+from hardware.link import node_id
+from meshbot.cli.shared import echo_json, engine_of, laptop_actor, node_number, settings_of
 from meshbot.people.members import display_name
 
 
 @click.group()
 def members() -> None:
     """Membership: who asked to join (JOIN), approvals and roles."""
-
-
-def _node(text: str) -> int:
-    try:
-        node = parse_node_id(text)
-    except ValueError as exc:
-        raise click.BadParameter(f"{text!r} is not a node id like !a1b2c3d4") from exc
-    if not 0 < node < 0xFFFFFFFF:
-        raise click.BadParameter(f"{text!r} is not a node id like !a1b2c3d4")
-    return node
 
 
 @members.command("list")
@@ -61,7 +51,7 @@ def _members_action(ctx: click.Context, action: str, node_text: str, role: str |
     from meshbot.people import membership
     from store import session
 
-    node = _node(node_text)
+    node = node_number(node_text)
     engine = engine_of(settings_of(ctx))
     now = time.time()
     try:
@@ -129,7 +119,7 @@ def members_password(ctx: click.Context, node: str) -> None:
     from meshbot.web.accounts import AccountError, set_password
     from store import session
 
-    number = _node(node)
+    number = node_number(node)
     password = os.environ.get("MESHBOT_CONSOLE_PASSWORD") or click.prompt(
         "Console password", hide_input=True, confirmation_prompt=True, err=True)
     engine = engine_of(settings_of(ctx))

@@ -122,6 +122,19 @@ def laptop_actor() -> str:
         return "cli:operator"
 
 
+def node_number(text: str) -> int:
+    """A node as the committee types it (`!a1b2c3d4`), or a one-line refusal."""
+    from hardware.link import parse_node_id
+
+    try:
+        node = parse_node_id(text)
+    except ValueError as exc:
+        raise click.BadParameter(f"{text!r} is not a node id like !a1b2c3d4") from exc
+    if not 0 < node < 0xFFFFFFFF:
+        raise click.BadParameter(f"{text!r} is not a node id like !a1b2c3d4")
+    return node
+
+
 def match_number(text: str) -> int:
     """A match as the committee types it: `m5` (as `meshbot matches` shows it), `5` or `#5`."""
     from meshbot.cli.values import row_number

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from meshbot.handlers import alerts, board, council, help_desk, members, notes, paging, postings, show
+from meshbot.handlers import alerts, board, council, help_desk, members, notes, paging, postings, services, show
 from meshbot.handlers.context import Context, Reply
 from meshbot.handlers.digest import digest as digest_for_committee
 from protocol import Digest, More, Show
@@ -15,17 +15,28 @@ from protocol import (
 )
 from protocol import Ack, EmergencyMode, Helping, Note, Update
 from protocol import Agenda, Vote
+from protocol import Cant, Events, Rsvp, Services, Signup, Volunteer
 
 
 def _help(ctx: Context, cmd: Help) -> Reply:
     return help_desk.answer(ctx, cmd)
 
 
+def _done(ctx: Context, cmd: Done) -> Reply:
+    """DONE s3 records attendance at a session; any other id closes a posting or match."""
+    return services.attend(ctx, cmd) if cmd.ref[:1] in ("s", "e") else postings.done(ctx, cmd)
+
+
+def _more(ctx: Context, cmd: More) -> Reply:
+    """MORE goes on with the sender's last listing: sessions (SERVICES, EVENTS) or postings."""
+    return services.more(ctx, cmd) or paging.more(ctx, cmd)
+
+
 HANDLERS: dict[type, Callable[[Context, Any], Reply]] = {
     Offer: postings.post,
     Need: postings.post,
     Take: postings.take,
-    Done: postings.done,
+    Done: _done,
     Cancel: postings.cancel,
     My: postings.mine,
     ListBoard: board.list_board,
@@ -35,7 +46,7 @@ HANDLERS: dict[type, Callable[[Context, Any], Reply]] = {
     Join: members.join,
     Help: _help,
     Digest: digest_for_committee,
-    More: paging.more,
+    More: _more,
     Members: members.members,
     Update: alerts.update_alert,
     Ack: alerts.acknowledge,
@@ -45,6 +56,12 @@ HANDLERS: dict[type, Callable[[Context, Any], Reply]] = {
     Note: notes.note,
     Agenda: council.agenda,
     Vote: council.vote,
+    Services: services.services,
+    Events: services.events,
+    Signup: services.signup,
+    Rsvp: services.signup,
+    Volunteer: services.volunteer,
+    Cant: services.cant,
 }
 
 __all__ = ["HANDLERS", "Context", "Reply"]

@@ -104,6 +104,19 @@ def _consumed(ids: list[int], shown: Container[int], count: int) -> int:
     return len(ids)
 
 
+def remember(ctx: Context, title: str, remaining: list[int], shown: int, total: int) -> None:
+    """Keep what a listing of other rows (SERVICES, EVENTS) did not show yet, for MORE."""
+    _save(ctx, title, remaining, shown, total)
+
+
+def recall(ctx: Context) -> tuple[str, list[int], int, int] | None:
+    """(title, ids not shown yet, shown so far, total) of the sender's last listing, or None."""
+    state = ctx.session.connection().execute(_RECALL, {"node": ctx.sender.node_num, "now": ctx.now}).first()
+    if state is None:
+        return None
+    return state.title, [int(i) for i in state.remaining.split(",") if i.isdigit()], state.shown, state.total
+
+
 def _save(ctx: Context, title: str, remaining: list[int], shown: int, total: int) -> None:
     """Keep the ids not shown yet for MORE (plain statements: this runs on every LIST).
     Expired rows of other nodes are cleared by housekeeping (`board.expiry.expire_due`)."""

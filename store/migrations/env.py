@@ -16,6 +16,7 @@ from sqlmodel import SQLModel
 
 from store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from store import council  # noqa: F401  (and the council's tables)
+from store import services  # noqa: F401  (and the services' tables)
 from store.crypto import EncryptedText
 from store.db import database_url
 
