@@ -14,6 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 BROADCAST_NUM = 0xFFFFFFFF
+PRIORITY_UNSET = 0
+"""`MeshPacket.Priority.UNSET`: the radio picks (firmware's `fixPriority`: an ACK highest,
+a text HIGH, a `want_ack` packet RELIABLE, anything else DEFAULT)."""
+PRIORITY_BACKGROUND = 10
+PRIORITY_RELIABLE = 70
+PRIORITY_HIGH = 100
+PRIORITY_ALERT = 110
+"""The `MeshPacket.Priority` values a sender gives its texts: the radio's TX queue sends the
+highest first (`MeshPacketQueue`), whatever order they were handed over in."""
 TOPIC_TEXT = "meshtastic.receive.text"
 TOPIC_ROUTING = "meshtastic.receive.routing"
 TOPIC_ESTABLISHED = "meshtastic.connection.established"
@@ -133,6 +142,7 @@ class RadioLink(ABC):
         packet_id: int | None = None,
         alert: bool = False,
         hop_limit: int | None = None,
+        priority: int = PRIORITY_UNSET,
     ) -> int:
         """Queue one text packet on the radio and return its packet id.
 
@@ -142,6 +152,8 @@ class RadioLink(ABC):
         `alert` sends the text as an ALERT_APP packet at ALERT priority (the library's
         `sendAlert`), which makes handhelds with a buzzer ring.
         `hop_limit` sets the packet's own hop limit (1..7); None keeps the radio's setting.
+        `priority` is the packet's place in the radio's TX queue (`PRIORITY_*`; UNSET lets
+        the radio choose); an alert goes at ALERT priority.
         Raises LinkDown when not connected. The caller keeps texts within 200 UTF-8
         bytes; a link raises ValueError for a payload over the radio's limit.
         """

@@ -27,6 +27,8 @@ from pubsub import pub
 from hardware.airtime import DATA_PAYLOAD_LEN
 from hardware.link import (
     BROADCAST_NUM,
+    PRIORITY_ALERT,
+    PRIORITY_UNSET,
     TOPIC_ESTABLISHED,
     TOPIC_LOST,
     LinkDown,
@@ -253,6 +255,7 @@ class MeshtasticLink(RadioLink):
         packet_id: int | None = None,
         alert: bool = False,
         hop_limit: int | None = None,
+        priority: int = PRIORITY_UNSET,
     ) -> int:
         size = len(text.encode("utf-8"))
         if size > DATA_PAYLOAD_LEN:
@@ -260,42 +263,30 @@ class MeshtasticLink(RadioLink):
         if not self.is_connected:
             raise LinkDown(f"the radio ({self.where}) is not connected")
         try:
-            if alert:
-                packet = self._send_alert(text, destination, channel_index, want_ack, packet_id, hop_limit)
-            elif packet_id is None:
+            if packet_id is None and not alert and priority == PRIORITY_UNSET:
                 packet = self._iface.sendText(
                     text, destinationId=destination, wantAck=want_ack, channelIndex=channel_index, hopLimit=hop_limit
                 )
             else:
-                packet = self._send_with_id(text, destination, channel_index, want_ack, packet_id, hop_limit)
+                packet = self._send_packet(text, destination, channel_index, want_ack, packet_id, hop_limit,
+                                           PRIORITY_ALERT if alert else priority, alert)
         except _connect_errors() as e:
             raise LinkDown(f"sending to the radio ({self.where}) failed: {e}") from e
         return int(packet.id)
 
-    def _send_with_id(
-        self, text: str, destination: int, channel_index: int, want_ack: bool, packet_id: int,
-        hop_limit: int | None = None,
-    ) -> mesh_pb2.MeshPacket:
-        """sendText with our own id: the library's public calls always draw a new one,
-        so build the packet as `sendData` does and hand it to `_sendPacket`, which keeps
-        a non-zero id."""
-        packet = mesh_pb2.MeshPacket()
-        packet.channel = channel_index
-        packet.decoded.portnum = portnums_pb2.PortNum.TEXT_MESSAGE_APP
-        packet.decoded.payload = text.encode("utf-8")
-        packet.id = packet_id & 0xFFFFFFFF
-        return self._iface._sendPacket(packet, destinationId=destination, wantAck=want_ack, hopLimit=hop_limit)
-
-    def _send_alert(
+    def _send_packet(
         self, text: str, destination: int, channel_index: int, want_ack: bool, packet_id: int | None,
-        hop_limit: int | None = None,
+        hop_limit: int | None, priority: int, alert: bool,
     ) -> mesh_pb2.MeshPacket:
-        """What the library's `sendAlert` sends (ALERT_APP, ALERT priority), with our packet id."""
+        """sendText (or, for an alert, `sendAlert`: ALERT_APP) with our own id and priority:
+        the library's public calls draw a new id and leave the priority to the radio, so
+        build the packet as `sendData` does and hand it to `_sendPacket`, which keeps a
+        non-zero id (and draws one for 0)."""
         packet = mesh_pb2.MeshPacket()
         packet.channel = channel_index
-        packet.decoded.portnum = portnums_pb2.PortNum.ALERT_APP
+        packet.decoded.portnum = portnums_pb2.PortNum.ALERT_APP if alert else portnums_pb2.PortNum.TEXT_MESSAGE_APP
         packet.decoded.payload = text.encode("utf-8")
-        packet.priority = mesh_pb2.MeshPacket.Priority.ALERT
+        packet.priority = priority
         if packet_id is not None:
             packet.id = packet_id & 0xFFFFFFFF
         return self._iface._sendPacket(packet, destinationId=destination, wantAck=want_ack, hopLimit=hop_limit)

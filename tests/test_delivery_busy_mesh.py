@@ -34,6 +34,12 @@ from store import OutboxItem, Posting, SeenPacket, open_engine, session
 from tests.test_sim_tcp import Process, connect, free_ports
 
 SCENARIO = "neighbourhood"
+TWELVE_THINGS = ("tins of beans", "bags of rice", "bars of soap", "blankets", "candles", "batteries",
+                 "bags of flour", "boxes of matches", "torches", "bottles of water", "jumpers", "nappies")
+"""What one resident offers in a burst: twelve different things, so each is a posting of
+its own (the same thing again would be a repeat posting, asked about, not posted)."""
+TWO_ASKS = ("NEED 2 bottles of water", "OFFER 3 candles")
+"""What each of ten residents sends: two different things, as a resident would."""
 WAIT_FOR_REPLIES_S = 420.0  # wall clock, generous for a loaded machine; the product's limits are checked on sim time
 
 
@@ -291,8 +297,8 @@ def test_twelve_commands_with_a_kill_9_midway_every_reply_delivered(run: Run, re
     assert run.link_distance(jon) == 2
     run.start_bot()
     residents.join(jon, hostport)
-    for k in range(12):  # canned messages, 0.5 s apart
-        residents.send(jon, f"OFFER {k + 1} tins of beans")
+    for k, thing in enumerate(TWELVE_THINGS):  # canned messages, 0.5 s apart
+        residents.send(jon, f"OFFER {k + 1} {thing}")
         time.sleep(0.5)
     time.sleep(8)
     run.kill_bot()
@@ -326,7 +332,7 @@ def test_ten_residents_two_commands_each_in_a_minute_drain_within_the_channel_ti
     started = time.monotonic()
     for at, name, k in plan:
         time.sleep(max(0.0, at - (time.monotonic() - started)))
-        residents.send(nums[name], f"NEED {k + 2} bottles of water")
+        residents.send(nums[name], TWO_ASKS[k])
     _wait_for_replies(run, residents)
 
     commands = residents.commands

@@ -69,7 +69,9 @@ def test_at_most_two_direct_messages_await_a_verdict_and_one_per_node(tmp_path: 
     tries = attempts(air)
     assert all(t.verdict is not None and t.verdict_at is not None for t in tries)
     spans = [(t.sent_at, t.verdict_at) for t in tries]
-    assert _most_at_once(spans) == 2  # the window was used, and never exceeded
+    # None of these answers a command just received: they leave one slot of the two free
+    # for such answers (tests/test_spoofing_sim.py), so one at a time.
+    assert _most_at_once(spans) == 1
     rows = {r.id: r for r in air.rows()}
     for to in (ANA, BEN, GHOST, FAR):
         mine = [(t.sent_at, t.verdict_at) for t in tries if rows[t.outbox_id].destination == to]
@@ -82,9 +84,7 @@ def test_naks_widen_the_gap_between_texts(tmp_path: Path) -> None:
     for n, to in enumerate((ANA, BEN, GHOST, FAR)):
         air.queue(f"text {n} " + "x" * 120, to=to, want_ack=True)
     air.mesh.advance(1500)
-    starts = [e.time for e in air.bot_tx()]
-    gaps = [b - a for a, b in zip(starts, starts[1:])]
-    assert gaps[0] < 2 * air.settings.min_gap_s + 1  # the first two went at the pacing floor
+    # (Bulk texts go one at a time, each after the verdict on the one before.)
     assert air.daemon.sender.pace.gap_s >= 4 * air.settings.min_gap_s  # then each round of NAKs doubled it
 
 

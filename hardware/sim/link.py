@@ -38,6 +38,8 @@ from pubsub import pub
 from hardware.airtime import DATA_PAYLOAD_LEN
 from hardware.link import (
     BROADCAST_NUM,
+    PRIORITY_ALERT,
+    PRIORITY_UNSET,
     TOPIC_ESTABLISHED,
     TOPIC_LOST,
     LinkDown,
@@ -112,6 +114,7 @@ class SimLink(RadioLink):
         packet_id: int | None = None,
         alert: bool = False,
         hop_limit: int | None = None,
+        priority: int = PRIORITY_UNSET,
     ) -> int:
         if not self._connected:
             raise LinkDown(f"simulated radio {self.node.id} is not connected")
@@ -120,8 +123,9 @@ class SimLink(RadioLink):
             raise ValueError(f"text is {size} UTF-8 bytes, the radio takes {DATA_PAYLOAD_LEN}")
         if alert:
             return self.node.send_data(ALERT_PORT, text.encode("utf-8"), destination, channel_index, want_ack, packet_id,
-                                       hop_limit=hop_limit)
-        return self.node.send_text(text, destination, channel_index, want_ack, packet_id, hop_limit=hop_limit)
+                                       hop_limit=hop_limit, priority=PRIORITY_ALERT)
+        return self.node.send_text(text, destination, channel_index, want_ack, packet_id, hop_limit=hop_limit,
+                                   priority=priority)
 
     def nodes(self) -> dict[int, NodeInfo]:
         """This node and every node a flood from it reaches, as its node database would hold them."""

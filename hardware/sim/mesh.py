@@ -46,7 +46,7 @@ from hardware.link import BROADCAST_NUM, node_id
 from hardware.sim.channel import CAPTURE_DB, Channel
 from hardware.sim.dedupe import DEFAULT_CAPACITY
 from hardware.sim.flooding import ROLES
-from hardware.sim.packet import TEXT_PORT, Priority, SimPacket
+from hardware.sim.packet import TEXT_PORT, Priority, SimPacket, fixed_priority
 from hardware.sim.propagation import (
     DEFAULT_TX_POWER_DBM,
     REFERENCE_HEIGHT_M,
@@ -264,6 +264,7 @@ class SimMesh(Topology):
         want_ack: bool,
         packet_id: int | None,
         hop_limit: int | None,
+        priority: int = Priority.UNSET,
     ) -> int:
         payload = data if data else text.encode("utf-8")
         if len(payload) > DATA_PAYLOAD_LEN:
@@ -301,7 +302,7 @@ class SimMesh(Topology):
             public_key=node.public_key if pki else b"",
             portnum=portnum,
             data=data,
-            priority=Priority.RELIABLE if want_ack else Priority.DEFAULT,
+            priority=fixed_priority(priority, portnum, want_ack),
         )
         if self.realtime:
             with self._lock:

@@ -171,12 +171,15 @@ class SimNode:
         packet_id: int | None = None,
         *,
         hop_limit: int | None = None,
+        priority: int = 0,
     ) -> int:
         """Transmit a text as this node; returns the packet id. ValueError on a bad argument.
 
         `packet_id` reuses an id the caller chose (a resend after a crash), else a new one.
+        `priority`: the packet's `MeshPacket.Priority` (0, UNSET: as firmware picks).
         """
-        return self.mesh.send_from(self, TEXT_PORT, text, b"", destination, channel_index, want_ack, packet_id, hop_limit)
+        return self.mesh.send_from(self, TEXT_PORT, text, b"", destination, channel_index, want_ack, packet_id,
+                                   hop_limit, priority)
 
     def send_data(
         self,
@@ -188,6 +191,7 @@ class SimNode:
         packet_id: int | None = None,
         *,
         hop_limit: int | None = None,
+        priority: int = 0,
     ) -> int:
         """Transmit a packet of any port (what a client may hand its radio); returns its id."""
         if portnum == TEXT_PORT:
@@ -196,12 +200,14 @@ class SimNode:
             except UnicodeDecodeError:  # sent on as the bytes it is; shown with U+FFFD in logs
                 shown = payload.decode("utf-8", errors="replace")
                 return self.mesh.send_from(
-                    self, TEXT_PORT, shown, payload, destination, channel_index, want_ack, packet_id, hop_limit
+                    self, TEXT_PORT, shown, payload, destination, channel_index, want_ack, packet_id, hop_limit, priority
                 )
-            return self.send_text(text, destination, channel_index, want_ack, packet_id, hop_limit=hop_limit)
+            return self.send_text(text, destination, channel_index, want_ack, packet_id, hop_limit=hop_limit,
+                                  priority=priority)
         # an alert carries a text too: keep it readable in the log and transcripts
         shown = payload.decode("utf-8", errors="replace") if portnum == ALERT_PORT else ""
-        return self.mesh.send_from(self, portnum, shown, payload, destination, channel_index, want_ack, packet_id, hop_limit)
+        return self.mesh.send_from(self, portnum, shown, payload, destination, channel_index, want_ack, packet_id,
+                                   hop_limit, priority)
 
     def add_listener(self, listener: PacketListener) -> None:
         """Call `listener(packet_dict)` in the simulation thread for every text delivered."""

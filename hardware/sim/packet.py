@@ -38,6 +38,19 @@ DUTY_CYCLE_LIMIT = mesh_pb2.Routing.Error.DUTY_CYCLE_LIMIT
 
 Priority = mesh_pb2.MeshPacket.Priority
 """The firmware's TX queue order (highest first): the library's own enum."""
+
+
+def fixed_priority(priority: int, portnum: int, want_ack: bool) -> int:
+    """The priority a packet a client handed over takes in the TX queue (`fixPriority`,
+    firmware 2.6+): the client's own when it set one, else an ACK/NAK highest, a text or
+    admin message HIGH, a `want_ack` packet RELIABLE, anything else DEFAULT."""
+    if priority != Priority.UNSET:
+        return priority
+    if portnum == ROUTING_PORT:
+        return Priority.ACK
+    if portnum in (TEXT_PORT, portnums_pb2.PortNum.ADMIN_APP):
+        return Priority.HIGH
+    return Priority.RELIABLE if want_ack else Priority.DEFAULT
 _BITFIELD = 0
 """`Data.bitfield` as firmware sets it on every packet it originates (present even when 0)."""
 

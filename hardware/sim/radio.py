@@ -2,8 +2,9 @@
 
 Covers: `RadioLibInterface`'s send path, as a SimPy process per radio —
 
-1. a packet joins the TX queue (highest `priority` first, first come first served within
-   a priority; at most TX_QUEUE_LEN, the lowest priority is dropped beyond);
+1. a packet joins the TX queue (highest `priority` first; within a priority, packets
+   already on the mesh (rebroadcasts) before this node's own, then first come first
+   served, as `MeshPacketQueue`; at most TX_QUEUE_LEN, the lowest priority is dropped beyond);
 2. the radio waits the front packet's contention delay (`contention.py`): own packets
    by channel utilisation, rebroadcasts by the SNR they were heard at and the role;
 3. if it then detects someone on air (channel-activity detection) it draws a new delay;
@@ -136,11 +137,18 @@ class Radio:
             queue.remove(lowest)
             self.stats.queue_drops += 1
         index = len(queue)
-        while index and queue[index - 1].packet.priority < packet.priority:
+        while index and self._goes_before(packet, queue[index - 1].packet):
             index -= 1
         queue.insert(index, item)
         self._poke()
         return item
+
+    def _goes_before(self, packet: SimPacket, queued: SimPacket) -> bool:
+        """`CompareMeshPacketFunc`: a higher priority, or the same one and `packet` is
+        another node's (a rebroadcast) while `queued` is this node's own."""
+        if packet.priority != queued.priority:
+            return packet.priority > queued.priority
+        return packet.sender != self.num and queued.sender == self.num
 
     def cancel(self, key: tuple[int, int], kinds: tuple[str, ...] = ("relay",)) -> bool:
         """Drop queued (not yet sending) packets with this (from, id); True if any."""

@@ -83,6 +83,7 @@ def _send_for_client(node: SimNode, packet: mesh_pb2.MeshPacket) -> tuple[int, i
             want_ack=packet.want_ack,
             packet_id=packet.id or None,
             hop_limit=packet.hop_limit or None,
+            priority=packet.priority,
         )
     except ValueError as e:
         log.warning("%s: a client's packet was refused: %s", node.id, e)

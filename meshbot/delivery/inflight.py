@@ -108,13 +108,15 @@ class Window:
     def read(cls, db: Session, total: int, per_node: int) -> Window:
         return cls(in_flight(db), relayed_open(db), resend_waiting(db), total, per_node)
 
-    def blocked(self, item: OutboxItem) -> bool:
-        """Must this DM wait for a verdict on another one first?"""
+    def blocked(self, item: OutboxItem, interactive: bool = False) -> bool:
+        """Must this DM wait for a verdict on another one first? One slot of the window is
+        kept for `interactive` answers (replies to a command just received)."""
         if not item.want_ack or item.destination == BROADCAST_NUM or item.priority == Priority.ALERT:
             return False
         if self.resend.get(item.destination, item.id) < item.id:
             return True  # an earlier text to this node goes again first
-        if len(self.flying) >= self.total:
+        kept = 0 if interactive or self.total < 2 else 1
+        if len(self.flying) >= self.total - kept:
             return True
         same = sum(1 for f in self.flying if f.destination == item.destination) + self.relayed.count(item.destination)
         return same >= self.per_node

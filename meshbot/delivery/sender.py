@@ -29,6 +29,7 @@ from meshbot.delivery.budget import AirtimeBudget
 from meshbot.delivery.fairness import fair_order
 from meshbot.delivery.hops import hop_limit_for
 from meshbot.delivery.congestion import Pace, ack_on_air_s, first_try_s, radio_owes_s, relayed_wait_s, verdict_wait_s
+from meshbot.delivery.interactive import air_priority, is_interactive
 from meshbot.delivery.inflight import IN_FLIGHT, Window, in_flight, mesh_talking, still_talking
 from meshbot.delivery.merging import merge_waiting, superseded
 from meshbot.delivery.outbox import Priority
@@ -85,6 +86,9 @@ class DeliveryPolicy:
     """Hop limit of alert broadcasts; 0 keeps the radio's own."""
     max_answer_hold_s: float = 60.0
     """Longest an answer waits for the residents' direct messages to pause."""
+    interactive_s: float = 120.0
+    """A reply to a command received this recently is an interactive answer: HIGH priority
+    on the radio, and the in-flight slot kept free for such answers."""
 
 
 class Sender:
@@ -262,7 +266,7 @@ class Sender:
         candidates = fair_order(db, now, self._served, CANDIDATES)
         window = Window.read(db, self._policy.in_flight_total, self._policy.in_flight_per_node)
         for item in candidates:
-            if window.blocked(item) or superseded(db, item):
+            if window.blocked(item, is_interactive(db, item, now, self._policy.interactive_s)) or superseded(db, item):
                 continue
             if item.priority in (Priority.REPLY, Priority.NOTICE):
                 hold = first_try_s(item.text, self._preset, utilisation or 0.0)
@@ -313,7 +317,9 @@ class Sender:
             if item is None:
                 db.commit()
                 return IDLE_POLL_S
-            gap = self.pace.gap_for(utilisation)
+            interactive = is_interactive(db, item, now, self._policy.interactive_s)
+            # An answer a resident waits for keeps the AIMD gap but not the busy channel's stretch.
+            gap = self.pace.gap_s if interactive else self.pace.gap_for(utilisation)
             if item.priority != Priority.ALERT and since is not None and since < gap:
                 db.commit()
                 return gap - since
@@ -331,7 +337,7 @@ class Sender:
             db.add(item)
             due = self._verdict_due(item, in_flight(db), now, utilisation)
             db.commit()
-            sent = self._transmit(db, item, now, due)
+            sent = self._transmit(db, item, now, due, interactive)
         if sent:
             self._last_sent = now
             if item.destination == BROADCAST_NUM:
@@ -339,19 +345,13 @@ class Sender:
             return max(self._policy.min_gap_s, self._quiet_until - now)
         return IDLE_POLL_S
 
-    def _transmit(self, db: Session, item: OutboxItem, now: float, verdict_due: float) -> bool:
+    def _transmit(self, db: Session, item: OutboxItem, now: float, verdict_due: float, interactive: bool) -> bool:
         info = None if item.destination == BROADCAST_NUM else self._link.node_info(item.destination)
         hop_limit = hop_limit_for(item, info, self._policy.hop_limit, self._policy.alert_hop_limit)
+        priority = air_priority(item, interactive)
         try:
-            if item.alert_app:
-                self._link.send_text(
-                    item.text, item.destination, item.channel, item.want_ack, item.packet_id, alert=True,
-                    hop_limit=hop_limit,
-                )
-            else:
-                self._link.send_text(
-                    item.text, item.destination, item.channel, item.want_ack, item.packet_id, hop_limit=hop_limit
-                )
+            self._link.send_text(item.text, item.destination, item.channel, item.want_ack, item.packet_id,
+                                 alert=item.alert_app, hop_limit=hop_limit, priority=priority)
         except LinkDown as exc:
             log.warning("radio down, #%s waits: %s", item.id, exc)
             item.state = "pending"
