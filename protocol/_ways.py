@@ -47,6 +47,8 @@ HAZARDS: frozenset[tuple[str, ...]] = frozenset(_phrases(_TABLES, "hazards"))
 """A hazard told without a verb (`tree down`, `cayo un poste`): an ALERT."""
 SUBJECTS: frozenset[str] = _words(_TABLES, "subjects")
 """People who may need something, said first with no article (`kids need school supplies`)."""
+NOT_THINGS: frozenset[str] = _words(_TABLES, "not_things")
+"""An item starting with one of these (after `the`/`to`/`el`) is no thing to post."""
 OUT_OF_PLACES: frozenset[str] = _words(_TABLES, "out_of_places")
 """After `out of`, a place or state, not a supply (`we're out of town`): no NEED."""
 CHATTER: frozenset[str] = _words(_TABLES, "chatter")

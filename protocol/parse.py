@@ -29,7 +29,7 @@ from ._council import parse_agenda, parse_vote
 from ._notes import parse_msg
 from ._services import _cant, _events, _rsvp, _services, _signup, _volunteer
 from ._typos import KNOWN_WORDS, near_verbs, typo
-from ._ways import CHATTER, MY_WORDS, OUT_OF_PLACES, POSSESSION, WAY_LANG
+from ._ways import CHATTER, MY_WORDS, NOT_THINGS, OUT_OF_PLACES, POSSESSION, WAY_LANG
 from .commands import LANGS, Cancel, Command, Done, Help, ListBoard, Need, Offer, ParseError, Take
 from .vocab import (
     ALIAS_LANG, CHAIN_MODALS, CHAIN_WORDS, DANGER_WORDS, LEAD_FILLERS, MAX_PHRASE_WORDS,
@@ -44,6 +44,7 @@ _MARKABLE = ("offer", "need", "alert", "help")  # verbs an urgency word may come
 _PHRASE_FIRST = frozenset(p.split()[0] for p in VERB_PHRASES)
 _EDGE = ".,;:()[]{}<>\"'`*¡¿?«»“”‘’…!"
 _HOW = frozenset(("how", "como"))
+_MINE = frozenset("my our mi".split())
 _CAN_YOU = frozenset(("me podrian", "nos podrian", "me pueden", "nos pueden", "me podrias", "me puedes",
                       "alguien me puede", "alguien nos puede", "alguien que pueda"))
 _HELP_ASKED = frozenset("ayudar ayudarme ayudarnos ayuda help".split())
@@ -98,8 +99,9 @@ def parse(text: str, lang: str = "en") -> Command | ParseError:
         posting = _posting(Offer if verb == "offer" else Need, " ".join(rest), lang)
         if isinstance(posting, ParseError):
             return posting
-        if (cue or alias in POSSESSION) and _chatter(posting.item):
-            return _unknown(tokens, lang, near=False)  # `have a good night`, `tengo una pregunta`
+        got_mine = alias == "got" and bool(rest) and fold(strip_edges(rest[0])) in _MINE  # i got my insulin
+        if (cue or alias in POSSESSION) and _chatter(posting.item) or _not_a_thing(posting.item) or got_mine:
+            return _unknown(tokens, lang, near=False)  # `have a good night`, `need to talk`, `i got my insulin`
         return _with_context(posting, context) if context else posting
     elif verb == "my" and any(w not in MY_WORDS for w in _plain_words(rest)):
         return _unknown(tokens, lang)  # `my dog got out`: chatter, not MY
@@ -176,6 +178,12 @@ def _plain_words(tokens: list[str]) -> list[str]:
     """Folded words of `tokens`, without emoji, bare punctuation and `@zones`."""
     words = (fold(strip_edges(t).strip("!?")) for t in tokens if not is_symbolic(t))
     return [w for w in words if w and not w.startswith("@")]
+
+
+def _not_a_thing(item: str) -> bool:
+    """`the number for the clinic`, `a question about …`, `to talk`: no thing to post."""
+    words = [w for w in _plain_words(item.split()) if w not in _ARTICLES and w not in ("to", "de", "del")]
+    return bool(words) and words[0] in NOT_THINGS
 
 
 def _chatter(item: str) -> bool:

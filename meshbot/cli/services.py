@@ -120,7 +120,7 @@ def services_cancel(ctx: click.Context, service_id: int) -> None:
 @click.option("--session", "session_id", type=click.IntRange(1, MAX_ROW_ID), help="Only for this session (s3: 3).")
 @click.pass_context
 def services_host(ctx: click.Context, service_id: int, node: str, role: str, session_id: int | None) -> None:
-    """Add NODE (e.g. !a1b2c3d4) as a host or volunteer of SERVICE_ID, with ROLE."""
+    """Add NODE, like !a1b2c3d4, as a host or volunteer of SERVICE_ID, with ROLE."""
     from meshbot.services import catalog
 
     number = node_number(node)
