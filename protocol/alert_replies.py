@@ -18,10 +18,6 @@ def alert_broadcast(short_id: str, text: str, zone: str | None, who: str) -> str
     return render("alert.broadcast", "en", id=short_id, at=at_zone(zone), text=text, who=who)
 
 
-def alert_sent(short_id: str, lang: str = "en") -> str:
-    return render("alert.sent", lang, id=short_id)
-
-
 def alert_cancelled(short_id: str, text: str) -> str:
     """To every radio: both languages, briefly."""
     return render("alert.cancelled_all", "en", id=short_id, text=text)
@@ -65,11 +61,6 @@ def alert_held_back(short_id: str, why: str, lang: str = "en") -> str:
     return render(f"alert.{why}", lang, id=short_id)
 
 
-def alert_sent_unverified(short_id: str, lang: str = "en") -> str:
-    """To a resident whose alert went out at once because no committee member is known."""
-    return render("alert.sent_unverified", lang, id=short_id)
-
-
 def alert_pending(short_id: str, minutes: float, lang: str = "en") -> str:
     """To a resident: their alert waits for the committee, but not for long."""
     return render("alert.pending", lang, id=short_id, minutes=figure(minutes))
@@ -82,34 +73,9 @@ def alert_confirm_request(short_id: str, text: str, zone: str | None, who: str, 
                   minutes=figure(minutes))
 
 
-def alert_confirmed(short_id: str, lang: str = "en") -> str:
-    return render("alert.confirmed", lang, id=short_id)
-
-
-def alert_acknowledged(short_id: str, lang: str = "en") -> str:
-    return render("alert.acknowledged", lang, id=short_id)
-
-
-def alert_not_active(short_id: str, lang: str = "en") -> str:
-    return render("alert.not_active", lang, id=short_id)
-
-
-def helping_noted(short_id: str, lang: str = "en") -> str:
-    return render("alert.helping_noted", lang, id=short_id)
-
-
 def helping_notice(short_id: str, who: str, note: str, lang: str = "en") -> str:
     """To an alert's sender (and the committee): a neighbour is on the way."""
     return render("alert.helping_notice", lang, id=short_id, who=who, note=f": {note}" if note else "")
-
-
-def alert_updated(short_id: str, lang: str = "en") -> str:
-    return render("alert.updated", lang, id=short_id)
-
-
-def alert_stopped(short_id: str, lang: str = "en") -> str:
-    """To a resident whose waiting alert a committee member stopped."""
-    return render("alert.stopped", lang, id=short_id)
 
 
 def alert_roll_call(short_id: str, ok: int, helping: int, safe: int, silent: int,
@@ -124,18 +90,6 @@ def alert_roll_call(short_id: str, ok: int, helping: int, safe: int, silent: int
 
 def emergency_started(hours: float, lang: str = "en") -> str:
     return render("emergency.started", lang, hours=figure(hours))
-
-
-def emergency_already(lang: str = "en") -> str:
-    return render("emergency.already", lang)
-
-
-def emergency_not_on(lang: str = "en") -> str:
-    return render("emergency.not_on", lang)
-
-
-def emergency_ended(lang: str = "en") -> str:
-    return render("emergency.ended", lang)
 
 
 def emergency_broadcast(reason: str, hours: float) -> str:
@@ -158,25 +112,3 @@ def plan_part(lines: Sequence[str], due: str, lang: str = "en") -> str:
     return render("plan.part", lang, due=due, body="; ".join(lines))
 
 
-def plan_carry(what: str, giver: str, receiver: str, code: str, lang: str = "en") -> str:
-    return render("plan.carry", lang, what=what, giver=giver, receiver=receiver, code=code)
-
-
-def plan_give(what: str, carrier: str, receiver: str, code: str, lang: str = "en") -> str:
-    return render("plan.give", lang, what=what, carrier=carrier, receiver=receiver, code=code)
-
-
-def plan_receive(what: str, carrier: str, code: str, lang: str = "en") -> str:
-    return render("plan.receive", lang, what=what, carrier=carrier, code=code)
-
-
-def plan_bring(what: str, receiver: str, code: str, lang: str = "en") -> str:
-    return render("plan.bring", lang, what=what, receiver=receiver, code=code)
-
-
-def plan_pick_up(what: str, giver: str, code: str, lang: str = "en") -> str:
-    return render("plan.pick_up", lang, what=what, giver=giver, code=code)
-
-
-def plan_hold(what: str, receiver: str, code: str, lang: str = "en") -> str:
-    return render("plan.hold", lang, what=what, receiver=receiver, code=code)

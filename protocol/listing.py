@@ -79,19 +79,8 @@ def _page_text(title: str, shown: list[str], total: int, first: int, lang: str, 
     return head + "; ".join(shown) + tail
 
 
-def end_of_list(lang: str = "en") -> str:
-    """MORE with nothing left to show (a list fully paged, expired, or never asked for)."""
-    return render("page.end", lang)
-
-
 def show_entry(line: str, short_id: str, own: bool, lang: str = "en") -> str:
     """SHOW o12: the posting whole, over one or two packets, and the next step."""
     return render("show.own_entry" if own else "show.entry", lang, entry=line, id=short_id)
 
 
-def show_matched(lang: str = "en") -> str:
-    return render("show.matched", lang)
-
-
-def show_none(short_id: str, lang: str = "en") -> str:
-    return render("show.none", lang, id=short_id)

@@ -35,20 +35,8 @@ def match_accepted(code: str, what: str, who: str, zone: str | None, lang: str =
     return render("match.accepted", lang, code=code, what=what, who=who, at=at_zone(zone))
 
 
-def match_accepted_by(code: str, who: str, what: str, lang: str = "en") -> str:
-    """To the other side: the match was accepted."""
-    return render("match.accepted_by", lang, code=code, who=who, what=what)
-
-
 def match_lapsed(code: str, your_id: str, hours: float, lang: str = "en") -> str:
     """To each side of a match nobody accepted in time."""
     return render("match.lapsed", lang, code=code, your_id=your_id, hours=figure(hours))
 
 
-def match_rejected(code: str, your_id: str, lang: str = "en") -> str:
-    """To each side of a proposed match the committee turned down."""
-    return render("match.rejected", lang, code=code, your_id=your_id)
-
-
-def not_party(code: str, lang: str = "en") -> str:
-    return render("match.not_party", lang, code=code)

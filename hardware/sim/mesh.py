@@ -242,17 +242,6 @@ class SimMesh(Topology):
                     self._used_ids.add(pid)
                     return pid
 
-    def _send_text(
-        self,
-        node: SimNode,
-        text: str,
-        destination: int,
-        channel_index: int,
-        want_ack: bool,
-        packet_id: int | None = None,
-    ) -> int:
-        return self.send_from(node, TEXT_PORT, text, b"", destination, channel_index, want_ack, packet_id, None)
-
     def send_from(
         self,
         node: SimNode,

@@ -8,13 +8,10 @@ these methods from `Topology`, so `mesh.reachable(n)` reads as before.
 from __future__ import annotations
 
 import collections
-from typing import TYPE_CHECKING
 
 from hardware.link import NodeInfo
 from hardware.sim.channel import Channel
-
-if TYPE_CHECKING:
-    from hardware.sim.node import SimNode
+from hardware.sim.node import SimNode
 
 
 class Topology:
