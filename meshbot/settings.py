@@ -274,6 +274,9 @@ class Settings(BaseModel):
     digest_hour: int = Field(
         7, ge=0, le=23, description="Local hour (0-23) after which the daily mesh digest goes to the committee."
     )
+    volunteer_hours_month: int = Field(
+        20, ge=1, le=744, description="Hours of volunteer service in 30 days above which the digest flags a volunteer as overloaded."
+    )
     key_file: str = Field(
         "",
         description="File holding the at-rest encryption key (made by `meshbot init --key-file`, mode 0600); "

@@ -187,3 +187,20 @@ def test_the_host_and_those_coming_are_reminded_the_day_before_but_not_at_night(
     assert board.outbox(CARA)[-1].text == "Reminder: s1 Care pod tue 16:00 @elm. CANT s1 if you can't come."
     assert board.outbox(ANA)[-1].priority == 3  # low: after answers and notices
     assert services_chores(board.engine, board.settings, board.clock.now + 600) == 0  # once
+
+
+def test_the_digest_answers_what_is_scheduled_needed_and_overloaded(board: Board) -> None:
+    from meshbot.services.overload import services_sections
+
+    add(board, weekday=5, capacity=1)
+    board.send(ANA, "SIGNUP s1")
+    board.send(BEN, "SIGNUP s1")  # one place, two who want it
+    board.send(CARA, "NEED someone to watch 2 kids #childcare")
+    with session(board.engine) as db, db.begin():
+        catalog.add_helper(db, 1, DAN, "lead", "cli:test", board.clock.now)
+        scheduled, missing = services_sections(db, board.clock.now, zone(TZ), hours_cap=3)
+    assert scheduled.rows[0][:5] == ("s1", "Bike repair", "sat 3/1 10:00", "1/1", "1")
+    whats = {(row[0], row[1]) for row in missing.rows}
+    assert ("overbooked", "s1 Bike repair") in whats
+    assert ("not offered", "childcare") in whats
+    assert any(row[0] == "overloaded" and row[2].startswith("4 h in 30 days") for row in missing.rows)

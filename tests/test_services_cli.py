@@ -96,3 +96,9 @@ def test_events_add_list_and_an_ics_a_calendar_reads(db: Path, tmp_path: Path) -
     assert str(event["location"]) == "plaza"
     assert (event.decoded("dtend") - event.decoded("dtstart")).total_seconds() == 4 * 3600
     assert "RSVP e1" in str(event["description"])
+
+
+def test_the_digest_has_the_services_sections(db: Path) -> None:
+    code, out = run(db, "digest", "--format", "md")
+    assert code == 0
+    assert "## Services scheduled or needed" in out and "## What's missing or overloaded" in out

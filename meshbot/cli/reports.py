@@ -98,12 +98,18 @@ def digest(ctx: click.Context, period: str, community: str | None, fmt: str, out
 
     settings, engine = board_of(ctx)
     now = _now(at, settings)
+    from meshbot.papers.sections import Document
+    from meshbot.services.overload import services_sections
+    from meshbot.services.schedule import zone
+
     with session(engine) as db:
         result = build_digest(db, rolling(period, now), now, community=community, period=period)
+        extra = services_sections(db, now, zone(settings.timezone), settings.volunteer_hours_month)
     if fmt == "mesh":
         _write("\n".join(mesh_digest(result, settings.timezone)) + "\n", out)
         return
-    _show(digest_document(result, settings.timezone), fmt, out, _made(now, settings), result.to_dict())
+    doc = digest_document(result, settings.timezone)
+    _show(Document(doc.title, doc.subtitle, doc.sections + extra), fmt, out, _made(now, settings), result.to_dict())
 
 
 @click.group(invoke_without_command=True)
