@@ -85,6 +85,24 @@ def test_rekey_and_init_refuse_while_the_daemon_runs_and_the_board_stays_readabl
     assert meshbot(tmp_path, db, "board", MESHBOT_PASSPHRASE=NEW_PASS).returncode == 0
 
 
+def test_restore_refuses_while_the_daemon_runs(tmp_path: Path) -> None:
+    db = tmp_path / "board.db"
+    open_engine(db).dispose()
+    backup = meshbot(tmp_path, db, "backup")
+    assert backup.returncode == 0, backup.stderr
+    saved = Path(backup.stdout.split("backup: ", 1)[1].split(" (", 1)[0])
+    daemon = start_daemon(tmp_path, db)
+    try:
+        restore = meshbot(tmp_path, db, "restore", str(saved), "--yes")
+        assert restore.returncode == 1
+        [line] = restore.stderr.splitlines()
+        assert f"in use by process {daemon.pid}" in line and "stop it first" in line
+    finally:
+        daemon.send_signal(signal.SIGINT)
+        daemon.communicate(timeout=60)
+    assert meshbot(tmp_path, db, "restore", str(saved), "--yes").returncode == 0  # once it is stopped
+
+
 # -- residents' words never reach the log ------------------------------------------------
 
 

@@ -36,6 +36,7 @@ def _sqlite_file(settings: Settings) -> Path:
 @click.pass_context
 def backup(ctx: click.Context, directory: Path | None, keep: int | None, as_json: bool) -> None:
     """A consistent copy of the board, taken while the daemon runs; keeps the newest N."""
+    from meshbot.cli.db import hold_board
     from meshbot.ops import backup as bk
     from meshbot.ops.progress import progress
 
@@ -76,6 +77,7 @@ def restore(ctx: click.Context, file: Path, yes: bool, replace_key: bool, as_jso
     The backup must open with the board's current passphrase or key file, unless --replace-key.
     """
     from meshbot.ops import backup as bk
+    from meshbot.cli.db import hold_board
     from meshbot.ops.progress import progress
     from meshbot.security.restore_key import key_mismatch
 
@@ -88,6 +90,9 @@ def restore(ctx: click.Context, file: Path, yes: bool, replace_key: bool, as_jso
     mismatch = key_mismatch(file, db_file, settings, os.environ, terminal_ask())
     if mismatch and not replace_key:
         raise click.ClickException(mismatch)
+    held = hold_board(settings)  # a running daemon would go on writing to the board it replaces
+    if held is not None:
+        ctx.call_on_close(held.release)
     if db_file.exists() and not yes:
         if not sys.stdin.isatty():
             raise click.ClickException(f"{db_file} exists: add --yes to replace it (it is saved first)")
