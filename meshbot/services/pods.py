@@ -92,7 +92,11 @@ def swap(db: Session, first: ServiceSession, second: ServiceSession) -> None:
 
 
 def plan(db: Session, now: float, tz: tzinfo, service: Service | None = None) -> list[ServiceSession]:
-    """Plan the coming sessions (of one service, or of all) and give new pod sessions their hosts."""
+    """Plan the coming sessions (of one service, or of all) and give pod sessions without a host one
+    (new ones, and those whose households joined after they were planned)."""
     added = plan_sessions(db, service, now, tz) if service is not None else plan_all(db, now, tz)
-    assign_planned(db, added, tz)
+    hostless = db.exec(select(ServiceSession).join(Service).where(
+        Service.pod, Service.status == "active", ServiceSession.status == "scheduled",
+        col(ServiceSession.host).is_(None), ServiceSession.starts > now)).all()
+    assign_planned(db, list({s.id: s for s in [*added, *hostless]}.values()), tz)
     return added
