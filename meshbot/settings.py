@@ -274,6 +274,11 @@ class Settings(BaseModel):
     digest_hour: int = Field(
         7, ge=0, le=23, description="Local hour (0-23) after which the daily mesh digest goes to the committee."
     )
+    committee_contact: str = Field(
+        "", max_length=120,
+        description="How residents without a radio reach the committee, printed on the board poster "
+        "(e.g. 'Ask at the community centre, Tue and Sat 10-12').",
+    )
     volunteer_hours_month: int = Field(
         20, ge=1, le=744, description="Hours of volunteer service in 30 days above which the digest flags a volunteer as overloaded."
     )

@@ -18,7 +18,7 @@ from hardware.link import LinkDown, parse_node_id
 from meshbot.cli.group import MeshbotGroup
 from meshbot.cli.shared import echo_json, engine_of, require_board, settings_of
 from meshbot.settings import SettingsError
-from meshbot.cli.values import Count, HostPort, SafeFile, SafePath, Seed
+from meshbot.cli.values import Count, HostPort, OutFile, SafeFile, SafePath, Seed
 from meshbot.settings_sources import parse_assignment
 
 log = logging.getLogger("meshbot")
@@ -199,12 +199,34 @@ def ingest(ctx: click.Context, file: Any, as_json: bool) -> None:
         echo_json(summary)
 
 
+def _print_poster(ctx: click.Context, out: Path) -> None:
+    import time as clock
+
+    from meshbot.papers.poster import poster_html
+    from meshbot.services.schedule import zone
+    from store import session
+
+    settings = settings_of(ctx)
+    engine = engine_of(settings)
+    with session(engine) as db:
+        page = poster_html(engine, db, clock.time(), zone(settings.timezone), settings.community,
+                           settings.committee_contact)
+    out.write_text(page, encoding="utf-8")
+    click.echo(f"Wrote {out}: print it on A4 from a browser.")
+
+
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--print", "printable", is_flag=True, help="Write the A4 poster for a wall (HTML; print it from a browser).")
+@click.option("--out", type=OutFile(), help="Where --print writes the poster (default: board.html).")
 @click.pass_context
-def board(ctx: click.Context, as_json: bool) -> None:
+def board(ctx: click.Context, as_json: bool, printable: bool, out: Path | None) -> None:
     """The live board: open and matched postings, needs first, most urgent first."""
     from meshbot.board.views import board as board_view
+
+    if printable:
+        _print_poster(ctx, out or Path("board.html"))
+        return
 
     from meshbot.people.members import names_by_id
     from meshbot.papers.periods import local, zone_of
