@@ -106,6 +106,30 @@ def test_restore_refuses_while_the_daemon_runs(tmp_path: Path) -> None:
 # -- residents' words never reach the log ------------------------------------------------
 
 
+@pytest.mark.slow
+def test_run_sim_logs_who_sent_to_whom_but_never_the_words(tmp_path: Path) -> None:
+    """`run --sim` at INFO shows the air (sender, destination, size) while the demo's
+    residents JOIN and OFFER, but none of what they or the bot said."""
+    db = tmp_path / "board.db"
+    open_engine(db).dispose()
+    daemon = start_daemon(tmp_path, db)
+    assert daemon.stderr is not None
+    lines = []
+    try:
+        for line in daemon.stderr:
+            lines.append(line)
+            if sum(" air: " in seen for seen in lines) >= 3:  # a JOIN, its relay or ACK, the welcome
+                break
+    finally:
+        daemon.send_signal(signal.SIGINT)
+        rest = daemon.communicate(timeout=60)[1]
+    log_text = "".join(lines) + rest
+    air = [line for line in log_text.splitlines() if " air: " in line]
+    assert len(air) >= 3 and all(line.rstrip().endswith(" bytes") for line in air)
+    for words in ("JOIN", "OFFER", "Welcome", "rice"):
+        assert words not in log_text
+
+
 @pytest.fixture
 def radio() -> Iterator[StreamApiServer]:
     nodes = [NodeInfo(BOT, "BASE", "Mutual Aid Base"), NodeInfo(ANA, "ANA", "Ana")]

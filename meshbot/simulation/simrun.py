@@ -22,7 +22,8 @@ SLICE_S = 0.25
 
 
 def run_realtime(settings: Settings, engine: Engine, stop: threading.Event, factor: float = 1.0) -> None:
-    """Run until `stop` is set; residents follow the demo script, the air is logged."""
+    """Run until `stop` is set; residents follow the demo script, the air is logged (who to
+    whom and how many bytes: residents' words stay out of the log)."""
     env = simpy.rt.RealtimeEnvironment(factor=factor, strict=False)
     scenario = load_scenario(SCENARIO)
     mesh = SimMesh.from_scenario(scenario, env)
@@ -34,10 +35,10 @@ def run_realtime(settings: Settings, engine: Engine, stop: threading.Event, fact
         while not stop.is_set():
             env.run(until=env.now + SLICE_S)
             for event in mesh.log[shown:]:
-                if event.kind == "tx":
-                    log.info("air: %s -> %s: %s", mesh.node(event.node).short_name,
+                if event.kind == "tx":  # who and how long, never the words: the log is as seizable as the disk
+                    log.info("air: %s -> %s: %d bytes", mesh.node(event.node).short_name,
                              "all" if event.to == 0xFFFFFFFF else mesh.node(event.to).short_name,
-                             event.text)
+                             len(event.text.encode("utf-8")))
             shown = len(mesh.log)
     finally:
         daemon.stop()
