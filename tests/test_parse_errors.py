@@ -113,7 +113,8 @@ def _check(text: str) -> None:
         assert result.code in {"empty", "unknown_verb", "missing_item", "missing_ref",
                                "bad_ref", "missing_args", "bad_args", "too_long"}
     else:
-        assert type(result).verb in VERB_ALIASES.values()
+        # LIST with one posting id reads as SHOW o12, a verb no alias names on its own.
+        assert type(result).verb in {*VERB_ALIASES.values(), "show"}
 
 
 @settings(max_examples=500)

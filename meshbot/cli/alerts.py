@@ -274,7 +274,7 @@ def emergency_rehearse(scenario: str, hours: float, seed: int, html_out: Path | 
     from meshbot.alerts import emergency as mode
     from meshbot.simulation import outage
     from meshbot.alerts import emergency_end
-    from meshbot.alerts.emergency_board import render_html, render_report, render_text, snapshot
+    from meshbot.alerts.emergency_board import latest, render_html, render_report, render_text, snapshot
     from store import session
 
     logging.basicConfig(level=logging.ERROR, stream=sys.stderr)

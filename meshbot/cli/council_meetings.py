@@ -13,8 +13,8 @@ import click
 from sqlmodel import Session
 
 from hardware.link import node_id
-from meshbot.cli.shared import board_of, echo_json, laptop_actor
-from meshbot.cli.values import Moment
+from meshbot.cli.shared import board_of, echo_json, laptop_actor, node_number
+from meshbot.cli.values import Moment, RowId
 from meshbot.settings import Settings
 
 T = TypeVar("T")
@@ -89,17 +89,16 @@ def community_add(ctx: click.Context, name: str, no_host: bool) -> None:
 @click.pass_context
 def person_add(ctx: click.Context, name: str, community_name: str, node: str | None, rep: bool, trained: bool) -> None:
     """Add someone the council knows: a rep, a committee member, a facilitator."""
-    from meshbot.cli.members import _node
     from meshbot.council.people import add_person
 
-    node_num = _node(node) if node else None
+    node_num = node_number(node) if node else None
     pid = run(ctx, lambda s, db, now: add_person(db, name, community_name, now, node_num=node_num,
                                                   rep=rep, trained=trained).id)
     click.echo(f"#{pid} {name} ({community_name}){' rep' if rep else ''}{' trained' if trained else ''}")
 
 
 @click.command("train")
-@click.argument("person_id", type=click.IntRange(1))
+@click.argument("person_id", type=RowId)
 @click.option("--undo", is_flag=True, help="No longer marked trained.")
 @click.pass_context
 def train(ctx: click.Context, person_id: int, undo: bool) -> None:
@@ -136,7 +135,7 @@ def people_list(ctx: click.Context, as_json: bool) -> None:
 @click.command("plan")
 @click.argument("when", type=Moment())
 @click.option("--host", default=None, help="Host community (default: the rotation's turn).")
-@click.option("--facilitator", type=click.IntRange(1), default=None, help="Facilitator's # (default: the rotation's turn).")
+@click.option("--facilitator", type=RowId, default=None, help="Facilitator's # (default: the rotation's turn).")
 @click.pass_context
 def plan_meeting(ctx: click.Context, when: datetime, host: str | None, facilitator: int | None) -> None:
     """Plan the next meeting on the committee's date; host and facilitator rotate fairly."""

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from meshbot.cli.council_meetings import at_of, run, show_rows, shown
 from meshbot.cli.shared import laptop_actor
-from meshbot.cli.values import Moment, Month, OutFile
+from meshbot.cli.values import Moment, Month, OutFile, RowId
 from meshbot.settings import Settings
 from protocol.commands import HEADINGS
 
@@ -36,7 +36,7 @@ def agenda_add(ctx: click.Context, text: str, heading: str, by_name: str, commun
 
 
 @agenda.command("show")
-@click.argument("meeting_id", type=click.IntRange(1), required=False)
+@click.argument("meeting_id", type=RowId, required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "mesh"]), default="text", show_default=True)
 @click.option("-o", "--output", type=OutFile(), default=None, help="Write to this file.")
 @click.pass_context
@@ -66,11 +66,11 @@ def agenda_show(ctx: click.Context, meeting_id: int | None, fmt: str, output: Pa
 
 
 @click.command("minute")
-@click.argument("meeting_id", type=click.IntRange(1))
+@click.argument("meeting_id", type=RowId)
 @click.argument("kind", type=click.Choice(["decision", "issue", "warning"]))
 @click.argument("text")
 @click.option("--community", default=None, help="The community it concerns (its rep reports it back).")
-@click.option("--by", "by_id", type=click.IntRange(1), default=None, help="A warning: whose radio it goes out from (#).")
+@click.option("--by", "by_id", type=RowId, default=None, help="A warning: whose radio it goes out from (#).")
 @click.pass_context
 def minute(ctx: click.Context, meeting_id: int, kind: str, text: str, community: str | None, by_id: int | None) -> None:
     """Record a decision, an issue raised, or a warning (sent as an alert, confirmed like any other)."""
@@ -92,9 +92,9 @@ def action() -> None:
 
 
 @action.command("add")
-@click.argument("meeting_id", type=click.IntRange(1))
+@click.argument("meeting_id", type=RowId)
 @click.argument("text")
-@click.option("--owner", type=click.IntRange(1), default=None, help="The person (#) who does it.")
+@click.option("--owner", type=RowId, default=None, help="The person (#) who does it.")
 @click.option("--due", type=Moment(), required=True, help="By when.")
 @click.pass_context
 def action_add(ctx: click.Context, meeting_id: int, text: str, owner: int | None, due: datetime) -> None:
@@ -105,7 +105,7 @@ def action_add(ctx: click.Context, meeting_id: int, text: str, owner: int | None
 
 
 @action.command("done")
-@click.argument("action_id", type=click.IntRange(1))
+@click.argument("action_id", type=RowId)
 @click.pass_context
 def action_done(ctx: click.Context, action_id: int) -> None:
     from meshbot.council.minutes import finish_action

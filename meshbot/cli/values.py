@@ -38,6 +38,8 @@ class FiniteFloat(click.FloatRange):
 
 
 Count = click.IntRange(1, MAX_ROWS)
+#: A row number (#12): a bigger number is no row and would overflow SQLite's integers.
+RowId = click.IntRange(1, MAX_ROW_ID)
 Seed = click.IntRange(0, 2**32 - 1)
 
 
